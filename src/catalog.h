@@ -1,0 +1,42 @@
+// The scope catalog: the 26 scopes an API key can carry, loaded from mappings/scopes.yaml.
+// It is the only list of scopes in the tool: mapping globs expand against it and every
+// scope a mapping names must be in it. Loading fails with ToolError(65) at FILE:LINE:COL.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scope_migrate {
+
+struct Scope {
+  std::string name;
+  std::string description;
+  bool privileged = false;
+};
+
+// "ACCESS_MANAGEMENT_READ" and " Access-Management-Read " both become
+// "access-management-read": trimmed, lower-cased, "_" read as "-".
+std::string NormalizeScopeName(const std::string& raw);
+
+class Catalog {
+ public:
+  static Catalog Load(const std::string& path);
+
+  const std::vector<Scope>& scopes() const { return scopes_; }  // sorted by name
+  const std::string& sha256() const { return sha256_; }
+  const std::string& path() const { return path_; }
+
+  const Scope* Find(const std::string& name) const;
+  bool IsPrivileged(const std::string& name) const;
+  // Names matching `pattern`, where "*" matches any run of characters; sorted.
+  std::vector<std::string> Expand(const std::string& pattern) const;
+
+ private:
+  std::string path_;
+  std::string sha256_;
+  std::vector<Scope> scopes_;
+};
+
+bool GlobMatch(const std::string& pattern, const std::string& text);
+
+}  // namespace scope_migrate

@@ -1,0 +1,231 @@
+// Command-line parsing (Boost.Program_options) and dispatch. Usage errors exit 64 with a
+// one-line reason and the usage; every ToolError from a command is printed and mapped to
+// its exit code here and nowhere else.
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <map>
+
+#include "durations.h"
+#include "errors.h"
+#include "options.h"
+
+namespace po = boost::program_options;
+
+namespace scope_migrate {
+namespace {
+
+const char kUsage[] =
+    "usage: scope-migrate COMMAND [options]\n"
+    "  lint     --mapping FILE\n"
+    "  verify   --mapping FILE --fixtures FILE\n"
+    "  plan     SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
+    "           [--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
+    "           [--tenant T]... [--key ID]... [--max-keys N]\n"
+    "  apply    SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
+    "           [--allow-blocked] [--batch-size N] [--single-transaction] [--operator NAME]\n"
+    "           [--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]\n"
+    "  rollback SOURCE --run RUN_ID [--yes]\n"
+    "  history  SOURCE\n"
+    "common: [--layout FILE] [--audit-schema NAME] [--lock-timeout D] [--statement-timeout D]\n"
+    "        [--progress|--no-progress] [--quiet] [--verbose] --help --version\n"
+    "SOURCE: --db CONNINFO (libpq keyword/value string or URI; without it, the PG* variables)\n"
+    "        --fixtures FILE (lint, verify, plan only)\n";
+
+po::options_description CommonOptions() {
+  po::options_description d("common options");
+  d.add_options()
+      ("help,h", "show this help")
+      ("version", "show the version")
+      ("db", po::value<std::string>(), "libpq conninfo or URI (default: PG* variables)")
+      ("layout", po::value<std::string>(), "YAML file renaming tables and columns")
+      ("audit-schema", po::value<std::string>(), "schema of the audit tables (default: that of the keys table)")
+      ("lock-timeout", po::value<std::string>()->default_value("5s"), "lock_timeout of every transaction")
+      ("statement-timeout", po::value<std::string>(), "statement_timeout of every transaction (default none)")
+      ("progress", "progress line on stderr even when it is not a terminal")
+      ("no-progress", "no progress line")
+      ("quiet,q", "only errors on stderr")
+      ("verbose,v", "timings per phase on stderr");
+  return d;
+}
+
+po::options_description CommandOptions(const std::string& command) {
+  po::options_description d(command + " options");
+  auto add = d.add_options();
+  if (command == "lint" || command == "verify" || command == "plan" || command == "apply") {
+    add("mapping", po::value<std::string>(), "the role-to-scope mapping (YAML)");
+  }
+  if (command == "verify" || command == "plan") {
+    add("fixtures", po::value<std::string>(), "read keys from a fixture file");
+  }
+  if (command == "plan" || command == "apply") {
+    add("cutoff", po::value<std::string>(), "RFC 3339 instant overriding the mapping's cutoff");
+    add("prune", "remove scopes outside the target");
+    add("tenant", po::value<std::vector<std::string>>(), "only keys of this tenant (repeatable)");
+    add("key", po::value<std::vector<std::string>>(), "only this key id (repeatable)");
+  }
+  if (command == "plan") {
+    add("format", po::value<std::string>()->default_value("text"), "text, jsonl, csv or markdown");
+    add("out", po::value<std::string>(), "also write the plan file (JSON Lines) here");
+    add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
+    add("max-keys", po::value<size_t>()->default_value(1000), "text: per-key lines shown; markdown: blocked keys listed");
+  }
+  if (command == "apply") {
+    add("plan-file", po::value<std::string>(), "the plan file to apply");
+    add("allow-blocked", "apply the other keys when some are blocked");
+    add("batch-size", po::value<size_t>()->default_value(1000), "keys per transaction");
+    add("single-transaction", "the whole run in one transaction");
+    add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
+    add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
+    add("max-rate", po::value<double>(), "at most this many keys per second");
+  }
+  if (command == "apply" || command == "rollback") add("yes,y", "really write");
+  if (command == "rollback") add("run", po::value<int64_t>(), "the apply run to revert");
+  return d;
+}
+
+int64_t DurationOption(const po::variables_map& vm, const char* name) {
+  const std::string text = vm[name].as<std::string>();
+  const auto ms = ParseDurationMs(text);
+  if (!ms) throw UsageError("--" + std::string(name) + " \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2min)");
+  return *ms;
+}
+
+}  // namespace
+
+Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) throw UsageError("no command given");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage << "\n" << CommonOptions();
+    *exit_now = kExitOk;
+    return {};
+  }
+  if (args[0] == "--version") {
+    std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n";
+    *exit_now = kExitOk;
+    return {};
+  }
+  Options o;
+  o.command = args[0];
+  static const char* kCommands[] = {"lint", "verify", "plan", "apply", "rollback", "history"};
+  bool known = false;
+  for (const char* c : kCommands) known = known || o.command == c;
+  if (!known) throw UsageError("unknown command \"" + o.command + "\"");
+
+  po::options_description all;
+  all.add(CommandOptions(o.command)).add(CommonOptions());
+  po::positional_options_description positional;
+  if (o.command == "apply") positional.add("plan-file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
+                  .options(all)
+                  .positional(positional)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << kUsage << "\n" << all;
+    *exit_now = kExitOk;
+    return o;
+  }
+  if (vm.count("version")) {
+    std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n";
+    *exit_now = kExitOk;
+    return o;
+  }
+
+  auto opt = [&vm](const char* name) -> std::optional<std::string> {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+  };
+  o.db = opt("db");
+  o.fixtures = opt("fixtures");
+  o.layout = opt("layout");
+  o.audit_schema = opt("audit-schema");
+  o.mapping = opt("mapping");
+  o.cutoff = opt("cutoff");
+  o.out = opt("out");
+  o.plan_file = opt("plan-file");
+  o.operator_name = opt("operator");
+  o.timeouts.lock_timeout_ms = DurationOption(vm, "lock-timeout");
+  if (vm.count("statement-timeout")) o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
+  if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
+  if (vm.count("progress") && vm.count("no-progress")) throw UsageError("--progress and --no-progress conflict");
+  if (vm.count("progress")) o.progress = ProgressMode::kOn;
+  if (vm.count("no-progress")) o.progress = ProgressMode::kOff;
+  o.quiet = vm.count("quiet") > 0;
+  o.verbose = vm.count("verbose") > 0;
+  o.prune = vm.count("prune") > 0;
+  o.detailed_exitcode = vm.count("detailed-exitcode") > 0;
+  o.yes = vm.count("yes") > 0;
+  o.allow_blocked = vm.count("allow-blocked") > 0;
+  o.single_transaction = vm.count("single-transaction") > 0;
+  if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
+  if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
+  if (vm.count("max-keys")) o.max_keys = vm["max-keys"].as<size_t>();
+  if (vm.count("batch-size")) o.batch_size = vm["batch-size"].as<size_t>();
+  if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
+  if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
+  if (vm.count("format")) {
+    static const std::map<std::string, ReportFormat> kFormats = {
+        {"text", ReportFormat::kText}, {"jsonl", ReportFormat::kJsonl},
+        {"csv", ReportFormat::kCsv}, {"markdown", ReportFormat::kMarkdown}};
+    auto it = kFormats.find(vm["format"].as<std::string>());
+    if (it == kFormats.end()) throw UsageError("--format must be text, jsonl, csv or markdown");
+    o.format = it->second;
+  }
+
+  // Required and conflicting arguments.
+  const bool needs_mapping = o.command == "lint" || o.command == "verify" || o.command == "plan";
+  if (needs_mapping && !o.mapping) throw UsageError(o.command + " needs --mapping FILE");
+  if (o.command == "verify" && !o.fixtures) throw UsageError("verify needs --fixtures FILE");
+  if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
+  if (o.command == "apply") {
+    if (o.plan_file && (o.mapping || o.cutoff || o.prune)) {
+      throw UsageError("apply takes either a PLANFILE or --mapping, not both (a plan file "
+                       "is applied exactly as planned)");
+    }
+    if (!o.plan_file && !o.mapping) throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
+    if (!o.plan_file && !o.yes) {
+      throw UsageError("apply --mapping plans and writes in one go and needs --yes "
+                       "(or save a plan with `plan --out` and apply that file)");
+    }
+    if (o.batch_size == 0) throw UsageError("--batch-size must be at least 1");
+    if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
+  }
+  if (o.command == "rollback" && o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
+  return o;
+}
+
+int RunCli(int argc, char** argv) {
+  Options options;
+  try {
+    std::optional<int> exit_now;
+    options = ParseCommandLine(argc, argv, &exit_now);
+    if (exit_now) return *exit_now;
+  } catch (const ToolError& e) {
+    std::cerr << "scope-migrate: " << e.what() << "\n\n" << kUsage;
+    return e.exit_code();
+  }
+  try {
+    if (options.command == "lint") return RunLintCommand(options);
+    if (options.command == "verify") return RunVerifyCommand(options);
+    if (options.command == "plan") return RunPlanCommand(options);
+    if (options.command == "apply") return RunApplyCommand(options);
+    if (options.command == "rollback") return RunRollbackCommand(options);
+    return RunHistoryCommand(options);
+  } catch (const ToolError& e) {
+    std::cerr << "scope-migrate: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "scope-migrate: " << DbFailure(e, options.command).what() << "\n";
+    return kExitFailure;
+  }
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,4 @@
+#include "options.h"
+namespace scope_migrate {
+int RunApplyCommand(const Options&) { return 1; }
+}

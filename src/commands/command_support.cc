@@ -1,0 +1,39 @@
+#include "command_support.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "errors.h"
+
+namespace scope_migrate {
+
+PlanParams MakePlanParams(const Options& options, const Mapping& mapping) {
+  PlanParams params;
+  params.cutoff = mapping.cutoff();
+  if (options.cutoff) {
+    const auto cutoff = ParseRfc3339(*options.cutoff);
+    if (!cutoff) {
+      throw UsageError("--cutoff \"" + *options.cutoff +
+                       "\" is not an RFC 3339 instant with an offset (e.g. 2026-03-23T00:00:00+01:00)");
+    }
+    params.cutoff = *cutoff;
+  }
+  params.prune = options.prune;
+  params.filter = options.filter;
+  return params;
+}
+
+Layout LoadLayout(const Options& options) {
+  return options.layout ? Layout::Load(*options.layout) : Layout{};
+}
+
+std::string OperatorName(const Options& options) {
+  if (options.operator_name) return *options.operator_name;
+  if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return "unknown";
+}
+
+}  // namespace scope_migrate

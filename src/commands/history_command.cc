@@ -1,0 +1,4 @@
+#include "options.h"
+namespace scope_migrate {
+int RunHistoryCommand(const Options&) { return 1; }
+}

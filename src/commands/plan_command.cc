@@ -1,0 +1,67 @@
+// `scope-migrate plan SOURCE --mapping FILE ...`: the dry run. Streams the report in
+// --format to stdout and, with --out, the plan file next to it (written under a temporary
+// name and renamed when complete, so a half-written plan file never has the final name).
+// Never writes to the database: PgKeySource reads in a read-only transaction.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "command_support.h"
+#include "fixture_source.h"
+#include "options.h"
+#include "pg_key_source.h"
+#include "planner.h"
+
+namespace scope_migrate {
+
+int RunPlanCommand(const Options& options) {
+  const Mapping mapping = Mapping::Load(*options.mapping);
+  const PlanParams params = MakePlanParams(options, mapping);
+  const ReportOptions report_options{options.max_keys};
+
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<KeySource> source;
+  if (options.fixtures) {
+    source = std::make_unique<FixtureSource>(*options.fixtures);
+  } else {
+    const Layout layout = LoadLayout(options);
+    conn = Connect(options.Conninfo());
+    source = std::make_unique<PgKeySource>(*conn, layout, options.timeouts);
+  }
+
+  std::vector<ReportWriter*> writers;
+  auto report = MakeWriter(options.format, std::cout, report_options);
+  writers.push_back(report.get());
+  std::ofstream plan_file;
+  std::unique_ptr<ReportWriter> plan_writer;
+  const std::string partial_path = options.out ? *options.out + ".partial" : "";
+  if (options.out) {
+    plan_file.open(partial_path, std::ios::binary | std::ios::trunc);
+    if (!plan_file) throw RuntimeFailure("cannot write the plan file " + partial_path);
+    plan_writer = MakeJsonlWriter(plan_file);
+    writers.push_back(plan_writer.get());
+  }
+
+  Progress progress(options.progress, "plan");
+  Summary summary;
+  try {
+    summary = RunPlan(*source, mapping, params, writers, &progress);
+  } catch (const ToolError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DbFailure(e, "reading the keys");
+  }
+  if (options.out) {
+    plan_file.close();
+    if (!plan_file || std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
+      throw RuntimeFailure("cannot write the plan file " + *options.out);
+    }
+    if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
+  }
+  if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
+  if (!options.detailed_exitcode) return kExitOk;
+  if (summary.blocked > 0) return kExitBlocked;
+  return summary.change > 0 ? kExitChangesPending : kExitOk;
+}
+
+}  // namespace scope_migrate

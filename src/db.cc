@@ -1,0 +1,93 @@
+#include "db.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+
+namespace scope_migrate {
+
+DbTarget DescribeConninfo(const std::string& conninfo) {
+  DbTarget target;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  PQconninfoOption* defaults = PQconndefaults();  // PG* variables and built-in defaults
+  auto value = [&](const char* keyword) -> std::string {
+    for (PQconninfoOption* list : {options, defaults}) {
+      for (PQconninfoOption* o = list; o != nullptr && o->keyword != nullptr; ++o) {
+        if (std::string(o->keyword) == keyword && o->val != nullptr && *o->val != '\0') return o->val;
+      }
+    }
+    return "";
+  };
+  target.host = value("host");
+  if (target.host.empty()) target.host = value("hostaddr");
+  if (target.host.empty()) target.host = "localhost";
+  target.port = value("port");
+  if (target.port.empty()) target.port = "5432";
+  target.dbname = value("dbname");
+  if (target.dbname.empty()) target.dbname = value("user");
+  if (options != nullptr) PQconninfoFree(options);
+  if (defaults != nullptr) PQconninfoFree(defaults);
+  return target;
+}
+
+std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {
+  try {
+    return std::make_unique<pqxx::connection>(conninfo);
+  } catch (const std::exception& e) {
+    const DbTarget target = DescribeConninfo(conninfo);
+    std::string reason = e.what();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    throw RuntimeFailure("cannot connect to PostgreSQL at host " + target.host + " port " +
+                         target.port + " database " + target.dbname + ": " + reason);
+  }
+}
+
+DbTarget DescribeConnection(pqxx::connection& conn) {
+  DbTarget target;
+  const char* host = conn.hostname();
+  target.host = host != nullptr && *host != '\0' ? host : "localhost";
+  const char* port = conn.port();
+  target.port = port != nullptr ? port : "";
+  const char* db = conn.dbname();
+  target.dbname = db != nullptr ? db : "";
+  return target;
+}
+
+void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
+  txn.exec("SET LOCAL lock_timeout = " + txn.quote(std::to_string(timeouts.lock_timeout_ms) + "ms"));
+  txn.exec("SET LOCAL statement_timeout = " +
+           txn.quote(std::to_string(timeouts.statement_timeout_ms.value_or(0)) + "ms"));
+}
+
+std::string SqlState(const std::exception& error) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) return sql->sqlstate();
+  return "";
+}
+
+ToolError DbFailure(const std::exception& error, const std::string& purpose) {
+  std::string message = error.what();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
+    return RuntimeFailure(purpose + ": the connection broke during COMMIT, so its outcome is "
+                          "unknown; re-running the same command checks and finishes the work (" +
+                          message + ")");
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
+    return RuntimeFailure(purpose + ": lost the connection to PostgreSQL (" + message + ")");
+  }
+  const std::string state = SqlState(error);
+  if (!state.empty()) {
+    return RuntimeFailure(purpose + " failed (SQLSTATE " + state + "): " + message);
+  }
+  return RuntimeFailure(purpose + " failed: " + message);
+}
+
+std::string QuoteQualified(pqxx::connection_base& conn, const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return conn.quote_name(name);
+  return conn.quote_name(name.substr(0, dot)) + "." + conn.quote_name(name.substr(dot + 1));
+}
+
+}  // namespace scope_migrate

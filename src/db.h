@@ -1,0 +1,53 @@
+// The PostgreSQL adapter boundary: connecting, describing the server without the password,
+// per-transaction timeouts, and turning libpqxx exceptions into ToolError with the SQLSTATE
+// and the purpose of the statement. Code above this layer never catches pqxx exceptions.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "errors.h"
+
+namespace scope_migrate {
+
+// host, port and database of a conninfo string or URI (PG* variables and libpq defaults
+// fill the gaps). Never includes the password.
+struct DbTarget {
+  std::string host;
+  std::string port;
+  std::string dbname;
+  std::string Url() const { return "postgresql://" + host + ":" + port + "/" + dbname; }
+};
+
+DbTarget DescribeConninfo(const std::string& conninfo);
+
+// Connects, or throws ToolError(1) naming host and port.
+std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
+
+// The connection's own host, port and database, as the report's "source".
+DbTarget DescribeConnection(pqxx::connection& conn);
+
+struct Timeouts {
+  int64_t lock_timeout_ms = 5000;
+  std::optional<int64_t> statement_timeout_ms;  // none by default
+};
+
+// SET LOCAL lock_timeout / statement_timeout: every transaction the tool opens calls it.
+void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts);
+
+// What went wrong, for a person: purpose, SQLSTATE and the server's message.
+// A lost connection and an unknown commit outcome get their own wording.
+ToolError DbFailure(const std::exception& error, const std::string& purpose);
+
+// The SQLSTATE of a pqxx::sql_error, or "" for anything else.
+std::string SqlState(const std::exception& error);
+
+// Quotes a possibly schema-qualified name ("legacy.keys" -> "legacy"."keys").
+std::string QuoteQualified(pqxx::connection_base& conn, const std::string& name);
+
+}  // namespace scope_migrate

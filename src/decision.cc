@@ -1,0 +1,73 @@
+#include "decision.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace scope_migrate {
+
+const char* StatusName(Status status) {
+  switch (status) {
+    case Status::kChange: return "change";
+    case Status::kUnchanged: return "unchanged";
+    case Status::kDrift: return "drift";
+    case Status::kBlocked: return "blocked";
+    case Status::kSkipped: return "skipped";
+    case Status::kExcluded: return "excluded";
+  }
+  return "?";
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+Decision Decide(const KeyRecord& key, const Mapping& mapping, const DecisionOptions& options) {
+  Decision d;
+  d.current = SortedUnique(key.scopes);
+  auto block = [&d](std::string reason) {
+    d.status = Status::kBlocked;
+    d.reason = std::move(reason);
+    return d;
+  };
+  if (key.created_at && *key.created_at >= options.cutoff) {
+    d.status = Status::kExcluded;
+    d.reason = "created at or after the cutoff";
+    return d;
+  }
+  if (key.revoked) {
+    d.status = Status::kSkipped;
+    d.reason = "revoked";
+    return d;
+  }
+  if (!key.created_at) return block("missing created_at");
+  if (key.roles.empty()) return block("no roles");
+
+  std::vector<std::string> target;
+  for (const std::string& raw : key.roles) {
+    const Role* role = mapping.Find(raw);
+    if (role == nullptr) return block("unknown role \"" + raw + "\"");
+    d.roles.push_back(role->name);
+    target.insert(target.end(), role->scopes.begin(), role->scopes.end());
+  }
+  d.roles = SortedUnique(std::move(d.roles));
+  d.target = SortedUnique(std::move(target));
+  if (d.target.empty()) return block("no scopes");
+
+  std::set_difference(d.target.begin(), d.target.end(), d.current.begin(), d.current.end(),
+                      std::back_inserter(d.add));
+  std::set_difference(d.current.begin(), d.current.end(), d.target.begin(), d.target.end(),
+                      std::back_inserter(d.extra));
+  if (options.prune) d.remove = d.extra;
+  if (!d.add.empty() || !d.remove.empty()) {
+    d.status = Status::kChange;
+  } else if (!d.extra.empty()) {
+    d.status = Status::kDrift;
+  } else {
+    d.status = Status::kUnchanged;
+  }
+  return d;
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,68 @@
+// The parsed command line: a plain struct that cli.cc fills from Boost.Program_options and
+// each command reads. Nothing here touches a database or a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db.h"
+#include "key_source.h"
+#include "progress.h"
+#include "report.h"
+
+namespace scope_migrate {
+
+struct Options {
+  std::string command;
+
+  // SOURCE and common options
+  std::optional<std::string> db;        // conninfo or URI; absent: PG* variables
+  std::optional<std::string> fixtures;  // a fixture file instead of a database
+  std::optional<std::string> layout;
+  std::optional<std::string> audit_schema;
+  Timeouts timeouts;
+  ProgressMode progress = ProgressMode::kAuto;
+  bool quiet = false;
+  bool verbose = false;
+
+  // lint, verify, plan, apply
+  std::optional<std::string> mapping;
+  std::optional<std::string> cutoff;  // overrides the mapping's
+  bool prune = false;
+  KeyFilter filter;
+
+  // plan
+  ReportFormat format = ReportFormat::kText;
+  std::optional<std::string> out;
+  bool detailed_exitcode = false;
+  size_t max_keys = 1000;
+
+  // apply and rollback
+  std::optional<std::string> plan_file;
+  bool yes = false;
+  bool allow_blocked = false;
+  size_t batch_size = 1000;
+  bool single_transaction = false;
+  std::optional<std::string> operator_name;
+  int64_t pause_ms = 0;
+  double max_rate = 0;  // keys per second; 0 = unlimited
+  int64_t run_id = 0;
+
+  std::string Conninfo() const { return db.value_or(""); }
+};
+
+// Parses argv; prints help or version and returns an exit code in `exit_now` when the
+// command line asks for nothing else. Throws ToolError(64) on a usage error.
+Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now);
+
+int RunCli(int argc, char** argv);
+
+int RunLintCommand(const Options& options);
+int RunVerifyCommand(const Options& options);
+int RunPlanCommand(const Options& options);
+int RunApplyCommand(const Options& options);
+int RunRollbackCommand(const Options& options);
+int RunHistoryCommand(const Options& options);
+
+}  // namespace scope_migrate

@@ -1,0 +1,145 @@
+#include "pg_key_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+#include "errors.h"
+
+namespace scope_migrate {
+
+std::vector<std::string> ParseTextArray(const std::string& literal) {
+  std::vector<std::string> out;
+  pqxx::array_parser parser(literal.c_str(), pqxx::internal::encoding_group::UTF8);
+  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done;
+       step = parser.get_next()) {
+    if (step.first == pqxx::array_parser::string_value) out.push_back(std::move(step.second));
+  }
+  return out;
+}
+
+void SplitCopyLine(const std::string& line, std::vector<std::optional<std::string>>& fields) {
+  fields.clear();
+  std::string field;
+  bool null = false;
+  size_t i = 0;
+  const size_t n = line.size() && line.back() == '\n' ? line.size() - 1 : line.size();
+  auto finish = [&] {
+    if (null) {
+      fields.emplace_back(std::nullopt);
+    } else {
+      fields.emplace_back(std::move(field));
+    }
+    field.clear();
+    null = false;
+  };
+  for (; i < n; ++i) {
+    const char c = line[i];
+    if (c == '\t') {
+      finish();
+    } else if (c == '\\' && i + 1 < n) {
+      const char e = line[++i];
+      switch (e) {
+        case 'N': null = true; break;
+        case 't': field.push_back('\t'); break;
+        case 'n': field.push_back('\n'); break;
+        case 'r': field.push_back('\r'); break;
+        case 'b': field.push_back('\b'); break;
+        case 'f': field.push_back('\f'); break;
+        case 'v': field.push_back('\v'); break;
+        case 'x': {
+          int value = 0, digits = 0;
+          while (digits < 2 && i + 1 < n && std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
+            const char h = line[++i];
+            value = value * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+            ++digits;
+          }
+          field.push_back(static_cast<char>(value));
+          break;
+        }
+        default:
+          if (e >= '0' && e <= '7') {
+            int value = e - '0', digits = 1;
+            while (digits < 3 && i + 1 < n && line[i + 1] >= '0' && line[i + 1] <= '7') {
+              value = value * 8 + (line[++i] - '0');
+              ++digits;
+            }
+            field.push_back(static_cast<char>(value));
+          } else {
+            field.push_back(e);
+          }
+      }
+    } else {
+      field.push_back(c);
+    }
+  }
+  finish();
+}
+
+std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
+                      const KeyFilter& filter, const std::string& alias) {
+  auto list = [&txn](const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : ", ") + txn.quote(v);
+    return out;
+  };
+  std::string sql;
+  if (!filter.tenants.empty()) {
+    if (layout.tenant.empty()) throw UsageError("--tenant needs a tenant column, and the layout has none");
+    sql += " AND " + alias + "." + layout.tenant + "::text IN (" + list(filter.tenants) + ")";
+  }
+  if (!filter.ids.empty()) sql += " AND " + alias + "." + layout.id + "::text IN (" + list(filter.ids) + ")";
+  return sql;
+}
+
+std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
+                            const KeyFilter& filter) {
+  const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
+  return "SELECT k." + l.id + "::text, " + (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") +
+         ", (floor(extract(epoch FROM k." + l.created_at + ") * 1000000))::bigint, k." +
+         l.revoked_at + " IS NOT NULL, ARRAY(SELECT r." + l.role + "::text FROM " + l.roles +
+         " r WHERE r." + l.roles_key + " = k." + l.id + " ORDER BY 1), ARRAY(SELECT s." + l.scope +
+         "::text FROM " + l.scopes + " s WHERE s." + l.scopes_key + " = k." + l.id +
+         " ORDER BY 1) FROM " + l.keys + " k WHERE (k." + l.created_at + " < " + cutoff_sql +
+         " OR k." + l.created_at + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." + l.id;
+}
+
+PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
+    : conn_(conn), layout_(std::move(layout)), timeouts_(timeouts),
+      source_(DescribeConnection(conn).Url()) {}
+
+void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(conn_, "plan");
+  SetLocalTimeouts(txn, timeouts_);
+  const ResolvedLayout l = Resolve(txn, layout_);
+  const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
+  const pqxx::result counts = txn.exec(
+      "SELECT count(*) FILTER (WHERE k." + l.created_at + " < " + cutoff_sql + " OR k." +
+      l.created_at + " IS NULL), count(*) FILTER (WHERE k." + l.created_at + " >= " + cutoff_sql +
+      ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
+  visitor.Begin(counts[0][0].as<uint64_t>(), counts[0][1].as<uint64_t>());
+
+  pqxx::stream_from stream(txn, "(" + LegacyKeysQuery(txn, l, cutoff, filter) + ")");
+  std::string line;
+  std::vector<std::optional<std::string>> fields;
+  KeyRecord key;
+  while (stream.get_raw_line(line)) {
+    SplitCopyLine(line, fields);
+    if (fields.size() != 6 || !fields[0] || !fields[3] || !fields[4] || !fields[5]) {
+      throw RuntimeFailure("unexpected row from the key query: " + line);
+    }
+    key.id = std::move(*fields[0]);
+    key.tenant = std::move(fields[1]);
+    key.created_at.reset();
+    if (fields[2]) key.created_at = std::stoll(*fields[2]);
+    key.revoked = *fields[3] == "t";
+    key.roles = ParseTextArray(*fields[4]);
+    std::sort(key.roles.begin(), key.roles.end());  // byte order, as fixtures sort
+    key.scopes = ParseTextArray(*fields[5]);
+    visitor.Visit(key);
+  }
+  stream.complete();
+  txn.commit();
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,49 @@
+// A KeySource over PostgreSQL. Read() opens one read-only REPEATABLE READ transaction, so
+// the plan is one consistent snapshot and cannot write anything, checks the layout,
+// counts the legacy and post-cutoff keys, then streams the legacy keys with their roles
+// and scopes in id order through COPY (pqxx::stream_from). The cutoff is compared in the
+// database on timestamptz. Only the layout's columns are read, never secrets.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db.h"
+#include "key_source.h"
+#include "layout.h"
+
+namespace scope_migrate {
+
+class PgKeySource : public KeySource {
+ public:
+  PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts);
+  std::string Describe() const override { return source_; }
+  void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) override;
+
+ private:
+  pqxx::connection& conn_;
+  Layout layout_;
+  Timeouts timeouts_;
+  std::string source_;
+};
+
+// The SQL of one key per row (id, tenant, created_at in microseconds, revoked, roles[],
+// scopes[]) for the legacy keys passing the filter, in id order. Shared by the plan and by
+// the benchmark's plain-SQL baseline. Values are quoted literals, names quoted identifiers.
+std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& layout,
+                            Instant cutoff, const KeyFilter& filter);
+
+// "AND <tenant> IN (...) AND <id>::text IN (...)" for a filter, or "".
+std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
+                      const KeyFilter& filter, const std::string& alias);
+
+// Splits one line of COPY text format into fields (\N is a NULL), undoing its escapes.
+void SplitCopyLine(const std::string& line, std::vector<std::optional<std::string>>& fields);
+
+// Parses a PostgreSQL text array ("{a,"b c"}") into its elements (NULLs dropped).
+std::vector<std::string> ParseTextArray(const std::string& literal);
+
+}  // namespace scope_migrate

@@ -1,0 +1,68 @@
+#include "planner.h"
+
+#include "fingerprint.h"
+
+namespace scope_migrate {
+namespace {
+
+class PlanningVisitor : public KeyVisitor {
+ public:
+  PlanningVisitor(const Mapping& mapping, const PlanParams& params,
+                  const std::vector<ReportWriter*>& writers, Progress* progress)
+      : mapping_(mapping), writers_(writers), progress_(progress) {
+    options_.cutoff = params.cutoff;
+    options_.prune = params.prune;
+  }
+
+  void Begin(uint64_t legacy_keys, uint64_t excluded) override {
+    summary_.excluded_post_cutoff = excluded;
+    if (progress_) progress_->Start(legacy_keys);
+  }
+
+  void Visit(const KeyRecord& key) override {
+    const Decision decision = Decide(key, mapping_, options_);
+    summary_.Add(decision, mapping_.catalog());
+    if (decision.status == Status::kExcluded) return;
+    const std::string fingerprint = Fingerprint(key.revoked, key.roles, key.scopes);
+    const PlannedKey planned{key, decision, fingerprint};
+    for (ReportWriter* writer : writers_) writer->WriteKey(planned);
+    if (progress_) progress_->Update(summary_.keys_read);
+  }
+
+  const Summary& summary() const { return summary_; }
+
+ private:
+  const Mapping& mapping_;
+  const std::vector<ReportWriter*>& writers_;
+  Progress* progress_;
+  DecisionOptions options_;
+  Summary summary_;
+};
+
+}  // namespace
+
+PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
+                          const KeySource& source) {
+  PlanHeader header;
+  header.tool_version = SCOPE_MIGRATE_VERSION;
+  header.mapping_sha256 = mapping.sha256();
+  header.catalog_sha256 = mapping.catalog().sha256();
+  header.cutoff = params.cutoff;
+  header.prune = params.prune;
+  header.source = source.Describe();
+  header.filter = params.filter;
+  return header;
+}
+
+Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& params,
+                const std::vector<ReportWriter*>& writers, Progress* progress) {
+  const PlanHeader header = MakePlanHeader(mapping, params, source);
+  for (ReportWriter* writer : writers) writer->WriteHeader(header);
+  PlanningVisitor visitor(mapping, params, writers, progress);
+  source.Read(params.cutoff, params.filter, visitor);
+  if (progress) progress->Finish();
+  for (ReportWriter* writer : writers) writer->WriteSummary(visitor.summary());
+  return visitor.summary();
+}
+
+}  // namespace scope_migrate

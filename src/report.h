@@ -1,0 +1,56 @@
+// Report writers: the plan streams each key's decision to one or more writers (the report
+// on stdout in --format, the plan file with --out). A writer sees the header, then every
+// key in id order, then the summary, and writes as it goes so memory stays flat.
+// Writers are pure formatting over std::ostream and are tested in memory.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "decision.h"
+#include "key.h"
+#include "key_source.h"
+#include "summary.h"
+
+namespace scope_migrate {
+
+struct PlanHeader {
+  std::string tool_version;
+  std::string mapping_sha256;
+  std::string catalog_sha256;
+  Instant cutoff = 0;
+  bool prune = false;
+  std::string source;
+  KeyFilter filter;  // non-empty: a partial run
+};
+
+struct PlannedKey {
+  const KeyRecord& key;
+  const Decision& decision;
+  const std::string& fingerprint;
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual void WriteHeader(const PlanHeader& header) = 0;
+  virtual void WriteKey(const PlannedKey& key) = 0;
+  virtual void WriteSummary(const Summary& summary) = 0;
+};
+
+enum class ReportFormat { kText, kJsonl, kCsv, kMarkdown };
+
+struct ReportOptions {
+  size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
+};
+
+std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out);
+std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
+std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
+                                         const ReportOptions& options);
+
+}  // namespace scope_migrate

@@ -1,0 +1,20 @@
+// RFC 3339 instants as the tool uses them: parsed into microseconds since the Unix epoch
+// (UTC) and printed back in UTC with a "Z". An instant without an explicit offset ("Z" or
+// "+01:00") is rejected, because a cutoff in an unknown time zone is a silent hour's error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace scope_migrate {
+
+using Instant = int64_t;  // microseconds since 1970-01-01T00:00:00Z
+
+// Returns nullopt when `text` is not "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)".
+std::optional<Instant> ParseRfc3339(const std::string& text);
+
+// "2026-03-22T23:00:00Z", with a fraction only when it is not zero.
+std::string FormatUtc(Instant instant);
+
+}  // namespace scope_migrate
