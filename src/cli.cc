@@ -108,6 +108,14 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   }
   Options o;
   o.command = args[0];
+  o.command_line = "scope-migrate";
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (i > 0 && (args[i - 1] == "--db")) arg = RedactConninfo(arg);
+    if (arg.rfind("--db=", 0) == 0) arg = "--db=" + RedactConninfo(arg.substr(5));
+    const bool plain = arg.find_first_of(" '\"\\$`") == std::string::npos && !arg.empty();
+    o.command_line += " " + (plain ? arg : "'" + arg + "'");
+  }
   static const char* kCommands[] = {"lint", "verify", "plan", "apply", "rollback", "history"};
   bool known = false;
   for (const char* c : kCommands) known = known || o.command == c;

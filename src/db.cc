@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace scope_migrate {
@@ -30,6 +31,46 @@ DbTarget DescribeConninfo(const std::string& conninfo) {
   if (options != nullptr) PQconninfoFree(options);
   if (defaults != nullptr) PQconninfoFree(defaults);
   return target;
+}
+
+std::string RedactConninfo(const std::string& conninfo) {
+  std::string out = conninfo;
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+    const size_t query = out.find("password=");
+    if (query != std::string::npos) {
+      const size_t end = out.find('&', query);
+      out.replace(query + 9, (end == std::string::npos ? out.size() : end) - query - 9, "***");
+    }
+    return out;
+  }
+  size_t pos = 0;
+  while ((pos = out.find("password", pos)) != std::string::npos) {
+    size_t eq = pos + 8;
+    while (eq < out.size() && out[eq] == ' ') ++eq;
+    if (eq >= out.size() || out[eq] != '=') {
+      pos = eq;
+      continue;
+    }
+    size_t start = eq + 1;
+    while (start < out.size() && out[start] == ' ') ++start;
+    size_t end = start;
+    if (end < out.size() && out[end] == '\'') {
+      ++end;
+      while (end < out.size() && out[end] != '\'') end += out[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, out.size());
+    } else {
+      while (end < out.size() && out[end] != ' ') ++end;
+    }
+    out.replace(start, end - start, "***");
+    pos = start + 3;
+  }
+  return out;
 }
 
 std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {

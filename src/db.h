@@ -26,6 +26,9 @@ struct DbTarget {
 
 DbTarget DescribeConninfo(const std::string& conninfo);
 
+// The conninfo with any password replaced by "***" (keyword form and URI form).
+std::string RedactConninfo(const std::string& conninfo);
+
 // Connects, or throws ToolError(1) naming host and port.
 std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
 

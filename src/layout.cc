@@ -94,7 +94,7 @@ ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout) {
   if (layout.name) ColumnType(txn, layout, layout.keys_table, keys_oid, *layout.name);
   ColumnType(txn, layout, layout.roles_table, roles_oid, layout.roles_key);
   ColumnType(txn, layout, layout.roles_table, roles_oid, layout.role);
-  ColumnType(txn, layout, layout.scopes_table, scopes_oid, layout.scopes_key);
+  out.scopes_key_type = ColumnType(txn, layout, layout.scopes_table, scopes_oid, layout.scopes_key);
   ColumnType(txn, layout, layout.scopes_table, scopes_oid, layout.scope);
 
   out.keys = QuoteQualified(conn, layout.keys_table);

@@ -35,7 +35,8 @@ struct ResolvedLayout {
   std::string keys, id, tenant /* "" if none */, created_at, revoked_at;
   std::string roles, roles_key, role;
   std::string scopes, scopes_key, scope;
-  std::string id_type;      // SQL type of the key id column, e.g. "uuid"
+  std::string id_type;          // SQL type of the key id column, e.g. "uuid"
+  std::string scopes_key_type;  // SQL type of the scopes table's key column
   std::string keys_schema;  // unquoted schema of the keys table
 };
 

@@ -49,6 +49,8 @@ struct Options {
   double max_rate = 0;  // keys per second; 0 = unlimited
   int64_t run_id = 0;
 
+  std::string command_line;  // as typed, with any password in --db masked
+
   std::string Conninfo() const { return db.value_or(""); }
 };
 

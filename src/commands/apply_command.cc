@@ -1,4 +1,114 @@
-#include "options.h"
+// `scope-migrate apply SOURCE (PLANFILE | --mapping FILE --yes)`: verifies the plan file
+// (or plans now, through the same planner, into a temporary plan file), refuses blocked
+// keys unless --allow-blocked, takes the run lock, creates the audit tables if missing and
+// hands the plan to the applier. Checks that need no database run first, so a bad plan
+// file exits 65 before any connection is made.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "applier.h"
+#include "command_support.h"
+#include "pg_key_source.h"
+#include "planner.h"
+#include "run_lock.h"
+
 namespace scope_migrate {
-int RunApplyCommand(const Options&) { return 1; }
+namespace {
+
+// Removes the temporary plan file of `apply --mapping` however the command ends.
+struct TempFile {
+  std::string path;
+  ~TempFile() {
+    if (!path.empty()) std::remove(path.c_str());
+  }
+};
+
+int RefuseBlocked(uint64_t blocked) {
+  std::cerr << "scope-migrate: " << blocked
+            << " keys are blocked (see the plan's blocked keys and their reasons); nothing was "
+               "written. Fix the mapping or the data, or pass --allow-blocked to apply the others.\n";
+  return kExitBlocked;
 }
+
+}  // namespace
+
+int RunApplyCommand(const Options& options) {
+  const Layout layout = LoadLayout(options);
+  std::optional<PlanFile> plan;
+  std::optional<Mapping> mapping;
+  if (options.plan_file) {
+    plan = PlanFile::Open(*options.plan_file, options.filter);
+    if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
+  } else {
+    mapping = Mapping::Load(*options.mapping);
+  }
+
+  auto conn = Connect(options.Conninfo());
+  ResolvedLayout resolved;
+  {
+    pqxx::read_transaction txn(*conn);
+    SetLocalTimeouts(txn, options.timeouts);
+    resolved = Resolve(txn, layout);
+    if (!options.filter.tenants.empty() && resolved.tenant.empty()) {
+      throw UsageError("--tenant needs a tenant column, and the layout has none");
+    }
+  }
+  AuditLog audit(*conn, options.audit_schema.value_or(resolved.keys_schema), options.timeouts);
+  RunLock lock(*conn, audit);
+
+  TempFile temp;
+  if (!plan) {
+    char path[] = "/tmp/scope-migrate-plan-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) throw RuntimeFailure("cannot create a temporary plan file in /tmp");
+    close(fd);
+    temp.path = path;
+    {
+      std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
+      auto writer = MakeJsonlWriter(file);
+      PgKeySource source(*conn, layout, options.timeouts);
+      Progress progress(options.progress, "plan");
+      try {
+        const Summary s = RunPlan(source, *mapping, MakePlanParams(options, *mapping), {writer.get()}, &progress);
+        if (!options.quiet) {
+          std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
+                    << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked
+                    << " blocked, " << s.skipped << " skipped; " << s.scopes_to_add
+                    << " scopes to add, " << s.scopes_to_remove << " to remove\n";
+        }
+      } catch (const ToolError&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw DbFailure(e, "planning");
+      }
+      file.close();
+      if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
+    }
+    plan = PlanFile::Open(temp.path, KeyFilter{});
+    if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
+  }
+
+  audit.EnsureTables();
+  if (const int orphans = audit.MarkOrphanedRuns(); orphans > 0 && !options.quiet) {
+    std::cerr << "note: " << orphans << " earlier run(s) left 'running' by a process that ended "
+              << "are now marked 'interrupted'\n";
+  }
+  ApplyOptions apply;
+  apply.batch_size = options.batch_size;
+  apply.single_transaction = options.single_transaction;
+  apply.allow_blocked = options.allow_blocked;
+  apply.pause_ms = options.pause_ms;
+  apply.max_rate = options.max_rate;
+  apply.timeouts = options.timeouts;
+  apply.progress = options.progress;
+  apply.resume_hint = options.command_line;
+  const ApplyOutcome outcome = ApplyPlan(*conn, audit, resolved, *plan, apply, OperatorName(options),
+                                         options.filter.Describe(), std::cout);
+  if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
+  return outcome.exit_code;
+}
+
+}  // namespace scope_migrate

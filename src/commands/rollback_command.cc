@@ -1,4 +1,38 @@
-#include "options.h"
+// `scope-migrate rollback SOURCE --run RUN_ID [--yes]`: shows what reverting an apply run
+// would do; with --yes takes the run lock and reverts it (see rollback.h).
+#include <iostream>
+
+#include "command_support.h"
+#include "rollback.h"
+#include "run_lock.h"
+
 namespace scope_migrate {
-int RunRollbackCommand(const Options&) { return 1; }
+
+int RunRollbackCommand(const Options& options) {
+  const Layout layout = LoadLayout(options);
+  auto conn = Connect(options.Conninfo());
+  ResolvedLayout resolved;
+  {
+    pqxx::read_transaction txn(*conn);
+    SetLocalTimeouts(txn, options.timeouts);
+    resolved = Resolve(txn, layout);
+  }
+  AuditLog audit(*conn, options.audit_schema.value_or(resolved.keys_schema), options.timeouts);
+  std::optional<RunLock> lock;
+  if (options.yes) {
+    lock.emplace(*conn, audit);
+    if (audit.Exists()) audit.MarkOrphanedRuns();
+  }
+  ApplyOptions apply;
+  apply.batch_size = options.batch_size;
+  apply.pause_ms = options.pause_ms;
+  apply.timeouts = options.timeouts;
+  apply.progress = options.progress;
+  apply.resume_hint = options.command_line;
+  const RollbackOutcome outcome =
+      RollbackRun(*conn, audit, resolved, options.run_id, options.yes, apply, OperatorName(options), std::cout);
+  if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
+  return outcome.exit_code;
 }
+
+}  // namespace scope_migrate
