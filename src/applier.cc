@@ -26,6 +26,22 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+bool PauseBetweenBatches(const ApplyOptions& options, uint64_t keys_done,
+                         std::chrono::steady_clock::time_point started, Progress& progress) {
+  int64_t wait_ms = options.pause_ms;
+  if (options.max_rate > 0) {
+    const double due_ms = static_cast<double>(keys_done) / options.max_rate * 1000.0;
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    wait_ms = std::max<int64_t>(wait_ms, static_cast<int64_t>(due_ms - elapsed_ms));
+  }
+  if (wait_ms <= 0) return !InterruptGuard::Requested();
+  progress.SetNote("pausing " + std::to_string(wait_ms) + "ms");
+  const bool completed = InterruptGuard::SleepUnlessInterrupted(wait_ms);
+  progress.SetNote("");
+  return completed;
+}
+
 namespace {
 
 const char kChangesTemp[] = "scope_migrate_changes";
@@ -65,7 +81,6 @@ class Applier {
  private:
   void ProcessBatch(pqxx::transaction_base& txn);
   void CommitBatch(std::unique_ptr<pqxx::work>& txn);
-  void Throttle();
   std::string FirstKey() const { return batch_.empty() ? "?" : batch_.front().id; }
 
   pqxx::connection& conn_;
@@ -163,19 +178,6 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
                    static_cast<int64_t>(pending_added_), static_cast<int64_t>(pending_removed_));
 }
 
-void Applier::Throttle() {
-  int64_t wait_ms = options_.pause_ms;
-  if (options_.max_rate > 0) {
-    const double due = static_cast<double>(keys_done_) / options_.max_rate * 1000.0;
-    const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    wait_ms = std::max<int64_t>(wait_ms, static_cast<int64_t>(due - elapsed));
-  }
-  if (wait_ms <= 0) return;
-  progress_.SetNote("pausing " + std::to_string(wait_ms) + "ms");
-  InterruptGuard::SleepUnlessInterrupted(wait_ms);
-  progress_.SetNote("");
-}
-
 ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name,
                           const std::string& filter) {
   outcome_.blocked = plan.counts().blocked;
@@ -239,7 +241,7 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
     progress_.Update(keys_done_, true);
     if (!options_.single_transaction) {
       stop_if_interrupted();
-      Throttle();
+      PauseBetweenBatches(options_, keys_done_, started_, progress_);
     }
     stop_if_interrupted();
   };

@@ -10,6 +10,7 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <ostream>
@@ -49,6 +50,10 @@ struct ApplyOutcome {
 ApplyOutcome ApplyPlan(pqxx::connection& conn, AuditLog& audit, const ResolvedLayout& layout,
                        const PlanFile& plan, const ApplyOptions& options, const std::string& operator_name,
                        const std::string& filter, std::ostream& out);
+
+// --pause and --max-rate between two batches; returns false when interrupted meanwhile.
+bool PauseBetweenBatches(const ApplyOptions& options, uint64_t keys_done,
+                         std::chrono::steady_clock::time_point started, Progress& progress);
 
 // A PostgreSQL array literal of text values: {"a","b\"c"}.
 std::string TextArrayLiteral(const std::vector<std::string>& values);

@@ -73,8 +73,10 @@ po::options_description CommandOptions(const std::string& command) {
   if (command == "apply") {
     add("plan-file", po::value<std::string>(), "the plan file to apply");
     add("allow-blocked", "apply the other keys when some are blocked");
-    add("batch-size", po::value<size_t>()->default_value(1000), "keys per transaction");
     add("single-transaction", "the whole run in one transaction");
+  }
+  if (command == "apply" || command == "rollback") {
+    add("batch-size", po::value<size_t>()->default_value(1000), "keys per transaction");
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
@@ -203,9 +205,9 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
       throw UsageError("apply --mapping plans and writes in one go and needs --yes "
                        "(or save a plan with `plan --out` and apply that file)");
     }
-    if (o.batch_size == 0) throw UsageError("--batch-size must be at least 1");
-    if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
   }
+  if (o.batch_size == 0) throw UsageError("--batch-size must be at least 1");
+  if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
   if (o.command == "rollback" && o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
   return o;
 }

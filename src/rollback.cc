@@ -80,6 +80,7 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
   if (execute) interrupt.emplace(conn);
   Progress progress(options.progress, "rollback");
   progress.Start(keys.size());
+  const auto started = std::chrono::steady_clock::now();
   const std::string revertible = RevertibleChangesSql(audit, l);
   std::vector<std::string> left_alone;
   std::string status = "succeeded";
@@ -144,7 +145,7 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
           status = "interrupted";
           break;
         }
-        if (options.pause_ms > 0 && !InterruptGuard::SleepUnlessInterrupted(options.pause_ms)) {
+        if (!PauseBetweenBatches(options, done + batch.size(), started, progress)) {
           status = "interrupted";
           break;
         }

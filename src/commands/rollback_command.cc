@@ -26,6 +26,7 @@ int RunRollbackCommand(const Options& options) {
   ApplyOptions apply;
   apply.batch_size = options.batch_size;
   apply.pause_ms = options.pause_ms;
+  apply.max_rate = options.max_rate;
   apply.timeouts = options.timeouts;
   apply.progress = options.progress;
   apply.resume_hint = options.command_line;

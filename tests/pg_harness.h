@@ -1,0 +1,49 @@
+// The PostgreSQL harness of the database tests. Unless PGHOST or PGPORT point at a server,
+// the first use starts a throwaway PostgreSQL 15 cluster: initdb in a temporary directory
+// (as the postgres OS user when run as root, since the server refuses root), listening
+// on 127.0.0.1 at a free port; it is stopped and removed when the test binary exits.
+// Every test gets its own fresh database.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <string>
+
+#include "test_util.h"
+
+namespace scope_migrate::testing {
+
+class PgHarness {
+ public:
+  static PgHarness& Get();
+  ~PgHarness();
+
+  // Creates an empty database with a unique name and returns the name.
+  std::string CreateDatabase(const std::string& prefix);
+  std::string Conninfo(const std::string& database) const;
+  // PGHOST/PGPORT/PGUSER/PGDATABASE for a child process.
+  Env EnvFor(const std::string& database) const;
+  std::unique_ptr<pqxx::connection> Connect(const std::string& database) const;
+
+  const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
+
+ private:
+  PgHarness();
+  std::string host_, port_, user_, dir_;
+  bool owned_ = false;
+  int counter_ = 0;
+};
+
+// A test fixture with a fresh database per test: db_ (name), conn_ and env_.
+class DbTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  std::string db_;
+  std::unique_ptr<pqxx::connection> conn_;
+  Env env_;
+};
+
+}  // namespace scope_migrate::testing

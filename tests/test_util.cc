@@ -1,0 +1,171 @@
+#include "test_util.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace scope_migrate::testing {
+namespace {
+
+std::vector<char*> Argv(const std::vector<std::string>& args) {
+  static std::vector<std::string> storage;
+  storage.assign(1, SCOPE_MIGRATE_BIN);
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+void ChildSetup(const Env& env) {
+  for (const char* name : {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSERVICE"}) {
+    if (env.count(name) == 0) unsetenv(name);
+  }
+  for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+  if (chdir(SCOPE_MIGRATE_SOURCE_DIR) != 0) _exit(126);
+}
+
+int ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+ToolResult RunTool(const std::vector<std::string>& args, const Env& env) {
+  const std::string dir = MakeTempDir();
+  const std::string out_path = dir + "/out", err_path = dir + "/err";
+  const pid_t pid = SpawnTool(args, env, out_path, err_path);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  ToolResult result;
+  result.exit_code = ExitCodeOf(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  result.max_rss_kib = usage.ru_maxrss;
+  std::system(("rm -rf " + dir).c_str());
+  return result;
+}
+
+pid_t SpawnTool(const std::vector<std::string>& args, const Env& env, const std::string& out_path,
+                const std::string& err_path) {
+  auto argv = Argv(args);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    ChildSetup(env);
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int in = open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitTool(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return ExitCodeOf(status);
+}
+
+std::string SourceDir() { return SCOPE_MIGRATE_SOURCE_DIR; }
+std::string SourcePath(const std::string& relative) { return SourceDir() + "/" + relative; }
+
+std::string MakeTempDir() {
+  char path[] = "/tmp/scope-migrate-test.XXXXXX";
+  if (mkdtemp(path) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return path;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string path = SourcePath("tests/golden/" + name);
+  const char* update = std::getenv("SCOPE_MIGRATE_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    WriteFile(path, actual);
+    return;
+  }
+  const std::string expected = ReadFile(path);
+  EXPECT_FALSE(expected.empty()) << "missing golden file " << path
+                                 << " (run with SCOPE_MIGRATE_UPDATE_GOLDEN=1 to create it)";
+  EXPECT_EQ(expected, actual) << "differs from " << path;
+}
+
+std::string NormalizeReport(std::string report) {
+  report = std::regex_replace(report, std::regex("postgresql://[^/\" ]+/[A-Za-z0-9_]+"),
+                              "postgresql://HOST:PORT/DB");
+  report = std::regex_replace(report, std::regex("\"sha256\":\"[0-9a-f]{64}\""), "\"sha256\":\"SHA256\"");
+  report = std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
+  return report;
+}
+
+std::set<std::string> ScopesOf(pqxx::connection& conn, const std::string& key_id) {
+  pqxx::read_transaction txn(conn);
+  std::set<std::string> out;
+  for (const auto& row :
+       txn.exec_params("SELECT scope FROM api_key_scopes WHERE api_key_id::text = $1", key_id)) {
+    out.insert(row[0].c_str());
+  }
+  return out;
+}
+
+long long Count(pqxx::connection& conn, const std::string& sql) {
+  pqxx::read_transaction txn(conn);
+  return txn.exec(sql)[0][0].as<long long>();
+}
+
+std::string DataDigest(pqxx::connection& conn) {
+  pqxx::read_transaction txn(conn);
+  return txn.exec(
+      "SELECT md5((SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_keys t) || '#' || "
+      "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_roles t) || '#' || "
+      "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_scopes t))")[0][0]
+      .c_str();
+}
+
+std::string AllTablesDigest(pqxx::connection& conn) {
+  pqxx::work txn(conn);
+  std::string all;
+  for (const auto& row : txn.exec(
+           "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname NOT IN "
+           "('pg_catalog', 'information_schema') ORDER BY 1")) {
+    const std::string table = row[0].c_str();
+    all += table + "=" +
+           txn.exec("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + table + " t")[0][0]
+               .c_str() +
+           ";";
+  }
+  return all;
+}
+
+void LoadSamples(pqxx::connection& conn) {
+  pqxx::nontransaction txn(conn);  // legacy-keys.sql has its own BEGIN/COMMIT
+  txn.exec(ReadFile(SourcePath("samples/schema.sql")));
+  txn.exec(ReadFile(SourcePath("samples/legacy-keys.sql")));
+}
+
+}  // namespace scope_migrate::testing

@@ -1,0 +1,57 @@
+// Helpers for tests: run the built scope-migrate binary and capture what it prints, spawn
+// it in the background (for lock, kill and signal tests), temporary files, and small
+// readers over PostgreSQL for exact assertions (scopes of a key, a digest of tables).
+#pragma once
+
+#include <pqxx/pqxx>
+#include <sys/types.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace scope_migrate::testing {
+
+struct ToolResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+  long max_rss_kib = 0;
+};
+
+using Env = std::map<std::string, std::string>;
+
+// Runs the binary with `args` (and extra environment) from the project's source dir.
+ToolResult RunTool(const std::vector<std::string>& args, const Env& env = {});
+
+// Starts the binary in the background with stdout/stderr to files; returns its pid.
+pid_t SpawnTool(const std::vector<std::string>& args, const Env& env, const std::string& out_path,
+                const std::string& err_path);
+// Waits for a spawned process; returns its exit code (128+signal when killed).
+int WaitTool(pid_t pid);
+
+std::string SourceDir();
+std::string SourcePath(const std::string& relative);  // SourceDir() + "/" + relative
+std::string MakeTempDir();
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+// Compares `actual` with tests/golden/<name>; with SCOPE_MIGRATE_UPDATE_GOLDEN=1 rewrites it.
+void ExpectGolden(const std::string& name, const std::string& actual);
+
+// Replaces the parts of a report that change from run to run (server port, checksums
+// over them) with fixed placeholders.
+std::string NormalizeReport(std::string report);
+
+// Database readers.
+std::set<std::string> ScopesOf(pqxx::connection& conn, const std::string& key_id);
+long long Count(pqxx::connection& conn, const std::string& sql);
+// md5 over every row of the three key tables, for "nothing changed" assertions.
+std::string DataDigest(pqxx::connection& conn);
+// md5 over every row of every table in the database (audit tables included).
+std::string AllTablesDigest(pqxx::connection& conn);
+// Loads samples/schema.sql and samples/legacy-keys.sql.
+void LoadSamples(pqxx::connection& conn);
+
+}  // namespace scope_migrate::testing

@@ -1,0 +1,40 @@
+#include "timestamps.h"
+
+#include <gtest/gtest.h>
+
+namespace scope_migrate {
+namespace {
+
+TEST(TimestampsTest, ParsesOffsetsToTheSameInstant) {
+  const auto utc = ParseRfc3339("2026-03-22T23:00:00Z");
+  ASSERT_TRUE(utc.has_value());
+  EXPECT_EQ(ParseRfc3339("2026-03-23T00:00:00+01:00"), utc);
+  EXPECT_EQ(ParseRfc3339("2026-03-22T18:00:00-05:00"), utc);
+  EXPECT_EQ(*utc, 1774220400LL * 1000000);
+}
+
+TEST(TimestampsTest, KeepsMicroseconds) {
+  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:00.5Z"), 500000);
+  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:01.000001Z"), 1000001);
+  EXPECT_EQ(FormatUtc(1000001), "1970-01-01T00:00:01.000001Z");
+}
+
+TEST(TimestampsTest, RejectsInstantsWithoutOffsetOrOutOfRange) {
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23"));
+  EXPECT_FALSE(ParseRfc3339("2026-02-29T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T24:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00+0100"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00Z junk"));
+  EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z"));
+}
+
+TEST(TimestampsTest, FormatsUtc) {
+  EXPECT_EQ(FormatUtc(*ParseRfc3339("2026-03-23T00:00:00+01:00")), "2026-03-22T23:00:00Z");
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(*ParseRfc3339("1969-12-31T23:59:59Z")), "1969-12-31T23:59:59Z");
+}
+
+}  // namespace
+}  // namespace scope_migrate
