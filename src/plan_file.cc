@@ -95,6 +95,7 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   int number = 0;
   std::optional<Json> summary;
   int summary_line = 0;
+  uint64_t all_keys = 0;
   while (std::getline(in, line)) {
     ++number;
     if (in.eof()) throw BadPlan(path, number, "the last line is not complete: the file is truncated");
@@ -129,13 +130,14 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
     }
     hasher.Update(line);
     hasher.Update("\n");
-    if (!filter.empty()) {
-      const PlanKeyLine key = ParseKey(path, number, ParseLine(path, number, line));
-      if (!filter.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) continue;
-      ++plan.counts_.keys;
-      plan.counts_.change += key.status == Status::kChange;
-      plan.counts_.blocked += key.status == Status::kBlocked;
-    }
+    // Every line is parsed now, not only when applying, so a plan that cannot be read to
+    // the end is refused before the first batch is written.
+    const PlanKeyLine key = ParseKey(path, number, ParseLine(path, number, line));
+    ++all_keys;
+    if (!filter.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) continue;
+    ++plan.counts_.keys;
+    plan.counts_.change += key.status == Status::kChange;
+    plan.counts_.blocked += key.status == Status::kBlocked;
   }
   if (number == 0) throw BadPlan(path, 0, "the plan file is empty");
   if (!summary) throw BadPlan(path, number, "no summary line: the file is truncated");
@@ -146,16 +148,9 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
                   "edited or damaged (expected " + digest + ")");
   }
   plan.sha256_ = digest;
-  if (filter.empty()) {
-    auto count = [&](const char* field) -> uint64_t {
-      if (!summary->contains(field) || !(*summary)[field].is_number_unsigned()) {
-        throw BadPlan(path, summary_line, std::string("the summary has no \"") + field + "\" count");
-      }
-      return (*summary)[field].get<uint64_t>();
-    };
-    plan.counts_.keys = count("keys_read");
-    plan.counts_.change = count("change");
-    plan.counts_.blocked = count("blocked");
+  if (!summary->contains("keys_read") || (*summary)["keys_read"] != all_keys) {
+    throw BadPlan(path, summary_line, "the summary's keys_read does not match the " +
+                                          std::to_string(all_keys) + " key lines");
   }
   return plan;
 }

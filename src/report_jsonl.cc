@@ -6,11 +6,42 @@
 
 namespace scope_migrate {
 
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
+size_t Utf8Length(const std::string& s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
 void AppendJsonString(std::string& out, const std::string& value) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
     const unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      // Valid UTF-8 passes through; a stray byte (a SQL_ASCII database) becomes \u00XX so
+      // the line stays valid JSON. Such a key's fingerprint then no longer matches its
+      // plan line, so apply refuses the plan instead of guessing.
+      const size_t n = Utf8Length(value, i);
+      if (n > 0) {
+        out.append(value, i, n);
+        i += n - 1;
+      } else {
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0xf]);
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -30,8 +30,12 @@ void YamlFile::ExpectMap(const YAML::Node& node, const std::string& what,
   if (!node.IsMap()) throw Error(node, what + " must be a map");
   std::set<std::string> names;
   for (const char* name : allowed) names.insert(name);
+  std::set<std::string> seen;
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
+    // yaml-cpp keeps both entries of a repeated key and node[key] returns the first: a
+    // second "scopes:" would silently drop a rule.
+    if (!seen.insert(key).second) throw Error(entry.first, "\"" + key + "\" appears twice in " + what);
     if (names.count(key)) continue;
     std::string expected;
     for (const char* name : allowed) expected += std::string(expected.empty() ? "" : ", ") + name;

@@ -1,1 +1,815 @@
+// Database tests of `apply`, `rollback` and `history` against a real PostgreSQL 15: exact
+// scopes after apply, the audit trail, idempotent re-runs, stale and tampered plans, the
+// run lock, kill -9 and a terminated backend with resume, rollback and --prune.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <signal.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pg_harness.h"
+#include "run_lock.h"
+#include "test_util.h"
+
+namespace scope_migrate {
+namespace {
+
+using testing::Count;
+using testing::DataDigest;
+using testing::ReadFile;
+using testing::RunTool;
+using testing::ScopesOf;
+using testing::SpawnTool;
+using testing::ToolResult;
+using testing::WaitTool;
+using testing::WriteFile;
+using json = nlohmann::json;
+using Scopes = std::set<std::string>;
+
+constexpr char kMapping[] = "mappings/legacy-roles.yaml";
+constexpr char kKey1[] = "00000000-0000-4000-8000-000000000001";
+// The run lock's advisory key, "scopemig" = 8314611865584757095.
+constexpr long long kLockKey = 0x73636f70656d6967LL;
+static_assert(kLockKey == RunLock::kLockKey, "the run lock's key");
+
+std::string KeyId(int n) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+struct PlanKey {
+  std::string id, status;
+  Scopes current, target, add, remove;
+};
+
+struct Plan {
+  json header, summary;
+  std::vector<PlanKey> keys;
+  std::vector<PlanKey> Changes() const {
+    std::vector<PlanKey> out;
+    for (const auto& k : keys)
+      if (k.status == "change") out.push_back(k);
+    return out;
+  }
+};
+
+Scopes ToSet(const json& array) {
+  Scopes out;
+  if (array.is_array())
+    for (const auto& s : array) out.insert(s.get<std::string>());
+  return out;
+}
+
+Plan ParsePlanText(const std::string& text) {
+  Plan plan;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const json j = json::parse(line);
+    const std::string type = j.at("type");
+    if (type == "header") {
+      plan.header = j;
+    } else if (type == "summary") {
+      plan.summary = j;
+    } else if (type == "key") {
+      PlanKey k;
+      k.id = j.at("id");
+      k.status = j.at("status");
+      k.current = ToSet(j.value("current", json::array()));
+      k.target = ToSet(j.value("target", json::array()));
+      k.add = ToSet(j.value("add", json::array()));
+      k.remove = ToSet(j.value("remove", json::array()));
+      plan.keys.push_back(k);
+    }
+  }
+  return plan;
+}
+
+Scopes Union(const Scopes& a, const Scopes& b) {
+  Scopes out = a;
+  out.insert(b.begin(), b.end());
+  return out;
+}
+
+// A change key's scopes after apply: current + add - remove. This is its target unless it
+// keeps an extra scope (without --prune: key #25 keeps beta-preview).
+Scopes Final(const PlanKey& k) {
+  Scopes out = Union(k.current, k.add);
+  for (const auto& s : k.remove) out.erase(s);
+  return out;
+}
+
+// The target, plus the extra scopes the plan keeps (current - target when not removed).
+Scopes TargetPlusKeptExtra(const PlanKey& k) {
+  Scopes out = k.target;
+  for (const auto& s : k.current)
+    if (!k.remove.count(s)) out.insert(s);
+  return out;
+}
+
+std::string Join(const Scopes& s) {
+  std::string out;
+  for (const auto& x : s) out += (out.empty() ? "" : ",") + x;
+  return "{" + out + "}";
+}
+
+class ApplyTest : public testing::DbTest {
+ protected:
+  void SetUp() override {
+    testing::DbTest::SetUp();
+    dir_ = testing::MakeTempDir();
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
+
+  ToolResult Run(const std::vector<std::string>& args) { return RunTool(args, env_); }
+
+  // Plans against the test database into <dir>/<name>; returns the path.
+  std::string MakePlan(const std::string& name = "p.jsonl", const std::vector<std::string>& extra = {}) {
+    const std::string path = dir_ + "/" + name;
+    std::vector<std::string> args = {"plan", "--mapping", kMapping, "--out", path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const ToolResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << "plan failed:\n" << r.out << r.err;
+    return path;
+  }
+
+  // Every key's scopes, by id.
+  std::map<std::string, Scopes> AllScopes() {
+    pqxx::read_transaction txn(*conn_);
+    std::map<std::string, Scopes> out;
+    for (const auto& row : txn.exec("SELECT id::text FROM api_keys")) out[row[0].c_str()];
+    for (const auto& row : txn.exec("SELECT api_key_id::text, scope FROM api_key_scopes"))
+      out[row[0].c_str()].insert(row[1].c_str());
+    return out;
+  }
+
+  // One row of scope_migration_runs as column -> text ("" for NULL).
+  std::map<std::string, std::string> RunRow(long long run_id, const std::string& schema = "public") {
+    pqxx::read_transaction txn(*conn_);
+    const pqxx::result r = txn.exec_params(
+        "SELECT * FROM " + txn.quote_name(schema) + ".scope_migration_runs WHERE run_id = $1", run_id);
+    std::map<std::string, std::string> out;
+    if (r.empty()) return out;
+    for (const auto& f : r[0]) out[f.name()] = f.is_null() ? "" : f.c_str();
+    return out;
+  }
+
+  bool AuditTablesExist() {
+    return Count(*conn_,
+                 "SELECT count(*) FROM (VALUES (to_regclass('scope_migration_runs')), "
+                 "(to_regclass('scope_migration_changes'))) v(c) WHERE c IS NOT NULL") > 0;
+  }
+
+  // Polls `condition` every 50 ms for up to `seconds`.
+  bool WaitFor(const std::function<bool()>& condition, double seconds = 20) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (condition()) return true;
+      } catch (const std::exception&) {
+        // e.g. the audit tables do not exist yet
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  long long ChangeRows() {
+    if (!AuditTablesExist()) return 0;
+    return Count(*conn_, "SELECT count(*) FROM scope_migration_changes");
+  }
+
+  long long AdvisoryLocksHere() {
+    return Count(*conn_,
+                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                 "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  }
+
+  void Exec(const std::string& sql) {
+    pqxx::work txn(*conn_);
+    txn.exec(sql);
+    txn.commit();
+  }
+
+  // Every change key of `plan` holds exactly its target (plus the extra scopes kept
+  // without --prune: only key #25's beta-preview in the sample).
+  void ExpectTargets(const Plan& plan) {
+    const auto now = AllScopes();
+    int n = 0;
+    for (const auto& k : plan.Changes()) {
+      EXPECT_EQ(Join(now.at(k.id)), Join(Final(k))) << k.id;
+      EXPECT_EQ(Join(now.at(k.id)), Join(TargetPlusKeptExtra(k))) << k.id;
+      if (k.id != KeyId(25)) {
+        EXPECT_EQ(Join(now.at(k.id)), Join(k.target)) << k.id;
+      }
+      ++n;
+    }
+    EXPECT_EQ(n, 31);
+  }
+
+  void ExpectNoDuplicateChanges() {
+    EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"),
+              Count(*conn_, "SELECT count(DISTINCT (api_key_id, scope)) FROM scope_migration_changes"));
+  }
+
+  // Adds a role to the change key at 0-based position `index` among the plan's change keys.
+  std::string MakeStale(const Plan& plan, size_t index) {
+    const auto changes = plan.Changes();
+    EXPECT_GT(changes.size(), index);
+    const std::string id = changes.at(index).id;
+    pqxx::work txn(*conn_);
+    txn.exec_params("INSERT INTO api_key_roles (api_key_id, role) VALUES ($1::uuid, 'Beta preview')", id);
+    txn.commit();
+    return id;
+  }
+
+  std::string dir_;
+};
+
+// 1 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, ApplySamplePlanWritesExactTargets) {
+  testing::LoadSamples(*conn_);
+  const auto before = AllScopes();
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  ASSERT_EQ(plan.summary.at("change"), 31);
+  ASSERT_EQ(plan.summary.at("unchanged"), 5);
+  ASSERT_EQ(plan.summary.at("drift"), 3);
+  ASSERT_EQ(plan.summary.at("blocked"), 9);
+  ASSERT_EQ(plan.summary.at("skipped"), 3);
+  ASSERT_EQ(plan.summary.at("excluded_post_cutoff"), 8);
+  ASSERT_EQ(plan.summary.at("scopes_to_add"), 312);
+
+  const ToolResult r = Run({"apply", path, "--allow-blocked"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  ExpectTargets(plan);
+  ASSERT_EQ(plan.keys.at(24).id, KeyId(25));
+  EXPECT_EQ(Join(ScopesOf(*conn_, KeyId(25))), Join(Union(plan.keys.at(24).target, {"beta-preview"})));
+  const auto after = AllScopes();
+  std::set<std::string> in_plan;
+  for (const auto& k : plan.keys) {
+    in_plan.insert(k.id);
+    if (k.status != "change") {
+      EXPECT_EQ(Join(after.at(k.id)), Join(before.at(k.id))) << k.id << " (" << k.status << ")";
+    }
+  }
+  // Keys not in the plan (post cutoff) are untouched too.
+  EXPECT_EQ(in_plan.size(), 51u);
+  EXPECT_EQ(after.size(), before.size());
+  for (const auto& [id, scopes] : before) {
+    if (!in_plan.count(id)) {
+      EXPECT_EQ(Join(after.at(id)), Join(scopes)) << id;
+    }
+  }
+
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 1"), 312);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 1 AND action = 'add'"), 312);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id <> 1"), 0);
+  // The audit rows are exactly the plan's adds.
+  std::set<std::pair<std::string, std::string>> audit, planned;
+  {
+    pqxx::read_transaction txn(*conn_);
+    for (const auto& row : txn.exec("SELECT api_key_id, scope FROM scope_migration_changes"))
+      audit.emplace(row[0].c_str(), row[1].c_str());
+  }
+  for (const auto& k : plan.Changes())
+    for (const auto& s : k.add) planned.emplace(k.id, s);
+  EXPECT_EQ(audit, planned);
+
+  auto run = RunRow(1);
+  ASSERT_FALSE(run.empty());
+  EXPECT_EQ(run["kind"], "apply");
+  EXPECT_EQ(run["status"], "succeeded");
+  EXPECT_EQ(run["keys_changed"], "31");
+  EXPECT_EQ(run["scopes_added"], "312");
+  EXPECT_EQ(run["scopes_removed"], "0");
+  EXPECT_EQ(run["plan_sha256"], plan.summary.at("sha256").get<std::string>());
+  EXPECT_EQ(run["mapping_sha256"], plan.header.at("mapping_sha256").get<std::string>());
+  EXPECT_FALSE(run["operator"].empty());
+  EXPECT_FALSE(run["finished_at"].empty());
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
+
+  const ToolResult again = Run({"plan", "--mapping", kMapping, "--format", "jsonl", "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 3) << again.err;
+  const Plan replan = ParsePlanText(again.out);
+  EXPECT_EQ(replan.summary.at("change"), 0);
+  EXPECT_EQ(replan.summary.at("unchanged"), 35);
+  EXPECT_EQ(replan.summary.at("drift"), 4);
+  EXPECT_EQ(replan.summary.at("blocked"), 9);
+  EXPECT_EQ(replan.summary.at("scopes_to_add"), 0);
+}
+
+// 2 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, BlockedKeysExit3AndWriteNothing) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const std::string digest = DataDigest(*conn_);
+  const ToolResult r = Run({"apply", path});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("blocked"), std::string::npos) << r.err;
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM pg_class WHERE relname LIKE 'scope_migration%'"), 0);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('scope_migration_runs') IS NULL)::int"), 1);
+}
+
+// 3 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, RerunIsIdempotent) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const ToolResult first = Run({"apply", path, "--allow-blocked"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string digest = DataDigest(*conn_);
+
+  const ToolResult second = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("0 keys changed"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("31 keys were already applied"), std::string::npos) << second.out;
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2"), 0);
+  ExpectNoDuplicateChanges();
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["status"], "succeeded");
+  EXPECT_EQ(run2["keys_changed"], "0");
+  EXPECT_EQ(run2["scopes_added"], "0");
+  EXPECT_EQ(RunRow(1)["status"], "succeeded");
+  ExpectTargets(plan);
+}
+
+// 4 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, StalePlanExits4) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  Exec("INSERT INTO api_key_roles (api_key_id, role) VALUES ('" + std::string(kKey1) + "', 'Beta preview')");
+  const std::string digest = DataDigest(*conn_);
+
+  const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "1000"});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.err.find(kKey1), std::string::npos) << r.err;
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_EQ(RunRow(1)["status"], "stale");
+  EXPECT_EQ(RunRow(1)["keys_changed"], "0");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 0);
+}
+
+TEST_F(ApplyTest, StaleKeyInThirdBatchKeepsFirstTwoBatches) {
+  testing::LoadSamples(*conn_);
+  const auto before = AllScopes();
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const auto changes = plan.Changes();
+  ASSERT_EQ(changes.size(), 31u);
+  const std::string stale = MakeStale(plan, 12);  // position 13: batch 3 with --batch-size 5
+
+  const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "5"});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.err.find(stale), std::string::npos) << r.err;
+
+  const auto after = AllScopes();
+  long long added = 0;
+  std::set<std::string> written;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const auto& k = changes[i];
+    if (i < 10) {
+      EXPECT_EQ(Join(after.at(k.id)), Join(Final(k))) << "batch 1-2 key " << k.id;
+      added += static_cast<long long>(k.add.size());
+      written.insert(k.id);
+    } else {
+      EXPECT_EQ(Join(after.at(k.id)), Join(before.at(k.id))) << "batch 3+ key " << k.id;
+    }
+  }
+  for (const auto& [id, scopes] : before) {
+    if (!written.count(id)) {
+      EXPECT_EQ(Join(after.at(id)), Join(scopes)) << id;
+    }
+  }
+  auto run = RunRow(1);
+  EXPECT_EQ(run["status"], "stale");
+  EXPECT_EQ(run["keys_changed"], "10");
+  EXPECT_EQ(run["scopes_added"], std::to_string(added));
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), added);
+  EXPECT_EQ(Count(*conn_, "SELECT count(DISTINCT api_key_id) FROM scope_migration_changes"), 10);
+}
+
+// 5 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, TamperedPlanExits65) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const std::string text = ReadFile(path);
+  const std::string digest = DataDigest(*conn_);
+
+  // One character of an "add" list in a change line.
+  std::string edited = text;
+  const size_t line_start = edited.find("\"status\":\"change\"");
+  ASSERT_NE(line_start, std::string::npos);
+  const size_t add = edited.find("\"add\":[\"", line_start);
+  ASSERT_NE(add, std::string::npos);
+  const size_t ch = add + 8;
+  edited[ch] = edited[ch] == 'a' ? 'b' : 'a';
+  ASSERT_NE(edited, text);
+  ASSERT_EQ(edited.size(), text.size());
+  WriteFile(dir_ + "/edited.jsonl", edited);
+
+  // Truncated: the summary line dropped.
+  std::string body = text;
+  if (!body.empty() && body.back() == '\n') body.pop_back();
+  const std::string truncated = body.substr(0, body.rfind('\n') + 1);
+  ASSERT_LT(truncated.size(), text.size());
+  WriteFile(dir_ + "/truncated.jsonl", truncated);
+
+  // A key line appended after the summary.
+  const size_t first_key = text.find("{\"type\":\"key\"");
+  ASSERT_NE(first_key, std::string::npos);
+  const std::string key_line = text.substr(first_key, text.find('\n', first_key) - first_key + 1);
+  WriteFile(dir_ + "/appended.jsonl", text + key_line);
+
+  for (const std::string name : {"edited.jsonl", "truncated.jsonl", "appended.jsonl"}) {
+    const ToolResult r = Run({"apply", dir_ + "/" + name, "--allow-blocked"});
+    EXPECT_EQ(r.exit_code, 65) << name << "\n" << r.out << r.err;
+    EXPECT_EQ(DataDigest(*conn_), digest) << name;
+    EXPECT_FALSE(AuditTablesExist()) << name;
+  }
+  // The original still applies.
+  const ToolResult ok = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// 6 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, MappingModeAppliesWithYes) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const auto before = AllScopes();
+  const std::string digest = DataDigest(*conn_);
+
+  const ToolResult no_yes = Run({"apply", "--mapping", kMapping, "--allow-blocked"});
+  EXPECT_EQ(no_yes.exit_code, 64) << no_yes.err;
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_FALSE(AuditTablesExist());
+
+  const ToolResult r = Run({"apply", "--mapping", kMapping, "--yes", "--allow-blocked"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ExpectTargets(plan);
+  const auto after = AllScopes();
+  for (const auto& k : plan.keys) {
+    if (k.status != "change") {
+      EXPECT_EQ(Join(after.at(k.id)), Join(before.at(k.id))) << k.id;
+    }
+  }
+  auto run = RunRow(1);
+  EXPECT_EQ(run["status"], "succeeded");
+  EXPECT_EQ(run["keys_changed"], "31");
+  EXPECT_EQ(run["scopes_added"], "312");
+  EXPECT_EQ(run["mapping_sha256"], plan.header.at("mapping_sha256").get<std::string>());
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+}
+
+// 7 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, LockContentionExits5) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const std::string digest = DataDigest(*conn_);
+  auto holder = testing::PgHarness::Get().Connect(db_);
+  {
+    pqxx::nontransaction txn(*holder);
+    txn.exec("SELECT pg_advisory_lock(" + std::to_string(kLockKey) + ")");
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const ToolResult locked = Run({"apply", path, "--allow-blocked"});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(locked.exit_code, 5) << locked.out << locked.err;
+  EXPECT_NE(locked.err.find("holds the lock"), std::string::npos) << locked.err;
+  EXPECT_LT(seconds, 4.0) << "exit 5 must come at once, not after waiting for the lock";
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  {
+    pqxx::nontransaction txn(*holder);
+    EXPECT_TRUE(txn.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")")[0][0].as<bool>());
+  }
+  const ToolResult ok = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+}
+
+TEST_F(ApplyTest, LockContentionBetweenTwoProcesses) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const pid_t first = SpawnTool({"apply", path, "--allow-blocked", "--batch-size", "2", "--pause", "300ms"}, env_,
+                                dir_ + "/first.out", dir_ + "/first.err");
+  ASSERT_GT(first, 0);
+  const bool running = WaitFor([&] {
+    return AuditTablesExist() &&
+           Count(*conn_, "SELECT count(*) FROM scope_migration_runs WHERE status = 'running'") > 0;
+  });
+  if (!running) kill(first, SIGKILL);
+  ASSERT_TRUE(running) << "no running row appeared";
+
+  const ToolResult second = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(second.exit_code, 5) << second.out << second.err;
+  EXPECT_NE(second.err.find("holds the lock"), std::string::npos) << second.err;
+
+  EXPECT_EQ(WaitTool(first), 0) << ReadFile(dir_ + "/first.err");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
+  EXPECT_EQ(RunRow(1)["status"], "succeeded");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+  ExpectTargets(plan);
+}
+
+// 8 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, KillDashNineAndResume) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const std::vector<std::string> args = {"apply", path, "--allow-blocked", "--batch-size", "3", "--pause", "200ms"};
+  const pid_t pid = SpawnTool(args, env_, dir_ + "/killed.out", dir_ + "/killed.err");
+  ASSERT_GT(pid, 0);
+  const bool started = WaitFor([&] { return ChangeRows() > 0; });
+  kill(pid, SIGKILL);
+  EXPECT_EQ(WaitTool(pid), 128 + SIGKILL);
+  ASSERT_TRUE(started) << ReadFile(dir_ + "/killed.err");
+
+  // The server ends the dead client's session and its advisory lock with it.
+  EXPECT_TRUE(WaitFor([&] { return AdvisoryLocksHere() == 0; }, 10)) << "the run lock was left behind";
+  EXPECT_EQ(RunRow(1)["status"], "running");
+
+  // No key half-written; the audit matches the table exactly.
+  std::map<std::string, Scopes> audit_adds;
+  {
+    pqxx::read_transaction txn(*conn_);
+    for (const auto& row : txn.exec("SELECT api_key_id, scope, action FROM scope_migration_changes")) {
+      EXPECT_EQ(std::string(row[2].c_str()), "add");
+      audit_adds[row[0].c_str()].insert(row[1].c_str());
+    }
+  }
+  const auto now = AllScopes();
+  size_t written = 0;
+  for (const auto& k : plan.Changes()) {
+    const Scopes& scopes = now.at(k.id);
+    const bool untouched = scopes == k.current, done = scopes == Union(k.current, k.add);
+    EXPECT_TRUE(untouched || done) << k.id << " is half-written: " << Join(scopes);
+    auto it = audit_adds.find(k.id);
+    if (it != audit_adds.end()) {
+      EXPECT_EQ(Join(it->second), Join(k.add)) << k.id;
+      EXPECT_TRUE(done) << k.id << " has audit rows but not its scopes";
+      ++written;
+    } else {
+      EXPECT_TRUE(untouched) << k.id << " was written without audit rows";
+    }
+  }
+  for (const auto& [id, adds] : audit_adds) {
+    ASSERT_TRUE(now.count(id)) << id;
+    for (const auto& s : adds) EXPECT_TRUE(now.at(id).count(s)) << id << " lacks audited " << s;
+  }
+  EXPECT_EQ(audit_adds.size(), written);
+  EXPECT_GT(written, 0u);
+  EXPECT_LT(written, 31u) << "the kill came too late to test anything";
+  EXPECT_EQ(RunRow(1)["keys_changed"], std::to_string(written));
+
+  const ToolResult resumed = RunTool(args, env_);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find(std::to_string(written) + " keys were already applied"), std::string::npos)
+      << resumed.out;
+  ExpectTargets(plan);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+  ExpectNoDuplicateChanges();
+  EXPECT_EQ(RunRow(1)["status"], "interrupted");
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["status"], "succeeded");
+  EXPECT_EQ(run2["keys_changed"], std::to_string(31 - written));
+  EXPECT_EQ(std::stoll(RunRow(1)["scopes_added"]) + std::stoll(run2["scopes_added"]), 312);
+  EXPECT_EQ(AdvisoryLocksHere(), 0);
+}
+
+// 9 -----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, TerminatedBackendExits1AndResumes) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const std::vector<std::string> args = {"apply", path, "--allow-blocked", "--batch-size", "3", "--pause", "300ms"};
+  const pid_t pid = SpawnTool(args, env_, dir_ + "/t.out", dir_ + "/t.err");
+  ASSERT_GT(pid, 0);
+  const bool started = WaitFor([&] { return ChangeRows() > 0; });
+  if (!started) kill(pid, SIGKILL);
+  ASSERT_TRUE(started) << ReadFile(dir_ + "/t.err");
+  const long long terminated = Count(
+      *conn_,
+      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name LIKE 'scope-migrate run%' AND datname = current_database()");
+  EXPECT_EQ(terminated, 1);
+  EXPECT_EQ(WaitTool(pid), 1) << ReadFile(dir_ + "/t.out") << ReadFile(dir_ + "/t.err");
+  const std::string err = ReadFile(dir_ + "/t.err");
+  EXPECT_NE(err.find("lost the connection"), std::string::npos) << err;
+  EXPECT_NE(err.find("Resume"), std::string::npos) << err;
+  const long long partial = Count(*conn_, "SELECT count(*) FROM scope_migration_changes");
+  EXPECT_GT(partial, 0);
+  EXPECT_LT(partial, 312);
+
+  const ToolResult resumed = RunTool(args, env_);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+  ExpectNoDuplicateChanges();
+  ExpectTargets(plan);
+  EXPECT_EQ(RunRow(1)["status"], "interrupted");
+  EXPECT_EQ(RunRow(2)["status"], "succeeded");
+}
+
+// 10 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, RollbackRestoresTablesExactly) {
+  testing::LoadSamples(*conn_);
+  const std::string before = DataDigest(*conn_);
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  const std::string applied = DataDigest(*conn_);
+  ASSERT_NE(applied, before);
+
+  const ToolResult dry = Run({"rollback", "--run", "1"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("would roll back"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("31 keys reverted (312 scopes removed"), std::string::npos) << dry.out;
+  EXPECT_EQ(DataDigest(*conn_), applied);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
+  EXPECT_EQ(RunRow(1)["status"], "succeeded");
+
+  const ToolResult real = Run({"rollback", "--run", "1", "--yes"});
+  EXPECT_EQ(real.exit_code, 0) << real.out << real.err;
+  EXPECT_EQ(DataDigest(*conn_), before);
+  auto run1 = RunRow(1);
+  EXPECT_EQ(run1["status"], "rolled-back");
+  EXPECT_EQ(run1["rolled_back_by"], "2");
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["kind"], "rollback");
+  EXPECT_EQ(run2["status"], "succeeded");
+  EXPECT_EQ(run2["scopes_removed"], "312");
+  EXPECT_EQ(run2["scopes_added"], "0");
+  EXPECT_EQ(run2["keys_changed"], "31");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2 AND action = 'remove'"),
+            312);
+
+  const ToolResult twice = Run({"rollback", "--run", "1", "--yes"});
+  EXPECT_EQ(twice.exit_code, 1) << twice.out << twice.err;
+  EXPECT_NE(twice.err.find("already rolled back"), std::string::npos) << twice.err;
+  EXPECT_EQ(DataDigest(*conn_), before);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 2);
+}
+
+// 11 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, RollbackLeavesChangedKeysAlone) {
+  testing::LoadSamples(*conn_);
+  const auto before = AllScopes();
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  Scopes key1 = ScopesOf(*conn_, kKey1);
+  ASSERT_EQ(key1.size(), 15u);
+  const std::string dropped = *key1.begin();
+  Exec("DELETE FROM api_key_scopes WHERE api_key_id = '" + std::string(kKey1) + "' AND scope = '" + dropped + "'");
+  key1.erase(dropped);
+
+  const ToolResult r = Run({"rollback", "--run", "1", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("left alone"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(kKey1), std::string::npos) << r.out;
+  EXPECT_EQ(Join(ScopesOf(*conn_, kKey1)), Join(key1));
+  const auto after = AllScopes();
+  for (const auto& [id, scopes] : before) {
+    if (id != kKey1) {
+      EXPECT_EQ(Join(after.at(id)), Join(scopes)) << id;
+    }
+  }
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["status"], "succeeded");
+  EXPECT_EQ(run2["keys_changed"], "30");
+  EXPECT_EQ(run2["scopes_removed"], "297");  // 312 minus key #1's 15
+  EXPECT_EQ(RunRow(1)["status"], "rolled-back");
+}
+
+// 12 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, PruneRemovesAndRollbackReAdds) {
+  testing::LoadSamples(*conn_);
+  const std::string before = DataDigest(*conn_);
+  const std::string path = MakePlan("prune.jsonl", {"--prune"});
+  const Plan plan = ParsePlanText(ReadFile(path));
+  EXPECT_EQ(plan.summary.at("change"), 34);
+  EXPECT_EQ(plan.summary.at("scopes_to_remove"), 5);
+  std::set<std::pair<std::string, std::string>> removes;
+  for (const auto& k : plan.keys)
+    for (const auto& s : k.remove) removes.emplace(k.id, s);
+  const std::set<std::pair<std::string, std::string>> expected = {
+      {KeyId(25), "beta-preview"},
+      {KeyId(31), "beta-preview"},
+      {KeyId(32), "report-management-read"},
+      {KeyId(33), "tax-management-read"},
+      {KeyId(33), "tax-management-write"}};
+  EXPECT_EQ(removes, expected);
+
+  const ToolResult r = Run({"apply", path, "--allow-blocked"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto run = RunRow(1);
+  EXPECT_EQ(run["scopes_removed"], "5");
+  EXPECT_EQ(run["scopes_added"], "312");
+  EXPECT_EQ(run["keys_changed"], "34");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE action = 'remove'"), 5);
+  for (const auto& [id, scope] : removes) EXPECT_FALSE(ScopesOf(*conn_, id).count(scope)) << id << " " << scope;
+  for (const auto& k : plan.Changes()) {
+    EXPECT_EQ(Join(ScopesOf(*conn_, k.id)), Join(k.target)) << k.id;  // --prune: exactly the target
+  }
+
+  const ToolResult rb = Run({"rollback", "--run", "1", "--yes"});
+  EXPECT_EQ(rb.exit_code, 0) << rb.out << rb.err;
+  EXPECT_EQ(DataDigest(*conn_), before);
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["scopes_added"], "5");
+  EXPECT_EQ(run2["scopes_removed"], "312");
+}
+
+// 13 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, SingleTransactionIsAllOrNothing) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const Plan plan = ParsePlanText(ReadFile(path));
+  const std::string stale = MakeStale(plan, 12);
+  const std::string digest = DataDigest(*conn_);
+
+  const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "5", "--single-transaction"});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.err.find(stale), std::string::npos) << r.err;
+  EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 0);
+  auto run = RunRow(1);
+  EXPECT_EQ(run["status"], "stale");
+  EXPECT_EQ(run["keys_changed"], "0");
+}
+
+// 14 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, HistoryListsNewestFirst) {
+  testing::LoadSamples(*conn_);
+  const ToolResult empty = Run({"history"});
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  ASSERT_EQ(Run({"rollback", "--run", "1", "--yes"}).exit_code, 0);
+
+  const ToolResult r = Run({"history"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  int line1 = -1, line2 = -1;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::istringstream words(lines[i]);
+    std::string id, kind, status;
+    words >> id >> kind >> status;
+    if (id == "1") {
+      line1 = static_cast<int>(i);
+      EXPECT_EQ(kind, "apply") << lines[i];
+      EXPECT_EQ(status, "rolled-back") << lines[i];
+    } else if (id == "2") {
+      line2 = static_cast<int>(i);
+      EXPECT_EQ(kind, "rollback") << lines[i];
+      EXPECT_EQ(status, "succeeded") << lines[i];
+    }
+  }
+  ASSERT_GE(line1, 0) << r.out;
+  ASSERT_GE(line2, 0) << r.out;
+  EXPECT_LT(line2, line1) << r.out;
+}
+
+// 15 ----------------------------------------------------------------------------------------
+TEST_F(ApplyTest, AuditSchemaOption) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const ToolResult r = Run({"apply", path, "--allow-blocked", "--audit-schema", "audit"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_runs') IS NOT NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_changes') IS NOT NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('public.scope_migration_runs') IS NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('public.scope_migration_changes') IS NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM audit.scope_migration_changes"), 312);
+  EXPECT_EQ(RunRow(1, "audit")["status"], "succeeded");
+
+  // history and rollback find them with the same option.
+  const ToolResult h = Run({"history", "--audit-schema", "audit"});
+  EXPECT_EQ(h.exit_code, 0) << h.err;
+  EXPECT_NE(h.out.find("succeeded"), std::string::npos) << h.out;
+  const ToolResult rb = Run({"rollback", "--run", "1", "--yes", "--audit-schema", "audit"});
+  EXPECT_EQ(rb.exit_code, 0) << rb.out << rb.err;
+  EXPECT_EQ(RunRow(1, "audit")["status"], "rolled-back");
+}
+
+}  // namespace
+}  // namespace scope_migrate
