@@ -36,11 +36,13 @@ int RefuseBlocked(uint64_t blocked) {
 }  // namespace
 
 int RunApplyCommand(const Options& options) {
+  PhaseTimer timer(options.verbose);
   const Layout layout = LoadLayout(options);
   std::optional<PlanFile> plan;
   std::optional<Mapping> mapping;
   if (options.plan_file) {
     plan = PlanFile::Open(*options.plan_file, options.filter);
+    timer.Lap("verify plan file");
     if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
   } else {
     mapping = Mapping::Load(*options.mapping);
@@ -87,7 +89,9 @@ int RunApplyCommand(const Options& options) {
       file.close();
       if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
     }
+    timer.Lap("plan");
     plan = PlanFile::Open(temp.path, KeyFilter{});
+    timer.Lap("verify plan file");
     if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
   }
 
@@ -107,6 +111,7 @@ int RunApplyCommand(const Options& options) {
   apply.resume_hint = options.command_line;
   const ApplyOutcome outcome = ApplyPlan(*conn, audit, resolved, *plan, apply, OperatorName(options),
                                          options.filter.Describe(), std::cout);
+  timer.Lap("apply batches");
   if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
   return outcome.exit_code;
 }

@@ -3,11 +3,22 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "errors.h"
 
 namespace scope_migrate {
+
+PhaseTimer::PhaseTimer(bool enabled) : enabled_(enabled), last_(std::chrono::steady_clock::now()) {}
+
+void PhaseTimer::Lap(const std::string& phase) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::fprintf(stderr, "[verbose] %-40s %8.3f s\n", phase.c_str(),
+               std::chrono::duration<double>(now - last_).count());
+  last_ = now;
+}
 
 PlanParams MakePlanParams(const Options& options, const Mapping& mapping) {
   PlanParams params;

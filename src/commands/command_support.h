@@ -2,6 +2,7 @@
 // layout from --layout, and the operator's name.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "layout.h"
@@ -10,6 +11,17 @@
 #include "planner.h"
 
 namespace scope_migrate {
+
+// --verbose: prints how long each phase took on stderr.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(bool enabled);
+  void Lap(const std::string& phase);
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 PlanParams MakePlanParams(const Options& options, const Mapping& mapping);
 Layout LoadLayout(const Options& options);

@@ -15,7 +15,9 @@
 namespace scope_migrate {
 
 int RunPlanCommand(const Options& options) {
+  PhaseTimer timer(options.verbose);
   const Mapping mapping = Mapping::Load(*options.mapping);
+  timer.Lap("load mapping");
   const PlanParams params = MakePlanParams(options, mapping);
   const ReportOptions report_options{options.max_keys};
 
@@ -51,6 +53,7 @@ int RunPlanCommand(const Options& options) {
   } catch (const std::exception& e) {
     throw DbFailure(e, "reading the keys");
   }
+  timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
   if (options.out) {
     plan_file.close();
     if (!plan_file || std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
