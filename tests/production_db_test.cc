@@ -189,6 +189,26 @@ TEST_F(ProductionTest, MaxRateSpacesTheBatches) {
   for (size_t i = 1; i < gaps.size(); ++i) EXPECT_GE(gaps[i][0].as<double>(), 0.45);
 }
 
+TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
+  const auto quiet_plan = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml"}, env_);
+  EXPECT_EQ(quiet_plan.err.find("keys/s"), std::string::npos);  // stderr is a file here
+  const auto plan = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--progress"}, env_);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.err.find("plan 51/51 keys"), std::string::npos) << plan.err;
+  EXPECT_NE(plan.err.find("ETA"), std::string::npos);
+  EXPECT_EQ(plan.out.find("keys/s"), std::string::npos);
+  EXPECT_EQ(plan.out, quiet_plan.out);
+
+  const auto apply = RunTool({"apply", plan_, "--allow-blocked", "--progress", "--batch-size", "10", "--pause", "100ms"},
+                             env_);
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_NE(apply.err.find("apply 31/31 keys"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("pausing 100ms"), std::string::npos) << apply.err;
+  EXPECT_EQ(apply.out.find("keys/s"), std::string::npos);
+  const auto none = RunTool({"apply", plan_, "--allow-blocked", "--no-progress"}, env_);
+  EXPECT_EQ(none.err.find("keys/s"), std::string::npos);
+}
+
 TEST(DurationsTest, ParsesTheSpellingsOfTheFlags) {
   EXPECT_EQ(ParseDurationMs("500ms"), 500);
   EXPECT_EQ(ParseDurationMs("5s"), 5000);
