@@ -9,11 +9,32 @@
 namespace scope_migrate {
 
 std::vector<std::string> ParseTextArray(const std::string& literal) {
+  // The server's output form of a one-dimensional text[]: {a,"b c","d\"e",NULL}. Elements
+  // are quoted when they hold special characters, with \ escaping " and \ inside quotes.
   std::vector<std::string> out;
-  pqxx::array_parser parser(literal.c_str(), pqxx::internal::encoding_group::UTF8);
-  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done;
-       step = parser.get_next()) {
-    if (step.first == pqxx::array_parser::string_value) out.push_back(std::move(step.second));
+  const size_t n = literal.size();
+  if (n < 2 || literal.front() != '{' || literal.back() != '}') {
+    throw RuntimeFailure("unexpected array from the database: " + literal);
+  }
+  size_t i = 1;
+  while (i < n - 1) {
+    std::string value;
+    if (literal[i] == '"') {
+      ++i;
+      while (i < n - 1 && literal[i] != '"') {
+        if (literal[i] == '\\' && i + 1 < n - 1) ++i;
+        value.push_back(literal[i++]);
+      }
+      ++i;  // closing quote
+      out.push_back(std::move(value));
+    } else {
+      const size_t end = literal.find(',', i);
+      const size_t stop = end == std::string::npos ? n - 1 : end;
+      value.assign(literal, i, stop - i);
+      if (value != "NULL") out.push_back(std::move(value));
+      i = stop;
+    }
+    if (i < n - 1 && literal[i] == ',') ++i;
   }
   return out;
 }
@@ -34,6 +55,14 @@ void SplitCopyLine(const std::string& line, std::vector<std::optional<std::strin
     null = false;
   };
   for (; i < n; ++i) {
+    // Copy the run up to the next tab or backslash in one go.
+    size_t run = i;
+    while (run < n && line[run] != '\t' && line[run] != '\\') ++run;
+    if (run > i) {
+      field.append(line, i, run - i);
+      i = run;
+      if (i == n) break;
+    }
     const char c = line[i];
     if (c == '\t') {
       finish();

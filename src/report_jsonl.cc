@@ -24,21 +24,34 @@ size_t Utf8Length(const std::string& s, size_t i) {
 void AppendJsonString(std::string& out, const std::string& value) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (size_t i = 0; i < value.size(); ++i) {
+  const size_t n = value.size();
+  size_t i = 0;
+  while (i < n) {
+    // Copy the run of characters that need no escaping in one go (the common case).
+    size_t run = i;
+    while (run < n) {
+      const unsigned char u = static_cast<unsigned char>(value[run]);
+      if (u < 0x20 || u == '"' || u == '\\' || u >= 0x80) break;
+      ++run;
+    }
+    out.append(value, i, run - i);
+    i = run;
+    if (i == n) break;
     const char c = value[i];
     const unsigned char u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
       // Valid UTF-8 passes through; a stray byte (a SQL_ASCII database) becomes \u00XX so
       // the line stays valid JSON. Such a key's fingerprint then no longer matches its
       // plan line, so apply refuses the plan instead of guessing.
-      const size_t n = Utf8Length(value, i);
-      if (n > 0) {
-        out.append(value, i, n);
-        i += n - 1;
+      const size_t length = Utf8Length(value, i);
+      if (length > 0) {
+        out.append(value, i, length);
+        i += length;
       } else {
         out += "\\u00";
         out.push_back(kHex[u >> 4]);
         out.push_back(kHex[u & 0xf]);
+        ++i;
       }
       continue;
     }
@@ -49,14 +62,11 @@ void AppendJsonString(std::string& out, const std::string& value) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xf]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0xf]);
     }
+    ++i;
   }
   out.push_back('"');
 }
