@@ -13,20 +13,30 @@ namespace {
 
 const char kRevertTemp[] = "scope_migrate_revert";
 
-// SQL for the changes of `run` on the keys in $2 (a text array) that can be reverted:
-// the key was not changed since. $1 is the run id.
+// The changes of run $1 on the keys in $2 (a text array) that can be reverted: those of
+// keys not changed since. A key changed since: a scope the run added is gone, one it
+// removed is back, or a later apply run that is not rolled back touched it. Every lookup
+// goes through the changes table's primary key (run_id, api_key_id, scope).
 std::string RevertibleChangesSql(const AuditLog& audit, const ResolvedLayout& l) {
   const std::string changes = audit.changes_table();
-  return "SELECT c.api_key_id, c.scope, c.action FROM " + changes +
-         " c WHERE c.run_id = $1 AND c.api_key_id = ANY($2::text[]) AND NOT EXISTS ("
-         // a scope the run added is gone, or one it removed is back
-         "SELECT 1 FROM " + changes + " c2 WHERE c2.run_id = $1 AND c2.api_key_id = c.api_key_id AND "
-         "(c2.action = 'add') <> EXISTS (SELECT 1 FROM " + l.scopes + " s WHERE s." + l.scopes_key +
-         " = c2.api_key_id::" + l.scopes_key_type + " AND s." + l.scope + " = c2.scope)) AND NOT EXISTS ("
-         // a later apply run that is not rolled back touched the key
-         "SELECT 1 FROM " + changes + " c3 JOIN " + audit.runs_table() +
-         " r ON r.run_id = c3.run_id WHERE c3.api_key_id = c.api_key_id AND c3.run_id > $1 AND "
-         "r.kind = 'apply' AND r.status <> 'rolled-back')";
+  return "WITH mine AS (SELECT c.api_key_id, c.scope, c.action FROM " + changes +
+         " c WHERE c.run_id = $1 AND c.api_key_id = ANY($2::text[])), changed AS ("
+         "SELECT m.api_key_id FROM mine m WHERE (m.action = 'add') <> EXISTS (SELECT 1 FROM " + l.scopes +
+         " s WHERE s." + l.scopes_key + " = m.api_key_id::" + l.scopes_key_type + " AND s." + l.scope +
+         " = m.scope) UNION SELECT m.api_key_id FROM mine m WHERE EXISTS (SELECT 1 FROM " + audit.runs_table() +
+         " r JOIN " + changes + " c3 ON c3.run_id = r.run_id AND c3.api_key_id = m.api_key_id "
+         "WHERE r.run_id > $1 AND r.kind = 'apply' AND r.status <> 'rolled-back')) "
+         "SELECT m.api_key_id, m.scope, m.action FROM mine m WHERE m.api_key_id NOT IN (SELECT api_key_id FROM changed)";
+}
+
+// The next batch of keys of run $1 after $2 (in text order) that no earlier rollback of
+// the run has reverted yet, so an interrupted rollback resumes where it stopped.
+std::string NextKeysSql(const AuditLog& audit) {
+  const std::string changes = audit.changes_table();
+  return "SELECT DISTINCT c.api_key_id FROM " + changes + " c WHERE c.run_id = $1 AND c.api_key_id > $2 "
+         "AND NOT EXISTS (SELECT 1 FROM " + audit.runs_table() + " rr JOIN " + changes +
+         " d ON d.run_id = rr.run_id AND d.api_key_id = c.api_key_id WHERE rr.rollback_of = $1 AND "
+         "rr.kind = 'rollback') ORDER BY 1 LIMIT $3";
 }
 
 }  // namespace
@@ -47,18 +57,12 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
     throw RuntimeFailure("run " + std::to_string(run_id) + " is still running");
   }
 
-  // Keys of the run not yet reverted by an earlier (interrupted) rollback of it.
-  std::vector<std::string> keys;
+  int64_t total_keys = 0;
   {
     pqxx::read_transaction txn(conn);
     SetLocalTimeouts(txn, options.timeouts);
-    const pqxx::result r = txn.exec_params(
-        "SELECT DISTINCT c.api_key_id FROM " + audit.changes_table() + " c WHERE c.run_id = $1 AND NOT EXISTS ("
-        "SELECT 1 FROM " + audit.changes_table() + " d JOIN " + audit.runs_table() +
-        " rr ON rr.run_id = d.run_id WHERE rr.rollback_of = $1 AND rr.kind = 'rollback' AND d.api_key_id = c.api_key_id) "
-        "ORDER BY 1",
-        run_id);
-    for (const auto& row : r) keys.emplace_back(row[0].c_str());
+    total_keys = txn.exec_params("SELECT count(DISTINCT api_key_id) FROM " + audit.changes_table() +
+                                 " WHERE run_id = $1", run_id)[0][0].as<int64_t>();
   }
 
   if (execute) {
@@ -79,16 +83,27 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
   std::optional<InterruptGuard> interrupt;
   if (execute) interrupt.emplace(conn);
   Progress progress(options.progress, "rollback");
-  progress.Start(keys.size());
+  progress.Start(static_cast<uint64_t>(total_keys));
   const auto started = std::chrono::steady_clock::now();
   const std::string revertible = RevertibleChangesSql(audit, l);
-  std::vector<std::string> left_alone;
+  std::vector<std::string> left_alone;  // the first 50, for the report
+  const size_t kShown = 200;               // dry run: keys listed with their scopes
   std::string status = "succeeded";
   size_t done = 0;
+  std::string last_key;  // keyset pagination: "" sorts before every id
   try {
-    for (size_t begin = 0; begin < keys.size(); begin += options.batch_size) {
-      const std::vector<std::string> batch(keys.begin() + begin,
-                                           keys.begin() + std::min(keys.size(), begin + options.batch_size));
+    for (;;) {
+      std::vector<std::string> batch;
+      {
+        pqxx::read_transaction txn(conn);
+        SetLocalTimeouts(txn, options.timeouts);
+        for (const auto& row : txn.exec_params(NextKeysSql(audit), run_id, last_key,
+                                               static_cast<int64_t>(options.batch_size))) {
+          batch.emplace_back(row[0].c_str());
+        }
+      }
+      if (batch.empty()) break;
+      last_key = batch.back();
       const std::string ids = TextArrayLiteral(batch);
       std::unique_ptr<pqxx::transaction_base> txn;
       if (execute) {
@@ -106,20 +121,23 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
       std::set<std::string> reverted;
       for (const auto& row : rows) {
         const std::string key = row[0].c_str(), scope = row[1].c_str(), action = row[2].c_str();
+        const bool show = !execute && outcome.keys_reverted <= kShown;
         if (reverted.insert(key).second) {
           ++outcome.keys_reverted;
-          if (!execute) out << "revert   " << key << "\n";
+          if (!execute && outcome.keys_reverted <= kShown) out << "revert   " << key << "\n";
         }
         if (action == "add") {
           ++outcome.scopes_removed;
-          if (!execute) out << "    - " << scope << "\n";
+          if (show) out << "    - " << scope << "\n";
         } else {
           ++outcome.scopes_added;
-          if (!execute) out << "    + " << scope << "\n";
+          if (show) out << "    + " << scope << "\n";
         }
       }
       for (const auto& key : batch) {
-        if (!reverted.count(key)) left_alone.push_back(key);
+        if (reverted.count(key)) continue;
+        ++outcome.keys_left_alone;
+        if (left_alone.size() < 50) left_alone.push_back(key);
       }
       if (execute) {
         txn->exec_params("INSERT INTO " + std::string(kRevertTemp) + " " + revertible, run_id, ids);
@@ -164,9 +182,14 @@ RollbackOutcome RollbackRun(pqxx::connection& conn, AuditLog& audit, const Resol
   out << (execute ? "rollback of run " : "would roll back run ") << run_id << ": " << outcome.keys_reverted
       << " keys reverted (" << outcome.scopes_removed << " scopes removed, " << outcome.scopes_added
       << " re-added)";
-  outcome.keys_left_alone = left_alone.size();
-  out << "; " << left_alone.size() << " keys changed since and left alone\n";
-  for (size_t i = 0; i < left_alone.size() && i < 50; ++i) out << "  changed since, left alone: " << left_alone[i] << "\n";
+  out << "; " << outcome.keys_left_alone << " keys changed since and left alone\n";
+  if (!execute && outcome.keys_reverted > kShown) {
+    out << "  (the first " << kShown << " keys to revert are listed above)\n";
+  }
+  for (const auto& key : left_alone) out << "  changed since, left alone: " << key << "\n";
+  if (outcome.keys_left_alone > left_alone.size()) {
+    out << "  ... and " << outcome.keys_left_alone - left_alone.size() << " more keys left alone\n";
+  }
   if (!execute) {
     out << "dry run: nothing was written; add --yes to roll back\n";
     return outcome;
