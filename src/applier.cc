@@ -148,32 +148,44 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
   if (to_write.empty()) return;
 
   if (options_.fault) options_.fault(batch_index_, "write");
-  if (options_.single_transaction) txn.exec(std::string("TRUNCATE ") + kChangesTemp);
-  {
-    pqxx::stream_to stream(txn, kChangesTemp);
+  // The keys are locked and exactly as planned, so none of the scopes to add exists: they
+  // go straight into the scopes table with COPY, the fastest path PostgreSQL has. Should
+  // one exist after all, the COPY fails and the batch rolls back whole.
+  for (const PlanKeyLine* key : to_write) {
+    pending_added_ += key->add.size();
+    pending_removed_ += key->remove.size();
+  }
+  pending_keys_ = to_write.size();
+  if (pending_added_ > 0) {
+    pqxx::stream_to stream(txn, l_.scopes, std::vector<std::string>{l_.scopes_key, l_.scope});
     for (const PlanKeyLine* key : to_write) {
-      for (const auto& scope : key->add) stream << std::make_tuple(key->id, scope, std::string("add"));
-      for (const auto& scope : key->remove) stream << std::make_tuple(key->id, scope, std::string("remove"));
-      pending_added_ += key->add.size();
-      pending_removed_ += key->remove.size();
+      for (const auto& scope : key->add) stream << std::make_tuple(key->id, scope);
     }
     stream.complete();
   }
-  pending_keys_ = to_write.size();
-  const std::string key_cast = "t.key_id::" + l_.scopes_key_type;
-  if (pending_added_ > 0) {
-    txn.exec("INSERT INTO " + l_.scopes + " (" + l_.scopes_key + ", " + l_.scope + ") SELECT " +
-             key_cast + ", t.scope FROM " + kChangesTemp +
-             " t WHERE t.action = 'add' ON CONFLICT DO NOTHING");
-  }
   if (pending_removed_ > 0) {
-    txn.exec("DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE t.action = 'remove' AND s." +
-             l_.scopes_key + " = " + key_cast + " AND s." + l_.scope + " = t.scope");
+    if (options_.single_transaction) txn.exec(std::string("TRUNCATE ") + kChangesTemp);
+    {
+      pqxx::stream_to stream(txn, kChangesTemp);
+      for (const PlanKeyLine* key : to_write) {
+        for (const auto& scope : key->remove) stream << std::make_tuple(key->id, scope, std::string("remove"));
+      }
+      stream.complete();
+    }
+    txn.exec("DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE s." + l_.scopes_key +
+             " = t.key_id::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope");
   }
-  txn.exec_params("INSERT INTO " + audit_.changes_table() +
-                      " (run_id, api_key_id, scope, action) SELECT $1, t.key_id::text, t.scope, t.action FROM " +
-                      kChangesTemp + " t",
-                  outcome_.run_id);
+  {
+    pqxx::stream_to stream(txn, audit_.changes_table(),
+                           std::vector<std::string>{"run_id", "api_key_id", "scope", "action"});
+    for (const PlanKeyLine* key : to_write) {
+      for (const auto& scope : key->add) stream << std::make_tuple(outcome_.run_id, key->id, scope, std::string("add"));
+      for (const auto& scope : key->remove) {
+        stream << std::make_tuple(outcome_.run_id, key->id, scope, std::string("remove"));
+      }
+    }
+    stream.complete();
+  }
   audit_.AddCounts(txn, outcome_.run_id, static_cast<int64_t>(pending_keys_),
                    static_cast<int64_t>(pending_added_), static_cast<int64_t>(pending_removed_));
 }

@@ -2,8 +2,9 @@
 // transaction that locks its keys (FOR UPDATE, in id order), re-reads their roles and
 // scopes, and checks each key's fingerprint against the plan: a key still as planned is
 // written; a key already in its planned final state (a resumed run) is skipped; anything
-// else is a stale plan, and the batch rolls back whole (exit 4). Adds and removes go
-// through COPY into a temporary table and set-based statements, and the audit rows and
+// else is a stale plan, and the batch rolls back whole (exit 4). Adds go straight
+// into the scopes table with COPY (the keys are locked and verified, so none exists yet),
+// removes through COPY into a temporary table and one DELETE, and the audit rows (COPY) and
 // the run's counts are written in the same transaction, so the audit always matches the
 // tables. A key's changes are never split across batches.
 #pragma once
