@@ -35,14 +35,7 @@ class CatalogTest : public ::testing::Test {
 
   // Catalog::Load(path) must fail with exit code 65 and exactly `message` at line:col.
   void ExpectLoadError(const std::string& path, int line, int col, const std::string& message) {
-    try {
-      Catalog::Load(path);
-      ADD_FAILURE() << "Catalog::Load(" << path << ") succeeded";
-    } catch (const ToolError& e) {
-      EXPECT_EQ(e.exit_code(), 65);
-      EXPECT_EQ(std::string(e.what()),
-                path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
-    }
+    testing::ExpectInputError([&] { Catalog::Load(path); }, path, line, col, message);
   }
 
   std::string dir_;

@@ -33,14 +33,7 @@ class FixturesTest : public ::testing::Test {
   }
 
   void ExpectLoadError(const std::string& path, int line, int col, const std::string& message) {
-    try {
-      LoadFixtures(path);
-      ADD_FAILURE() << "LoadFixtures(" << path << ") succeeded";
-    } catch (const ToolError& e) {
-      EXPECT_EQ(e.exit_code(), 65);
-      EXPECT_EQ(std::string(e.what()),
-                path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
-    }
+    testing::ExpectInputError([&] { LoadFixtures(path); }, path, line, col, message);
   }
 
   std::string dir_;

@@ -52,14 +52,7 @@ class MappingTest : public ::testing::Test {
 
   // Mapping::Load(path) must throw ToolError(65) with exactly "path:line:col: message".
   void ExpectLoadError(const std::string& path, int line, int col, const std::string& message) {
-    try {
-      Mapping::Load(path);
-      ADD_FAILURE() << "Mapping::Load(" << path << ") succeeded";
-    } catch (const ToolError& e) {
-      EXPECT_EQ(e.exit_code(), 65);
-      EXPECT_EQ(std::string(e.what()),
-                path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
-    }
+    testing::ExpectInputError([&] { Mapping::Load(path); }, path, line, col, message);
   }
 
   std::string dir_;

@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include "errors.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -121,6 +123,18 @@ std::string NormalizeReport(std::string report) {
   report = std::regex_replace(report, std::regex("\"sha256\":\"[0-9a-f]{64}\""), "\"sha256\":\"SHA256\"");
   report = std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
   return report;
+}
+
+void ExpectInputError(const std::function<void()>& load, const std::string& path, int line, int col,
+                      const std::string& message) {
+  try {
+    load();
+    ADD_FAILURE() << "loading " << path << " succeeded";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_EQ(std::string(e.what()),
+              path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
+  }
 }
 
 std::set<std::string> ScopesOf(pqxx::connection& conn, const std::string& key_id) {

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -43,6 +44,10 @@ void ExpectGolden(const std::string& name, const std::string& actual);
 // Replaces the parts of a report that change from run to run (server port, checksums
 // over them) with fixed placeholders.
 std::string NormalizeReport(std::string report);
+
+// `load` must throw ToolError(65) with exactly "path:line:col: message".
+void ExpectInputError(const std::function<void()>& load, const std::string& path, int line, int col,
+                      const std::string& message);
 
 // Database readers.
 std::set<std::string> ScopesOf(pqxx::connection& conn, const std::string& key_id);

@@ -49,16 +49,8 @@ int RunApplyCommand(const Options& options) {
   }
 
   auto conn = Connect(options.Conninfo());
-  ResolvedLayout resolved;
-  {
-    pqxx::read_transaction txn(*conn);
-    SetLocalTimeouts(txn, options.timeouts);
-    resolved = Resolve(txn, layout);
-    if (!options.filter.tenants.empty() && resolved.tenant.empty()) {
-      throw UsageError("--tenant needs a tenant column, and the layout has none");
-    }
-  }
-  AuditLog audit(*conn, options.audit_schema.value_or(resolved.keys_schema), options.timeouts);
+  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
   RunLock lock(*conn, audit);
 
   TempFile temp;

@@ -40,6 +40,20 @@ Layout LoadLayout(const Options& options) {
   return options.layout ? Layout::Load(*options.layout) : Layout{};
 }
 
+ResolvedLayout ResolveLayout(pqxx::connection& conn, const Layout& layout, const Options& options) {
+  pqxx::read_transaction txn(conn);
+  SetLocalTimeouts(txn, options.timeouts);
+  ResolvedLayout resolved = Resolve(txn, layout);
+  if (!options.filter.tenants.empty() && resolved.tenant.empty()) {
+    throw UsageError("--tenant needs a tenant column, and the layout has none");
+  }
+  return resolved;
+}
+
+std::string AuditSchema(const Options& options, const ResolvedLayout& layout) {
+  return options.audit_schema.value_or(layout.keys_schema);
+}
+
 std::string OperatorName(const Options& options) {
   if (options.operator_name) return *options.operator_name;
   if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;

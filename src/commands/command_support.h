@@ -25,6 +25,13 @@ class PhaseTimer {
 
 PlanParams MakePlanParams(const Options& options, const Mapping& mapping);
 Layout LoadLayout(const Options& options);
+
+// Checks the layout against the database in a read-only transaction; --tenant on a layout
+// without a tenant column is a usage error.
+ResolvedLayout ResolveLayout(pqxx::connection& conn, const Layout& layout, const Options& options);
+
+// --audit-schema, or the schema of the keys table.
+std::string AuditSchema(const Options& options, const ResolvedLayout& layout);
 std::string OperatorName(const Options& options);
 
 }  // namespace scope_migrate

@@ -11,13 +11,8 @@ namespace scope_migrate {
 int RunRollbackCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
-  ResolvedLayout resolved;
-  {
-    pqxx::read_transaction txn(*conn);
-    SetLocalTimeouts(txn, options.timeouts);
-    resolved = Resolve(txn, layout);
-  }
-  AuditLog audit(*conn, options.audit_schema.value_or(resolved.keys_schema), options.timeouts);
+  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
   std::optional<RunLock> lock;
   if (options.yes) {
     lock.emplace(*conn, audit);
