@@ -48,9 +48,9 @@ int RunPlanCommand(const Options& options) {
   Summary summary;
   try {
     summary = RunPlan(*source, mapping, params, writers, &progress);
-  } catch (const ToolError&) {
-    throw;
   } catch (const std::exception& e) {
+    if (options.out) std::remove(partial_path.c_str());  // never leave half a plan behind
+    if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
     throw DbFailure(e, "reading the keys");
   }
   timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
