@@ -213,6 +213,8 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
 }
 
 int RunCli(int argc, char** argv) {
+  // Reports can be hundreds of megabytes: let std::cout buffer on its own.
+  std::ios::sync_with_stdio(false);
   Options options;
   try {
     std::optional<int> exit_now;

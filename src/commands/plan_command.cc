@@ -13,6 +13,31 @@
 #include "planner.h"
 
 namespace scope_migrate {
+namespace {
+
+// Writes everything to two stream buffers: with --format jsonl --out FILE the report and
+// the plan file are the same bytes, so they are formatted (and hashed) once.
+class TeeBuffer : public std::streambuf {
+ public:
+  TeeBuffer(std::streambuf* a, std::streambuf* b) : a_(a), b_(b) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    return a_->sputc(ch) == traits_type::eof() || b_->sputc(ch) == traits_type::eof() ? traits_type::eof() : c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    return a_->sputn(s, n) == n && b_->sputn(s, n) == n ? n : 0;
+  }
+  int sync() override { return a_->pubsync() == 0 && b_->pubsync() == 0 ? 0 : -1; }
+
+ private:
+  std::streambuf* a_;
+  std::streambuf* b_;
+};
+
+}  // namespace
 
 int RunPlanCommand(const Options& options) {
   PhaseTimer timer(options.verbose);
@@ -32,16 +57,25 @@ int RunPlanCommand(const Options& options) {
   }
 
   std::vector<ReportWriter*> writers;
-  auto report = MakeWriter(options.format, std::cout, report_options);
-  writers.push_back(report.get());
   std::ofstream plan_file;
-  std::unique_ptr<ReportWriter> plan_writer;
   const std::string partial_path = options.out ? *options.out + ".partial" : "";
   if (options.out) {
     plan_file.open(partial_path, std::ios::binary | std::ios::trunc);
     if (!plan_file) throw RuntimeFailure("cannot write the plan file " + partial_path);
-    plan_writer = MakeJsonlWriter(plan_file);
-    writers.push_back(plan_writer.get());
+  }
+  TeeBuffer tee(std::cout.rdbuf(), plan_file.rdbuf());
+  std::ostream both(&tee);
+  std::unique_ptr<ReportWriter> report, plan_writer;
+  if (options.out && options.format == ReportFormat::kJsonl) {
+    report = MakeJsonlWriter(both);
+    writers.push_back(report.get());
+  } else {
+    report = MakeWriter(options.format, std::cout, report_options);
+    writers.push_back(report.get());
+    if (options.out) {
+      plan_writer = MakeJsonlWriter(plan_file);
+      writers.push_back(plan_writer.get());
+    }
   }
 
   Progress progress(options.progress, "plan");
@@ -55,6 +89,7 @@ int RunPlanCommand(const Options& options) {
   }
   timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
   if (options.out) {
+    both.flush();
     plan_file.close();
     if (!plan_file || std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
       throw RuntimeFailure("cannot write the plan file " + *options.out);
