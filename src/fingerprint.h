@@ -9,7 +9,7 @@
 namespace scope_migrate {
 
 // 32 hex digits (the first 128 bits of a SHA-256 over a canonical encoding).
-std::string Fingerprint(bool revoked, std::vector<std::string> roles,
-                        std::vector<std::string> scopes);
+std::string Fingerprint(bool revoked, const std::vector<std::string>& roles,
+                        const std::vector<std::string>& scopes);
 
 }  // namespace scope_migrate
