@@ -48,7 +48,15 @@ int RunApplyCommand(const Options& options) {
     mapping = Mapping::Load(*options.mapping);
   }
 
+  if (plan && plan->header().source.rfind("fixtures:", 0) == 0) {
+    throw InputError(plan->path(), 1, 1, "this plan was made from a fixture file (" + plan->header().source +
+                                             "), not from a database; make the plan with --db");
+  }
   auto conn = Connect(options.Conninfo());
+  if (plan && !options.quiet && plan->header().source != DescribeConnection(*conn).Url()) {
+    std::cerr << "note: the plan was made from " << plan->header().source << ", this is "
+              << DescribeConnection(*conn).Url() << "; every key is checked against its fingerprint\n";
+  }
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
   RunLock lock(*conn, audit);
