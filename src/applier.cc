@@ -172,8 +172,17 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
       }
       stream.complete();
     }
-    txn.exec("DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE s." + l_.scopes_key +
-             " = t.key_id::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope");
+    const pqxx::result deleted =
+        txn.exec("DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE s." + l_.scopes_key +
+                 " = t.key_id::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope");
+    // Row locks on the keys do not stop another session deleting scope rows: if fewer rows
+    // went than planned, the audit would not match the table, so the batch is stale.
+    if (deleted.affected_rows() != pending_removed_) {
+      throw StopRun{kExitStalePlan, "stale",
+                    "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() + ": " +
+                        std::to_string(pending_removed_ - deleted.affected_rows()) +
+                        " scopes to remove were already gone (changed since the plan)"};
+    }
   }
   {
     pqxx::stream_to stream(txn, audit_.changes_table(),
@@ -330,7 +339,8 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
     for (const auto& [id, reason] : blocked) out_ << "  blocked  " << id << "  " << reason << "\n";
     if (outcome_.blocked > blocked.size()) out_ << "  ... and " << outcome_.blocked - blocked.size() << " more\n";
   }
-  out_ << "apply run " << outcome_.run_id << " " << outcome_.status << ": " << outcome_.keys_changed
+  out_ << "apply run " << outcome_.run_id << " " << outcome_.status
+       << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << ": " << outcome_.keys_changed
        << " keys changed, " << outcome_.scopes_added << " scopes added, " << outcome_.scopes_removed
        << " removed, in " << outcome_.batches_committed << " committed batch"
        << (outcome_.batches_committed == 1 ? "" : "es");

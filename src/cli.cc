@@ -68,7 +68,7 @@ po::options_description CommandOptions(const std::string& command) {
     add("format", po::value<std::string>()->default_value("text"), "text, jsonl, csv or markdown");
     add("out", po::value<std::string>(), "also write the plan file (JSON Lines) here");
     add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
-    add("max-keys", po::value<size_t>()->default_value(1000), "text: per-key lines shown; markdown: blocked keys listed");
+    add("max-keys", po::value<int64_t>()->default_value(1000), "text: per-key lines shown; markdown: blocked keys listed");
   }
   if (command == "apply") {
     add("plan-file", po::value<std::string>(), "the plan file to apply");
@@ -76,7 +76,7 @@ po::options_description CommandOptions(const std::string& command) {
     add("single-transaction", "the whole run in one transaction");
   }
   if (command == "apply" || command == "rollback") {
-    add("batch-size", po::value<size_t>()->default_value(1000), "keys per transaction");
+    add("batch-size", po::value<int64_t>()->default_value(1000), "keys per transaction");
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
@@ -177,8 +177,14 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.single_transaction = vm.count("single-transaction") > 0;
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
-  if (vm.count("max-keys")) o.max_keys = vm["max-keys"].as<size_t>();
-  if (vm.count("batch-size")) o.batch_size = vm["batch-size"].as<size_t>();
+  if (vm.count("max-keys")) {
+    if (vm["max-keys"].as<int64_t>() < 0) throw UsageError("--max-keys must not be negative");
+    o.max_keys = static_cast<size_t>(vm["max-keys"].as<int64_t>());
+  }
+  if (vm.count("batch-size")) {
+    if (vm["batch-size"].as<int64_t>() < 1) throw UsageError("--batch-size must be at least 1");
+    o.batch_size = static_cast<size_t>(vm["batch-size"].as<int64_t>());
+  }
   if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
   if (vm.count("format")) {
@@ -206,7 +212,6 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
                        "(or save a plan with `plan --out` and apply that file)");
     }
   }
-  if (o.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
   if (o.command == "rollback" && o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
   return o;

@@ -98,8 +98,10 @@ DbTarget DescribeConnection(pqxx::connection& conn) {
 
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
   txn.exec("SET LOCAL lock_timeout = " + txn.quote(std::to_string(timeouts.lock_timeout_ms) + "ms"));
-  txn.exec("SET LOCAL statement_timeout = " +
-           txn.quote(std::to_string(timeouts.statement_timeout_ms.value_or(0)) + "ms"));
+  // Without --statement-timeout the role's or database's own setting stays in force.
+  if (timeouts.statement_timeout_ms) {
+    txn.exec("SET LOCAL statement_timeout = " + txn.quote(std::to_string(*timeouts.statement_timeout_ms) + "ms"));
+  }
 }
 
 std::string SqlState(const std::exception& error) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "errors.h"
@@ -90,6 +91,16 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   PlanFile plan;
   plan.path_ = path;
   plan.filter_ = filter;
+  plan.copy_.reset(std::tmpfile(), [](std::FILE* f) {
+    if (f != nullptr) std::fclose(f);
+  });
+  if (!plan.copy_) throw RuntimeFailure("cannot create a temporary file for the plan's verified copy");
+  auto keep = [&plan, &path](const std::string& line) {
+    if (std::fwrite(line.data(), 1, line.size(), plan.copy_.get()) != line.size() ||
+        std::fputc('\n', plan.copy_.get()) == EOF) {
+      throw RuntimeFailure("cannot copy the plan file " + path + " to a temporary file (disk full?)");
+    }
+  };
   Sha256 hasher;
   std::string line;
   int number = 0;
@@ -106,7 +117,7 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
       if (!h.contains("format_version") || !h["format_version"].is_number_integer()) {
         throw BadPlan(path, 1, "the header has no format_version");
       }
-      if (h["format_version"].get<int>() != 1) {
+      if (h["format_version"] != 1) {
         throw BadPlan(path, 1, "plan format_version " + h["format_version"].dump() +
                                    " is not supported by this version (it reads version 1)");
       }
@@ -119,6 +130,15 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
       if (!h.contains("prune") || !h["prune"].is_boolean()) throw BadPlan(path, 1, "\"prune\" must be true or false");
       plan.header_.prune = h["prune"].get<bool>();
       plan.header_.source = Text(path, 1, h, "source");
+      if (h.contains("filter") && h["filter"].is_object()) {
+        KeyFilter planned;
+        for (const char* field : {"tenant", "key"}) {
+          auto& list = std::string(field) == "tenant" ? planned.tenants : planned.ids;
+          if (h["filter"].contains(field)) list = Strings(path, 1, h["filter"], field);
+        }
+        plan.header_.filter = planned.Describe();
+      }
+      keep(line);
       hasher.Update(line);
       hasher.Update("\n");
       continue;
@@ -128,6 +148,7 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
       summary_line = number;
       continue;
     }
+    keep(line);
     hasher.Update(line);
     hasher.Update("\n");
     // Every line is parsed now, not only when applying, so a plan that cannot be read to
@@ -156,13 +177,17 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
 }
 
 void PlanFile::ForEachKey(const std::function<void(const PlanKeyLine&)>& visit) const {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) throw InputError(path_, 0, 0, "cannot read the plan file");
+  std::FILE* in = copy_.get();
+  std::rewind(in);
+  char* buffer = nullptr;
+  size_t capacity = 0;
+  std::unique_ptr<char*, void (*)(char**)> release(&buffer, [](char** b) { std::free(*b); });
   std::string line;
   int number = 0;
-  while (std::getline(in, line)) {
+  for (ssize_t length; (length = getline(&buffer, &capacity, in)) > 0;) {
     ++number;
-    if (number == 1 || IsSummaryLine(line)) continue;
+    line.assign(buffer, static_cast<size_t>(length) - 1);  // every copied line ends in \n
+    if (number == 1) continue;
     const PlanKeyLine key = ParseKey(path_, number, ParseLine(path_, number, line));
     if (!filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) continue;
     visit(key);

@@ -1,11 +1,15 @@
 // Reading a plan file (JSON Lines, SPEC section 8) for `apply`. Open() reads the whole
-// file once without keeping it: it checks the header's format_version, that the last line
-// is the summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
-// edited or unknown-version file throws ToolError(65) before anything is written.
-// ForEachKey() then streams the key lines again, one at a time.
+// file once: it checks the header's format_version, every line, that the last line is the
+// summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
+// edited or unknown-version file throws ToolError(65) before anything is written. While
+// hashing, it copies the bytes into a private, already unlinked temporary file, and
+// ForEachKey() streams the key lines from that copy: what is applied is exactly what was
+// verified, even if the file at the path is replaced or edited in the meantime.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +28,7 @@ struct PlanFileHeader {
   Instant cutoff = 0;
   bool prune = false;
   std::string source;
+  std::string filter;  // "--tenant acme", or "" when the plan covers all keys
 };
 
 struct PlanKeyLine {
@@ -54,6 +59,7 @@ class PlanFile {
 
  private:
   std::string path_;
+  std::shared_ptr<std::FILE> copy_;  // the verified bytes
   KeyFilter filter_;
   PlanFileHeader header_;
   std::string sha256_;

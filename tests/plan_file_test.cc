@@ -1,6 +1,7 @@
 #include "plan_file.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -335,6 +336,50 @@ TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
   std::vector<std::string> ids;
   EXPECT_NO_THROW(plan->ForEachKey([&](const PlanKeyLine& key) { ids.push_back(key.id); }));
   EXPECT_EQ(ids, (std::vector<std::string>{"k1", "k2"}));
+}
+
+}  // namespace
+}  // namespace scope_migrate
+
+namespace scope_migrate {
+namespace {
+
+// Regression: apply verified the file, then re-read it by path, so a file swapped in
+// between was applied unverified.
+TEST_F(PlanFileTest, KeysComeFromTheVerifiedBytesEvenIfTheFileIsReplaced) {
+  const PlanFile plan = PlanFile::Open(path_, KeyFilter{});
+  std::vector<std::string> expected;
+  for (size_t i = 1; i + 1 < lines_.size(); ++i) {
+    expected.push_back(nlohmann::json::parse(lines_[i])["id"].get<std::string>());
+  }
+  testing::WriteFile(path_, "{\"type\":\"header\"}\n");  // replaced after verification
+  std::vector<std::string> seen;
+  plan.ForEachKey([&](const PlanKeyLine& key) { seen.push_back(key.id); });
+  EXPECT_EQ(seen, expected);
+}
+
+// Regression: format_version was read as int, so 4294967297 wrapped around to 1.
+TEST_F(PlanFileTest, HugeFormatVersionIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"format_version\":1";
+  lines[0].replace(lines[0].find(from), from.size(), "\"format_version\":4294967297");
+  std::vector<std::string> body(lines.begin(), lines.end() - 1);
+  std::string summary = lines.back();
+  summary.replace(summary.find("\"sha256\":\"") + 10, 64, Sha256Hex(JoinLines(body)));
+  body.push_back(summary);
+  const std::string path = dir_ + "/version.jsonl";
+  testing::WriteFile(path, JoinLines(body));
+  try {
+    PlanFile::Open(path, KeyFilter{});
+    ADD_FAILURE() << "a plan with format_version 4294967297 was accepted";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_NE(std::string(e.what()).find("format_version 4294967297 is not supported"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(PlanFileTest, HeaderFilterOfAPartialPlanIsRead) {
+  EXPECT_EQ(PlanFile::Open(path_, KeyFilter{}).header().filter, "");
 }
 
 }  // namespace

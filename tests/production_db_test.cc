@@ -209,6 +209,38 @@ TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
   EXPECT_EQ(none.err.find("keys/s"), std::string::npos);
 }
 
+// Regression: a plan made with --tenant and applied without one was recorded as a full run.
+TEST_F(ProductionTest, PartialPlanIsRecordedAsPartial) {
+  const std::string partial = dir_ + "/acme.jsonl";
+  ASSERT_EQ(RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--tenant", "acme", "--out", partial}, env_)
+                .exit_code, 0);
+  const auto result = RunTool({"apply", partial, "--allow-blocked"}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("apply run 1 succeeded (PARTIAL RUN, only --tenant acme)"), std::string::npos)
+      << result.out;
+  pqxx::read_transaction txn(*conn_);
+  EXPECT_STREQ(txn.exec("SELECT filter FROM scope_migration_runs WHERE run_id = 1")[0][0].c_str(), "--tenant acme");
+}
+
+// Row locks do not stop another session deleting scope rows; a prune that removes fewer
+// rows than planned would leave audit rows the table does not match, so it is stale.
+TEST_F(ProductionTest, PruneThatRemovesFewerRowsThanPlannedIsStale) {
+  const std::string pruned = dir_ + "/prune.jsonl";
+  ASSERT_EQ(RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--prune", "--out", pruned}, env_).exit_code, 0);
+  {
+    pqxx::work txn(*conn_);  // a trigger that silently keeps the rows, as if already deleted
+    txn.exec("CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';"
+             "CREATE TRIGGER keep BEFORE DELETE ON api_key_scopes FOR EACH ROW EXECUTE FUNCTION keep()");
+    txn.commit();
+  }
+  const std::string before = testing::DataDigest(*conn_);
+  const auto result = RunTool({"apply", pruned, "--allow-blocked", "--single-transaction"}, env_);
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(result.err.find("scopes to remove were already gone"), std::string::npos) << result.err;
+  EXPECT_EQ(testing::DataDigest(*conn_), before);
+  EXPECT_EQ(RunStatus(1), "stale");
+}
+
 TEST(DurationsTest, ParsesTheSpellingsOfTheFlags) {
   EXPECT_EQ(ParseDurationMs("500ms"), 500);
   EXPECT_EQ(ParseDurationMs("5s"), 5000);

@@ -109,8 +109,16 @@ int RunApplyCommand(const Options& options) {
   apply.timeouts = options.timeouts;
   apply.progress = options.progress;
   apply.resume_hint = options.command_line;
-  const ApplyOutcome outcome = ApplyPlan(*conn, audit, resolved, *plan, apply, OperatorName(options),
-                                         options.filter.Describe(), std::cout);
+  // A partial run says so: the plan's own filter and any narrower one given to apply.
+  std::string filter = plan->header().filter;
+  if (options.plan_file && !options.filter.empty()) {
+    filter += (filter.empty() ? "" : " and then ") + options.filter.Describe();
+  }
+  if (!options.filter.empty() && plan->counts().keys == 0 && !options.quiet) {
+    std::cerr << "note: no key of the plan matches " << options.filter.Describe() << "\n";
+  }
+  const ApplyOutcome outcome =
+      ApplyPlan(*conn, audit, resolved, *plan, apply, OperatorName(options), filter, std::cout);
   timer.Lap("apply batches");
   if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
   return outcome.exit_code;
