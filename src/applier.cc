@@ -32,7 +32,8 @@ bool PauseBetweenBatches(const ApplyOptions& options, uint64_t keys_done,
   if (options.max_rate > 0) {
     const double due_ms = static_cast<double>(keys_done) / options.max_rate * 1000.0;
     const double elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     wait_ms = std::max<int64_t>(wait_ms, static_cast<int64_t>(due_ms - elapsed_ms));
   }
   if (wait_ms <= 0) return !InterruptGuard::Requested();
@@ -73,10 +74,15 @@ class Applier {
  public:
   Applier(pqxx::connection& conn, AuditLog& audit, const ResolvedLayout& layout,
           const ApplyOptions& options, std::ostream& out)
-      : conn_(conn), audit_(audit), l_(layout), options_(options), out_(out),
+      : conn_(conn),
+        audit_(audit),
+        l_(layout),
+        options_(options),
+        out_(out),
         progress_(options.progress, "apply") {}
 
-  ApplyOutcome Run(const PlanFile& plan, const std::string& operator_name, const std::string& filter);
+  ApplyOutcome Run(const PlanFile& plan, const std::string& operator_name,
+                   const std::string& filter);
 
  private:
   void ProcessBatch(pqxx::transaction_base& txn);
@@ -111,8 +117,8 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
                       " FOR UPDATE OF k",
                   id_array);
   const pqxx::result rows = txn.exec_params(
-      "SELECT k." + l_.id + "::text, k." + l_.revoked_at + " IS NOT NULL, ARRAY(SELECT r." + l_.role +
-          "::text FROM " + l_.roles + " r WHERE r." + l_.roles_key + " = k." + l_.id +
+      "SELECT k." + l_.id + "::text, k." + l_.revoked_at + " IS NOT NULL, ARRAY(SELECT r." +
+          l_.role + "::text FROM " + l_.roles + " r WHERE r." + l_.roles_key + " = k." + l_.id +
           "), ARRAY(SELECT s." + l_.scope + "::text FROM " + l_.scopes + " s WHERE s." +
           l_.scopes_key + " = k." + l_.id + ") FROM " + l_.keys + " k WHERE " + ids_sql,
       id_array);
@@ -130,8 +136,9 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
   for (const auto& key : batch_) {
     auto it = states.find(key.id);
     if (it == states.end()) {
-      throw StopRun{kExitStalePlan, "stale",
-                    "key " + key.id + " (plan line " + std::to_string(key.line) + ") no longer exists"};
+      throw StopRun{
+          kExitStalePlan, "stale",
+          "key " + key.id + " (plan line " + std::to_string(key.line) + ") no longer exists"};
     }
     const KeyState& now = it->second;
     const std::string fingerprint = Fingerprint(now.revoked, now.roles, now.scopes);
@@ -168,19 +175,20 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
     {
       pqxx::stream_to stream(txn, kChangesTemp);
       for (const PlanKeyLine* key : to_write) {
-        for (const auto& scope : key->remove) stream << std::make_tuple(key->id, scope, std::string("remove"));
+        for (const auto& scope : key->remove)
+          stream << std::make_tuple(key->id, scope, std::string("remove"));
       }
       stream.complete();
     }
-    const pqxx::result deleted =
-        txn.exec("DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE s." + l_.scopes_key +
-                 " = t.key_id::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope");
+    const pqxx::result deleted = txn.exec(
+        "DELETE FROM " + l_.scopes + " s USING " + kChangesTemp + " t WHERE s." + l_.scopes_key +
+        " = t.key_id::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope");
     // Row locks on the keys do not stop another session deleting scope rows: if fewer rows
     // went than planned, the audit would not match the table, so the batch is stale.
     if (deleted.affected_rows() != pending_removed_) {
       throw StopRun{kExitStalePlan, "stale",
-                    "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() + ": " +
-                        std::to_string(pending_removed_ - deleted.affected_rows()) +
+                    "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() +
+                        ": " + std::to_string(pending_removed_ - deleted.affected_rows()) +
                         " scopes to remove were already gone (changed since the plan)"};
     }
   }
@@ -188,7 +196,8 @@ void Applier::ProcessBatch(pqxx::transaction_base& txn) {
     pqxx::stream_to stream(txn, audit_.changes_table(),
                            std::vector<std::string>{"run_id", "api_key_id", "scope", "action"});
     for (const PlanKeyLine* key : to_write) {
-      for (const auto& scope : key->add) stream << std::make_tuple(outcome_.run_id, key->id, scope, std::string("add"));
+      for (const auto& scope : key->add)
+        stream << std::make_tuple(outcome_.run_id, key->id, scope, std::string("add"));
       for (const auto& scope : key->remove) {
         stream << std::make_tuple(outcome_.run_id, key->id, scope, std::string("remove"));
       }
@@ -205,7 +214,8 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
   {
     pqxx::work txn(conn_, "temp_table");
     SetLocalTimeouts(txn, options_.timeouts);
-    txn.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kChangesTemp + " (key_id " + l_.id_type +
+    txn.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kChangesTemp + " (key_id " +
+             l_.id_type +
              " NOT NULL, scope text NOT NULL, action text NOT NULL) ON COMMIT DELETE ROWS");
     txn.commit();
   }
@@ -219,7 +229,8 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
   outcome_.run_id = audit_.StartRun(start);
   {
     pqxx::nontransaction txn(conn_);
-    txn.exec("SET application_name = " + txn.quote("scope-migrate run " + std::to_string(outcome_.run_id)));
+    txn.exec("SET application_name = " +
+             txn.quote("scope-migrate run " + std::to_string(outcome_.run_id)));
   }
 
   InterruptGuard interrupt(conn_);
@@ -240,7 +251,8 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
   };
   auto stop_if_interrupted = [] {
     if (InterruptGuard::Requested()) {
-      throw StopRun{kExitInterrupted, "interrupted", std::string("stopped by ") + InterruptGuard::SignalName()};
+      throw StopRun{kExitInterrupted, "interrupted",
+                    std::string("stopped by ") + InterruptGuard::SignalName()};
     }
   };
   auto flush = [&] {
@@ -295,13 +307,16 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
         " (first key " + FirstKey() + "): " + std::to_string(outcome_.batches_committed) +
         " batches are committed (" + std::to_string(outcome_.keys_changed) +
         " keys changed); the batch in flight was not. Run " + std::to_string(outcome_.run_id) +
-        " stays 'running' until the next run marks it 'interrupted'. Resume with: " + options_.resume_hint);
+        " stays 'running' until the next run marks it 'interrupted'. Resume with: " +
+        options_.resume_hint);
   } catch (const pqxx::in_doubt_error& e) {
     txn.reset();
     progress_.Finish();
-    throw RuntimeFailure("the connection broke while committing batch " + std::to_string(batch_index_) +
+    throw RuntimeFailure("the connection broke while committing batch " +
+                         std::to_string(batch_index_) +
                          ": its outcome is unknown. Re-running the same command checks every key "
-                         "and finishes the work: " + options_.resume_hint);
+                         "and finishes the work: " +
+                         options_.resume_hint);
   } catch (const pqxx::sql_error& e) {
     txn.reset();
     const std::string state = e.sqlstate();
@@ -313,15 +328,18 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
       outcome_.message = std::string("stopped by ") + InterruptGuard::SignalName() +
                          " (second signal: batch cancelled)";
     } else if (state == "55P03") {
-      outcome_.message = "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() +
+      outcome_.message = "batch " + std::to_string(batch_index_ + 1) + " starting at key " +
+                         FirstKey() +
                          " waited longer than --lock-timeout for a lock held by another session "
                          "and was rolled back whole (SQLSTATE 55P03)";
     } else if (state == "57014") {
-      outcome_.message = "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() +
-                         " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
+      outcome_.message =
+          "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() +
+          " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
     } else {
-      outcome_.message = "batch " + std::to_string(batch_index_ + 1) + " starting at key " + FirstKey() +
-                         " failed and was rolled back whole (SQLSTATE " + state + "): " + what;
+      outcome_.message = "batch " + std::to_string(batch_index_ + 1) + " starting at key " +
+                         FirstKey() + " failed and was rolled back whole (SQLSTATE " + state +
+                         "): " + what;
     }
   } catch (...) {
     txn.reset();
@@ -337,14 +355,16 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
   if (!blocked.empty()) {
     out_ << outcome_.blocked << " blocked keys were left alone (--allow-blocked):\n";
     for (const auto& [id, reason] : blocked) out_ << "  blocked  " << id << "  " << reason << "\n";
-    if (outcome_.blocked > blocked.size()) out_ << "  ... and " << outcome_.blocked - blocked.size() << " more\n";
+    if (outcome_.blocked > blocked.size())
+      out_ << "  ... and " << outcome_.blocked - blocked.size() << " more\n";
   }
   out_ << "apply run " << outcome_.run_id << " " << outcome_.status
-       << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << ": " << outcome_.keys_changed
-       << " keys changed, " << outcome_.scopes_added << " scopes added, " << outcome_.scopes_removed
-       << " removed, in " << outcome_.batches_committed << " committed batch"
-       << (outcome_.batches_committed == 1 ? "" : "es");
-  if (outcome_.already_applied > 0) out_ << "; " << outcome_.already_applied << " keys were already applied";
+       << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << ": "
+       << outcome_.keys_changed << " keys changed, " << outcome_.scopes_added << " scopes added, "
+       << outcome_.scopes_removed << " removed, in " << outcome_.batches_committed
+       << " committed batch" << (outcome_.batches_committed == 1 ? "" : "es");
+  if (outcome_.already_applied > 0)
+    out_ << "; " << outcome_.already_applied << " keys were already applied";
   out_ << "\n";
   if (outcome_.exit_code != kExitOk) {
     std::string advice;
@@ -361,8 +381,9 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
 }  // namespace
 
 ApplyOutcome ApplyPlan(pqxx::connection& conn, AuditLog& audit, const ResolvedLayout& layout,
-                       const PlanFile& plan, const ApplyOptions& options, const std::string& operator_name,
-                       const std::string& filter, std::ostream& out) {
+                       const PlanFile& plan, const ApplyOptions& options,
+                       const std::string& operator_name, const std::string& filter,
+                       std::ostream& out) {
   Applier applier(conn, audit, layout, options, out);
   return applier.Run(plan, operator_name, filter);
 }

@@ -9,12 +9,11 @@
 // tables. A key's changes are never split across batches.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <ostream>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "audit.h"
@@ -49,8 +48,9 @@ struct ApplyOutcome {
 
 // Requires the run lock to be held on `conn` and the audit tables to exist.
 ApplyOutcome ApplyPlan(pqxx::connection& conn, AuditLog& audit, const ResolvedLayout& layout,
-                       const PlanFile& plan, const ApplyOptions& options, const std::string& operator_name,
-                       const std::string& filter, std::ostream& out);
+                       const PlanFile& plan, const ApplyOptions& options,
+                       const std::string& operator_name, const std::string& filter,
+                       std::ostream& out);
 
 // --pause and --max-rate between two batches; returns false when interrupted meanwhile.
 bool PauseBetweenBatches(const ApplyOptions& options, uint64_t keys_done,

@@ -39,10 +39,12 @@ RunRow ToRun(const pqxx::row& r) {
 }
 
 const char kRunColumns[] =
-    "run_id, kind, status, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "run_id, kind, status, to_char(started_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
     "AS started_at, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS "
     "finished_at, operator, host, tool_version, mapping_sha256, plan_sha256, "
-    "to_char(cutoff AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS cutoff, filter, message, "
+    "to_char(cutoff AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS cutoff, filter, "
+    "message, "
     "keys_changed, scopes_added, scopes_removed, rolled_back_by, rollback_of";
 
 }  // namespace
@@ -56,8 +58,9 @@ AuditLog::AuditLog(pqxx::connection& conn, const std::string& schema, const Time
 bool AuditLog::Exists() {
   pqxx::read_transaction txn(conn_);
   SetLocalTimeouts(txn, timeouts_);
-  const pqxx::result r = txn.exec("SELECT to_regclass(" + txn.quote(runs_) + ") IS NOT NULL AND to_regclass(" +
-                                  txn.quote(changes_) + ") IS NOT NULL");
+  const pqxx::result r =
+      txn.exec("SELECT to_regclass(" + txn.quote(runs_) + ") IS NOT NULL AND to_regclass(" +
+               txn.quote(changes_) + ") IS NOT NULL");
   return r[0][0].as<bool>();
 }
 
@@ -65,13 +68,14 @@ void AuditLog::EnsureTables() {
   pqxx::work txn(conn_, "audit_tables");
   SetLocalTimeouts(txn, timeouts_);
   txn.exec("CREATE SCHEMA IF NOT EXISTS " + conn_.quote_name(schema_));
-  txn.exec("CREATE TABLE IF NOT EXISTS " + runs_ +
-           " (run_id bigint PRIMARY KEY, kind text NOT NULL, status text NOT NULL, "
-           "started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz, operator text, "
-           "host text, tool_version text, mapping_sha256 text, plan_sha256 text, cutoff timestamptz, "
-           "keys_changed bigint NOT NULL DEFAULT 0, scopes_added bigint NOT NULL DEFAULT 0, "
-           "scopes_removed bigint NOT NULL DEFAULT 0, rolled_back_by bigint, rollback_of bigint, "
-           "filter text, message text, last_batch_at timestamptz)");
+  txn.exec(
+      "CREATE TABLE IF NOT EXISTS " + runs_ +
+      " (run_id bigint PRIMARY KEY, kind text NOT NULL, status text NOT NULL, "
+      "started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz, operator text, "
+      "host text, tool_version text, mapping_sha256 text, plan_sha256 text, cutoff timestamptz, "
+      "keys_changed bigint NOT NULL DEFAULT 0, scopes_added bigint NOT NULL DEFAULT 0, "
+      "scopes_removed bigint NOT NULL DEFAULT 0, rolled_back_by bigint, rollback_of bigint, "
+      "filter text, message text, last_batch_at timestamptz)");
   txn.exec("CREATE TABLE IF NOT EXISTS " + changes_ +
            " (run_id bigint NOT NULL, api_key_id text NOT NULL, scope text NOT NULL, "
            "action text NOT NULL CHECK (action IN ('add', 'remove')), "
@@ -83,10 +87,11 @@ void AuditLog::EnsureTables() {
 int AuditLog::MarkOrphanedRuns() {
   pqxx::work txn(conn_, "orphaned_runs");
   SetLocalTimeouts(txn, timeouts_);
-  const pqxx::result r = txn.exec(
-      "UPDATE " + runs_ + " SET status = 'interrupted', finished_at = coalesce(finished_at, now()), "
-      "message = 'found running by a later run: the process ended without finishing "
-      "(killed or lost its connection); committed batches stay' WHERE status = 'running'");
+  const pqxx::result r =
+      txn.exec("UPDATE " + runs_ +
+               " SET status = 'interrupted', finished_at = coalesce(finished_at, now()), "
+               "message = 'found running by a later run: the process ended without finishing "
+               "(killed or lost its connection); committed batches stay' WHERE status = 'running'");
   txn.commit();
   return static_cast<int>(r.affected_rows());
 }
@@ -131,8 +136,8 @@ void AuditLog::AddCounts(pqxx::transaction_base& txn, int64_t run_id, int64_t ke
 std::optional<RunRow> AuditLog::FindRun(int64_t run_id) {
   pqxx::read_transaction txn(conn_);
   SetLocalTimeouts(txn, timeouts_);
-  const pqxx::result r =
-      txn.exec_params(std::string("SELECT ") + kRunColumns + " FROM " + runs_ + " WHERE run_id = $1", run_id);
+  const pqxx::result r = txn.exec_params(
+      std::string("SELECT ") + kRunColumns + " FROM " + runs_ + " WHERE run_id = $1", run_id);
   if (r.empty()) return std::nullopt;
   return ToRun(r[0]);
 }
@@ -140,7 +145,8 @@ std::optional<RunRow> AuditLog::FindRun(int64_t run_id) {
 std::optional<RunRow> AuditLog::RunningRun() {
   pqxx::read_transaction txn(conn_);
   SetLocalTimeouts(txn, timeouts_);
-  if (txn.exec("SELECT to_regclass(" + txn.quote(runs_) + ") IS NULL")[0][0].as<bool>()) return std::nullopt;
+  if (txn.exec("SELECT to_regclass(" + txn.quote(runs_) + ") IS NULL")[0][0].as<bool>())
+    return std::nullopt;
   const pqxx::result r = txn.exec(std::string("SELECT ") + kRunColumns + " FROM " + runs_ +
                                   " WHERE status = 'running' ORDER BY run_id DESC LIMIT 1");
   if (r.empty()) return std::nullopt;
@@ -151,7 +157,8 @@ std::vector<RunRow> AuditLog::History() {
   pqxx::read_transaction txn(conn_);
   SetLocalTimeouts(txn, timeouts_);
   std::vector<RunRow> out;
-  for (const auto& row : txn.exec(std::string("SELECT ") + kRunColumns + " FROM " + runs_ + " ORDER BY run_id DESC")) {
+  for (const auto& row : txn.exec(std::string("SELECT ") + kRunColumns + " FROM " + runs_ +
+                                  " ORDER BY run_id DESC")) {
     out.push_back(ToRun(row));
   }
   return out;

@@ -7,10 +7,9 @@
 // next run that takes the lock.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -44,14 +43,14 @@ class AuditLog {
   const std::string& runs_table() const { return runs_; }        // quoted, qualified
   const std::string& changes_table() const { return changes_; }  // quoted, qualified
 
-  bool Exists();               // both tables exist
-  void EnsureTables();         // CREATE SCHEMA/TABLE IF NOT EXISTS, own transaction
-  int MarkOrphanedRuns();      // running -> interrupted; call only while holding the lock
+  bool Exists();           // both tables exist
+  void EnsureTables();     // CREATE SCHEMA/TABLE IF NOT EXISTS, own transaction
+  int MarkOrphanedRuns();  // running -> interrupted; call only while holding the lock
   int64_t StartRun(const RunStart& start);  // commits a "running" row, returns its id
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
   std::optional<RunRow> FindRun(int64_t run_id);
   std::optional<RunRow> RunningRun();  // the newest "running" row, if the table exists
-  std::vector<RunRow> History();        // newest first
+  std::vector<RunRow> History();       // newest first
 
   // Inside a batch transaction: add the batch's counts to the run row.
   void AddCounts(pqxx::transaction_base& txn, int64_t run_id, int64_t keys, int64_t added,

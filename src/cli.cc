@@ -2,7 +2,6 @@
 // one-line reason and the usage; every ToolError from a command is printed and mapped to
 // its exit code here and nowhere else.
 #include <boost/program_options.hpp>
-
 #include <iostream>
 #include <map>
 
@@ -34,18 +33,17 @@ const char kUsage[] =
 
 po::options_description CommonOptions() {
   po::options_description d("common options");
-  d.add_options()
-      ("help,h", "show this help")
-      ("version", "show the version")
-      ("db", po::value<std::string>(), "libpq conninfo or URI (default: PG* variables)")
-      ("layout", po::value<std::string>(), "YAML file renaming tables and columns")
-      ("audit-schema", po::value<std::string>(), "schema of the audit tables (default: that of the keys table)")
-      ("lock-timeout", po::value<std::string>()->default_value("5s"), "lock_timeout of every transaction")
-      ("statement-timeout", po::value<std::string>(), "statement_timeout of every transaction (default none)")
-      ("progress", "progress line on stderr even when it is not a terminal")
-      ("no-progress", "no progress line")
-      ("quiet,q", "only errors on stderr")
-      ("verbose,v", "timings per phase on stderr");
+  d.add_options()("help,h", "show this help")("version", "show the version")(
+      "db", po::value<std::string>(), "libpq conninfo or URI (default: PG* variables)")(
+      "layout", po::value<std::string>(), "YAML file renaming tables and columns")(
+      "audit-schema", po::value<std::string>(),
+      "schema of the audit tables (default: that of the keys table)")(
+      "lock-timeout", po::value<std::string>()->default_value("5s"),
+      "lock_timeout of every transaction")("statement-timeout", po::value<std::string>(),
+                                           "statement_timeout of every transaction (default none)")(
+      "progress", "progress line on stderr even when it is not a terminal")(
+      "no-progress", "no progress line")("quiet,q", "only errors on stderr")(
+      "verbose,v", "timings per phase on stderr");
   return d;
 }
 
@@ -68,7 +66,8 @@ po::options_description CommandOptions(const std::string& command) {
     add("format", po::value<std::string>()->default_value("text"), "text, jsonl, csv or markdown");
     add("out", po::value<std::string>(), "also write the plan file (JSON Lines) here");
     add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
-    add("max-keys", po::value<int64_t>()->default_value(1000), "text: per-key lines shown; markdown: blocked keys listed");
+    add("max-keys", po::value<int64_t>()->default_value(1000),
+        "text: per-key lines shown; markdown: blocked keys listed");
   }
   if (command == "apply") {
     add("plan-file", po::value<std::string>(), "the plan file to apply");
@@ -89,7 +88,9 @@ po::options_description CommandOptions(const std::string& command) {
 int64_t DurationOption(const po::variables_map& vm, const char* name) {
   const std::string text = vm[name].as<std::string>();
   const auto ms = ParseDurationMs(text);
-  if (!ms) throw UsageError("--" + std::string(name) + " \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2min)");
+  if (!ms)
+    throw UsageError("--" + std::string(name) + " \"" + text +
+                     "\" is not a duration (e.g. 500ms, 5s, 2min)");
   return *ms;
 }
 
@@ -163,9 +164,11 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.plan_file = opt("plan-file");
   o.operator_name = opt("operator");
   o.timeouts.lock_timeout_ms = DurationOption(vm, "lock-timeout");
-  if (vm.count("statement-timeout")) o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
+  if (vm.count("statement-timeout"))
+    o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
   if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
-  if (vm.count("progress") && vm.count("no-progress")) throw UsageError("--progress and --no-progress conflict");
+  if (vm.count("progress") && vm.count("no-progress"))
+    throw UsageError("--progress and --no-progress conflict");
   if (vm.count("progress")) o.progress = ProgressMode::kOn;
   if (vm.count("no-progress")) o.progress = ProgressMode::kOff;
   o.quiet = vm.count("quiet") > 0;
@@ -189,8 +192,10 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
   if (vm.count("format")) {
     static const std::map<std::string, ReportFormat> kFormats = {
-        {"text", ReportFormat::kText}, {"jsonl", ReportFormat::kJsonl},
-        {"csv", ReportFormat::kCsv}, {"markdown", ReportFormat::kMarkdown}};
+        {"text", ReportFormat::kText},
+        {"jsonl", ReportFormat::kJsonl},
+        {"csv", ReportFormat::kCsv},
+        {"markdown", ReportFormat::kMarkdown}};
     auto it = kFormats.find(vm["format"].as<std::string>());
     if (it == kFormats.end()) throw UsageError("--format must be text, jsonl, csv or markdown");
     o.format = it->second;
@@ -203,13 +208,16 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
   if (o.command == "apply") {
     if (o.plan_file && (o.mapping || o.cutoff || o.prune)) {
-      throw UsageError("apply takes either a PLANFILE or --mapping, not both (a plan file "
-                       "is applied exactly as planned)");
+      throw UsageError(
+          "apply takes either a PLANFILE or --mapping, not both (a plan file "
+          "is applied exactly as planned)");
     }
-    if (!o.plan_file && !o.mapping) throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
+    if (!o.plan_file && !o.mapping)
+      throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
     if (!o.plan_file && !o.yes) {
-      throw UsageError("apply --mapping plans and writes in one go and needs --yes "
-                       "(or save a plan with `plan --out` and apply that file)");
+      throw UsageError(
+          "apply --mapping plans and writes in one go and needs --yes "
+          "(or save a plan with `plan --out` and apply that file)");
     }
   }
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");

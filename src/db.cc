@@ -16,7 +16,8 @@ DbTarget DescribeConninfo(const std::string& conninfo) {
   auto value = [&](const char* keyword) -> std::string {
     for (PQconninfoOption* list : {options, defaults}) {
       for (PQconninfoOption* o = list; o != nullptr && o->keyword != nullptr; ++o) {
-        if (std::string(o->keyword) == keyword && o->val != nullptr && *o->val != '\0') return o->val;
+        if (std::string(o->keyword) == keyword && o->val != nullptr && *o->val != '\0')
+          return o->val;
       }
     }
     return "";
@@ -97,10 +98,12 @@ DbTarget DescribeConnection(pqxx::connection& conn) {
 }
 
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
-  txn.exec("SET LOCAL lock_timeout = " + txn.quote(std::to_string(timeouts.lock_timeout_ms) + "ms"));
+  txn.exec("SET LOCAL lock_timeout = " +
+           txn.quote(std::to_string(timeouts.lock_timeout_ms) + "ms"));
   // Without --statement-timeout the role's or database's own setting stays in force.
   if (timeouts.statement_timeout_ms) {
-    txn.exec("SET LOCAL statement_timeout = " + txn.quote(std::to_string(*timeouts.statement_timeout_ms) + "ms"));
+    txn.exec("SET LOCAL statement_timeout = " +
+             txn.quote(std::to_string(*timeouts.statement_timeout_ms) + "ms"));
   }
 }
 
@@ -113,7 +116,8 @@ ToolError DbFailure(const std::exception& error, const std::string& purpose) {
   std::string message = error.what();
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
-    return RuntimeFailure(purpose + ": the connection broke during COMMIT, so its outcome is "
+    return RuntimeFailure(purpose +
+                          ": the connection broke during COMMIT, so its outcome is "
                           "unknown; re-running the same command checks and finishes the work (" +
                           message + ")");
   }

@@ -3,12 +3,11 @@
 // and the purpose of the statement. Code above this layer never catches pqxx exceptions.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "errors.h"

@@ -7,12 +7,18 @@ namespace scope_migrate {
 
 const char* StatusName(Status status) {
   switch (status) {
-    case Status::kChange: return "change";
-    case Status::kUnchanged: return "unchanged";
-    case Status::kDrift: return "drift";
-    case Status::kBlocked: return "blocked";
-    case Status::kSkipped: return "skipped";
-    case Status::kExcluded: return "excluded";
+    case Status::kChange:
+      return "change";
+    case Status::kUnchanged:
+      return "unchanged";
+    case Status::kDrift:
+      return "drift";
+    case Status::kBlocked:
+      return "blocked";
+    case Status::kSkipped:
+      return "skipped";
+    case Status::kExcluded:
+      return "excluded";
   }
   return "?";
 }

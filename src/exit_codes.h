@@ -5,15 +5,15 @@
 namespace scope_migrate {
 
 enum ExitCode : int {
-  kExitOk = 0,               // success; plan --detailed-exitcode: nothing pending or blocked
-  kExitFailure = 1,          // runtime failure (database, I/O) or verify mismatches
-  kExitChangesPending = 2,   // plan --detailed-exitcode: changes pending, nothing blocked
-  kExitBlocked = 3,          // blocked keys exist
-  kExitStalePlan = 4,        // a key changed since the plan; nothing written from that batch on
-  kExitLocked = 5,           // another run holds the lock
-  kExitUsage = 64,           // unknown flag, missing or conflicting arguments
-  kExitInvalidInput = 65,    // invalid mapping, catalog, layout, fixture or plan file
-  kExitInterrupted = 130,    // SIGINT/SIGTERM; committed batches stay, a re-run resumes
+  kExitOk = 0,              // success; plan --detailed-exitcode: nothing pending or blocked
+  kExitFailure = 1,         // runtime failure (database, I/O) or verify mismatches
+  kExitChangesPending = 2,  // plan --detailed-exitcode: changes pending, nothing blocked
+  kExitBlocked = 3,         // blocked keys exist
+  kExitStalePlan = 4,       // a key changed since the plan; nothing written from that batch on
+  kExitLocked = 5,          // another run holds the lock
+  kExitUsage = 64,          // unknown flag, missing or conflicting arguments
+  kExitInvalidInput = 65,   // invalid mapping, catalog, layout, fixture or plan file
+  kExitInterrupted = 130,   // SIGINT/SIGTERM; committed batches stay, a re-run resumes
 };
 
 }  // namespace scope_migrate

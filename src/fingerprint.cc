@@ -12,8 +12,9 @@ namespace {
 const std::vector<std::string>& Sorted(const std::vector<std::string>& values,
                                        std::vector<std::string>& storage, bool unique) {
   const bool sorted = unique ? std::adjacent_find(values.begin(), values.end(),
-                                                  [](const auto& a, const auto& b) { return !(a < b); }) ==
-                                   values.end()
+                                                  [](const auto& a, const auto& b) {
+                                                    return !(a < b);
+                                                  }) == values.end()
                              : std::is_sorted(values.begin(), values.end());
   if (sorted) return values;
   storage = values;

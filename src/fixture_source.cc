@@ -19,12 +19,14 @@ bool KeyFilter::Matches(const std::string& id, const std::string* tenant) const 
 
 std::string KeyFilter::Describe() const {
   std::string out;
-  for (const auto& tenant : tenants) out += (out.empty() ? "" : " ") + std::string("--tenant ") + tenant;
+  for (const auto& tenant : tenants)
+    out += (out.empty() ? "" : " ") + std::string("--tenant ") + tenant;
   for (const auto& id : ids) out += (out.empty() ? "" : " ") + std::string("--key ") + id;
   return out;
 }
 
-FixtureSource::FixtureSource(std::string path) : path_(std::move(path)), keys_(LoadFixtures(path_)) {}
+FixtureSource::FixtureSource(std::string path)
+    : path_(std::move(path)), keys_(LoadFixtures(path_)) {}
 
 void FixtureSource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
   uint64_t legacy = 0, excluded = 0;

@@ -33,8 +33,9 @@ Expectation ReadExpectation(const YamlFile& file, const YAML::Node& node) {
   }
   file.ExpectMap(node, "expect", {"blocked", "skipped", "excluded"});
   if (node.size() != 1) {
-    throw file.Error(node, "expect must be a list of scopes or one of {blocked: \"reason\"}, "
-                           "{skipped: \"reason\"}, {excluded: true}");
+    throw file.Error(node,
+                     "expect must be a list of scopes or one of {blocked: \"reason\"}, "
+                     "{skipped: \"reason\"}, {excluded: true}");
   }
   if (node["blocked"]) {
     expect.kind = Expectation::Kind::kBlocked;
@@ -63,16 +64,18 @@ std::vector<FixtureKey> LoadFixtures(const std::string& path) {
   std::vector<FixtureKey> out;
   std::set<std::string> ids;
   for (const auto& node : keys) {
-    file.ExpectMap(node, "a fixture key",
-                   {"id", "tenant", "name", "created_at", "revoked_at", "roles", "scopes",
-                    "expect"});
-    if (!node["id"] || file.IsNull(node["id"])) throw file.Error(node, "a fixture key needs an \"id\"");
+    file.ExpectMap(
+        node, "a fixture key",
+        {"id", "tenant", "name", "created_at", "revoked_at", "roles", "scopes", "expect"});
+    if (!node["id"] || file.IsNull(node["id"]))
+      throw file.Error(node, "a fixture key needs an \"id\"");
     FixtureKey fixture;
     fixture.line = node.Mark().line + 1;
     KeyRecord& key = fixture.key;
     key.id = file.String(node["id"], "id");
     if (key.id.empty()) throw file.Error(node["id"], "id is empty");
-    if (!ids.insert(key.id).second) throw file.Error(node["id"], "duplicate key id \"" + key.id + "\"");
+    if (!ids.insert(key.id).second)
+      throw file.Error(node["id"], "duplicate key id \"" + key.id + "\"");
     if (!file.IsNull(node["tenant"])) key.tenant = file.String(node["tenant"], "tenant");
     if (!file.IsNull(node["name"])) file.String(node["name"], "name");
     key.created_at = ReadInstant(file, node["created_at"], "created_at");

@@ -75,7 +75,8 @@ bool InterruptGuard::SleepUnlessInterrupted(int64_t ms) {
   while (std::chrono::steady_clock::now() < until) {
     if (Requested()) return false;
     const auto left = until - std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
   }
   return !Requested();
 }

@@ -5,9 +5,8 @@
 // the missing one) and returns the names quoted, so no name is ever spliced raw into SQL.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 
 namespace scope_migrate {
@@ -37,7 +36,7 @@ struct ResolvedLayout {
   std::string scopes, scopes_key, scope;
   std::string id_type;          // SQL type of the key id column, e.g. "uuid"
   std::string scopes_key_type;  // SQL type of the scopes table's key column
-  std::string keys_schema;  // unquoted schema of the keys table
+  std::string keys_schema;      // unquoted schema of the keys table
 };
 
 ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout);

@@ -55,8 +55,8 @@ Mapping Mapping::Load(const std::string& path) {
   if (!root["version"]) throw file.Error(root, "the mapping has no \"version\" (expected 1)");
   int version = 0;
   if (!YAML::convert<int>::decode(root["version"], version) || version != 1) {
-    throw file.Error(root["version"], "unsupported mapping version \"" +
-                                          root["version"].Scalar() + "\" (expected 1)");
+    throw file.Error(root["version"], "unsupported mapping version \"" + root["version"].Scalar() +
+                                          "\" (expected 1)");
   }
 
   std::string catalog_name = "scopes.yaml";
@@ -84,7 +84,8 @@ Mapping Mapping::Load(const std::string& path) {
 
   const YAML::Node roles = root["roles"];
   if (!roles) throw file.Error(root, "the mapping has no \"roles\"");
-  if (!roles.IsMap() || roles.size() == 0) throw file.Error(roles, "\"roles\" must be a non-empty map");
+  if (!roles.IsMap() || roles.size() == 0)
+    throw file.Error(roles, "\"roles\" must be a non-empty map");
 
   for (const auto& entry : roles) {
     const YAML::Node& name_node = entry.first;
@@ -112,17 +113,18 @@ Mapping Mapping::Load(const std::string& path) {
         if (matches.empty()) throw file.Error(item, "glob \"" + raw + "\" matches no scope");
         expanded.insert(matches.begin(), matches.end());
       } else if (mapping.catalog_.Find(pattern) == nullptr) {
-        throw file.Error(item, "unknown scope \"" + raw + "\" (not in " +
-                                   mapping.catalog_.path() + ")");
+        throw file.Error(item,
+                         "unknown scope \"" + raw + "\" (not in " + mapping.catalog_.path() + ")");
       } else {
         expanded.insert(pattern);
       }
       if (role.read_only) {
         for (const auto& scope : expanded) {
           if (IsWriteOrPrivileged(mapping.catalog_, scope)) {
-            throw file.Error(item, "read-only " + what + " reaches the " +
-                                       (mapping.catalog_.IsPrivileged(scope) ? "privileged" : "write") +
-                                       " scope \"" + scope + "\"");
+            throw file.Error(item,
+                             "read-only " + what + " reaches the " +
+                                 (mapping.catalog_.IsPrivileged(scope) ? "privileged" : "write") +
+                                 " scope \"" + scope + "\"");
           }
         }
       }

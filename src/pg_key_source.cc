@@ -69,18 +69,35 @@ void SplitCopyLine(const std::string& line, std::vector<std::optional<std::strin
     } else if (c == '\\' && i + 1 < n) {
       const char e = line[++i];
       switch (e) {
-        case 'N': null = true; break;
-        case 't': field.push_back('\t'); break;
-        case 'n': field.push_back('\n'); break;
-        case 'r': field.push_back('\r'); break;
-        case 'b': field.push_back('\b'); break;
-        case 'f': field.push_back('\f'); break;
-        case 'v': field.push_back('\v'); break;
+        case 'N':
+          null = true;
+          break;
+        case 't':
+          field.push_back('\t');
+          break;
+        case 'n':
+          field.push_back('\n');
+          break;
+        case 'r':
+          field.push_back('\r');
+          break;
+        case 'b':
+          field.push_back('\b');
+          break;
+        case 'f':
+          field.push_back('\f');
+          break;
+        case 'v':
+          field.push_back('\v');
+          break;
         case 'x': {
           int value = 0, digits = 0;
-          while (digits < 2 && i + 1 < n && std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
+          while (digits < 2 && i + 1 < n &&
+                 std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
             const char h = line[++i];
-            value = value * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+            value = value * 16 + (std::isdigit(static_cast<unsigned char>(h))
+                                      ? h - '0'
+                                      : (std::tolower(h) - 'a' + 10));
             ++digits;
           }
           field.push_back(static_cast<char>(value));
@@ -114,27 +131,33 @@ std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
   };
   std::string sql;
   if (!filter.tenants.empty()) {
-    if (layout.tenant.empty()) throw UsageError("--tenant needs a tenant column, and the layout has none");
+    if (layout.tenant.empty())
+      throw UsageError("--tenant needs a tenant column, and the layout has none");
     sql += " AND " + alias + "." + layout.tenant + "::text IN (" + list(filter.tenants) + ")";
   }
-  if (!filter.ids.empty()) sql += " AND " + alias + "." + layout.id + "::text IN (" + list(filter.ids) + ")";
+  if (!filter.ids.empty())
+    sql += " AND " + alias + "." + layout.id + "::text IN (" + list(filter.ids) + ")";
   return sql;
 }
 
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
-  return "SELECT k." + l.id + "::text, " + (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") +
+  return "SELECT k." + l.id + "::text, " +
+         (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") +
          ", (floor(extract(epoch FROM k." + l.created_at + ") * 1000000))::bigint, k." +
          l.revoked_at + " IS NOT NULL, ARRAY(SELECT r." + l.role + "::text FROM " + l.roles +
          " r WHERE r." + l.roles_key + " = k." + l.id + " ORDER BY 1), ARRAY(SELECT s." + l.scope +
          "::text FROM " + l.scopes + " s WHERE s." + l.scopes_key + " = k." + l.id +
          " ORDER BY 1) FROM " + l.keys + " k WHERE (k." + l.created_at + " < " + cutoff_sql +
-         " OR k." + l.created_at + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." + l.id;
+         " OR k." + l.created_at + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." +
+         l.id;
 }
 
 PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
-    : conn_(conn), layout_(std::move(layout)), timeouts_(timeouts),
+    : conn_(conn),
+      layout_(std::move(layout)),
+      timeouts_(timeouts),
       source_(DescribeConnection(conn).Url()) {}
 
 void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {

@@ -5,9 +5,8 @@
 // database on timestamptz. Only the layout's columns are read, never secrets.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 

@@ -1,9 +1,8 @@
 #include "plan_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "errors.h"
 #include "fingerprint.h"
@@ -36,13 +35,15 @@ Json ParseLine(const std::string& path, int number, const std::string& text) {
   }
 }
 
-std::vector<std::string> Strings(const std::string& path, int number, const Json& j, const char* field) {
+std::vector<std::string> Strings(const std::string& path, int number, const Json& j,
+                                 const char* field) {
   if (!j.contains(field) || !j[field].is_array()) {
     throw BadPlan(path, number, std::string("\"") + field + "\" must be a list");
   }
   std::vector<std::string> out;
   for (const auto& item : j[field]) {
-    if (!item.is_string()) throw BadPlan(path, number, std::string("\"") + field + "\" must hold strings");
+    if (!item.is_string())
+      throw BadPlan(path, number, std::string("\"") + field + "\" must hold strings");
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -56,15 +57,16 @@ std::string Text(const std::string& path, int number, const Json& j, const char*
 }
 
 Status ParseStatus(const std::string& path, int number, const std::string& name) {
-  for (Status s : {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked,
-                   Status::kSkipped}) {
+  for (Status s :
+       {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked, Status::kSkipped}) {
     if (name == StatusName(s)) return s;
   }
   throw BadPlan(path, number, "unknown status \"" + name + "\"");
 }
 
 PlanKeyLine ParseKey(const std::string& path, int number, const Json& j) {
-  if (j["type"] != "key") throw BadPlan(path, number, "expected a key line, found " + j["type"].dump());
+  if (j["type"] != "key")
+    throw BadPlan(path, number, "expected a key line, found " + j["type"].dump());
   PlanKeyLine k;
   k.line = number;
   k.id = Text(path, number, j, "id");
@@ -78,7 +80,8 @@ PlanKeyLine ParseKey(const std::string& path, int number, const Json& j) {
   k.remove = Strings(path, number, j, "remove");
   k.fingerprint = Text(path, number, j, "fingerprint");
   if (k.status == Status::kChange && k.fingerprint != Fingerprint(false, k.roles, k.current)) {
-    throw BadPlan(path, number, "key " + k.id + ": fingerprint does not match its roles and scopes");
+    throw BadPlan(path, number,
+                  "key " + k.id + ": fingerprint does not match its roles and scopes");
   }
   return k;
 }
@@ -94,11 +97,13 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   plan.copy_.reset(std::tmpfile(), [](std::FILE* f) {
     if (f != nullptr) std::fclose(f);
   });
-  if (!plan.copy_) throw RuntimeFailure("cannot create a temporary file for the plan's verified copy");
+  if (!plan.copy_)
+    throw RuntimeFailure("cannot create a temporary file for the plan's verified copy");
   auto keep = [&plan, &path](const std::string& line) {
     if (std::fwrite(line.data(), 1, line.size(), plan.copy_.get()) != line.size() ||
         std::fputc('\n', plan.copy_.get()) == EOF) {
-      throw RuntimeFailure("cannot copy the plan file " + path + " to a temporary file (disk full?)");
+      throw RuntimeFailure("cannot copy the plan file " + path +
+                           " to a temporary file (disk full?)");
     }
   };
   Sha256 hasher;
@@ -109,7 +114,8 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   uint64_t all_keys = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (in.eof()) throw BadPlan(path, number, "the last line is not complete: the file is truncated");
+    if (in.eof())
+      throw BadPlan(path, number, "the last line is not complete: the file is truncated");
     if (summary) throw BadPlan(path, number, "a line follows the summary: the file was edited");
     if (number == 1) {
       const Json h = ParseLine(path, number, line);
@@ -118,8 +124,9 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
         throw BadPlan(path, 1, "the header has no format_version");
       }
       if (h["format_version"] != 1) {
-        throw BadPlan(path, 1, "plan format_version " + h["format_version"].dump() +
-                                   " is not supported by this version (it reads version 1)");
+        throw BadPlan(path, 1,
+                      "plan format_version " + h["format_version"].dump() +
+                          " is not supported by this version (it reads version 1)");
       }
       plan.header_.tool_version = Text(path, 1, h, "tool_version");
       plan.header_.mapping_sha256 = Text(path, 1, h, "mapping_sha256");
@@ -127,7 +134,8 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
       const auto cutoff = ParseRfc3339(Text(path, 1, h, "cutoff"));
       if (!cutoff) throw BadPlan(path, 1, "the header's cutoff is not an RFC 3339 instant");
       plan.header_.cutoff = *cutoff;
-      if (!h.contains("prune") || !h["prune"].is_boolean()) throw BadPlan(path, 1, "\"prune\" must be true or false");
+      if (!h.contains("prune") || !h["prune"].is_boolean())
+        throw BadPlan(path, 1, "\"prune\" must be true or false");
       plan.header_.prune = h["prune"].get<bool>();
       plan.header_.source = Text(path, 1, h, "source");
       if (h.contains("filter") && h["filter"].is_object()) {
@@ -166,12 +174,14 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   if (!summary->contains("sha256") || (*summary)["sha256"] != digest) {
     throw BadPlan(path, summary_line,
                   "the summary's sha256 does not match the file's content: the plan file was "
-                  "edited or damaged (expected " + digest + ")");
+                  "edited or damaged (expected " +
+                      digest + ")");
   }
   plan.sha256_ = digest;
   if (!summary->contains("keys_read") || (*summary)["keys_read"] != all_keys) {
-    throw BadPlan(path, summary_line, "the summary's keys_read does not match the " +
-                                          std::to_string(all_keys) + " key lines");
+    throw BadPlan(
+        path, summary_line,
+        "the summary's keys_read does not match the " + std::to_string(all_keys) + " key lines");
   }
   return plan;
 }

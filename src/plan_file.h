@@ -9,8 +9,8 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>

@@ -20,7 +20,8 @@ struct PlanParams {
   KeyFilter filter;
 };
 
-PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params, const KeySource& source);
+PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
+                          const KeySource& source);
 
 Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& params,
                 const std::vector<ReportWriter*>& writers, Progress* progress);

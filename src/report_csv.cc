@@ -24,7 +24,9 @@ class CsvWriter : public ReportWriter {
  public:
   explicit CsvWriter(std::ostream& out) : out_(out) {}
 
-  void WriteHeader(const PlanHeader&) override { out_ << "key_id,tenant,status,action,scope,reason\r\n"; }
+  void WriteHeader(const PlanHeader&) override {
+    out_ << "key_id,tenant,status,action,scope,reason\r\n";
+  }
 
   void WriteKey(const PlannedKey& k) override {
     const auto& d = k.decision;

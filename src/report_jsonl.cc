@@ -56,11 +56,21 @@ void AppendJsonString(std::string& out, const std::string& value) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[u >> 4]);
@@ -185,10 +195,14 @@ std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out) {
 std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
                                          const ReportOptions& options) {
   switch (format) {
-    case ReportFormat::kJsonl: return MakeJsonlWriter(out);
-    case ReportFormat::kCsv: return MakeCsvWriter(out);
-    case ReportFormat::kMarkdown: return MakeMarkdownWriter(out, options);
-    case ReportFormat::kText: break;
+    case ReportFormat::kJsonl:
+      return MakeJsonlWriter(out);
+    case ReportFormat::kCsv:
+      return MakeCsvWriter(out);
+    case ReportFormat::kMarkdown:
+      return MakeMarkdownWriter(out, options);
+    case ReportFormat::kText:
+      break;
   }
   return MakeTextWriter(out, options);
 }

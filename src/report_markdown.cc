@@ -56,7 +56,8 @@ class MarkdownWriter : public ReportWriter {
          << s.scopes_to_remove << "**.\n\n";
 
     out_ << "### Keys by role\n\n| role | keys |\n|---|---:|\n";
-    for (const auto& [role, count] : s.by_role) out_ << "| " << Cell(role) << " | " << count << " |\n";
+    for (const auto& [role, count] : s.by_role)
+      out_ << "| " << Cell(role) << " | " << count << " |\n";
     out_ << "\n### Scope changes\n\n| scope | add | remove |\n|---|---:|---:|\n";
     for (const auto& [scope, c] : s.by_scope) {
       out_ << "| " << scope << " | " << c.add << " | " << c.remove << " |\n";
@@ -66,14 +67,16 @@ class MarkdownWriter : public ReportWriter {
       out_ << "None.\n";
     } else {
       out_ << "| scope | keys |\n|---|---:|\n";
-      for (const auto& [scope, keys] : s.privileged_grants) out_ << "| " << scope << " | " << keys << " |\n";
+      for (const auto& [scope, keys] : s.privileged_grants)
+        out_ << "| " << scope << " | " << keys << " |\n";
     }
     out_ << "\n### Blocked keys\n\n";
     if (s.blocked == 0) {
       out_ << "None.\n";
     } else {
       out_ << "| key | reason |\n|---|---|\n";
-      for (const auto& [id, reason] : blocked_) out_ << "| `" << Cell(id) << "` | " << Cell(reason) << " |\n";
+      for (const auto& [id, reason] : blocked_)
+        out_ << "| `" << Cell(id) << "` | " << Cell(reason) << " |\n";
       if (s.blocked > blocked_.size()) {
         out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";
       }

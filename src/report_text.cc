@@ -91,11 +91,13 @@ class TextWriter : public ReportWriter {
         {"scopes to add", s.scopes_to_add},
         {"scopes to remove", s.scopes_to_remove},
     };
-    for (const auto& [label, count] : rows) out_ << "  " << Pad(label, 40) << Right(count, 9) << "\n";
+    for (const auto& [label, count] : rows)
+      out_ << "  " << Pad(label, 40) << Right(count, 9) << "\n";
 
     out_ << "\nKeys by role (keys that convert)\n";
     if (s.by_role.empty()) out_ << "  (none)\n";
-    for (const auto& [role, count] : s.by_role) out_ << "  " << Pad(role, 40) << Right(count, 9) << "\n";
+    for (const auto& [role, count] : s.by_role)
+      out_ << "  " << Pad(role, 40) << Right(count, 9) << "\n";
 
     out_ << "\nScope changes" << Pad("", 30) << "    add   remove\n";
     if (s.by_scope.empty()) out_ << "  (none)\n";

@@ -7,10 +7,9 @@
 // A rollback interrupted part-way resumes: keys already reverted are not touched again.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <cstdint>
 #include <ostream>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "applier.h"

@@ -25,8 +25,8 @@ struct Summary {
   uint64_t change = 0, unchanged = 0, drift = 0, blocked = 0, skipped = 0;
   uint64_t excluded_post_cutoff = 0;
   uint64_t scopes_to_add = 0, scopes_to_remove = 0;
-  std::map<std::string, uint64_t> by_role;           // keys that convert, per mapped role
-  std::map<std::string, ScopeCounts> by_scope;       // planned changes per scope
+  std::map<std::string, uint64_t> by_role;            // keys that convert, per mapped role
+  std::map<std::string, ScopeCounts> by_scope;        // planned changes per scope
   std::map<std::string, uint64_t> privileged_grants;  // privileged scope -> keys gaining it
 
   void Add(const Decision& decision, const Catalog& catalog);

@@ -35,12 +35,13 @@ void YamlFile::ExpectMap(const YAML::Node& node, const std::string& what,
     const std::string key = entry.first.Scalar();
     // yaml-cpp keeps both entries of a repeated key and node[key] returns the first: a
     // second "scopes:" would silently drop a rule.
-    if (!seen.insert(key).second) throw Error(entry.first, "\"" + key + "\" appears twice in " + what);
+    if (!seen.insert(key).second)
+      throw Error(entry.first, "\"" + key + "\" appears twice in " + what);
     if (names.count(key)) continue;
     std::string expected;
     for (const char* name : allowed) expected += std::string(expected.empty() ? "" : ", ") + name;
-    throw Error(entry.first, "unknown key \"" + key + "\" in " + what + " (expected one of: " +
-                                 expected + ")");
+    throw Error(entry.first,
+                "unknown key \"" + key + "\" in " + what + " (expected one of: " + expected + ")");
   }
 }
 

@@ -2,8 +2,6 @@
 // scopes after apply, the audit trail, idempotent re-runs, stale and tampered plans, the
 // run lock, kill -9 and a terminated backend with resume, rollback and --prune.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -11,6 +9,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <set>
 #include <sstream>
 #include <string>
@@ -138,7 +138,8 @@ class ApplyTest : public testing::DbTest {
   ToolResult Run(const std::vector<std::string>& args) { return RunTool(args, env_); }
 
   // Plans against the test database into <dir>/<name>; returns the path.
-  std::string MakePlan(const std::string& name = "p.jsonl", const std::vector<std::string>& extra = {}) {
+  std::string MakePlan(const std::string& name = "p.jsonl",
+                       const std::vector<std::string>& extra = {}) {
     const std::string path = dir_ + "/" + name;
     std::vector<std::string> args = {"plan", "--mapping", kMapping, "--out", path};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -158,10 +159,12 @@ class ApplyTest : public testing::DbTest {
   }
 
   // One row of scope_migration_runs as column -> text ("" for NULL).
-  std::map<std::string, std::string> RunRow(long long run_id, const std::string& schema = "public") {
+  std::map<std::string, std::string> RunRow(long long run_id,
+                                            const std::string& schema = "public") {
     pqxx::read_transaction txn(*conn_);
     const pqxx::result r = txn.exec_params(
-        "SELECT * FROM " + txn.quote_name(schema) + ".scope_migration_runs WHERE run_id = $1", run_id);
+        "SELECT * FROM " + txn.quote_name(schema) + ".scope_migration_runs WHERE run_id = $1",
+        run_id);
     std::map<std::string, std::string> out;
     if (r.empty()) return out;
     for (const auto& f : r[0]) out[f.name()] = f.is_null() ? "" : f.c_str();
@@ -222,8 +225,9 @@ class ApplyTest : public testing::DbTest {
   }
 
   void ExpectNoDuplicateChanges() {
-    EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"),
-              Count(*conn_, "SELECT count(DISTINCT (api_key_id, scope)) FROM scope_migration_changes"));
+    EXPECT_EQ(
+        Count(*conn_, "SELECT count(*) FROM scope_migration_changes"),
+        Count(*conn_, "SELECT count(DISTINCT (api_key_id, scope)) FROM scope_migration_changes"));
   }
 
   // Adds a role to the change key at 0-based position `index` among the plan's change keys.
@@ -232,7 +236,8 @@ class ApplyTest : public testing::DbTest {
     EXPECT_GT(changes.size(), index);
     const std::string id = changes.at(index).id;
     pqxx::work txn(*conn_);
-    txn.exec_params("INSERT INTO api_key_roles (api_key_id, role) VALUES ($1::uuid, 'Beta preview')", id);
+    txn.exec_params(
+        "INSERT INTO api_key_roles (api_key_id, role) VALUES ($1::uuid, 'Beta preview')", id);
     txn.commit();
     return id;
   }
@@ -259,7 +264,8 @@ TEST_F(ApplyTest, ApplySamplePlanWritesExactTargets) {
 
   ExpectTargets(plan);
   ASSERT_EQ(plan.keys.at(24).id, KeyId(25));
-  EXPECT_EQ(Join(ScopesOf(*conn_, KeyId(25))), Join(Union(plan.keys.at(24).target, {"beta-preview"})));
+  EXPECT_EQ(Join(ScopesOf(*conn_, KeyId(25))),
+            Join(Union(plan.keys.at(24).target, {"beta-preview"})));
   const auto after = AllScopes();
   std::set<std::string> in_plan;
   for (const auto& k : plan.keys) {
@@ -278,7 +284,10 @@ TEST_F(ApplyTest, ApplySamplePlanWritesExactTargets) {
   }
 
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 1"), 312);
-  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 1 AND action = 'add'"), 312);
+  EXPECT_EQ(
+      Count(*conn_,
+            "SELECT count(*) FROM scope_migration_changes WHERE run_id = 1 AND action = 'add'"),
+      312);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id <> 1"), 0);
   // The audit rows are exactly the plan's adds.
   std::set<std::pair<std::string, std::string>> audit, planned;
@@ -304,7 +313,8 @@ TEST_F(ApplyTest, ApplySamplePlanWritesExactTargets) {
   EXPECT_FALSE(run["finished_at"].empty());
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
 
-  const ToolResult again = Run({"plan", "--mapping", kMapping, "--format", "jsonl", "--detailed-exitcode"});
+  const ToolResult again =
+      Run({"plan", "--mapping", kMapping, "--format", "jsonl", "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 3) << again.err;
   const Plan replan = ParsePlanText(again.out);
   EXPECT_EQ(replan.summary.at("change"), 0);
@@ -323,7 +333,8 @@ TEST_F(ApplyTest, BlockedKeysExit3AndWriteNothing) {
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("blocked"), std::string::npos) << r.err;
   EXPECT_EQ(DataDigest(*conn_), digest);
-  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM pg_class WHERE relname LIKE 'scope_migration%'"), 0);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM pg_class WHERE relname LIKE 'scope_migration%'"),
+            0);
   EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('scope_migration_runs') IS NULL)::int"), 1);
 }
 
@@ -356,7 +367,8 @@ TEST_F(ApplyTest, RerunIsIdempotent) {
 TEST_F(ApplyTest, StalePlanExits4) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
-  Exec("INSERT INTO api_key_roles (api_key_id, role) VALUES ('" + std::string(kKey1) + "', 'Beta preview')");
+  Exec("INSERT INTO api_key_roles (api_key_id, role) VALUES ('" + std::string(kKey1) +
+       "', 'Beta preview')");
   const std::string digest = DataDigest(*conn_);
 
   const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "1000"});
@@ -492,14 +504,16 @@ TEST_F(ApplyTest, LockContentionExits5) {
   }
   const auto started = std::chrono::steady_clock::now();
   const ToolResult locked = Run({"apply", path, "--allow-blocked"});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(locked.exit_code, 5) << locked.out << locked.err;
   EXPECT_NE(locked.err.find("holds the lock"), std::string::npos) << locked.err;
   EXPECT_LT(seconds, 4.0) << "exit 5 must come at once, not after waiting for the lock";
   EXPECT_EQ(DataDigest(*conn_), digest);
   {
     pqxx::nontransaction txn(*holder);
-    EXPECT_TRUE(txn.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")")[0][0].as<bool>());
+    EXPECT_TRUE(
+        txn.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")")[0][0].as<bool>());
   }
   const ToolResult ok = Run({"apply", path, "--allow-blocked"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
@@ -510,8 +524,9 @@ TEST_F(ApplyTest, LockContentionBetweenTwoProcesses) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
   const Plan plan = ParsePlanText(ReadFile(path));
-  const pid_t first = SpawnTool({"apply", path, "--allow-blocked", "--batch-size", "2", "--pause", "300ms"}, env_,
-                                dir_ + "/first.out", dir_ + "/first.err");
+  const pid_t first =
+      SpawnTool({"apply", path, "--allow-blocked", "--batch-size", "2", "--pause", "300ms"}, env_,
+                dir_ + "/first.out", dir_ + "/first.err");
   ASSERT_GT(first, 0);
   const bool running = WaitFor([&] {
     return AuditTablesExist() &&
@@ -536,7 +551,8 @@ TEST_F(ApplyTest, KillDashNineAndResume) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
   const Plan plan = ParsePlanText(ReadFile(path));
-  const std::vector<std::string> args = {"apply", path, "--allow-blocked", "--batch-size", "3", "--pause", "200ms"};
+  const std::vector<std::string> args = {"apply",   path,   "--allow-blocked", "--batch-size", "3",
+                                         "--pause", "200ms"};
   const pid_t pid = SpawnTool(args, env_, dir_ + "/killed.out", dir_ + "/killed.err");
   ASSERT_GT(pid, 0);
   const bool started = WaitFor([&] { return ChangeRows() > 0; });
@@ -545,14 +561,16 @@ TEST_F(ApplyTest, KillDashNineAndResume) {
   ASSERT_TRUE(started) << ReadFile(dir_ + "/killed.err");
 
   // The server ends the dead client's session and its advisory lock with it.
-  EXPECT_TRUE(WaitFor([&] { return AdvisoryLocksHere() == 0; }, 10)) << "the run lock was left behind";
+  EXPECT_TRUE(WaitFor([&] { return AdvisoryLocksHere() == 0; }, 10))
+      << "the run lock was left behind";
   EXPECT_EQ(RunRow(1)["status"], "running");
 
   // No key half-written; the audit matches the table exactly.
   std::map<std::string, Scopes> audit_adds;
   {
     pqxx::read_transaction txn(*conn_);
-    for (const auto& row : txn.exec("SELECT api_key_id, scope, action FROM scope_migration_changes")) {
+    for (const auto& row :
+         txn.exec("SELECT api_key_id, scope, action FROM scope_migration_changes")) {
       EXPECT_EQ(std::string(row[2].c_str()), "add");
       audit_adds[row[0].c_str()].insert(row[1].c_str());
     }
@@ -583,7 +601,8 @@ TEST_F(ApplyTest, KillDashNineAndResume) {
 
   const ToolResult resumed = RunTool(args, env_);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-  EXPECT_NE(resumed.out.find(std::to_string(written) + " keys were already applied"), std::string::npos)
+  EXPECT_NE(resumed.out.find(std::to_string(written) + " keys were already applied"),
+            std::string::npos)
       << resumed.out;
   ExpectTargets(plan);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
@@ -601,16 +620,17 @@ TEST_F(ApplyTest, TerminatedBackendExits1AndResumes) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
   const Plan plan = ParsePlanText(ReadFile(path));
-  const std::vector<std::string> args = {"apply", path, "--allow-blocked", "--batch-size", "3", "--pause", "300ms"};
+  const std::vector<std::string> args = {"apply",   path,   "--allow-blocked", "--batch-size", "3",
+                                         "--pause", "300ms"};
   const pid_t pid = SpawnTool(args, env_, dir_ + "/t.out", dir_ + "/t.err");
   ASSERT_GT(pid, 0);
   const bool started = WaitFor([&] { return ChangeRows() > 0; });
   if (!started) kill(pid, SIGKILL);
   ASSERT_TRUE(started) << ReadFile(dir_ + "/t.err");
-  const long long terminated = Count(
-      *conn_,
-      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE application_name LIKE 'scope-migrate run%' AND datname = current_database()");
+  const long long terminated =
+      Count(*conn_,
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name LIKE 'scope-migrate run%' AND datname = current_database()");
   EXPECT_EQ(terminated, 1);
   EXPECT_EQ(WaitTool(pid), 1) << ReadFile(dir_ + "/t.out") << ReadFile(dir_ + "/t.err");
   const std::string err = ReadFile(dir_ + "/t.err");
@@ -658,8 +678,10 @@ TEST_F(ApplyTest, RollbackRestoresTablesExactly) {
   EXPECT_EQ(run2["scopes_removed"], "312");
   EXPECT_EQ(run2["scopes_added"], "0");
   EXPECT_EQ(run2["keys_changed"], "31");
-  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2 AND action = 'remove'"),
-            312);
+  EXPECT_EQ(
+      Count(*conn_,
+            "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2 AND action = 'remove'"),
+      312);
 
   const ToolResult twice = Run({"rollback", "--run", "1", "--yes"});
   EXPECT_EQ(twice.exit_code, 1) << twice.out << twice.err;
@@ -677,7 +699,8 @@ TEST_F(ApplyTest, RollbackLeavesChangedKeysAlone) {
   Scopes key1 = ScopesOf(*conn_, kKey1);
   ASSERT_EQ(key1.size(), 15u);
   const std::string dropped = *key1.begin();
-  Exec("DELETE FROM api_key_scopes WHERE api_key_id = '" + std::string(kKey1) + "' AND scope = '" + dropped + "'");
+  Exec("DELETE FROM api_key_scopes WHERE api_key_id = '" + std::string(kKey1) + "' AND scope = '" +
+       dropped + "'");
   key1.erase(dropped);
 
   const ToolResult r = Run({"rollback", "--run", "1", "--yes"});
@@ -723,8 +746,10 @@ TEST_F(ApplyTest, PruneRemovesAndRollbackReAdds) {
   EXPECT_EQ(run["scopes_removed"], "5");
   EXPECT_EQ(run["scopes_added"], "312");
   EXPECT_EQ(run["keys_changed"], "34");
-  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE action = 'remove'"), 5);
-  for (const auto& [id, scope] : removes) EXPECT_FALSE(ScopesOf(*conn_, id).count(scope)) << id << " " << scope;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE action = 'remove'"),
+            5);
+  for (const auto& [id, scope] : removes)
+    EXPECT_FALSE(ScopesOf(*conn_, id).count(scope)) << id << " " << scope;
   for (const auto& k : plan.Changes()) {
     EXPECT_EQ(Join(ScopesOf(*conn_, k.id)), Join(k.target)) << k.id;  // --prune: exactly the target
   }
@@ -745,7 +770,8 @@ TEST_F(ApplyTest, SingleTransactionIsAllOrNothing) {
   const std::string stale = MakeStale(plan, 12);
   const std::string digest = DataDigest(*conn_);
 
-  const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "5", "--single-transaction"});
+  const ToolResult r =
+      Run({"apply", path, "--allow-blocked", "--batch-size", "5", "--single-transaction"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_NE(r.err.find(stale), std::string::npos) << r.err;
   EXPECT_EQ(DataDigest(*conn_), digest);
@@ -795,10 +821,13 @@ TEST_F(ApplyTest, AuditSchemaOption) {
   const std::string path = MakePlan();
   const ToolResult r = Run({"apply", path, "--allow-blocked", "--audit-schema", "audit"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_runs') IS NOT NULL)::int"), 1);
-  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_changes') IS NOT NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_runs') IS NOT NULL)::int"),
+            1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('audit.scope_migration_changes') IS NOT NULL)::int"),
+            1);
   EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('public.scope_migration_runs') IS NULL)::int"), 1);
-  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('public.scope_migration_changes') IS NULL)::int"), 1);
+  EXPECT_EQ(Count(*conn_, "SELECT (to_regclass('public.scope_migration_changes') IS NULL)::int"),
+            1);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM audit.scope_migration_changes"), 312);
   EXPECT_EQ(RunRow(1, "audit")["status"], "succeeded");
 

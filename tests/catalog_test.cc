@@ -41,13 +41,18 @@ class CatalogTest : public ::testing::Test {
   std::string dir_;
 };
 
-const std::vector<std::string> kReadScopes = {
-    "access-management-read",         "accounting-clearing-read",
-    "accounting-management-read",     "accounts-receivable-management-read",
-    "contract-order-management-read", "customer-management-read",
-    "document-management-read",       "draft-document-management-read",
-    "product-management-read",        "report-management-read",
-    "tax-management-read",            "tenant-management-read"};
+const std::vector<std::string> kReadScopes = {"access-management-read",
+                                              "accounting-clearing-read",
+                                              "accounting-management-read",
+                                              "accounts-receivable-management-read",
+                                              "contract-order-management-read",
+                                              "customer-management-read",
+                                              "document-management-read",
+                                              "draft-document-management-read",
+                                              "product-management-read",
+                                              "report-management-read",
+                                              "tax-management-read",
+                                              "tenant-management-read"};
 
 TEST_F(CatalogTest, ShippedCatalogHas26ScopesSortedWithDescriptions) {
   const Catalog catalog = Catalog::Load(ShippedPath());
@@ -70,9 +75,9 @@ TEST_F(CatalogTest, ShippedCatalogPrivilegedScopesAreExactlyThree) {
     if (scope.privileged) privileged.insert(scope.name);
     EXPECT_EQ(catalog.IsPrivileged(scope.name), scope.privileged) << scope.name;
   }
-  EXPECT_EQ(privileged, (std::set<std::string>{"access-management-write",
-                                               "custom-payment-provider-write",
-                                               "tenant-management-write"}));
+  EXPECT_EQ(privileged,
+            (std::set<std::string>{"access-management-write", "custom-payment-provider-write",
+                                   "tenant-management-write"}));
   EXPECT_FALSE(catalog.IsPrivileged("no-such-scope"));
 }
 
@@ -109,8 +114,9 @@ TEST_F(CatalogTest, ExpandOtherPatterns) {
   EXPECT_EQ(catalog.Expand("*-write").size(), 13u);
   EXPECT_EQ(catalog.Expand("access-management-*"),
             (std::vector<std::string>{"access-management-read", "access-management-write"}));
-  EXPECT_EQ(catalog.Expand("*document*-read"),
-            (std::vector<std::string>{"document-management-read", "draft-document-management-read"}));
+  EXPECT_EQ(
+      catalog.Expand("*document*-read"),
+      (std::vector<std::string>{"document-management-read", "draft-document-management-read"}));
   EXPECT_EQ(catalog.Expand("beta-preview"), (std::vector<std::string>{"beta-preview"}));
   EXPECT_EQ(catalog.Expand("*-admin"), std::vector<std::string>{});
   EXPECT_EQ(catalog.Expand("*-READ"), std::vector<std::string>{});  // case-sensitive
@@ -176,7 +182,8 @@ TEST_F(CatalogTest, UnknownTopLevelKeyIsAnError) {
       "version: 1\n"
       "scope:\n"
       "  - name: a-read\n");
-  ExpectLoadError(path, 2, 1, "unknown key \"scope\" in the catalog (expected one of: version, scopes)");
+  ExpectLoadError(path, 2, 1,
+                  "unknown key \"scope\" in the catalog (expected one of: version, scopes)");
 }
 
 TEST_F(CatalogTest, ScopeNameMustBeNormalised) {

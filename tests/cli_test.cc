@@ -128,7 +128,8 @@ TEST_F(CliTest, ApplyWithMappingWithoutYesIsAUsageError) {
 }
 
 TEST_F(CliTest, ApplyWithoutPlanOrMappingIsAUsageError) {
-  ExpectUsageError({"apply", "--db", "x", "--yes"}, "apply needs a PLANFILE or --mapping FILE --yes");
+  ExpectUsageError({"apply", "--db", "x", "--yes"},
+                   "apply needs a PLANFILE or --mapping FILE --yes");
 }
 
 TEST_F(CliTest, ApplyWithPlanFileAndMappingIsAUsageError) {
@@ -153,8 +154,9 @@ TEST_F(CliTest, UnknownFormatIsAUsageError) {
 }
 
 TEST_F(CliTest, BadLockTimeoutIsAUsageError) {
-  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5 parsecs"},
-                   "--lock-timeout \"5 parsecs\" is not a duration (e.g. 500ms, 5s, 2min)");
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5 parsecs"},
+      "--lock-timeout \"5 parsecs\" is not a duration (e.g. 500ms, 5s, 2min)");
 }
 
 TEST_F(CliTest, LockTimeoutWithoutUnitIsAUsageError) {
@@ -163,20 +165,22 @@ TEST_F(CliTest, LockTimeoutWithoutUnitIsAUsageError) {
 }
 
 TEST_F(CliTest, StrayPositionalArgumentIsAUsageError) {
-  const ToolResult r =
-      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5", "parsecs"});
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5", "parsecs"});
   EXPECT_EQ(r.exit_code, 64);
   EXPECT_EQ(r.out, "");
 }
 
 TEST_F(CliTest, BadStatementTimeoutIsAUsageError) {
-  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--statement-timeout", "soon"},
-                   "--statement-timeout \"soon\" is not a duration (e.g. 500ms, 5s, 2min)");
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--statement-timeout", "soon"},
+      "--statement-timeout \"soon\" is not a duration (e.g. 500ms, 5s, 2min)");
 }
 
 TEST_F(CliTest, ProgressAndNoProgressConflict) {
-  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--progress", "--no-progress"},
-                   "--progress and --no-progress conflict");
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--progress", "--no-progress"},
+      "--progress and --no-progress conflict");
 }
 
 TEST_F(CliTest, ZeroBatchSizeIsAUsageError) {
@@ -189,8 +193,8 @@ TEST_F(CliTest, RollbackWithoutRunIsAUsageError) {
 }
 
 TEST_F(CliTest, BadCutoffIsAUsageError) {
-  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--cutoff",
-                                "2026-03-23T00:00:00"});
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--cutoff", "2026-03-23T00:00:00"});
   EXPECT_EQ(r.exit_code, 64);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
@@ -219,10 +223,12 @@ TEST_F(CliTest, LintShippedMapping) {
       << std::left << std::setw(10) << read_only << privileged;
     return s.str();
   };
-  EXPECT_EQ(lines[3], row("super-user", 26, "no",
-                          "access-management-write, custom-payment-provider-write, tenant-management-write"));
-  EXPECT_EQ(lines[4], row("admin", 5, "no",
-                          "access-management-write, custom-payment-provider-write, tenant-management-write"));
+  EXPECT_EQ(lines[3],
+            row("super-user", 26, "no",
+                "access-management-write, custom-payment-provider-write, tenant-management-write"));
+  EXPECT_EQ(lines[4],
+            row("admin", 5, "no",
+                "access-management-write, custom-payment-provider-write, tenant-management-write"));
   EXPECT_EQ(lines[5], row("auditor", 12, "yes", "-"));
   EXPECT_EQ(lines[6], row("order-manager-customer-support", 11, "no", "-"));
   EXPECT_EQ(lines[7], row("finance-manager", 15, "no", "-"));
@@ -242,7 +248,8 @@ TEST_F(CliTest, LintQuietPrintsNothing) {
 
 TEST_F(CliTest, LintMalformedMappingExits65WithFileLineColumn) {
   const std::string dir = Dir();
-  testing::WriteFile(dir + "/scopes.yaml", testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
+  testing::WriteFile(dir + "/scopes.yaml",
+                     testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
   const std::string path = dir + "/mapping.yaml";
   testing::WriteFile(path,
                      "version: 1\n"
@@ -253,9 +260,10 @@ TEST_F(CliTest, LintMalformedMappingExits65WithFileLineColumn) {
   const ToolResult r = RunTool({"lint", "--mapping", path});
   EXPECT_EQ(r.exit_code, 65);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "scope-migrate: " + path +
-                       ":5:5: unknown key \"scope\" in role \"admin\" (expected one of: description, "
-                       "aliases, read-only, scopes)\n");
+  EXPECT_EQ(r.err,
+            "scope-migrate: " + path +
+                ":5:5: unknown key \"scope\" in role \"admin\" (expected one of: description, "
+                "aliases, read-only, scopes)\n");
 }
 
 TEST_F(CliTest, LintMissingMappingExits65) {
@@ -275,14 +283,15 @@ TEST_F(CliTest, VerifySampleFixturesPasses) {
 }
 
 TEST_F(CliTest, VerifyWrongFixtureExits1AndNamesTheKey) {
-  const ToolResult r =
-      RunTool({"verify", "--mapping", kMapping, "--fixtures", "tests/data/unit-fixtures-wrong.yaml"});
+  const ToolResult r = RunTool(
+      {"verify", "--mapping", kMapping, "--fixtures", "tests/data/unit-fixtures-wrong.yaml"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out,
-            "MISMATCH tests/data/unit-fixtures-wrong.yaml:10 key 00000000-0000-4000-9000-000000000008\n"
-            "  expected: target [beta-preview, tenant-management-read]\n"
-            "  got:      target [beta-preview] (change)\n"
-            "4 keys checked, 3 match, 1 mismatch (1 without expect)\n");
+  EXPECT_EQ(
+      r.out,
+      "MISMATCH tests/data/unit-fixtures-wrong.yaml:10 key 00000000-0000-4000-9000-000000000008\n"
+      "  expected: target [beta-preview, tenant-management-read]\n"
+      "  got:      target [beta-preview] (change)\n"
+      "4 keys checked, 3 match, 1 mismatch (1 without expect)\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -346,19 +355,21 @@ TEST_F(CliTest, PlanOutputMatchesTheInProcessGoldenReports) {
   const std::vector<std::pair<std::string, std::string>> formats = {
       {"text", "txt"}, {"jsonl", "jsonl"}, {"csv", "csv"}, {"markdown", "md"}};
   for (const auto& [format, extension] : formats) {
-    const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", format});
+    const ToolResult r =
+        RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", format});
     EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
     EXPECT_EQ(r.err, "") << format;
-    EXPECT_EQ(testing::NormalizeReport(r.out),
-              testing::ReadFile(testing::SourcePath("tests/golden/unit-fixtures-plan." + extension)))
+    EXPECT_EQ(
+        testing::NormalizeReport(r.out),
+        testing::ReadFile(testing::SourcePath("tests/golden/unit-fixtures-plan." + extension)))
         << format;
   }
 }
 
 TEST_F(CliTest, PlanOutWritesThePlanFile) {
   const std::string plan = Dir() + "/plan.jsonl";
-  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format",
-                                "jsonl", "--out", plan});
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", "jsonl", "--out", plan});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "plan file written: " + plan + "\n");
   EXPECT_EQ(testing::ReadFile(plan), r.out);
@@ -366,7 +377,8 @@ TEST_F(CliTest, PlanOutWritesThePlanFile) {
 }
 
 TEST_F(CliTest, PlanWithABrokenFixtureFileExits65) {
-  const ToolResult r = RunTool({"plan", "--fixtures", "no/such/fixtures.yaml", "--mapping", kMapping});
+  const ToolResult r =
+      RunTool({"plan", "--fixtures", "no/such/fixtures.yaml", "--mapping", kMapping});
   EXPECT_EQ(r.exit_code, 65);
   EXPECT_EQ(r.err, "scope-migrate: no/such/fixtures.yaml: cannot read file\n");
 }

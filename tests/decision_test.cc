@@ -14,15 +14,21 @@ namespace {
 
 using Scopes = std::vector<std::string>;
 
-const Scopes kFinanceManager = {
-    "accounting-clearing-read",  "accounting-clearing-write",
-    "accounting-management-read", "accounting-management-write",
-    "accounts-receivable-management-read", "contract-order-management-read",
-    "customer-management-read",  "document-management-read",
-    "document-management-write", "draft-document-management-read",
-    "draft-document-management-write", "product-management-read",
-    "report-management-read",    "report-management-write",
-    "tenant-management-read"};
+const Scopes kFinanceManager = {"accounting-clearing-read",
+                                "accounting-clearing-write",
+                                "accounting-management-read",
+                                "accounting-management-write",
+                                "accounts-receivable-management-read",
+                                "contract-order-management-read",
+                                "customer-management-read",
+                                "document-management-read",
+                                "document-management-write",
+                                "draft-document-management-read",
+                                "draft-document-management-write",
+                                "product-management-read",
+                                "report-management-read",
+                                "report-management-write",
+                                "tenant-management-read"};
 
 const Scopes kProductManager = {"contract-order-management-read", "document-management-read",
                                 "product-management-read", "product-management-write",
@@ -145,9 +151,7 @@ TEST_F(DecisionTest, UnknownRoleAfterAKnownOneFailsClosed) {
   ExpectBlocked(Run(Key({"Finance Manager", "SUPERUSER"})), "unknown role \"SUPERUSER\"");
 }
 
-TEST_F(DecisionTest, EmptyRoleIsUnknown) {
-  ExpectBlocked(Run(Key({""})), "unknown role \"\"");
-}
+TEST_F(DecisionTest, EmptyRoleIsUnknown) { ExpectBlocked(Run(Key({""})), "unknown role \"\""); }
 
 TEST_F(DecisionTest, BlankRoleIsUnknownWithItsRawSpelling) {
   ExpectBlocked(Run(Key({"Auditor", "   "})), "unknown role \"   \"");
@@ -216,17 +220,18 @@ TEST_F(DecisionTest, TwoRolesGiveTheUnion) {
   const Decision d = Run(Key({"Product Manager", "Manage users", "Beta preview"}));
   EXPECT_EQ(d.status, Status::kChange);
   EXPECT_EQ(d.roles, (Scopes{"beta-preview", "manage-users", "product-manager"}));
-  const Scopes expected = {"access-management-read",  "access-management-write",
-                           "beta-preview",            "contract-order-management-read",
-                           "document-management-read", "product-management-read",
-                           "product-management-write", "tenant-management-read"};
+  const Scopes expected = {
+      "access-management-read",         "access-management-write",  "beta-preview",
+      "contract-order-management-read", "document-management-read", "product-management-read",
+      "product-management-write",       "tenant-management-read"};
   EXPECT_EQ(d.target, expected);
   EXPECT_EQ(d.add, expected);
   EXPECT_EQ(d.extra, Scopes{});
 }
 
 TEST_F(DecisionTest, CurrentSubsetOfTargetIsAChangeWithTheMissingScopes) {
-  const Decision d = Run(Key({"Product Manager"}, {"tenant-management-read", "product-management-read"}));
+  const Decision d =
+      Run(Key({"Product Manager"}, {"tenant-management-read", "product-management-read"}));
   EXPECT_EQ(d.status, Status::kChange);
   EXPECT_EQ(d.reason, "");
   EXPECT_EQ(d.current, (Scopes{"product-management-read", "tenant-management-read"}));
@@ -238,7 +243,8 @@ TEST_F(DecisionTest, CurrentSubsetOfTargetIsAChangeWithTheMissingScopes) {
 }
 
 TEST_F(DecisionTest, CurrentEqualToTargetIsUnchanged) {
-  const Decision d = Run(Key({"Manage users"}, {"access-management-write", "access-management-read"}));
+  const Decision d =
+      Run(Key({"Manage users"}, {"access-management-write", "access-management-read"}));
   EXPECT_EQ(d.status, Status::kUnchanged);
   EXPECT_EQ(d.reason, "");
   EXPECT_EQ(d.roles, Scopes{"manage-users"});
@@ -256,8 +262,9 @@ TEST_F(DecisionTest, DuplicateCurrentScopesAreASet) {
 }
 
 TEST_F(DecisionTest, CurrentSupersetOfTargetIsDriftWithoutRemoval) {
-  const Decision d = Run(Key({"Manage API credentials"}, {"report-management-read", "access-management-read",
-                                                           "access-management-write", "beta-preview"}));
+  const Decision d =
+      Run(Key({"Manage API credentials"}, {"report-management-read", "access-management-read",
+                                           "access-management-write", "beta-preview"}));
   EXPECT_EQ(d.status, Status::kDrift);
   EXPECT_EQ(d.add, Scopes{});
   EXPECT_EQ(d.extra, (Scopes{"beta-preview", "report-management-read"}));
@@ -274,9 +281,10 @@ TEST_F(DecisionTest, AddAndExtraWithoutPruneIsAChangeThatRemovesNothing) {
 }
 
 TEST_F(DecisionTest, PruneTurnsDriftIntoAChangeThatRemovesTheExtra) {
-  const Decision d = Run(Key({"Manage API credentials"}, {"report-management-read", "access-management-read",
-                                                           "access-management-write", "beta-preview"}),
-                         /*prune=*/true);
+  const Decision d =
+      Run(Key({"Manage API credentials"}, {"report-management-read", "access-management-read",
+                                           "access-management-write", "beta-preview"}),
+          /*prune=*/true);
   EXPECT_EQ(d.status, Status::kChange);
   EXPECT_EQ(d.add, Scopes{});
   EXPECT_EQ(d.extra, (Scopes{"beta-preview", "report-management-read"}));
@@ -284,8 +292,9 @@ TEST_F(DecisionTest, PruneTurnsDriftIntoAChangeThatRemovesTheExtra) {
 }
 
 TEST_F(DecisionTest, PruneWithNothingExtraIsUnchanged) {
-  const Decision d = Run(Key({"Manage users"}, {"access-management-read", "access-management-write"}),
-                         /*prune=*/true);
+  const Decision d =
+      Run(Key({"Manage users"}, {"access-management-read", "access-management-write"}),
+          /*prune=*/true);
   EXPECT_EQ(d.status, Status::kUnchanged);
   EXPECT_EQ(d.extra, Scopes{});
   EXPECT_EQ(d.remove, Scopes{});

@@ -76,8 +76,8 @@ TEST_F(FixturesTest, SampleFixtureFieldsAreRead) {
   EXPECT_EQ(cet.expect.kind, Expectation::Kind::kExcluded);
 
   const FixtureKey& drift = keys[26];  // ...0027
-  EXPECT_EQ(drift.key.scopes,
-            (Scopes{"access-management-read", "access-management-write", "report-management-read"}));
+  EXPECT_EQ(drift.key.scopes, (Scopes{"access-management-read", "access-management-write",
+                                      "report-management-read"}));
 }
 
 TEST_F(FixturesTest, MinimalKeyHasDefaults) {
@@ -94,11 +94,11 @@ TEST_F(FixturesTest, MinimalKeyHasDefaults) {
 }
 
 TEST_F(FixturesTest, RolesKeepDuplicatesAndScopesBecomeASet) {
-  const auto keys = LoadFixtures(Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    roles: [b, a, b]\n"
-      "    scopes: [y, x, y]\n"));
+  const auto keys =
+      LoadFixtures(Write("keys:\n"
+                         "  - id: k1\n"
+                         "    roles: [b, a, b]\n"
+                         "    scopes: [y, x, y]\n"));
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].key.roles, (Scopes{"a", "b", "b"}));
   EXPECT_EQ(keys[0].key.scopes, (Scopes{"x", "y"}));
@@ -130,7 +130,8 @@ TEST_F(FixturesTest, BadCreatedAtIsAnError) {
       "keys:\n"
       "  - id: k1\n"
       "    created_at: yesterday\n");
-  ExpectLoadError(path, 3, 17, "created_at \"yesterday\" is not an RFC 3339 instant with an offset");
+  ExpectLoadError(path, 3, 17,
+                  "created_at \"yesterday\" is not an RFC 3339 instant with an offset");
 }
 
 TEST_F(FixturesTest, CreatedAtWithoutOffsetIsAnError) {
@@ -172,10 +173,11 @@ TEST_F(FixturesTest, KeysMustBeAList) {
 }
 
 TEST_F(FixturesTest, ExpectListIsANormalisedSortedTarget) {
-  const auto keys = LoadFixtures(Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    expect: [TENANT_MANAGEMENT_READ, beta-preview, \" Access-Management-Read \", beta-preview]\n"));
+  const auto keys =
+      LoadFixtures(Write("keys:\n"
+                         "  - id: k1\n"
+                         "    expect: [TENANT_MANAGEMENT_READ, beta-preview, \" "
+                         "Access-Management-Read \", beta-preview]\n"));
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].expect.kind, Expectation::Kind::kTarget);
   EXPECT_EQ(keys[0].expect.target,

@@ -14,13 +14,18 @@
 namespace scope_migrate {
 namespace {
 
-const std::vector<std::string> kReadScopes = {
-    "access-management-read",         "accounting-clearing-read",
-    "accounting-management-read",     "accounts-receivable-management-read",
-    "contract-order-management-read", "customer-management-read",
-    "document-management-read",       "draft-document-management-read",
-    "product-management-read",        "report-management-read",
-    "tax-management-read",            "tenant-management-read"};
+const std::vector<std::string> kReadScopes = {"access-management-read",
+                                              "accounting-clearing-read",
+                                              "accounting-management-read",
+                                              "accounts-receivable-management-read",
+                                              "contract-order-management-read",
+                                              "customer-management-read",
+                                              "document-management-read",
+                                              "draft-document-management-read",
+                                              "product-management-read",
+                                              "report-management-read",
+                                              "tax-management-read",
+                                              "tenant-management-read"};
 
 // The usual first lines of a test mapping; roles start on line 4.
 const char kHead[] =
@@ -35,7 +40,8 @@ class MappingTest : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::MakeTempDir();
     catalog_path_ = dir_ + "/scopes.yaml";
-    testing::WriteFile(catalog_path_, testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
+    testing::WriteFile(catalog_path_,
+                       testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
   }
 
   void TearDown() override {
@@ -71,15 +77,16 @@ TEST_F(MappingTest, ShippedMappingLoads) {
   EXPECT_EQ(mapping.cutoff(), *ParseRfc3339("2026-03-22T23:00:00Z"));
   std::vector<std::string> names;
   for (const Role& role : mapping.roles()) names.push_back(role.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "super-user", "admin", "auditor", "order-manager-customer-support",
-                       "finance-manager", "ar-manager", "product-manager", "manage-users",
-                       "manage-api-credentials", "beta-preview"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"super-user", "admin", "auditor",
+                                             "order-manager-customer-support", "finance-manager",
+                                             "ar-manager", "product-manager", "manage-users",
+                                             "manage-api-credentials", "beta-preview"}));
 }
 
 TEST_F(MappingTest, FindSuperUserSpellings) {
   const Mapping mapping = Mapping::Load(ShippedPath());
-  for (const char* raw : {"Super User", "super_user", "  SUPER   USER ", "super-user", "SUPER_-_USER"}) {
+  for (const char* raw :
+       {"Super User", "super_user", "  SUPER   USER ", "super-user", "SUPER_-_USER"}) {
     const Role* role = mapping.Find(raw);
     ASSERT_NE(role, nullptr) << raw;
     EXPECT_EQ(role->name, "super-user") << raw;
@@ -162,8 +169,10 @@ TEST_F(MappingTest, NormalizeRoleName) {
   EXPECT_EQ(NormalizeRoleName("MANAGE__API - credentials"), "manage-api-credentials");
   EXPECT_EQ(NormalizeRoleName("\tAdmin\n"), "admin");
   EXPECT_EQ(NormalizeRoleName("SUPERUSER"), "superuser");
-  EXPECT_EQ(NormalizeRoleName("Order Manager & Customer Support"), "order-manager-&-customer-support");
-  EXPECT_EQ(NormalizeRoleName("Accounts Receivable (AR) Manager"), "accounts-receivable-(ar)-manager");
+  EXPECT_EQ(NormalizeRoleName("Order Manager & Customer Support"),
+            "order-manager-&-customer-support");
+  EXPECT_EQ(NormalizeRoleName("Accounts Receivable (AR) Manager"),
+            "accounts-receivable-(ar)-manager");
   EXPECT_EQ(NormalizeRoleName("-admin-"), "-admin-");  // separators at the ends are kept as one "-"
   EXPECT_EQ(NormalizeRoleName(""), "");
   EXPECT_EQ(NormalizeRoleName("   "), "");
@@ -172,9 +181,10 @@ TEST_F(MappingTest, NormalizeRoleName) {
 // ---- a small valid mapping -----------------------------------------------------------------
 
 TEST_F(MappingTest, UpperSnakeScopeSpellingIsAcceptedAndNormalised) {
-  const std::string path = WriteMapping(std::string(kHead) +
-                                        "  reporter:\n"
-                                        "    scopes: [REPORT_MANAGEMENT_READ, \" Tax_Management_Read \", \"*_WRITE\"]\n");
+  const std::string path = WriteMapping(
+      std::string(kHead) +
+      "  reporter:\n"
+      "    scopes: [REPORT_MANAGEMENT_READ, \" Tax_Management_Read \", \"*_WRITE\"]\n");
   const Mapping mapping = Mapping::Load(path);
   ASSERT_EQ(mapping.roles().size(), 1u);
   const Role& role = mapping.roles()[0];
@@ -188,11 +198,12 @@ TEST_F(MappingTest, UpperSnakeScopeSpellingIsAcceptedAndNormalised) {
 }
 
 TEST_F(MappingTest, DuplicateScopesAndOverlappingGlobsCollapse) {
-  const std::string path = WriteMapping(std::string(kHead) +
-                                        "  Reader:\n"
-                                        "    aliases: [reader, READER]\n"
-                                        "    read-only: false\n"
-                                        "    scopes: [\"*-read\", tax-management-read, TAX_MANAGEMENT_READ]\n");
+  const std::string path =
+      WriteMapping(std::string(kHead) +
+                   "  Reader:\n"
+                   "    aliases: [reader, READER]\n"
+                   "    read-only: false\n"
+                   "    scopes: [\"*-read\", tax-management-read, TAX_MANAGEMENT_READ]\n");
   const Mapping mapping = Mapping::Load(path);
   ASSERT_EQ(mapping.roles().size(), 1u);
   EXPECT_EQ(mapping.roles()[0].name, "reader");
@@ -205,7 +216,9 @@ TEST_F(MappingTest, AbsoluteCatalogPathIsUsedAsIs) {
   const std::string shipped_catalog = testing::SourcePath("mappings/scopes.yaml");
   const std::string path = WriteMapping(
       "version: 1\n"
-      "catalog: " + shipped_catalog + "\n"
+      "catalog: " +
+      shipped_catalog +
+      "\n"
       "cutoff: \"2026-03-23T00:00:00Z\"\n"
       "roles:\n"
       "  beta:\n"
@@ -248,9 +261,10 @@ TEST_F(MappingTest, ErrorGlobMatchingNothing) {
 }
 
 TEST_F(MappingTest, ErrorUnknownScope) {
-  const std::string path = WriteMapping(std::string(kHead) +
-                                        "  admin:\n"
-                                        "    scopes: [access-management-read, access-managment-write]\n");
+  const std::string path =
+      WriteMapping(std::string(kHead) +
+                   "  admin:\n"
+                   "    scopes: [access-management-read, access-managment-write]\n");
   ExpectLoadError(path, 5, 38,
                   "unknown scope \"access-managment-write\" (not in " + catalog_path_ + ")");
 }
@@ -273,8 +287,9 @@ TEST_F(MappingTest, ErrorReadOnlyRoleWithAPrivilegedScopeViaStar) {
                                         "    read-only: true\n");
   // read-only is read before the scopes whatever the key order; the first offending scope in
   // sorted order is access-management-write, which is privileged.
-  ExpectLoadError(path, 5, 14,
-                  "read-only role \"auditor\" reaches the privileged scope \"access-management-write\"");
+  ExpectLoadError(
+      path, 5, 14,
+      "read-only role \"auditor\" reaches the privileged scope \"access-management-write\"");
 }
 
 TEST_F(MappingTest, ErrorRoleWithEmptyScopesList) {
@@ -318,8 +333,7 @@ TEST_F(MappingTest, ErrorAliasClashesWithAnotherRole) {
                                         "  manage-users:\n"
                                         "    aliases: [\"Manage users\", \"Admin\"]\n"
                                         "    scopes: [access-management-read]\n");
-  ExpectLoadError(path, 7, 31,
-                  "\"Admin\" normalises to \"admin\", already used by role \"admin\"");
+  ExpectLoadError(path, 7, 31, "\"Admin\" normalises to \"admin\", already used by role \"admin\"");
 }
 
 TEST_F(MappingTest, ErrorRoleNameClashesWithAnEarlierAlias) {
@@ -443,8 +457,7 @@ TEST_F(MappingTest, ErrorCatalogFileMissing) {
       "roles:\n"
       "  beta:\n"
       "    scopes: [beta-preview]\n");
-  ExpectLoadError(path, 2, 10,
-                  "catalog file \"" + dir_ + "/no-such-catalog.yaml\" cannot be read");
+  ExpectLoadError(path, 2, 10, "catalog file \"" + dir_ + "/no-such-catalog.yaml\" cannot be read");
 }
 
 TEST_F(MappingTest, ErrorDefaultCatalogMissing) {

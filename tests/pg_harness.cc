@@ -57,17 +57,22 @@ PgHarness::PgHarness() {
   const bool root = geteuid() == 0;
   const std::string as = root ? "runuser -u postgres -- " : "";
   if (root) Shell("chown postgres: " + dir_);
-  Shell(as + kPgBin + "/initdb -D " + dir_ + "/data -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 > " +
-        dir_ + "/initdb.log 2>&1 || (cat " + dir_ + "/initdb.log; false)");
-  Shell(as + kPgBin + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -o \"-p " + port_ + " -k " + dir_ +
-        " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=50\" start > /dev/null "
-        "|| (cat " + dir_ + "/server.log; false)");
+  Shell(as + kPgBin + "/initdb -D " + dir_ +
+        "/data -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 > " + dir_ +
+        "/initdb.log 2>&1 || (cat " + dir_ + "/initdb.log; false)");
+  Shell(as + kPgBin + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -o \"-p " +
+        port_ + " -k " + dir_ +
+        " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
+        "max_connections=50\" start > /dev/null "
+        "|| (cat " +
+        dir_ + "/server.log; false)");
 }
 
 PgHarness::~PgHarness() {
   if (!owned_) return;
   const std::string as = geteuid() == 0 ? "runuser -u postgres -- " : "";
-  std::system((as + kPgBin + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop > /dev/null 2>&1").c_str());
+  std::system(
+      (as + kPgBin + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop > /dev/null 2>&1").c_str());
   std::system(("rm -rf " + dir_).c_str());
 }
 

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "test_util.h"

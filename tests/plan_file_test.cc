@@ -1,10 +1,10 @@
 #include "plan_file.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -143,7 +143,8 @@ TEST_F(PlanFileTest, FlippedByteInAKeyLineIsRefused) {
   lines[10][at] ^= 0x01;  // "acme" -> "`cme" etc.: still valid JSON
   ExpectRefused(JoinLines(lines), 45,
                 "the summary's sha256 does not match the file's content: the plan file was edited "
-                "or damaged (expected " + ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
 }
 
 TEST_F(PlanFileTest, FlippedByteInTheHeaderIsRefused) {
@@ -152,7 +153,8 @@ TEST_F(PlanFileTest, FlippedByteInTheHeaderIsRefused) {
   lines[0][at] = 'F';
   ExpectRefused(JoinLines(lines), 45,
                 "the summary's sha256 does not match the file's content: the plan file was edited "
-                "or damaged (expected " + ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
 }
 
 TEST_F(PlanFileTest, EditedSummaryChecksumIsRefused) {
@@ -161,7 +163,8 @@ TEST_F(PlanFileTest, EditedSummaryChecksumIsRefused) {
   lines.back()[at] = lines.back()[at] == '0' ? '1' : '0';
   ExpectRefused(JoinLines(lines), 45,
                 "the summary's sha256 does not match the file's content: the plan file was edited "
-                "or damaged (expected " + ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
 }
 
 TEST_F(PlanFileTest, RemovedKeyLineIsRefused) {
@@ -169,7 +172,8 @@ TEST_F(PlanFileTest, RemovedKeyLineIsRefused) {
   lines.erase(lines.begin() + 5);
   ExpectRefused(JoinLines(lines), 44,
                 "the summary's sha256 does not match the file's content: the plan file was edited "
-                "or damaged (expected " + ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
 }
 
 TEST_F(PlanFileTest, MissingSummaryLineIsTruncated) {
@@ -179,7 +183,8 @@ TEST_F(PlanFileTest, MissingSummaryLineIsTruncated) {
 }
 
 TEST_F(PlanFileTest, CutInTheMiddleOfAKeyLineIsTruncated) {
-  const size_t line_start = content_.find("\n{\"type\":\"key\",\"id\":\"00000000-0000-4000-9000-000000000010\"");
+  const size_t line_start =
+      content_.find("\n{\"type\":\"key\",\"id\":\"00000000-0000-4000-9000-000000000010\"");
   ASSERT_NE(line_start, std::string::npos);
   ExpectRefused(content_.substr(0, line_start + 1 + 40), 11,
                 "the last line is not complete: the file is truncated");
@@ -302,8 +307,9 @@ TEST_F(PlanFileTest, ChangeKeyWhoseFingerprintDoesNotMatchItsLineIsRefused) {
   } catch (const ToolError& e) {
     EXPECT_EQ(e.exit_code(), 65);
     EXPECT_EQ(std::string(e.what()),
-              path + ":2:1: key 00000000-0000-4000-9000-000000000001: fingerprint does not match "
-                     "its roles and scopes");
+              path +
+                  ":2:1: key 00000000-0000-4000-9000-000000000001: fingerprint does not match "
+                  "its roles and scopes");
   }
 }
 
@@ -374,7 +380,9 @@ TEST_F(PlanFileTest, HugeFormatVersionIsRefused) {
     ADD_FAILURE() << "a plan with format_version 4294967297 was accepted";
   } catch (const ToolError& e) {
     EXPECT_EQ(e.exit_code(), 65);
-    EXPECT_NE(std::string(e.what()).find("format_version 4294967297 is not supported"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("format_version 4294967297 is not supported"),
+              std::string::npos)
+        << e.what();
   }
 }
 

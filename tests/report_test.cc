@@ -1,9 +1,9 @@
 #include "report.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,9 +50,9 @@ class MemorySource : public KeySource {
   std::vector<KeyRecord> keys_;
 };
 
-const char kOddId[] = "k8,\"odd\"\nid-\xC3\xA9";             // k8,"odd"<LF>id-é
-const char kOddTenant[] = "t,\"\xC3\xBC\"\nx";              // t,"ü"<LF>x
-const char kOddRole[] = "Bad, \"role\" | x\n\xC3\x84";      // Bad, "role" | x<LF>Ä
+const char kOddId[] = "k8,\"odd\"\nid-\xC3\xA9";        // k8,"odd"<LF>id-é
+const char kOddTenant[] = "t,\"\xC3\xBC\"\nx";          // t,"ü"<LF>x
+const char kOddRole[] = "Bad, \"role\" | x\n\xC3\x84";  // Bad, "role" | x<LF>Ä
 
 KeyRecord MakeKey(const std::string& id, std::optional<std::string> tenant, Scopes roles,
                   Scopes scopes = {}) {
@@ -70,8 +70,9 @@ std::vector<KeyRecord> SampleKeys() {
   std::vector<KeyRecord> keys;
   keys.push_back(MakeKey("k1-change", "acme", {"Admin"}, {"access-management-read"}));
   keys.push_back(MakeKey("k2-unchanged", "acme", {"Beta preview"}, {"beta-preview"}));
-  keys.push_back(MakeKey("k3-drift", "globex", {"Manage users"},
-                         {"access-management-read", "access-management-write", "report-management-read"}));
+  keys.push_back(
+      MakeKey("k3-drift", "globex", {"Manage users"},
+              {"access-management-read", "access-management-write", "report-management-read"}));
   keys.push_back(MakeKey("k4-blocked", "globex", {"SUPERUSER"}));
   KeyRecord revoked = MakeKey("k5-skipped", "initech", {"Finance Manager"});
   revoked.revoked = true;
@@ -79,7 +80,8 @@ std::vector<KeyRecord> SampleKeys() {
   KeyRecord undated = MakeKey("k6-missing", std::nullopt, {"Auditor"});
   undated.created_at.reset();
   keys.push_back(undated);
-  keys.push_back(MakeKey("k7-change", "initech", {"Beta preview", "Product Manager"}, {"tax-management-write"}));
+  keys.push_back(MakeKey("k7-change", "initech", {"Beta preview", "Product Manager"},
+                         {"tax-management-write"}));
   keys.push_back(MakeKey(kOddId, std::string(kOddTenant), {kOddRole}));
   KeyRecord late = MakeKey("k9-new", "acme", {}, {"beta-preview"});
   late.created_at = *ParseRfc3339("2026-04-01T00:00:00Z");
@@ -89,8 +91,12 @@ std::vector<KeyRecord> SampleKeys() {
 
 const Scopes kK1Add = {"access-management-write", "custom-payment-provider-write",
                        "tenant-management-read", "tenant-management-write"};
-const Scopes kK7Add = {"beta-preview", "contract-order-management-read", "document-management-read",
-                       "product-management-read", "product-management-write", "tenant-management-read"};
+const Scopes kK7Add = {"beta-preview",
+                       "contract-order-management-read",
+                       "document-management-read",
+                       "product-management-read",
+                       "product-management-write",
+                       "tenant-management-read"};
 const std::string kOddReason = std::string("unknown role \"") + kOddRole + "\"";
 
 std::vector<std::string> SplitLines(const std::string& text) {
@@ -197,7 +203,8 @@ class ReportTest : public ::testing::Test {
     MemorySource source(SampleKeys());
     std::ostringstream out;
     auto writer = MakeWriter(format, out, options);
-    const Summary s = RunPlan(source, *mapping_, params ? *params : Params(), {writer.get()}, nullptr);
+    const Summary s =
+        RunPlan(source, *mapping_, params ? *params : Params(), {writer.get()}, nullptr);
     if (summary) *summary = s;
     return out.str();
   }
@@ -229,11 +236,13 @@ TEST_F(ReportTest, SummaryCountsEveryStatus) {
   EXPECT_EQ(s.excluded_post_cutoff, 1u);
   EXPECT_EQ(s.scopes_to_add, 10u);
   EXPECT_EQ(s.scopes_to_remove, 0u);
-  EXPECT_EQ(s.by_role, (std::map<std::string, uint64_t>{
-                           {"admin", 1}, {"beta-preview", 2}, {"manage-users", 1}, {"product-manager", 1}}));
-  EXPECT_EQ(s.privileged_grants, (std::map<std::string, uint64_t>{{"access-management-write", 1},
-                                                                    {"custom-payment-provider-write", 1},
-                                                                    {"tenant-management-write", 1}}));
+  EXPECT_EQ(s.by_role,
+            (std::map<std::string, uint64_t>{
+                {"admin", 1}, {"beta-preview", 2}, {"manage-users", 1}, {"product-manager", 1}}));
+  EXPECT_EQ(s.privileged_grants,
+            (std::map<std::string, uint64_t>{{"access-management-write", 1},
+                                             {"custom-payment-provider-write", 1},
+                                             {"tenant-management-write", 1}}));
   EXPECT_EQ(s.by_scope.size(), 9u);
   EXPECT_EQ(s.by_scope.at("tenant-management-read").add, 2u);
   EXPECT_EQ(s.by_scope.at("beta-preview").add, 1u);
@@ -275,10 +284,10 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
                           {"source", "memory"},
                           {"partial", false}}));
 
-  const std::vector<std::string> ids = {"k1-change", "k2-unchanged", "k3-drift", "k4-blocked",
-                                        "k5-skipped", "k6-missing", "k7-change", kOddId};
-  const std::vector<std::string> statuses = {"change",  "unchanged", "drift",   "blocked",
-                                             "skipped", "blocked",   "change",  "blocked"};
+  const std::vector<std::string> ids = {"k1-change",  "k2-unchanged", "k3-drift",  "k4-blocked",
+                                        "k5-skipped", "k6-missing",   "k7-change", kOddId};
+  const std::vector<std::string> statuses = {"change",  "unchanged", "drift",  "blocked",
+                                             "skipped", "blocked",   "change", "blocked"};
   for (size_t i = 0; i < ids.size(); ++i) {
     const Json key = Json::parse(lines[i + 1]);
     EXPECT_EQ(lines[i + 1].rfind("{\"type\":\"key\",", 0), 0u);
@@ -291,14 +300,16 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
   }
 
   // The first key line, byte for byte.
-  EXPECT_EQ(lines[1],
-            "{\"type\":\"key\",\"id\":\"k1-change\",\"tenant\":\"acme\",\"status\":\"change\","
-            "\"reason\":\"\",\"roles\":[\"Admin\"],\"current\":[\"access-management-read\"],"
-            "\"target\":[\"access-management-read\",\"access-management-write\","
-            "\"custom-payment-provider-write\",\"tenant-management-read\",\"tenant-management-write\"],"
-            "\"add\":[\"access-management-write\",\"custom-payment-provider-write\","
-            "\"tenant-management-read\",\"tenant-management-write\"],\"remove\":[],\"extra\":[],"
-            "\"fingerprint\":\"" + Fingerprint(false, {"Admin"}, {"access-management-read"}) + "\"}");
+  EXPECT_EQ(
+      lines[1],
+      "{\"type\":\"key\",\"id\":\"k1-change\",\"tenant\":\"acme\",\"status\":\"change\","
+      "\"reason\":\"\",\"roles\":[\"Admin\"],\"current\":[\"access-management-read\"],"
+      "\"target\":[\"access-management-read\",\"access-management-write\","
+      "\"custom-payment-provider-write\",\"tenant-management-read\",\"tenant-management-write\"],"
+      "\"add\":[\"access-management-write\",\"custom-payment-provider-write\","
+      "\"tenant-management-read\",\"tenant-management-write\"],\"remove\":[],\"extra\":[],"
+      "\"fingerprint\":\"" +
+          Fingerprint(false, {"Admin"}, {"access-management-read"}) + "\"}");
 
   const Json drift = Json::parse(lines[3]);
   EXPECT_EQ(drift["extra"], Json({"report-management-read"}));
@@ -353,7 +364,9 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
         {"tenant-management-read", {{"add", 2}, {"remove", 0}}},
         {"tenant-management-write", {{"add", 1}, {"remove", 0}}}}},
       {"privileged_grants",
-       {{"access-management-write", 1}, {"custom-payment-provider-write", 1}, {"tenant-management-write", 1}}},
+       {{"access-management-write", 1},
+        {"custom-payment-provider-write", 1},
+        {"tenant-management-write", 1}}},
       {"partial", false},
       {"sha256", Sha256Hex(before)}};
   EXPECT_EQ(summary, expected);
@@ -393,13 +406,15 @@ TEST_F(ReportTest, CsvRowsPerScopeChange) {
   EXPECT_EQ(out.rfind("key_id,tenant,status,action,scope,reason\r\n", 0), 0u);
   using Row = std::vector<std::string>;
   std::vector<Row> expected = {{"key_id", "tenant", "status", "action", "scope", "reason"}};
-  for (const auto& scope : kK1Add) expected.push_back({"k1-change", "acme", "change", "add", scope, ""});
+  for (const auto& scope : kK1Add)
+    expected.push_back({"k1-change", "acme", "change", "add", scope, ""});
   expected.push_back({"k2-unchanged", "acme", "unchanged", "", "", ""});
   expected.push_back({"k3-drift", "globex", "drift", "", "", ""});
   expected.push_back({"k4-blocked", "globex", "blocked", "", "", "unknown role \"SUPERUSER\""});
   expected.push_back({"k5-skipped", "initech", "skipped", "", "", "revoked"});
   expected.push_back({"k6-missing", "", "blocked", "", "", "missing created_at"});
-  for (const auto& scope : kK7Add) expected.push_back({"k7-change", "initech", "change", "add", scope, ""});
+  for (const auto& scope : kK7Add)
+    expected.push_back({"k7-change", "initech", "change", "add", scope, ""});
   expected.push_back({kOddId, kOddTenant, "blocked", "", "", kOddReason});
   EXPECT_EQ(ParseCsv(out), expected);
 }
@@ -433,7 +448,8 @@ TEST_F(ReportTest, TextShowsChangesBlocksAndSummary) {
   const auto lines = SplitLines(out);
   EXPECT_EQ(lines[0], "scope-migrate plan (dry run: nothing is written)");
   EXPECT_TRUE(HasLine(lines, "  source   memory"));
-  EXPECT_TRUE(HasLine(lines, "  cutoff   2026-03-22T23:00:00Z (keys created before it are legacy)"));
+  EXPECT_TRUE(
+      HasLine(lines, "  cutoff   2026-03-22T23:00:00Z (keys created before it are legacy)"));
   EXPECT_TRUE(HasLine(lines, "  mapping  sha256 " + mapping_->sha256()));
   EXPECT_TRUE(HasLine(lines, "  keys     all"));
 
@@ -448,8 +464,9 @@ TEST_F(ReportTest, TextShowsChangesBlocksAndSummary) {
   EXPECT_EQ(lines[k3 + 1], "    = report-management-read (not in target, kept)");
   EXPECT_TRUE(HasLine(lines, "blocked  k4-blocked  tenant globex  unknown role \"SUPERUSER\""));
   EXPECT_TRUE(HasLine(lines, "blocked  k6-missing  missing created_at"));
-  EXPECT_TRUE(HasLine(lines, "blocked  k8,\"odd\"\\nid-\xC3\xA9  tenant t,\"\xC3\xBC\"\\nx  "
-                             "unknown role \"Bad, \"role\" | x\\n\xC3\x84\""));
+  EXPECT_TRUE(HasLine(lines,
+                      "blocked  k8,\"odd\"\\nid-\xC3\xA9  tenant t,\"\xC3\xBC\"\\nx  "
+                      "unknown role \"Bad, \"role\" | x\\n\xC3\x84\""));
   const size_t k7 = IndexOf(lines, "change   k7-change  tenant initech");
   ASSERT_LT(k7 + 7, lines.size());
   for (size_t i = 0; i < kK7Add.size(); ++i) EXPECT_EQ(lines[k7 + 1 + i], "    + " + kK7Add[i]);
@@ -491,8 +508,9 @@ TEST_F(ReportTest, TextMaxKeysHidesKeyLinesButNotTheSummary) {
   EXPECT_EQ(out.find("k3-drift"), std::string::npos);
   EXPECT_EQ(out.find("k4-blocked"), std::string::npos);
   EXPECT_EQ(out.find("k7-change"), std::string::npos);
-  EXPECT_TRUE(HasLine(lines, "... 5 more keys with changes, drift or blocks not shown "
-                             "(--max-keys 1; --format jsonl lists all)"));
+  EXPECT_TRUE(HasLine(lines,
+                      "... 5 more keys with changes, drift or blocks not shown "
+                      "(--max-keys 1; --format jsonl lists all)"));
   // Everything from "Summary" on is identical to the full report.
   const size_t summary_at = out.find("\nSummary\n");
   ASSERT_NE(summary_at, std::string::npos);
@@ -518,7 +536,7 @@ TEST_F(ReportTest, TextWithNothingToDo) {
   const auto lines = SplitLines(out.str());
   EXPECT_TRUE(HasLine(lines, "Privileged scopes granted: none"));
   EXPECT_EQ(std::count(lines.begin(), lines.end(), "  (none)"), 1);  // scope changes only
-  EXPECT_TRUE(HasLine(lines, CountRow("beta-preview", 1)));  // unchanged keys count by role
+  EXPECT_TRUE(HasLine(lines, CountRow("beta-preview", 1)));          // unchanged keys count by role
   EXPECT_TRUE(HasLine(lines, CountRow("  unchanged", 1)));
 }
 
@@ -540,7 +558,8 @@ TEST_F(ReportTest, MarkdownSummaryTables) {
   EXPECT_TRUE(HasLine(lines, "| custom-payment-provider-write | 1 |"));
   EXPECT_TRUE(HasLine(lines, "| `k4-blocked` | unknown role \"SUPERUSER\" |"));
   EXPECT_TRUE(HasLine(lines, "| `k6-missing` | missing created_at |"));
-  EXPECT_TRUE(HasLine(lines, "| `k8,\"odd\" id-\xC3\xA9` | unknown role \"Bad, \"role\" \\| x \xC3\x84\" |"));
+  EXPECT_TRUE(HasLine(
+      lines, "| `k8,\"odd\" id-\xC3\xA9` | unknown role \"Bad, \"role\" \\| x \xC3\x84\" |"));
   EXPECT_EQ(out.find("k1-change"), std::string::npos);  // only blocked keys are listed
 }
 
@@ -555,7 +574,8 @@ TEST_F(ReportTest, MarkdownMaxKeysCapsTheBlockedList) {
 // ---- golden reports over samples/fixtures.yaml ---------------------------------------------
 
 TEST_F(ReportTest, GoldenFixturesPlanText) {
-  testing::ExpectGolden("unit-fixtures-plan.txt", testing::NormalizeReport(PlanFixtures(ReportFormat::kText)));
+  testing::ExpectGolden("unit-fixtures-plan.txt",
+                        testing::NormalizeReport(PlanFixtures(ReportFormat::kText)));
 }
 
 TEST_F(ReportTest, GoldenFixturesPlanJsonl) {
@@ -564,7 +584,8 @@ TEST_F(ReportTest, GoldenFixturesPlanJsonl) {
 }
 
 TEST_F(ReportTest, GoldenFixturesPlanCsv) {
-  testing::ExpectGolden("unit-fixtures-plan.csv", testing::NormalizeReport(PlanFixtures(ReportFormat::kCsv)));
+  testing::ExpectGolden("unit-fixtures-plan.csv",
+                        testing::NormalizeReport(PlanFixtures(ReportFormat::kCsv)));
 }
 
 TEST_F(ReportTest, GoldenFixturesPlanMarkdown) {

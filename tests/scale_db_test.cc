@@ -24,7 +24,8 @@ void Generate(pqxx::connection& conn, int n) {
              CASE WHEN g % 20 = 0 THEN timestamptz '2026-06-01T00:00:00Z'
                   ELSE timestamptz '2025-01-01T00:00:00Z' + g * interval '1 minute' END,
              CASE WHEN g % 33 = 0 THEN timestamptz '2025-12-01T00:00:00Z' END
-      FROM generate_series(1, )" + std::to_string(n) + R"() g;
+      FROM generate_series(1, )" +
+           std::to_string(n) + R"() g;
     INSERT INTO api_key_roles (api_key_id, role)
       SELECT k.id, r.name FROM api_keys k
       JOIN LATERAL (SELECT DISTINCT ((abs(hashtext(k.id::text || j)) % 11)) AS i
@@ -50,8 +51,8 @@ TEST(ScaleTest, PlanAndApplyStreamHundredThousandKeys) {
     const std::string plan = dir + "/" + db + ".jsonl";
     // The plan file is JSON Lines; stdout gets only the text summary, so the test process
     // (whose RSS a forked child inherits in ru_maxrss) stays small.
-    const auto planned = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--max-keys", "0", "--out",
-                                  plan, "--no-progress", "--quiet"},
+    const auto planned = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--max-keys",
+                                  "0", "--out", plan, "--no-progress", "--quiet"},
                                  pg.EnvFor(db));
     ASSERT_EQ(planned.exit_code, 0) << planned.err;
     const auto applied = RunTool({"apply", plan, "--no-progress", "--quiet"}, pg.EnvFor(db));
@@ -61,12 +62,13 @@ TEST(ScaleTest, PlanAndApplyStreamHundredThousandKeys) {
     ++i;
   }
   // Every change key got its target: a new plan finds nothing to do.
-  const auto again = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--detailed-exitcode",
-                              "--max-keys", "0", "--no-progress"}, pg.EnvFor(big_db));
+  const auto again = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml",
+                              "--detailed-exitcode", "--max-keys", "0", "--no-progress"},
+                             pg.EnvFor(big_db));
   EXPECT_EQ(again.exit_code, 0) << again.out.substr(0, 2000);
 
-  std::cout << "peak RSS (KiB) plan 5k " << plan_rss[0] << ", plan 100k " << plan_rss[1] << ", apply 5k "
-            << apply_rss[0] << ", apply 100k " << apply_rss[1] << "\n";
+  std::cout << "peak RSS (KiB) plan 5k " << plan_rss[0] << ", plan 100k " << plan_rss[1]
+            << ", apply 5k " << apply_rss[0] << ", apply 100k " << apply_rss[1] << "\n";
   EXPECT_LT(plan_rss[1], 100 * 1024);
   EXPECT_LT(apply_rss[1], 100 * 1024);
   // 20 times the keys, (almost) the same memory: nothing is held per key.

@@ -1,7 +1,5 @@
 #include "test_util.h"
 
-#include "errors.h"
-
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -13,6 +11,8 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+
+#include "errors.h"
 
 namespace scope_migrate::testing {
 namespace {
@@ -120,8 +120,10 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
 std::string NormalizeReport(std::string report) {
   report = std::regex_replace(report, std::regex("postgresql://[^/\" ]+/[A-Za-z0-9_]+"),
                               "postgresql://HOST:PORT/DB");
-  report = std::regex_replace(report, std::regex("\"sha256\":\"[0-9a-f]{64}\""), "\"sha256\":\"SHA256\"");
-  report = std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
+  report = std::regex_replace(report, std::regex("\"sha256\":\"[0-9a-f]{64}\""),
+                              "\"sha256\":\"SHA256\"");
+  report =
+      std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
   return report;
 }
 
@@ -154,10 +156,14 @@ long long Count(pqxx::connection& conn, const std::string& sql) {
 
 std::string DataDigest(pqxx::connection& conn) {
   pqxx::read_transaction txn(conn);
-  return txn.exec(
-      "SELECT md5((SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_keys t) || '#' || "
-      "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_roles t) || '#' || "
-      "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_scopes t))")[0][0]
+  return txn
+      .exec(
+          "SELECT md5((SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM "
+          "api_keys t) || '#' || "
+          "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_roles t) "
+          "|| '#' || "
+          "(SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM api_key_scopes t))")
+          [0][0]
       .c_str();
 }
 
@@ -169,7 +175,8 @@ std::string AllTablesDigest(pqxx::connection& conn) {
            "('pg_catalog', 'information_schema') ORDER BY 1")) {
     const std::string table = row[0].c_str();
     all += table + "=" +
-           txn.exec("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + table + " t")[0][0]
+           txn.exec("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " +
+                    table + " t")[0][0]
                .c_str() +
            ";";
   }

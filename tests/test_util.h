@@ -3,11 +3,11 @@
 // readers over PostgreSQL for exact assertions (scopes of a key, a digest of tables).
 #pragma once
 
-#include <pqxx/pqxx>
 #include <sys/types.h>
 
 #include <functional>
 #include <map>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <vector>

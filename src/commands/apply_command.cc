@@ -27,9 +27,10 @@ struct TempFile {
 };
 
 int RefuseBlocked(uint64_t blocked) {
-  std::cerr << "scope-migrate: " << blocked
-            << " keys are blocked (see the plan's blocked keys and their reasons); nothing was "
-               "written. Fix the mapping or the data, or pass --allow-blocked to apply the others.\n";
+  std::cerr
+      << "scope-migrate: " << blocked
+      << " keys are blocked (see the plan's blocked keys and their reasons); nothing was "
+         "written. Fix the mapping or the data, or pass --allow-blocked to apply the others.\n";
   return kExitBlocked;
 }
 
@@ -43,19 +44,22 @@ int RunApplyCommand(const Options& options) {
   if (options.plan_file) {
     plan = PlanFile::Open(*options.plan_file, options.filter);
     timer.Lap("verify plan file");
-    if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
+    if (plan->counts().blocked > 0 && !options.allow_blocked)
+      return RefuseBlocked(plan->counts().blocked);
   } else {
     mapping = Mapping::Load(*options.mapping);
   }
 
   if (plan && plan->header().source.rfind("fixtures:", 0) == 0) {
-    throw InputError(plan->path(), 1, 1, "this plan was made from a fixture file (" + plan->header().source +
-                                             "), not from a database; make the plan with --db");
+    throw InputError(plan->path(), 1, 1,
+                     "this plan was made from a fixture file (" + plan->header().source +
+                         "), not from a database; make the plan with --db");
   }
   auto conn = Connect(options.Conninfo());
   if (plan && !options.quiet && plan->header().source != DescribeConnection(*conn).Url()) {
     std::cerr << "note: the plan was made from " << plan->header().source << ", this is "
-              << DescribeConnection(*conn).Url() << "; every key is checked against its fingerprint\n";
+              << DescribeConnection(*conn).Url()
+              << "; every key is checked against its fingerprint\n";
   }
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
@@ -74,7 +78,8 @@ int RunApplyCommand(const Options& options) {
       PgKeySource source(*conn, layout, options.timeouts);
       Progress progress(options.progress, "plan");
       try {
-        const Summary s = RunPlan(source, *mapping, MakePlanParams(options, *mapping), {writer.get()}, &progress);
+        const Summary s =
+            RunPlan(source, *mapping, MakePlanParams(options, *mapping), {writer.get()}, &progress);
         if (!options.quiet) {
           std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
                     << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked
@@ -92,7 +97,8 @@ int RunApplyCommand(const Options& options) {
     timer.Lap("plan");
     plan = PlanFile::Open(temp.path, KeyFilter{});
     timer.Lap("verify plan file");
-    if (plan->counts().blocked > 0 && !options.allow_blocked) return RefuseBlocked(plan->counts().blocked);
+    if (plan->counts().blocked > 0 && !options.allow_blocked)
+      return RefuseBlocked(plan->counts().blocked);
   }
 
   audit.EnsureTables();

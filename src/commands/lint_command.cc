@@ -16,11 +16,13 @@ int RunLintCommand(const Options& options) {
             << mapping.catalog().scopes().size() << " scopes), cutoff "
             << FormatUtc(mapping.cutoff()) << "\n\n";
   std::cout << std::left << std::setw(32) << "role" << std::right << std::setw(7) << "scopes"
-            << "  " << std::left << std::setw(10) << "read-only" << "privileged scopes granted\n";
+            << "  " << std::left << std::setw(10) << "read-only"
+            << "privileged scopes granted\n";
   for (const Role& role : mapping.roles()) {
     std::string privileged;
     for (const auto& scope : role.scopes) {
-      if (mapping.catalog().IsPrivileged(scope)) privileged += (privileged.empty() ? "" : ", ") + scope;
+      if (mapping.catalog().IsPrivileged(scope))
+        privileged += (privileged.empty() ? "" : ", ") + scope;
     }
     std::cout << std::left << std::setw(32) << role.name << std::right << std::setw(7)
               << role.scopes.size() << "  " << std::left << std::setw(10)

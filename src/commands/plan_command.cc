@@ -25,7 +25,9 @@ class TeeBuffer : public std::streambuf {
   int overflow(int c) override {
     if (c == traits_type::eof()) return traits_type::not_eof(c);
     const char ch = traits_type::to_char_type(c);
-    return a_->sputc(ch) == traits_type::eof() || b_->sputc(ch) == traits_type::eof() ? traits_type::eof() : c;
+    return a_->sputc(ch) == traits_type::eof() || b_->sputc(ch) == traits_type::eof()
+               ? traits_type::eof()
+               : c;
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
     return a_->sputn(s, n) == n && b_->sputn(s, n) == n ? n : 0;

@@ -25,8 +25,8 @@ int RunRollbackCommand(const Options& options) {
   apply.timeouts = options.timeouts;
   apply.progress = options.progress;
   apply.resume_hint = options.command_line;
-  const RollbackOutcome outcome =
-      RollbackRun(*conn, audit, resolved, options.run_id, options.yes, apply, OperatorName(options), std::cout);
+  const RollbackOutcome outcome = RollbackRun(*conn, audit, resolved, options.run_id, options.yes,
+                                              apply, OperatorName(options), std::cout);
   if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
   return outcome.exit_code;
 }

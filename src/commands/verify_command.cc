@@ -19,20 +19,29 @@ std::string Join(const std::vector<std::string>& values) {
 
 std::string Describe(const Decision& d) {
   switch (d.status) {
-    case Status::kBlocked: return "blocked: " + d.reason;
-    case Status::kSkipped: return "skipped: " + d.reason;
-    case Status::kExcluded: return "excluded (created at or after the cutoff)";
-    default: return "target " + Join(d.target) + " (" + StatusName(d.status) + ")";
+    case Status::kBlocked:
+      return "blocked: " + d.reason;
+    case Status::kSkipped:
+      return "skipped: " + d.reason;
+    case Status::kExcluded:
+      return "excluded (created at or after the cutoff)";
+    default:
+      return "target " + Join(d.target) + " (" + StatusName(d.status) + ")";
   }
 }
 
 std::string Describe(const Expectation& e) {
   switch (e.kind) {
-    case Expectation::Kind::kTarget: return "target " + Join(e.target);
-    case Expectation::Kind::kBlocked: return "blocked: " + e.reason_prefix + "...";
-    case Expectation::Kind::kSkipped: return "skipped: " + e.reason_prefix + "...";
-    case Expectation::Kind::kExcluded: return "excluded";
-    case Expectation::Kind::kNone: break;
+    case Expectation::Kind::kTarget:
+      return "target " + Join(e.target);
+    case Expectation::Kind::kBlocked:
+      return "blocked: " + e.reason_prefix + "...";
+    case Expectation::Kind::kSkipped:
+      return "skipped: " + e.reason_prefix + "...";
+    case Expectation::Kind::kExcluded:
+      return "excluded";
+    case Expectation::Kind::kNone:
+      break;
   }
   return "nothing";
 }
@@ -44,10 +53,14 @@ bool Matches(const Expectation& e, const Decision& d) {
       return (d.status == Status::kChange || d.status == Status::kUnchanged ||
               d.status == Status::kDrift) &&
              d.target == e.target;
-    case Expectation::Kind::kBlocked: return d.status == Status::kBlocked && prefix(e.reason_prefix);
-    case Expectation::Kind::kSkipped: return d.status == Status::kSkipped && prefix(e.reason_prefix);
-    case Expectation::Kind::kExcluded: return d.status == Status::kExcluded;
-    case Expectation::Kind::kNone: break;
+    case Expectation::Kind::kBlocked:
+      return d.status == Status::kBlocked && prefix(e.reason_prefix);
+    case Expectation::Kind::kSkipped:
+      return d.status == Status::kSkipped && prefix(e.reason_prefix);
+    case Expectation::Kind::kExcluded:
+      return d.status == Status::kExcluded;
+    case Expectation::Kind::kNone:
+      break;
   }
   return true;
 }
@@ -72,8 +85,8 @@ int RunVerifyCommand(const Options& options) {
   }
   if (!options.quiet || mismatches > 0) {
     std::cout << checked << " keys checked, " << checked - mismatches << " match, " << mismatches
-              << " mismatch" << (mismatches == 1 ? "" : "es") << " ("
-              << fixtures.size() - checked << " without expect)\n";
+              << " mismatch" << (mismatches == 1 ? "" : "es") << " (" << fixtures.size() - checked
+              << " without expect)\n";
   }
   return mismatches == 0 ? kExitOk : kExitFailure;
 }
