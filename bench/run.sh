@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Benchmark of scope-migrate against plain SQL doing the same work (SPEC section 9).
+#
+#   bash bench/run.sh [N] [--keep]        (from the project root; N defaults to 100000)
+#
+# Generates N API keys in the default layout with a realistic role mix, then measures in one
+# run, on identical copies of the same database:
+#   (a) read:  COPY (<the tool's own key query>) TO STDOUT  vs  scope-migrate plan --format jsonl --out
+#   (b) write: one set-based INSERT ... SELECT ... ON CONFLICT DO NOTHING (no audit)
+#              vs  scope-migrate apply PLANFILE --allow-blocked
+#   (c) peak RSS of the tool in plan and in apply
+# and checks that both ways of writing left the same rows in api_key_scopes.
+#
+# Environment:
+#   BIN=path        the binary (default build/scope-migrate)
+#   REPEAT=k        time each read k times and keep the fastest (default 1)
+#   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_a,
+#                   bench_b and bench_c are dropped and re-created there, and dropped at exit)
+# --keep leaves the server (and the temp directory with the plan file) up for profiling.
+set -euo pipefail
+
+N=100000
+KEEP=0
+for arg in "$@"; do
+  case "$arg" in
+    --keep) KEEP=1 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    '' | *[!0-9]*) echo "usage: bash bench/run.sh [N] [--keep]" >&2; exit 64 ;;
+    *) N=$arg ;;
+  esac
+done
+[ "$N" -ge 1 ] || { echo "N must be at least 1" >&2; exit 64; }
+
+BIN=${BIN:-build/scope-migrate}
+REPEAT=${REPEAT:-1}
+MAPPING=mappings/legacy-roles.yaml
+CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
+[ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
+[ -f "$MAPPING" ] && [ -f samples/schema.sql ] || { echo "run from the project root" >&2; exit 64; }
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+TMP=$(mktemp -d /tmp/scope-migrate-bench.XXXXXX)
+OWN_PG=0
+EXTERNAL_PG=0
+[ -n "${PGHOST:-}" ] && EXTERNAL_PG=1
+cleanup() {
+  local rc=$?
+  if [ "$KEEP" = 1 ]; then
+    echo
+    echo "--keep: server and files left in place. To use them:"
+    [ "$OWN_PG" = 1 ] && echo "  export PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER PGDATA=$PGDATA"
+    echo "  databases: bench_a (tool wrote), bench_b (plain SQL wrote), bench_c (as generated); plan file: $TMP/plan.jsonl"
+    [ "$OWN_PG" = 1 ] && echo "  stop: ${AS_OWNER[*]} /usr/lib/postgresql/15/bin/pg_ctl -D $PGDATA stop -m fast; rm -rf $SCOPE_MIGRATE_PG_DIR $TMP"
+    return $rc
+  fi
+  if [ "$OWN_PG" = 1 ]; then
+    "${AS_OWNER[@]}" "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$PGDATA" stop -m fast >/dev/null 2>&1 || true
+    rm -rf "$SCOPE_MIGRATE_PG_DIR"
+  elif [ "$EXTERNAL_PG" = 1 ]; then
+    psql_db postgres -c "DROP DATABASE IF EXISTS bench_a" -c "DROP DATABASE IF EXISTS bench_b" \
+      -c "DROP DATABASE IF EXISTS bench_c" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$TMP"
+  return $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+AS_OWNER=()
+if [ -z "${PGHOST:-}" ]; then
+  pg_env=$(bash scripts/throwaway-pg.sh)
+  eval "$pg_env"
+  OWN_PG=1
+  [ "$(id -u)" = 0 ] && AS_OWNER=(runuser -u postgres --)
+  echo "throwaway PostgreSQL on $PGHOST:$PGPORT ($PGDATA)"
+fi
+
+psql_db() { local db=$1; shift; PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# ------------------------------------------------------------------------------------------------
+# 1. Data
+# ------------------------------------------------------------------------------------------------
+t0=$(date +%s.%N)
+python3 bench/mapping_to_sql.py "$MAPPING" >"$TMP/role_scope_map.sql"
+psql_db postgres -c "DROP DATABASE IF EXISTS bench_a" -c "DROP DATABASE IF EXISTS bench_b" \
+  -c "DROP DATABASE IF EXISTS bench_c" -c "CREATE DATABASE bench_a"
+psql_db bench_a -f samples/schema.sql
+psql_db bench_a -c "CREATE TABLE role_scope_map (role_norm text NOT NULL, scope text NOT NULL, PRIMARY KEY (role_norm, scope))" \
+  -f "$TMP/role_scope_map.sql"
+
+# Everything is drawn from hashes of the key's number, so a given N always makes the same data.
+psql_db bench_a -v N="$N" -v cutoff="$CUTOFF" <<'SQL'
+-- uniform in [0,1) from (g, salt), deterministic
+CREATE FUNCTION bench_rnd(g bigint, salt bigint) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT ((hashint8extended(g, salt) >> 11) & 9007199254740991)::float8 / 9007199254740992.0 $$;
+
+-- Portal spellings of the ten legacy roles, with a skewed share each ([lo, hi) of [0,1)).
+CREATE TEMP TABLE role_weights (role text, lo float8, hi float8);
+INSERT INTO role_weights
+SELECT role, coalesce(sum(w) OVER (ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+       sum(w) OVER (ORDER BY ord)
+FROM (VALUES (1, 'Admin', 0.20), (2, 'Order Manager & Customer Support', 0.15),
+             (3, 'Finance Manager', 0.14), (4, 'Manage API credentials', 0.12), (5, 'Auditor', 0.10),
+             (6, 'AR Manager', 0.07), (7, 'Product Manager', 0.07),
+             (8, 'Accounts Receivable (AR) Manager', 0.05), (9, 'Manage users', 0.04),
+             (10, 'Super User', 0.03), (11, 'Beta preview', 0.03)) v(ord, role, w);
+UPDATE role_weights SET hi = 1.0 WHERE hi = (SELECT max(hi) FROM role_weights);
+
+-- One row per key with its random draws.
+CREATE TEMP TABLE gen AS
+SELECT g,
+       md5('scope-migrate-bench-key-' || g)::uuid AS id,
+       CASE WHEN bench_rnd(g, 1) < 0.005 THEN 'null'
+            WHEN bench_rnd(g, 1) < 0.055 THEN 'post' ELSE 'legacy' END AS kind,
+       bench_rnd(g, 2) < 0.03 AS revoked,
+       1 + (bench_rnd(g, 3) >= 0.6)::int + (bench_rnd(g, 3) >= 0.9)::int AS nroles,
+       bench_rnd(g, 4) < 0.005 AS unknown_role,
+       CASE WHEN bench_rnd(g, 5) < 0.20 THEN 'partly'
+            WHEN bench_rnd(g, 5) < 0.23 THEN 'fully' ELSE 'none' END AS converted,
+       bench_rnd(g, 6) < 0.01 AS extra_scope
+FROM generate_series(1, :N) g;
+
+INSERT INTO api_keys (id, tenant_id, name, created_at, revoked_at)
+SELECT id,
+       'tenant-' || lpad(floor(50 * bench_rnd(g, 7) ^ 2)::int::text, 2, '0'),  -- ~50, skewed
+       'bench key ' || g,
+       c.created_at,
+       CASE WHEN revoked THEN coalesce(c.created_at, timestamptz '2020-01-01Z') + interval '30 days' END
+FROM gen,
+LATERAL (SELECT CASE kind
+  WHEN 'null' THEN NULL
+  WHEN 'post' THEN to_timestamp(extract(epoch FROM :'cutoff'::timestamptz) + floor(bench_rnd(g, 8) * 60 * 86400))
+  ELSE to_timestamp(extract(epoch FROM timestamptz '2019-01-01Z') + floor(bench_rnd(g, 8) *
+       (extract(epoch FROM :'cutoff'::timestamptz) - extract(epoch FROM timestamptz '2019-01-01Z'))))
+  END AS created_at) c
+ORDER BY g;
+
+-- Legacy keys (and keys without created_at) carry 1-3 roles; ~0.5% also an unknown one.
+-- Keys made after the cutoff carry scopes only.
+INSERT INTO api_key_roles (api_key_id, role)
+SELECT gen.id, w.role
+FROM gen CROSS JOIN LATERAL generate_series(1, gen.nroles) j
+JOIN role_weights w ON bench_rnd(gen.g * 4 + j, 10) >= w.lo AND bench_rnd(gen.g * 4 + j, 10) < w.hi
+WHERE gen.kind <> 'post'
+UNION ALL
+SELECT gen.id, 'Billing Clerk' FROM gen WHERE gen.unknown_role AND gen.kind <> 'post';
+
+-- ~20% of the legacy keys were partly converted by hand (each target scope present with
+-- probability 1/2), ~3% fully; ~1% carry a scope no role grants (drift).
+INSERT INTO api_key_scopes (api_key_id, scope)
+SELECT DISTINCT gen.id, m.scope
+FROM gen JOIN api_key_roles r ON r.api_key_id = gen.id
+JOIN role_scope_map m ON m.role_norm = lower(regexp_replace(btrim(r.role), '[ _-]+', '-', 'g'))
+WHERE gen.kind <> 'post' AND (gen.converted = 'fully' OR
+      (gen.converted = 'partly' AND bench_rnd(hashtext(m.scope) # gen.g, 11) < 0.5))
+UNION
+SELECT gen.id, 'tax-management-read' FROM gen WHERE gen.kind <> 'post' AND gen.extra_scope
+UNION
+SELECT DISTINCT gen.id, m.scope FROM gen JOIN role_scope_map m
+  ON m.role_norm = (ARRAY['admin', 'auditor', 'finance-manager', 'product-manager', 'beta-preview'])
+                   [1 + floor(5 * bench_rnd(gen.g, 12))::int]
+WHERE gen.kind = 'post';
+
+DROP FUNCTION bench_rnd(bigint, bigint);
+SQL
+psql_db bench_a -c "VACUUM (ANALYZE) api_keys" -c "VACUUM (ANALYZE) api_key_roles" \
+  -c "VACUUM (ANALYZE) api_key_scopes" -c "VACUUM (ANALYZE) role_scope_map"
+PREWARM=0
+if psql_db bench_a -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null 2>&1; then PREWARM=1; fi
+psql_db postgres -c "CHECKPOINT" -c "CREATE DATABASE bench_b TEMPLATE bench_a"
+# With --keep, bench_c stays as generated (never written) for profiling plan and apply later.
+[ "$KEEP" = 1 ] && psql_db postgres -c "DROP DATABASE IF EXISTS bench_c" -c "CREATE DATABASE bench_c TEMPLATE bench_a"
+if [ "$OWN_PG" = 1 ]; then
+  # Our own server: no autovacuum on the freshly loaded tables in the middle of a measurement.
+  psql_db postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
+fi
+echo "generated $N keys in $(secs_since "$t0")s"
+psql_db bench_a -A -F ' ' -t <<SQL
+SELECT 'keys', count(*), 'legacy', count(*) FILTER (WHERE created_at < '$CUTOFF'),
+       'post-cutoff', count(*) FILTER (WHERE created_at >= '$CUTOFF'),
+       'null created_at', count(*) FILTER (WHERE created_at IS NULL),
+       'revoked', count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM api_keys;
+SELECT 'role rows', count(*), 'keys with an unknown role', count(DISTINCT api_key_id) FILTER (WHERE role = 'Billing Clerk')
+FROM api_key_roles;
+SELECT 'scope rows', count(*), 'keys with scopes', count(DISTINCT api_key_id) FROM api_key_scopes;
+SELECT 'db size', pg_size_pretty(pg_database_size('bench_a'));
+SQL
+
+# Reads the tables of a database into the cache so that no measurement pays for the first read.
+warm() {
+  if [ "$PREWARM" = 1 ]; then
+    psql_db "$1" -At -c "SELECT sum(pg_prewarm(c.oid, 'buffer')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')" >/dev/null
+  else
+    psql_db "$1" -At -c "SELECT count(*) FROM api_keys" -c "SELECT count(*) FROM api_key_roles" \
+      -c "SELECT count(*) FROM api_key_scopes" >/dev/null
+  fi
+}
+
+# measure NAME STDOUT_FILE CMD...: wall seconds into SECS[NAME], the process's own CPU seconds
+# (user + sys) into CPU[NAME], peak RSS (kB) into RSS[NAME].
+declare -A SECS CPU RSS
+measure() {
+  local name=$1 out=$2 start rc=0 secs rss
+  shift 2
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$TMP/$name.time" "$@" >"$out" 2>"$TMP/$name.err" || rc=$?
+  secs=$(secs_since "$start")
+  if [ "$rc" != 0 ]; then
+    echo "FAILED ($rc): $*" >&2
+    cat "$TMP/$name.err" >&2
+    exit 1
+  fi
+  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/$name.time")
+  if [ -z "${SECS[$name]:-}" ] || awk -v a="$secs" -v b="${SECS[$name]}" 'BEGIN { exit !(a < b) }'; then
+    SECS[$name]=$secs
+    CPU[$name]=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/$name.time")
+  fi
+  if [ -z "${RSS[$name]:-}" ] || [ "$rss" -gt "${RSS[$name]}" ]; then RSS[$name]=$rss; fi
+}
+
+# ------------------------------------------------------------------------------------------------
+# 2. Read: the tool's key query (src/pg_key_source.cc, LegacyKeysQuery, default layout and
+#    cutoff) through COPY, against scope-migrate plan.
+# ------------------------------------------------------------------------------------------------
+KEY_QUERY="SELECT k.\"id\"::text, k.\"tenant_id\"::text, (floor(extract(epoch FROM k.\"created_at\") * 1000000))::bigint, \
+k.\"revoked_at\" IS NOT NULL, ARRAY(SELECT r.\"role\"::text FROM \"api_key_roles\" r WHERE r.\"api_key_id\" = k.\"id\" ORDER BY 1), \
+ARRAY(SELECT s.\"scope\"::text FROM \"api_key_scopes\" s WHERE s.\"api_key_id\" = k.\"id\" ORDER BY 1) \
+FROM \"api_keys\" k WHERE (k.\"created_at\" < '$CUTOFF'::timestamptz OR k.\"created_at\" IS NULL) ORDER BY k.\"id\""
+
+# For reference only (no target): the same rows as KEY_QUERY, byte for byte, with the roles and
+# scopes aggregated by GROUP BY and joined, rather than looked up per key. SPEC section 9 words its
+# baseline this way; the ratios above use the tool's own query, as the brief asks.
+JOIN_QUERY="SELECT k.id::text, k.tenant_id::text, (floor(extract(epoch FROM k.created_at) * 1000000))::bigint, \
+k.revoked_at IS NOT NULL, coalesce(r.roles, '{}'), coalesce(s.scopes, '{}') FROM api_keys k \
+LEFT JOIN (SELECT api_key_id, array_agg(role::text ORDER BY role::text) AS roles FROM api_key_roles GROUP BY 1) r ON r.api_key_id = k.id \
+LEFT JOIN (SELECT api_key_id, array_agg(scope::text ORDER BY scope::text) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id \
+WHERE (k.created_at < '$CUTOFF'::timestamptz OR k.created_at IS NULL) ORDER BY k.id"
+
+echo "measuring read (REPEAT=$REPEAT) ..."
+warm bench_a
+psql_db bench_a -c "COPY ($KEY_QUERY) TO STDOUT" >/dev/null   # warm-up, not timed
+for _ in $(seq "$REPEAT"); do
+  measure sql_read /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($KEY_QUERY) TO STDOUT"
+  measure sql_read_join /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($JOIN_QUERY) TO STDOUT"
+  rm -f "$TMP/plan.jsonl"
+  measure tool_plan /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" --format jsonl \
+    --out "$TMP/plan.jsonl" --no-progress
+done
+SUMMARY=$(tail -n 1 "$TMP/plan.jsonl")
+plan_field() { printf '%s' "$SUMMARY" | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
+PLAN_SIZE=$(du -m "$TMP/plan.jsonl" | cut -f1)
+
+# ------------------------------------------------------------------------------------------------
+# 3. Write: one set-based INSERT on bench_b against scope-migrate apply of the plan on bench_a.
+# ------------------------------------------------------------------------------------------------
+NORM="lower(regexp_replace(btrim(r.role), '[ _-]+', '-', 'g'))"
+NORM2="lower(regexp_replace(btrim(r2.role), '[ _-]+', '-', 'g'))"
+INSERT_SQL="INSERT INTO api_key_scopes (api_key_id, scope)
+SELECT DISTINCT k.id, m.scope
+FROM api_keys k
+JOIN api_key_roles r ON r.api_key_id = k.id
+JOIN role_scope_map m ON m.role_norm = $NORM
+WHERE k.created_at < '$CUTOFF'::timestamptz AND k.revoked_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM api_key_roles r2 WHERE r2.api_key_id = k.id
+                  AND NOT EXISTS (SELECT 1 FROM role_scope_map m2 WHERE m2.role_norm = $NORM2))
+ON CONFLICT DO NOTHING"
+
+echo "measuring write ..."
+warm bench_b
+psql_db postgres -c "CHECKPOINT"
+measure sql_write "$TMP/sql_write.out" psql -X -v ON_ERROR_STOP=1 -d bench_b -c "$INSERT_SQL"
+SQL_ROWS=$(awk '/^INSERT/ { print $3 }' "$TMP/sql_write.out")
+
+warm bench_a
+psql_db postgres -c "CHECKPOINT"
+measure tool_apply "$TMP/apply.out" "$BIN" apply --db dbname=bench_a "$TMP/plan.jsonl" --allow-blocked --no-progress
+TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
+BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
+
+# ------------------------------------------------------------------------------------------------
+# 4. Same rows?
+# ------------------------------------------------------------------------------------------------
+CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(api_key_id::text || ':' || scope, ',' ORDER BY api_key_id, scope)) FROM api_key_scopes"
+SUM_A=$(psql_db bench_a -At -c "$CHECK_SQL")
+SUM_B=$(psql_db bench_b -At -c "$CHECK_SQL")
+if [ "$SUM_A" = "$SUM_B" ]; then CHECK=MATCH; else CHECK=MISMATCH; fi
+
+cat <<EOF
+
+==================== scope-migrate benchmark ====================
+N keys                    $N   (legacy keys read: $(plan_field keys_read), change: $(plan_field change), \
+blocked: $(plan_field blocked), skipped: $(plan_field skipped), unchanged: $(plan_field unchanged), drift: $(plan_field drift))
+rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATCHES:-?} batches; plan said $(plan_field scopes_to_add))
+(a) read   plain SQL COPY       ${SECS[sql_read]} s
+           scope-migrate plan   ${SECS[tool_plan]} s   ratio tool/sql = $(ratio "${SECS[tool_plan]}" "${SECS[sql_read]}")   (target <= 1.5)
+           (tool's own CPU ${CPU[tool_plan]} s)
+           for reference: same rows by JOIN + GROUP BY  ${SECS[sql_read_join]} s   tool/that = $(ratio "${SECS[tool_plan]}" "${SECS[sql_read_join]}")
+(b) write  plain SQL INSERT     ${SECS[sql_write]} s
+           scope-migrate apply  ${SECS[tool_apply]} s   ratio tool/sql = $(ratio "${SECS[tool_apply]}" "${SECS[sql_write]}")   (target <= 1.3)
+           (tool's own CPU ${CPU[tool_apply]} s; the rest is the server)
+(c) peak RSS  plan  $(mib "${RSS[tool_plan]}") MiB   apply  $(mib "${RSS[tool_apply]}") MiB   (target < 100)
+    plan file ${PLAN_SIZE} MiB; reads timed best of $REPEAT; 2 shared cores, timings are noisy
+row check  $CHECK   (bench_a/tool: $SUM_A, bench_b/SQL: $SUM_B)
+=================================================================
+EOF
+
+if [ "$CHECK" = MISMATCH ]; then
+  echo
+  echo "Rows differ; per-row comparison (tool = bench_a, sql = bench_b):"
+  psql_db bench_a -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_a.tsv'"
+  psql_db bench_b -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_b.tsv'"
+  LC_ALL=C sort -o "$TMP/rows_a.tsv" "$TMP/rows_a.tsv"
+  LC_ALL=C sort -o "$TMP/rows_b.tsv" "$TMP/rows_b.tsv"
+  echo "  only written by the tool:  $(LC_ALL=C comm -23 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | wc -l) rows"
+  echo "  only written by plain SQL: $(LC_ALL=C comm -13 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | wc -l) rows"
+  LC_ALL=C comm -3 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | head -n 20 | sed 's/^\t/  sql-only  /; t; s/^/  tool-only /'
+  echo "  first differing keys, as the plan saw them:"
+  LC_ALL=C comm -3 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | sed 's/^\t//' | cut -f1 | uniq | head -n 5 |
+    while read -r id; do grep -F "\"id\":\"$id\"" "$TMP/plan.jsonl" | cut -c1-400 | sed 's/^/    /'; done
+  exit 1
+fi
