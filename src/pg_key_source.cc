@@ -163,6 +163,9 @@ PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeout
 void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(conn_, "plan");
   SetLocalTimeouts(txn, timeouts_);
+  // One long streaming query: JIT compilation costs more (0.3 s a run, measured) than it
+  // saves on per-row subqueries.
+  txn.exec("SET LOCAL jit = off");
   const ResolvedLayout l = Resolve(txn, layout_);
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
   const pqxx::result counts = txn.exec(
