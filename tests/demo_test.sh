@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the README's first command (scripts/demo.sh) against the already built binary and
+# checks its story: plan shows 31 changes, apply refuses blocked keys then applies, the
+# second plan has no change left, history lists the run.
+set -euo pipefail
+build_dir=$1
+out=$(BUILD_DIR="$build_dir" bash "$(dirname "$0")/../scripts/demo.sh" 2>&1)
+expect() {
+  grep -qF -- "$1" <<<"$out" || { echo "demo output lacks: $1"; echo "$out"; exit 1; }
+}
+expect "48 keys checked, 48 match, 0 mismatches"
+expect "    change                                       31"
+expect "(exit 3: blocked keys; nothing written)"
+expect "apply run 1 succeeded: 31 keys changed, 312 scopes added, 0 removed"
+expect "    change                                        0"
+expect "(exit 3: no changes pending; the blocked keys remain)"
+grep -qE "^1 +apply +succeeded .* demo +31 +312 +0" <<<"$out" || { echo "history lacks run 1"; echo "$out"; exit 1; }
+echo "demo: 1 passed, 0 failed"
