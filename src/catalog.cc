@@ -62,8 +62,10 @@ Catalog Catalog::Load(const std::string& path) {
     if (!item["name"]) throw file.Error(item, "a scope needs a \"name\"");
     Scope scope;
     scope.name = file.String(item["name"], "name");
-    if (scope.name.empty() || NormalizeScopeName(scope.name) != scope.name ||
-        scope.name.find('*') != std::string::npos) {
+    const bool kebab =
+        !scope.name.empty() && scope.name.front() != '-' && scope.name.back() != '-' &&
+        scope.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+    if (!kebab) {
       throw file.Error(item["name"], "scope name \"" + scope.name +
                                          "\" must be lower-case words joined by \"-\"");
     }

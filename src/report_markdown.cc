@@ -11,6 +11,8 @@ std::string Cell(const std::string& s) {
   for (const char c : s) {
     if (c == '|') {
       out += "\\|";
+    } else if (c == '`') {
+      out += '\'';  // a backtick would end the code span around a key id
     } else if (c == '\n' || c == '\r') {
       out += ' ';
     } else {

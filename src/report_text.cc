@@ -23,6 +23,13 @@ std::string Printable(const std::string& s) {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      // No other control character reaches the terminal (an escape sequence in a role name
+      // must not repaint the report).
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+      out.push_back(kHex[static_cast<unsigned char>(c) & 0xf]);
     } else {
       out.push_back(c);
     }

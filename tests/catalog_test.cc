@@ -249,3 +249,18 @@ TEST_F(CatalogTest, SmallValidCatalogLoadsSorted) {
 
 }  // namespace
 }  // namespace scope_migrate
+
+namespace scope_migrate {
+namespace {
+
+// Regression: "a b" and "a.b" were accepted as scope names.
+TEST_F(CatalogTest, ScopeNamesAreLowerCaseWordsJoinedByDashes) {
+  for (const std::string name : {"a b", "a.b", "-a", "a-"}) {
+    const std::string path = WriteCatalog("version: 1\nscopes:\n  - name: \"" + name + "\"\n");
+    ExpectLoadError(path, 3, 11,
+                    "scope name \"" + name + "\" must be lower-case words joined by \"-\"");
+  }
+}
+
+}  // namespace
+}  // namespace scope_migrate

@@ -603,3 +603,30 @@ TEST_F(ReportTest, FixturesPlanJsonlChecksumIsOverTheBytesBeforeTheSummary) {
 
 }  // namespace
 }  // namespace scope_migrate
+
+namespace scope_migrate {
+namespace {
+
+// Regression: control characters other than \n, \r, \t reached the terminal as they were.
+TEST_F(ReportTest, TextEscapesControlCharactersInKeysAndReasons) {
+  MemorySource source({MakeKey("k\x1b[2Jx", "acme", {"Evil\x1b[31m"})});
+  std::ostringstream out;
+  auto writer = MakeTextWriter(out, ReportOptions{});
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
+  EXPECT_NE(out.str().find("blocked  k\\x1b[2Jx  tenant acme  unknown role \"Evil\\x1b[31m\""),
+            std::string::npos)
+      << out.str();
+}
+
+// Regression: a backtick in a key id ended the Markdown code span around it.
+TEST_F(ReportTest, MarkdownKeepsBackticksOutOfCodeSpans) {
+  MemorySource source({MakeKey("k`1", "acme", {"Nobody"})});
+  std::ostringstream out;
+  auto writer = MakeMarkdownWriter(out, ReportOptions{});
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  EXPECT_NE(out.str().find("| `k'1` | unknown role \"Nobody\" |"), std::string::npos) << out.str();
+}
+
+}  // namespace
+}  // namespace scope_migrate
