@@ -106,15 +106,7 @@ int RunApplyCommand(const Options& options) {
     std::cerr << "note: " << orphans << " earlier run(s) left 'running' by a process that ended "
               << "are now marked 'interrupted'\n";
   }
-  ApplyOptions apply;
-  apply.batch_size = options.batch_size;
-  apply.single_transaction = options.single_transaction;
-  apply.allow_blocked = options.allow_blocked;
-  apply.pause_ms = options.pause_ms;
-  apply.max_rate = options.max_rate;
-  apply.timeouts = options.timeouts;
-  apply.progress = options.progress;
-  apply.resume_hint = options.command_line;
+  const ApplyOptions apply = MakeApplyOptions(options);
   // A partial run says so: the plan's own filter and any narrower one given to apply.
   std::string filter = plan->header().filter;
   if (options.plan_file && !options.filter.empty()) {

@@ -55,6 +55,19 @@ std::string AuditSchema(const Options& options, const ResolvedLayout& layout) {
   return options.audit_schema.value_or(layout.keys_schema);
 }
 
+ApplyOptions MakeApplyOptions(const Options& options) {
+  ApplyOptions apply;
+  apply.batch_size = options.batch_size;
+  apply.single_transaction = options.single_transaction;
+  apply.allow_blocked = options.allow_blocked;
+  apply.pause_ms = options.pause_ms;
+  apply.max_rate = options.max_rate;
+  apply.timeouts = options.timeouts;
+  apply.progress = options.progress;
+  apply.resume_hint = options.command_line;
+  return apply;
+}
+
 std::string OperatorName(const Options& options) {
   if (options.operator_name) return *options.operator_name;
   if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;

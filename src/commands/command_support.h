@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "applier.h"
 #include "layout.h"
 #include "mapping.h"
 #include "options.h"
@@ -33,5 +34,8 @@ ResolvedLayout ResolveLayout(pqxx::connection& conn, const Layout& layout, const
 // --audit-schema, or the schema of the keys table.
 std::string AuditSchema(const Options& options, const ResolvedLayout& layout);
 std::string OperatorName(const Options& options);
+
+// The batch, throttle, timeout and progress options shared by apply and rollback.
+ApplyOptions MakeApplyOptions(const Options& options);
 
 }  // namespace scope_migrate

@@ -18,13 +18,7 @@ int RunRollbackCommand(const Options& options) {
     lock.emplace(*conn, audit);
     if (audit.Exists()) audit.MarkOrphanedRuns();
   }
-  ApplyOptions apply;
-  apply.batch_size = options.batch_size;
-  apply.pause_ms = options.pause_ms;
-  apply.max_rate = options.max_rate;
-  apply.timeouts = options.timeouts;
-  apply.progress = options.progress;
-  apply.resume_hint = options.command_line;
+  const ApplyOptions apply = MakeApplyOptions(options);
   const RollbackOutcome outcome = RollbackRun(*conn, audit, resolved, options.run_id, options.yes,
                                               apply, OperatorName(options), std::cout);
   if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
