@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -86,9 +87,27 @@ int WaitTool(pid_t pid) {
 std::string SourceDir() { return SCOPE_MIGRATE_SOURCE_DIR; }
 std::string SourcePath(const std::string& relative) { return SourceDir() + "/" + relative; }
 
+std::vector<std::string>& TempDirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+
 std::string MakeTempDir() {
   char path[] = "/tmp/scope-migrate-test.XXXXXX";
   if (mkdtemp(path) == nullptr) throw std::runtime_error("mkdtemp failed");
+  // Removed when the test binary exits. The first call registers the clean-up, so it runs
+  // after the destructor of the PostgreSQL harness, which is built later and stops the
+  // cluster living in one of these directories first.
+  static const bool registered = [] {
+    TempDirs();  // built before the handler is registered, so destroyed after it runs
+    std::atexit([] {
+      std::error_code ignored;
+      for (const auto& dir : TempDirs()) std::filesystem::remove_all(dir, ignored);
+    });
+    return true;
+  }();
+  (void)registered;
+  TempDirs().push_back(path);
   return path;
 }
 
