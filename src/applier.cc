@@ -280,7 +280,6 @@ ApplyOutcome Applier::Run(const PlanFile& plan, const std::string& operator_name
   };
 
   std::vector<std::pair<std::string, std::string>> blocked;
-  std::string failure_key;
   try {
     plan.ForEachKey([&](const PlanKeyLine& key) {
       if (key.status == Status::kBlocked) {

@@ -27,7 +27,6 @@ namespace scope_migrate {
 struct ApplyOptions {
   size_t batch_size = 1000;
   bool single_transaction = false;
-  bool allow_blocked = false;
   int64_t pause_ms = 0;
   double max_rate = 0;  // keys per second, 0 = unlimited
   Timeouts timeouts;

@@ -56,9 +56,9 @@ int RunApplyCommand(const Options& options) {
                          "), not from a database; make the plan with --db");
   }
   auto conn = Connect(options.Conninfo());
-  if (plan && !options.quiet && plan->header().source != DescribeConnection(*conn).Url()) {
-    std::cerr << "note: the plan was made from " << plan->header().source << ", this is "
-              << DescribeConnection(*conn).Url()
+  const std::string target = DescribeConnection(*conn).Url();
+  if (plan && !options.quiet && plan->header().source != target) {
+    std::cerr << "note: the plan was made from " << plan->header().source << ", this is " << target
               << "; every key is checked against its fingerprint\n";
   }
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);

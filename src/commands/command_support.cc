@@ -59,7 +59,6 @@ ApplyOptions MakeApplyOptions(const Options& options) {
   ApplyOptions apply;
   apply.batch_size = options.batch_size;
   apply.single_transaction = options.single_transaction;
-  apply.allow_blocked = options.allow_blocked;
   apply.pause_ms = options.pause_ms;
   apply.max_rate = options.max_rate;
   apply.timeouts = options.timeouts;
