@@ -1,10 +1,15 @@
-// Command-line parsing (Boost.Program_options) and dispatch. Usage errors exit 64 with a
-// one-line reason and the usage; every ToolError from a command is printed and mapped to
-// its exit code here and nowhere else.
+// Command-line parsing (Boost.Program_options) and dispatch, from one table of commands:
+// each row names the command, its synopsis, the groups of options it takes, the checks of
+// its arguments and the function that runs it. Usage errors exit 64 with a one-line reason
+// and the usage; every ToolError from a command is printed and mapped to its exit code
+// here and nowhere else.
+#include <stdlib.h>
+
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <map>
 
+#include "db.h"
 #include "durations.h"
 #include "errors.h"
 #include "options.h"
@@ -14,22 +19,102 @@ namespace po = boost::program_options;
 namespace scope_migrate {
 namespace {
 
-const char kUsage[] =
-    "usage: scope-migrate COMMAND [options]\n"
-    "  lint     --mapping FILE\n"
-    "  verify   --mapping FILE --fixtures FILE\n"
-    "  plan     SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
-    "           [--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
-    "           [--tenant T]... [--key ID]... [--max-keys N]\n"
-    "  apply    SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-    "           [--allow-blocked] [--batch-size N] [--single-transaction] [--operator NAME]\n"
-    "           [--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]\n"
-    "  rollback SOURCE --run RUN_ID [--yes]\n"
-    "  history  SOURCE\n"
-    "common: [--layout FILE] [--audit-schema NAME] [--lock-timeout D] [--statement-timeout D]\n"
-    "        [--progress|--no-progress] [--quiet] [--verbose] --help --version\n"
-    "SOURCE: --db CONNINFO (libpq keyword/value string or URI; without it, the PG* variables)\n"
-    "        --fixtures FILE (lint, verify, plan only)\n";
+// Groups of options; a command takes the union of its groups and the common options.
+enum OptionGroup : unsigned {
+  kMappingOption = 1 << 0,    // --mapping
+  kFixturesOption = 1 << 1,   // --fixtures
+  kPlanningOptions = 1 << 2,  // --cutoff --prune --tenant --key
+  kReportOptions = 1 << 3,    // --format --out --detailed-exitcode --max-keys
+  kPlanFileOptions = 1 << 4,  // PLANFILE --allow-blocked --single-transaction
+  kWritingOptions = 1 << 5,   // --batch-size --operator --pause --max-rate --yes
+  kRollbackOptions = 1 << 6,  // --run
+};
+
+struct Command {
+  const char* name;
+  const char* synopsis;  // lines after the name in the usage
+  unsigned groups;
+  void (*check)(const Options&);  // required and conflicting arguments
+  int (*run)(const Options&);
+};
+
+void NeedsMapping(const Options& o) {
+  if (!o.mapping) throw UsageError(o.command + " needs --mapping FILE");
+}
+
+void CheckVerify(const Options& o) {
+  NeedsMapping(o);
+  if (!o.fixtures) throw UsageError("verify needs --fixtures FILE");
+}
+
+void CheckApply(const Options& o) {
+  if (o.plan_file && (o.mapping || o.cutoff || o.prune)) {
+    throw UsageError(
+        "apply takes either a PLANFILE or --mapping, not both (a plan file is applied exactly "
+        "as planned)");
+  }
+  if (!o.plan_file && !o.mapping)
+    throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
+  if (!o.plan_file && !o.yes) {
+    throw UsageError(
+        "apply --mapping plans and writes in one go and needs --yes (or save a plan with "
+        "`plan --out` and apply that file)");
+  }
+}
+
+void CheckRollback(const Options& o) {
+  if (o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
+}
+
+void NoCheck(const Options&) {}
+
+const Command kCommands[] = {
+    {"lint", "--mapping FILE", kMappingOption, NeedsMapping, RunLintCommand},
+    {"verify", "--mapping FILE --fixtures FILE", kMappingOption | kFixturesOption, CheckVerify,
+     RunVerifyCommand},
+    {"plan",
+     "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
+     "[--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
+     "[--tenant T]... [--key ID]... [--max-keys N]",
+     kMappingOption | kFixturesOption | kPlanningOptions | kReportOptions, NeedsMapping,
+     RunPlanCommand},
+    {"apply",
+     "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
+     "[--allow-blocked] [--batch-size N] [--single-transaction] [--operator NAME]\n"
+     "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]",
+     kMappingOption | kPlanningOptions | kPlanFileOptions | kWritingOptions, CheckApply,
+     RunApplyCommand},
+    {"rollback", "SOURCE --run RUN_ID [--yes] [--batch-size N] [--pause D] [--max-rate KEYS]",
+     kWritingOptions | kRollbackOptions, CheckRollback, RunRollbackCommand},
+    {"history", "SOURCE", 0, NoCheck, RunHistoryCommand},
+};
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& command : kCommands) {
+    if (name == command.name) return &command;
+  }
+  return nullptr;
+}
+
+std::string Usage() {
+  std::string usage = "usage: scope-migrate COMMAND [options]\n";
+  for (const Command& command : kCommands) {
+    std::string name = command.name;
+    name.resize(9, ' ');
+    std::string synopsis = command.synopsis;
+    for (size_t at = 0; (at = synopsis.find('\n', at)) != std::string::npos; at += 12) {
+      synopsis.replace(at, 1, "\n           ");
+    }
+    usage += "  " + name + synopsis + "\n";
+  }
+  return usage +
+         "common: [--layout FILE] [--audit-schema NAME] [--lock-timeout D] [--statement-timeout "
+         "D]\n"
+         "        [--progress|--no-progress] [--quiet] [--verbose] --help --version\n"
+         "SOURCE: --db CONNINFO (libpq keyword/value string or URI; without it, the PG* "
+         "variables)\n"
+         "        --fixtures FILE (lint, verify, plan only)\n";
+}
 
 po::options_description CommonOptions() {
   po::options_description d("common options");
@@ -47,87 +132,71 @@ po::options_description CommonOptions() {
   return d;
 }
 
-po::options_description CommandOptions(const std::string& command) {
-  po::options_description d(command + " options");
+po::options_description CommandOptions(const Command& command) {
+  po::options_description d(std::string(command.name) + " options");
   auto add = d.add_options();
-  if (command == "lint" || command == "verify" || command == "plan" || command == "apply") {
+  const unsigned g = command.groups;
+  if (g & kMappingOption)
     add("mapping", po::value<std::string>(), "the role-to-scope mapping (YAML)");
-  }
-  if (command == "verify" || command == "plan") {
+  if (g & kFixturesOption)
     add("fixtures", po::value<std::string>(), "read keys from a fixture file");
-  }
-  if (command == "plan" || command == "apply") {
+  if (g & kPlanningOptions) {
     add("cutoff", po::value<std::string>(), "RFC 3339 instant overriding the mapping's cutoff");
     add("prune", "remove scopes outside the target");
     add("tenant", po::value<std::vector<std::string>>(), "only keys of this tenant (repeatable)");
     add("key", po::value<std::vector<std::string>>(), "only this key id (repeatable)");
   }
-  if (command == "plan") {
+  if (g & kReportOptions) {
     add("format", po::value<std::string>()->default_value("text"), "text, jsonl, csv or markdown");
     add("out", po::value<std::string>(), "also write the plan file (JSON Lines) here");
     add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
     add("max-keys", po::value<int64_t>()->default_value(1000),
         "text: per-key lines shown; markdown: blocked keys listed");
   }
-  if (command == "apply") {
+  if (g & kPlanFileOptions) {
     add("plan-file", po::value<std::string>(), "the plan file to apply");
     add("allow-blocked", "apply the other keys when some are blocked");
     add("single-transaction", "the whole run in one transaction");
   }
-  if (command == "apply" || command == "rollback") {
+  if (g & kWritingOptions) {
     add("batch-size", po::value<int64_t>()->default_value(1000), "keys per transaction");
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
+    add("yes,y", "really write");
   }
-  if (command == "apply" || command == "rollback") add("yes,y", "really write");
-  if (command == "rollback") add("run", po::value<int64_t>(), "the apply run to revert");
+  if (g & kRollbackOptions) add("run", po::value<int64_t>(), "the apply run to revert");
   return d;
 }
 
 int64_t DurationOption(const po::variables_map& vm, const char* name) {
   const std::string text = vm[name].as<std::string>();
   const auto ms = ParseDurationMs(text);
-  if (!ms)
+  if (!ms) {
     throw UsageError("--" + std::string(name) + " \"" + text +
                      "\" is not a duration (e.g. 500ms, 5s, 2min)");
+  }
   return *ms;
 }
 
-}  // namespace
-
-Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) throw UsageError("no command given");
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << kUsage << "\n" << CommonOptions();
-    *exit_now = kExitOk;
-    return {};
-  }
-  if (args[0] == "--version") {
-    std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n";
-    *exit_now = kExitOk;
-    return {};
-  }
-  Options o;
-  o.command = args[0];
-  o.command_line = "scope-migrate";
+// The command line as typed, for resume hints: any password in --db masked, quoted where
+// a shell needs it.
+std::string CommandLine(const std::vector<std::string>& args) {
+  std::string line = "scope-migrate";
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
-    if (i > 0 && (args[i - 1] == "--db")) arg = RedactConninfo(arg);
+    if (i > 0 && args[i - 1] == "--db") arg = RedactConninfo(arg);
     if (arg.rfind("--db=", 0) == 0) arg = "--db=" + RedactConninfo(arg.substr(5));
     const bool plain = arg.find_first_of(" '\"\\$`") == std::string::npos && !arg.empty();
-    o.command_line += " " + (plain ? arg : "'" + arg + "'");
+    line += " " + (plain ? arg : "'" + arg + "'");
   }
-  static const char* kCommands[] = {"lint", "verify", "plan", "apply", "rollback", "history"};
-  bool known = false;
-  for (const char* c : kCommands) known = known || o.command == c;
-  if (!known) throw UsageError("unknown command \"" + o.command + "\"");
+  return line;
+}
 
-  po::options_description all;
-  all.add(CommandOptions(o.command)).add(CommonOptions());
+po::variables_map ParseOptions(const std::vector<std::string>& args,
+                               const po::options_description& all, const Command& command) {
   po::positional_options_description positional;
-  if (o.command == "apply") positional.add("plan-file", 1);
+  if (command.groups & kPlanFileOptions) positional.add("plan-file", 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
@@ -139,36 +208,44 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << all;
-    *exit_now = kExitOk;
-    return o;
-  }
-  if (vm.count("version")) {
-    std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n";
-    *exit_now = kExitOk;
-    return o;
-  }
+  return vm;
+}
 
-  auto opt = [&vm](const char* name) -> std::optional<std::string> {
-    if (!vm.count(name)) return std::nullopt;
-    return vm[name].as<std::string>();
-  };
-  o.db = opt("db");
-  o.fixtures = opt("fixtures");
-  o.layout = opt("layout");
-  o.audit_schema = opt("audit-schema");
-  o.mapping = opt("mapping");
-  o.cutoff = opt("cutoff");
-  o.out = opt("out");
-  o.plan_file = opt("plan-file");
-  o.operator_name = opt("operator");
-  o.timeouts.lock_timeout_ms = DurationOption(vm, "lock-timeout");
-  if (vm.count("statement-timeout"))
-    o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
-  if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
-  if (vm.count("progress") && vm.count("no-progress"))
+std::optional<std::string> Text(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return vm[name].as<std::string>();
+}
+
+ReportFormat FormatOption(const std::string& name) {
+  static const std::map<std::string, ReportFormat> kFormats = {
+      {"text", ReportFormat::kText},
+      {"jsonl", ReportFormat::kJsonl},
+      {"csv", ReportFormat::kCsv},
+      {"markdown", ReportFormat::kMarkdown}};
+  const auto it = kFormats.find(name);
+  if (it == kFormats.end()) throw UsageError("--format must be text, jsonl, csv or markdown");
+  return it->second;
+}
+
+void ReadTextOptions(const po::variables_map& vm, Options& o) {
+  o.db = Text(vm, "db");
+  o.fixtures = Text(vm, "fixtures");
+  o.layout = Text(vm, "layout");
+  o.audit_schema = Text(vm, "audit-schema");
+  o.mapping = Text(vm, "mapping");
+  o.cutoff = Text(vm, "cutoff");
+  o.out = Text(vm, "out");
+  o.plan_file = Text(vm, "plan-file");
+  o.operator_name = Text(vm, "operator");
+  if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
+  if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
+  if (vm.count("format")) o.format = FormatOption(vm["format"].as<std::string>());
+}
+
+void ReadSwitches(const po::variables_map& vm, Options& o) {
+  if (vm.count("progress") && vm.count("no-progress")) {
     throw UsageError("--progress and --no-progress conflict");
+  }
   if (vm.count("progress")) o.progress = ProgressMode::kOn;
   if (vm.count("no-progress")) o.progress = ProgressMode::kOff;
   o.quiet = vm.count("quiet") > 0;
@@ -178,8 +255,14 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.yes = vm.count("yes") > 0;
   o.allow_blocked = vm.count("allow-blocked") > 0;
   o.single_transaction = vm.count("single-transaction") > 0;
-  if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
-  if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
+}
+
+void ReadNumbers(const po::variables_map& vm, Options& o) {
+  o.timeouts.lock_timeout_ms = DurationOption(vm, "lock-timeout");
+  if (vm.count("statement-timeout")) {
+    o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
+  }
+  if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
   if (vm.count("max-keys")) {
     if (vm["max-keys"].as<int64_t>() < 0) throw UsageError("--max-keys must not be negative");
     o.max_keys = static_cast<size_t>(vm["max-keys"].as<int64_t>());
@@ -189,39 +272,46 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     o.batch_size = static_cast<size_t>(vm["batch-size"].as<int64_t>());
   }
   if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
-  if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
-  if (vm.count("format")) {
-    static const std::map<std::string, ReportFormat> kFormats = {
-        {"text", ReportFormat::kText},
-        {"jsonl", ReportFormat::kJsonl},
-        {"csv", ReportFormat::kCsv},
-        {"markdown", ReportFormat::kMarkdown}};
-    auto it = kFormats.find(vm["format"].as<std::string>());
-    if (it == kFormats.end()) throw UsageError("--format must be text, jsonl, csv or markdown");
-    o.format = it->second;
-  }
-
-  // Required and conflicting arguments.
-  const bool needs_mapping = o.command == "lint" || o.command == "verify" || o.command == "plan";
-  if (needs_mapping && !o.mapping) throw UsageError(o.command + " needs --mapping FILE");
-  if (o.command == "verify" && !o.fixtures) throw UsageError("verify needs --fixtures FILE");
-  if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
-  if (o.command == "apply") {
-    if (o.plan_file && (o.mapping || o.cutoff || o.prune)) {
-      throw UsageError(
-          "apply takes either a PLANFILE or --mapping, not both (a plan file "
-          "is applied exactly as planned)");
-    }
-    if (!o.plan_file && !o.mapping)
-      throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
-    if (!o.plan_file && !o.yes) {
-      throw UsageError(
-          "apply --mapping plans and writes in one go and needs --yes "
-          "(or save a plan with `plan --out` and apply that file)");
-    }
-  }
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
-  if (o.command == "rollback" && o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
+  if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
+}
+
+void PrintVersion() { std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n"; }
+
+}  // namespace
+
+Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) throw UsageError("no command given");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << Usage() << "\n" << CommonOptions();
+    *exit_now = kExitOk;
+    return {};
+  }
+  if (args[0] == "--version") {
+    PrintVersion();
+    *exit_now = kExitOk;
+    return {};
+  }
+  const Command* command = FindCommand(args[0]);
+  if (command == nullptr) throw UsageError("unknown command \"" + args[0] + "\"");
+  Options o;
+  o.command = args[0];
+  o.command_line = CommandLine(args);
+  po::options_description all;
+  all.add(CommandOptions(*command)).add(CommonOptions());
+  const po::variables_map vm = ParseOptions(args, all, *command);
+  if (vm.count("help") || vm.count("version")) {
+    if (vm.count("help")) std::cout << Usage() << "\n" << all;
+    if (!vm.count("help")) PrintVersion();
+    *exit_now = kExitOk;
+    return o;
+  }
+  ReadTextOptions(vm, o);
+  ReadSwitches(vm, o);
+  ReadNumbers(vm, o);
+  if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
+  command->check(o);
   return o;
 }
 
@@ -234,20 +324,20 @@ int RunCli(int argc, char** argv) {
     options = ParseCommandLine(argc, argv, &exit_now);
     if (exit_now) return *exit_now;
   } catch (const ToolError& e) {
-    std::cerr << "scope-migrate: " << e.what() << "\n\n" << kUsage;
+    std::cerr << "scope-migrate: " << e.what() << "\n\n" << Usage();
     return e.exit_code();
   }
+  // Names the tool in pg_stat_activity without a session SET; the user's PGAPPNAME or
+  // application_name in --db wins.
+  setenv("PGAPPNAME", ("scope-migrate " + options.command).c_str(), 0);
   try {
-    if (options.command == "lint") return RunLintCommand(options);
-    if (options.command == "verify") return RunVerifyCommand(options);
-    if (options.command == "plan") return RunPlanCommand(options);
-    if (options.command == "apply") return RunApplyCommand(options);
-    if (options.command == "rollback") return RunRollbackCommand(options);
-    return RunHistoryCommand(options);
+    return FindCommand(options.command)->run(options);
   } catch (const ToolError& e) {
+    std::cout.flush();
     std::cerr << "scope-migrate: " << e.what() << "\n";
     return e.exit_code();
   } catch (const std::exception& e) {
+    std::cout.flush();
     std::cerr << "scope-migrate: " << DbFailure(e, options.command).what() << "\n";
     return kExitFailure;
   }

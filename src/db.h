@@ -11,6 +11,7 @@
 #include <string>
 
 #include "errors.h"
+#include "timeouts.h"
 
 namespace scope_migrate {
 
@@ -33,11 +34,6 @@ std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
 
 // The connection's own host, port and database, as the report's "source".
 DbTarget DescribeConnection(pqxx::connection& conn);
-
-struct Timeouts {
-  int64_t lock_timeout_ms = 5000;
-  std::optional<int64_t> statement_timeout_ms;  // none by default
-};
 
 // SET LOCAL lock_timeout / statement_timeout: every transaction the tool opens calls it.
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts);

@@ -6,21 +6,10 @@
 namespace scope_migrate {
 
 const char* StatusName(Status status) {
-  switch (status) {
-    case Status::kChange:
-      return "change";
-    case Status::kUnchanged:
-      return "unchanged";
-    case Status::kDrift:
-      return "drift";
-    case Status::kBlocked:
-      return "blocked";
-    case Status::kSkipped:
-      return "skipped";
-    case Status::kExcluded:
-      return "excluded";
-  }
-  return "?";
+  // In the order of the enum.
+  static const char* const kNames[] = {"change",  "unchanged", "drift",
+                                       "blocked", "skipped",   "excluded"};
+  return kNames[static_cast<int>(status)];
 }
 
 std::vector<std::string> SortedUnique(std::vector<std::string> values) {

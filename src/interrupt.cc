@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace scope_migrate {
 namespace {
@@ -24,7 +25,8 @@ void OnSignal(int signal_number) {
 
 }  // namespace
 
-InterruptGuard::InterruptGuard(pqxx::connection& conn) : conn_(conn) {
+InterruptGuard::InterruptGuard(std::vector<pqxx::connection*> connections)
+    : connections_(std::move(connections)) {
   g_signals = 0;
   if (pipe(g_pipe) != 0) g_pipe[0] = g_pipe[1] = -1;
   struct sigaction action = {};
@@ -55,10 +57,15 @@ void InterruptGuard::Watch() {
   while (read(g_pipe[0], &byte, 1) == 1 && byte != 'q') {
     if (g_signals.load() >= 2) {
       // libpq's cancel request only reads the backend's pid and key, which do not change
-      // while the main thread waits for its statement.
-      try {
-        conn_.cancel_query();
-      } catch (...) {
+      // while a worker waits for its statement.
+      for (pqxx::connection* conn : connections_) {
+        try {
+          conn->cancel_query();
+        } catch (const std::exception& e) {
+          const std::string line =
+              std::string("scope-migrate: could not cancel a statement: ") + e.what() + "\n";
+          (void)!write(STDERR_FILENO, line.data(), line.size());
+        }
       }
     }
   }

@@ -1,18 +1,19 @@
 // Clean interruption of apply and rollback. While an InterruptGuard lives, SIGINT and
 // SIGTERM do not kill the process: the first asks the run to stop after the batch in
-// flight (which commits or rolls back whole); the second cancels the statement in flight
-// on the server, so the batch rolls back at once, still whole. Requested() is polled
-// between batches and during pauses.
+// flight (which commits or rolls back whole); the second cancels the statements in flight
+// on every connection of the run, so their batches roll back at once, still whole.
+// Requested() is polled between batches and during pauses.
 #pragma once
 
 #include <pqxx/pqxx>
 #include <thread>
+#include <vector>
 
 namespace scope_migrate {
 
 class InterruptGuard {
  public:
-  explicit InterruptGuard(pqxx::connection& conn);
+  explicit InterruptGuard(std::vector<pqxx::connection*> connections);
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
@@ -24,7 +25,7 @@ class InterruptGuard {
 
  private:
   void Watch();
-  pqxx::connection& conn_;
+  std::vector<pqxx::connection*> connections_;
   std::thread watcher_;
 };
 

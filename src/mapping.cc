@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <set>
 
 #include "sha256.h"
@@ -43,112 +44,140 @@ std::string NormalizeRoleName(const std::string& raw) {
   return out;
 }
 
-Mapping Mapping::Load(const std::string& path) {
-  YamlFile file(path);
-  const YAML::Node& root = file.root();
-  file.ExpectMap(root, "the mapping", {"version", "catalog", "cutoff", "roles"});
+// Reads one mapping file into a Mapping, one section at a time.
+class Mapping::Loader {
+ public:
+  Loader(const std::string& path, Mapping& mapping) : file_(path), m_(mapping) {}
 
-  Mapping mapping;
-  mapping.path_ = path;
-  mapping.sha256_ = Sha256OfFile(path);
-
-  if (!root["version"]) throw file.Error(root, "the mapping has no \"version\" (expected 1)");
-  int version = 0;
-  if (!YAML::convert<int>::decode(root["version"], version) || version != 1) {
-    throw file.Error(root["version"], "unsupported mapping version \"" + root["version"].Scalar() +
-                                          "\" (expected 1)");
-  }
-
-  std::string catalog_name = "scopes.yaml";
-  YAML::Node catalog_node = root["catalog"];
-  if (catalog_node) catalog_name = file.String(catalog_node, "catalog");
-  const std::string catalog_path =
-      catalog_name.rfind('/', 0) == 0 ? catalog_name : DirectoryOf(path) + catalog_name;
-  try {
-    mapping.catalog_ = Catalog::Load(catalog_path);
-  } catch (const ToolError& e) {
-    if (std::string(e.what()).find(": cannot read file") == std::string::npos) throw;
-    throw file.Error(catalog_node ? catalog_node : root,
-                     "catalog file \"" + catalog_path + "\" cannot be read");
-  }
-
-  if (!root["cutoff"]) throw file.Error(root, "the mapping has no \"cutoff\"");
-  const std::string cutoff_text = file.String(root["cutoff"], "cutoff");
-  const auto cutoff = ParseRfc3339(cutoff_text);
-  if (!cutoff) {
-    throw file.Error(root["cutoff"], "cutoff \"" + cutoff_text +
-                                         "\" is not an RFC 3339 instant with an offset "
-                                         "(e.g. 2026-03-23T00:00:00+01:00)");
-  }
-  mapping.cutoff_ = *cutoff;
-
-  const YAML::Node roles = root["roles"];
-  if (!roles) throw file.Error(root, "the mapping has no \"roles\"");
-  if (!roles.IsMap() || roles.size() == 0)
-    throw file.Error(roles, "\"roles\" must be a non-empty map");
-
-  for (const auto& entry : roles) {
-    const YAML::Node& name_node = entry.first;
-    const YAML::Node& body = entry.second;
-    Role role;
-    role.name = NormalizeRoleName(file.String(name_node, "a role name"));
-    if (role.name.empty()) throw file.Error(name_node, "a role name is empty");
-    const std::string what = "role \"" + name_node.Scalar() + "\"";
-    file.ExpectMap(body, what, {"description", "aliases", "read-only", "scopes"});
-    if (body["description"]) role.description = file.String(body["description"], "description");
-    if (body["read-only"]) role.read_only = file.Bool(body["read-only"], "read-only");
-    if (body["aliases"]) role.aliases = file.StringList(body["aliases"], "aliases");
-
-    const YAML::Node scopes = body["scopes"];
-    if (!scopes || scopes.IsNull() || (scopes.IsSequence() && scopes.size() == 0)) {
-      throw file.Error(scopes && !scopes.IsNull() ? scopes : name_node, what + " has no scopes");
+  void Load() {
+    const YAML::Node& root = file_.root();
+    file_.ExpectMap(root, "the mapping", {"version", "catalog", "cutoff", "roles"});
+    m_.path_ = file_.path();
+    m_.sha256_ = Sha256OfFile(file_.path());
+    ReadVersion(root);
+    ReadCatalog(root);
+    ReadCutoff(root);
+    const YAML::Node roles = root["roles"];
+    if (!roles) throw file_.Error(root, "the mapping has no \"roles\"");
+    if (!roles.IsMap() || roles.size() == 0) {
+      throw file_.Error(roles, "\"roles\" must be a non-empty map");
     }
-    if (!scopes.IsSequence()) throw file.Error(scopes, "scopes of " + what + " must be a list");
+    for (const auto& entry : roles) ReadRole(entry.first, entry.second);
+  }
+
+ private:
+  void ReadVersion(const YAML::Node& root) {
+    if (!root["version"]) throw file_.Error(root, "the mapping has no \"version\" (expected 1)");
+    int version = 0;
+    if (!YAML::convert<int>::decode(root["version"], version) || version != 1) {
+      throw file_.Error(root["version"], "unsupported mapping version \"" +
+                                             root["version"].Scalar() + "\" (expected 1)");
+    }
+  }
+
+  void ReadCatalog(const YAML::Node& root) {
+    std::string name = "scopes.yaml";
+    const YAML::Node node = root["catalog"];
+    if (node) name = file_.String(node, "catalog");
+    const std::string path = name.rfind('/', 0) == 0 ? name : DirectoryOf(file_.path()) + name;
+    // A catalog that cannot be opened is the mapping's error, pointing at its `catalog:`
+    // line; one that opens but is invalid reports its own position.
+    if (!std::ifstream(path)) {
+      throw file_.Error(node ? node : root, "catalog file \"" + path + "\" cannot be read");
+    }
+    m_.catalog_ = Catalog::Load(path);
+  }
+
+  void ReadCutoff(const YAML::Node& root) {
+    if (!root["cutoff"]) throw file_.Error(root, "the mapping has no \"cutoff\"");
+    const std::string text = file_.String(root["cutoff"], "cutoff");
+    const auto cutoff = ParseRfc3339(text);
+    if (!cutoff) {
+      throw file_.Error(root["cutoff"], "cutoff \"" + text +
+                                            "\" is not an RFC 3339 instant with an offset "
+                                            "(e.g. 2026-03-23T00:00:00+01:00)");
+    }
+    m_.cutoff_ = *cutoff;
+  }
+
+  void ReadRole(const YAML::Node& name_node, const YAML::Node& body) {
+    Role role;
+    role.name = NormalizeRoleName(file_.String(name_node, "a role name"));
+    if (role.name.empty()) throw file_.Error(name_node, "a role name is empty");
+    const std::string what = "role \"" + name_node.Scalar() + "\"";
+    file_.ExpectMap(body, what, {"description", "aliases", "read-only", "scopes"});
+    if (body["description"]) role.description = file_.String(body["description"], "description");
+    if (body["read-only"]) role.read_only = file_.Bool(body["read-only"], "read-only");
+    if (body["aliases"]) role.aliases = file_.StringList(body["aliases"], "aliases");
+    role.scopes = ReadScopes(name_node, body["scopes"], what, role.read_only);
+
+    const size_t position = m_.roles_.size();
+    Claim(role.name, name_node, position, what);
+    if (body["aliases"]) {
+      for (const auto& alias : body["aliases"]) {
+        Claim(NormalizeRoleName(alias.Scalar()), alias, position, what);
+      }
+    }
+    m_.roles_.push_back(std::move(role));
+  }
+
+  std::vector<std::string> ReadScopes(const YAML::Node& name_node, const YAML::Node& scopes,
+                                      const std::string& what, bool read_only) {
+    if (!scopes || scopes.IsNull() || (scopes.IsSequence() && scopes.size() == 0)) {
+      throw file_.Error(scopes && !scopes.IsNull() ? scopes : name_node, what + " has no scopes");
+    }
+    if (!scopes.IsSequence()) throw file_.Error(scopes, "scopes of " + what + " must be a list");
     std::set<std::string> expanded;
     for (const auto& item : scopes) {
-      const std::string raw = file.String(item, "a scope");
-      const std::string pattern = NormalizeScopeName(raw);
-      if (pattern.find('*') != std::string::npos) {
-        const auto matches = mapping.catalog_.Expand(pattern);
-        if (matches.empty()) throw file.Error(item, "glob \"" + raw + "\" matches no scope");
-        expanded.insert(matches.begin(), matches.end());
-      } else if (mapping.catalog_.Find(pattern) == nullptr) {
-        throw file.Error(item,
-                         "unknown scope \"" + raw + "\" (not in " + mapping.catalog_.path() + ")");
-      } else {
-        expanded.insert(pattern);
-      }
-      if (role.read_only) {
-        for (const auto& scope : expanded) {
-          if (IsWriteOrPrivileged(mapping.catalog_, scope)) {
-            throw file.Error(item,
-                             "read-only " + what + " reaches the " +
-                                 (mapping.catalog_.IsPrivileged(scope) ? "privileged" : "write") +
-                                 " scope \"" + scope + "\"");
-          }
-        }
-      }
+      Expand(item, expanded);
+      if (read_only) CheckReadOnly(item, expanded, what);
     }
-    role.scopes.assign(expanded.begin(), expanded.end());
-
-    const size_t position = mapping.roles_.size();
-    // A role's own name and its aliases may coincide (an alias spelled as the portal
-    // showed the role); the same name on two different roles is an error.
-    auto claim = [&](const std::string& normalised, const YAML::Node& at) {
-      if (normalised.empty()) throw file.Error(at, "an alias of " + what + " is empty");
-      auto [it, inserted] = mapping.index_.emplace(normalised, position);
-      if (!inserted && it->second != position) {
-        throw file.Error(at, "\"" + at.Scalar() + "\" normalises to \"" + normalised +
-                                 "\", already used by role \"" + mapping.roles_[it->second].name +
-                                 "\"");
-      }
-    };
-    claim(role.name, name_node);
-    if (body["aliases"]) {
-      for (const auto& alias : body["aliases"]) claim(NormalizeRoleName(alias.Scalar()), alias);
-    }
-    mapping.roles_.push_back(std::move(role));
+    return {expanded.begin(), expanded.end()};
   }
+
+  void Expand(const YAML::Node& item, std::set<std::string>& expanded) {
+    const std::string raw = file_.String(item, "a scope");
+    const std::string pattern = NormalizeScopeName(raw);
+    if (pattern.find('*') != std::string::npos) {
+      const auto matches = m_.catalog_.Expand(pattern);
+      if (matches.empty()) throw file_.Error(item, "glob \"" + raw + "\" matches no scope");
+      expanded.insert(matches.begin(), matches.end());
+    } else if (m_.catalog_.Find(pattern) == nullptr) {
+      throw file_.Error(item, "unknown scope \"" + raw + "\" (not in " + m_.catalog_.path() + ")");
+    } else {
+      expanded.insert(pattern);
+    }
+  }
+
+  void CheckReadOnly(const YAML::Node& item, const std::set<std::string>& expanded,
+                     const std::string& what) {
+    for (const auto& scope : expanded) {
+      if (!IsWriteOrPrivileged(m_.catalog_, scope)) continue;
+      throw file_.Error(item, "read-only " + what + " reaches the " +
+                                  (m_.catalog_.IsPrivileged(scope) ? "privileged" : "write") +
+                                  " scope \"" + scope + "\"");
+    }
+  }
+
+  // A role's own name and its aliases may coincide (an alias spelled as the portal showed
+  // the role); the same name on two different roles is an error.
+  void Claim(const std::string& normalised, const YAML::Node& at, size_t position,
+             const std::string& what) {
+    if (normalised.empty()) throw file_.Error(at, "an alias of " + what + " is empty");
+    auto [it, inserted] = m_.index_.emplace(normalised, position);
+    if (!inserted && it->second != position) {
+      throw file_.Error(at, "\"" + at.Scalar() + "\" normalises to \"" + normalised +
+                                "\", already used by role \"" + m_.roles_[it->second].name + "\"");
+    }
+  }
+
+  YamlFile file_;
+  Mapping& m_;
+};
+
+Mapping Mapping::Load(const std::string& path) {
+  Mapping mapping;
+  Loader(path, mapping).Load();
   return mapping;
 }
 

@@ -43,6 +43,8 @@ class Mapping {
   const Role* Find(const std::string& raw_role) const;
 
  private:
+  class Loader;
+
   std::string path_;
   std::string sha256_;
   Catalog catalog_;

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "db.h"
 #include "key_source.h"
 #include "progress.h"
 #include "report.h"
+#include "timeouts.h"
 
 namespace scope_migrate {
 

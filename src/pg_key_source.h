@@ -39,10 +39,4 @@ std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l
 std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
                       const KeyFilter& filter, const std::string& alias);
 
-// Splits one line of COPY text format into fields (\N is a NULL), undoing its escapes.
-void SplitCopyLine(const std::string& line, std::vector<std::optional<std::string>>& fields);
-
-// Parses a PostgreSQL text array ("{a,"b c"}") into its elements (NULLs dropped).
-std::vector<std::string> ParseTextArray(const std::string& literal);
-
 }  // namespace scope_migrate

@@ -12,19 +12,10 @@
 #include "decision.h"
 #include "key.h"
 #include "key_source.h"
+#include "plan_format.h"
 #include "summary.h"
 
 namespace scope_migrate {
-
-struct PlanHeader {
-  std::string tool_version;
-  std::string mapping_sha256;
-  std::string catalog_sha256;
-  Instant cutoff = 0;
-  bool prune = false;
-  std::string source;
-  KeyFilter filter;  // non-empty: a partial run
-};
 
 struct PlannedKey {
   const KeyRecord& key;
@@ -46,6 +37,7 @@ struct ReportOptions {
   size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
 };
 
+// JSON Lines: the plan file format (plan_format.h), written by plan_writer.cc.
 std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);

@@ -1,26 +1,10 @@
 #include <vector>
 
 #include "report.h"
+#include "text_escape.h"
 
 namespace scope_migrate {
 namespace {
-
-// GitHub-flavoured Markdown cell: pipes escaped, newlines flattened.
-std::string Cell(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '`') {
-      out += '\'';  // a backtick would end the code span around a key id
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // A sign-off summary for a change ticket or pull-request comment: the run's parameters,
 // counts by status, role and scope, privileged grants and the blocked keys (capped).
@@ -32,13 +16,13 @@ class MarkdownWriter : public ReportWriter {
     filter_ = h.filter.Describe();
     out_ << "## scope-migrate plan\n\n"
          << "| parameter | value |\n|---|---|\n"
-         << "| source | `" << Cell(h.source) << "` |\n"
+         << "| source | `" << MarkdownCell(h.source) << "` |\n"
          << "| cutoff | `" << FormatUtc(h.cutoff) << "` |\n"
          << "| mapping sha256 | `" << h.mapping_sha256 << "` |\n"
          << "| catalog sha256 | `" << h.catalog_sha256 << "` |\n"
          << "| prune | " << (h.prune ? "yes" : "no") << " |\n"
-         << "| keys | " << (filter_.empty() ? "all" : "**partial run**: `" + Cell(filter_) + "`")
-         << " |\n"
+         << "| keys | "
+         << (filter_.empty() ? "all" : "**partial run**: `" + MarkdownCell(filter_) + "`") << " |\n"
          << "| tool version | " << h.tool_version << " |\n\n";
   }
 
@@ -59,7 +43,7 @@ class MarkdownWriter : public ReportWriter {
 
     out_ << "### Keys by role\n\n| role | keys |\n|---|---:|\n";
     for (const auto& [role, count] : s.by_role)
-      out_ << "| " << Cell(role) << " | " << count << " |\n";
+      out_ << "| " << MarkdownCell(role) << " | " << count << " |\n";
     out_ << "\n### Scope changes\n\n| scope | add | remove |\n|---|---:|---:|\n";
     for (const auto& [scope, c] : s.by_scope) {
       out_ << "| " << scope << " | " << c.add << " | " << c.remove << " |\n";
@@ -78,7 +62,7 @@ class MarkdownWriter : public ReportWriter {
     } else {
       out_ << "| key | reason |\n|---|---|\n";
       for (const auto& [id, reason] : blocked_)
-        out_ << "| `" << Cell(id) << "` | " << Cell(reason) << " |\n";
+        out_ << "| `" << MarkdownCell(id) << "` | " << MarkdownCell(reason) << " |\n";
       if (s.blocked > blocked_.size()) {
         out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";
       }

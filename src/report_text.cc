@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "report.h"
+#include "text_escape.h"
 
 namespace scope_migrate {
 namespace {
@@ -12,29 +13,6 @@ std::string Pad(const std::string& s, size_t width) {
 std::string Right(uint64_t n, size_t width) {
   std::string s = std::to_string(n);
   return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
-}
-
-std::string Printable(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      // No other control character reaches the terminal (an escape sequence in a role name
-      // must not repaint the report).
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
-      out.push_back(kHex[static_cast<unsigned char>(c) & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // The report a person reads in a terminal: per-key +/- lines for changes, drift and

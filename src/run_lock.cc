@@ -4,7 +4,7 @@
 
 namespace scope_migrate {
 
-RunLock::RunLock(pqxx::connection& conn, AuditLog& audit) : conn_(conn) {
+RunLock::RunLock(pqxx::connection& conn, const AuditLog& audit) : conn_(conn) {
   bool taken = false;
   {
     pqxx::nontransaction txn(conn_);
@@ -30,7 +30,7 @@ RunLock::RunLock(pqxx::connection& conn, AuditLog& audit) : conn_(conn) {
     }
   }
   std::string run;
-  if (auto running = audit.RunningRun()) {
+  if (auto running = audit.RunningRun(conn_)) {
     run = "; its run is " + std::to_string(running->run_id) + " (" + running->kind + ", started " +
           running->started_at + " by " + running->operator_name + " on " + running->host + ")";
   }

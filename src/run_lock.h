@@ -13,7 +13,7 @@ namespace scope_migrate {
 class RunLock {
  public:
   // Takes the lock or throws ToolError(5) naming the holder's run and backend.
-  RunLock(pqxx::connection& conn, AuditLog& audit);
+  RunLock(pqxx::connection& conn, const AuditLog& audit);
   ~RunLock();  // releases it if the connection is still up
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;

@@ -3,28 +3,9 @@
 namespace scope_migrate {
 
 void Summary::Add(const Decision& d, const Catalog& catalog) {
+  ++*Counter(d.status);
+  if (d.status == Status::kExcluded) return;  // not read as a legacy key
   ++keys_read;
-  switch (d.status) {
-    case Status::kChange:
-      ++change;
-      break;
-    case Status::kUnchanged:
-      ++unchanged;
-      break;
-    case Status::kDrift:
-      ++drift;
-      break;
-    case Status::kBlocked:
-      ++blocked;
-      break;
-    case Status::kSkipped:
-      ++skipped;
-      break;
-    case Status::kExcluded:
-      --keys_read;
-      ++excluded_post_cutoff;
-      return;
-  }
   if (d.status == Status::kBlocked || d.status == Status::kSkipped) return;
   for (const auto& role : d.roles) ++by_role[role];
   scopes_to_add += d.add.size();
@@ -37,21 +18,13 @@ void Summary::Add(const Decision& d, const Catalog& catalog) {
 }
 
 uint64_t Summary::Count(Status status) const {
-  switch (status) {
-    case Status::kChange:
-      return change;
-    case Status::kUnchanged:
-      return unchanged;
-    case Status::kDrift:
-      return drift;
-    case Status::kBlocked:
-      return blocked;
-    case Status::kSkipped:
-      return skipped;
-    case Status::kExcluded:
-      return excluded_post_cutoff;
-  }
-  return 0;
+  return *const_cast<Summary*>(this)->Counter(status);
+}
+
+uint64_t* Summary::Counter(Status status) {
+  uint64_t* const counters[] = {&change,  &unchanged, &drift,
+                                &blocked, &skipped,   &excluded_post_cutoff};  // enum order
+  return counters[static_cast<int>(status)];
 }
 
 }  // namespace scope_migrate

@@ -31,6 +31,9 @@ struct Summary {
 
   void Add(const Decision& decision, const Catalog& catalog);
   uint64_t Count(Status status) const;
+
+ private:
+  uint64_t* Counter(Status status);
 };
 
 }  // namespace scope_migrate

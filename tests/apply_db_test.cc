@@ -630,7 +630,7 @@ TEST_F(ApplyTest, TerminatedBackendExits1AndResumes) {
   const long long terminated =
       Count(*conn_,
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE application_name LIKE 'scope-migrate run%' AND datname = current_database()");
+            "WHERE application_name LIKE 'scope-migrate apply%' AND datname = current_database()");
   EXPECT_EQ(terminated, 1);
   EXPECT_EQ(WaitTool(pid), 1) << ReadFile(dir_ + "/t.out") << ReadFile(dir_ + "/t.err");
   const std::string err = ReadFile(dir_ + "/t.err");
@@ -640,12 +640,18 @@ TEST_F(ApplyTest, TerminatedBackendExits1AndResumes) {
   EXPECT_GT(partial, 0);
   EXPECT_LT(partial, 312);
 
+  // The run is recorded as failed, with the reason, on a fresh connection.
+  auto run1 = RunRow(1);
+  EXPECT_EQ(run1["status"], "failed");
+  EXPECT_NE(run1["message"].find("lost the connection"), std::string::npos) << run1["message"];
+  EXPECT_EQ(std::stoll(run1["scopes_added"]), partial);
+
   const ToolResult resumed = RunTool(args, env_);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
   ExpectNoDuplicateChanges();
   ExpectTargets(plan);
-  EXPECT_EQ(RunRow(1)["status"], "interrupted");
+  EXPECT_EQ(RunRow(1)["status"], "failed");
   EXPECT_EQ(RunRow(2)["status"], "succeeded");
 }
 
@@ -688,6 +694,56 @@ TEST_F(ApplyTest, RollbackRestoresTablesExactly) {
   EXPECT_NE(twice.err.find("already rolled back"), std::string::npos) << twice.err;
   EXPECT_EQ(DataDigest(*conn_), before);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 2);
+}
+
+// 10b ---------------------------------------------------------------------------------------
+// A dropped connection during rollback is handled as during apply: exit 1 with a resume
+// hint, the rollback run recorded "failed" with the reason, committed batches kept, and
+// re-running the same rollback finishes the work.
+TEST_F(ApplyTest, RollbackTerminatedBackendExits1IsRecordedAndResumes) {
+  testing::LoadSamples(*conn_);
+  const std::string before = DataDigest(*conn_);
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  const std::vector<std::string> args = {"rollback",     "--run", "1",       "--yes",
+                                         "--batch-size", "3",     "--pause", "300ms"};
+  const pid_t pid = SpawnTool(args, env_, dir_ + "/r.out", dir_ + "/r.err");
+  ASSERT_GT(pid, 0);
+  const bool started = WaitFor([&] {
+    return Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2") > 0;
+  });
+  if (!started) kill(pid, SIGKILL);
+  ASSERT_TRUE(started) << ReadFile(dir_ + "/r.err");
+  EXPECT_EQ(Count(*conn_,
+                  "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                  "WHERE application_name = 'scope-migrate rollback' AND "
+                  "datname = current_database()"),
+            1);
+  EXPECT_EQ(WaitTool(pid), 1) << ReadFile(dir_ + "/r.out") << ReadFile(dir_ + "/r.err");
+  const std::string err = ReadFile(dir_ + "/r.err");
+  EXPECT_NE(err.find("lost the connection to PostgreSQL during batch"), std::string::npos) << err;
+  EXPECT_NE(err.find("Resume with: scope-migrate rollback --run 1 --yes"), std::string::npos)
+      << err;
+  auto run2 = RunRow(2);
+  EXPECT_EQ(run2["kind"], "rollback");
+  EXPECT_EQ(run2["status"], "failed");
+  EXPECT_NE(run2["message"].find("lost the connection"), std::string::npos) << run2["message"];
+  const long long reverted =
+      Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 2");
+  EXPECT_GT(reverted, 0);
+  EXPECT_LT(reverted, 312);
+  EXPECT_EQ(std::stoll(run2["scopes_removed"]), reverted);
+  EXPECT_EQ(RunRow(1)["status"], "succeeded");
+
+  const ToolResult resumed = Run(args);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(DataDigest(*conn_), before);
+  EXPECT_EQ(RunRow(1)["status"], "rolled-back");
+  EXPECT_EQ(RunRow(1)["rolled_back_by"], "3");
+  EXPECT_EQ(RunRow(3)["status"], "succeeded");
+  EXPECT_EQ(std::stoll(run2["scopes_removed"]) + std::stoll(RunRow(3)["scopes_removed"]), 312);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id IN (2, 3)"),
+            312);
 }
 
 // 11 ----------------------------------------------------------------------------------------

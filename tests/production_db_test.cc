@@ -177,7 +177,7 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
   for (int i = 0; i < 400; ++i) {
     if (testing::Count(*conn_,
                        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE "
-                       "'scope-migrate run%' AND wait_event_type = 'Lock'") > 0)
+                       "'scope-migrate apply%' AND wait_event_type = 'Lock'") > 0)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

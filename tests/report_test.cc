@@ -558,8 +558,9 @@ TEST_F(ReportTest, MarkdownSummaryTables) {
   EXPECT_TRUE(HasLine(lines, "| custom-payment-provider-write | 1 |"));
   EXPECT_TRUE(HasLine(lines, "| `k4-blocked` | unknown role \"SUPERUSER\" |"));
   EXPECT_TRUE(HasLine(lines, "| `k6-missing` | missing created_at |"));
+  // Control characters are written as escapes, as in the text report.
   EXPECT_TRUE(HasLine(
-      lines, "| `k8,\"odd\" id-\xC3\xA9` | unknown role \"Bad, \"role\" \\| x \xC3\x84\" |"));
+      lines, "| `k8,\"odd\"\\nid-\xC3\xA9` | unknown role \"Bad, \"role\" \\| x\\n\xC3\x84\" |"));
   EXPECT_EQ(out.find("k1-change"), std::string::npos);  // only blocked keys are listed
 }
 
@@ -626,6 +627,17 @@ TEST_F(ReportTest, MarkdownKeepsBackticksOutOfCodeSpans) {
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
   EXPECT_NE(out.str().find("| `k'1` | unknown role \"Nobody\" |"), std::string::npos) << out.str();
+}
+
+// Regression: the Markdown report let escape sequences through to whoever renders it.
+TEST_F(ReportTest, MarkdownEscapesControlCharacters) {
+  MemorySource source({MakeKey("k\x1b[2Jx", "acme", {"Evil\x1b[31m"})});
+  std::ostringstream out;
+  auto writer = MakeMarkdownWriter(out, ReportOptions{});
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
+  EXPECT_NE(out.str().find("| `k\\x1b[2Jx` | unknown role \"Evil\\x1b[31m\" |"), std::string::npos)
+      << out.str();
 }
 
 }  // namespace

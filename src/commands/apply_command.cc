@@ -1,16 +1,17 @@
 // `scope-migrate apply SOURCE (PLANFILE | --mapping FILE --yes)`: verifies the plan file
 // (or plans now, through the same planner, into a temporary plan file), refuses blocked
 // keys unless --allow-blocked, takes the run lock, creates the audit tables if missing and
-// hands the plan to the applier. Checks that need no database run first, so a bad plan
-// file exits 65 before any connection is made.
+// hands the plan to the batch loop as an ApplyStep. Checks that need no database run
+// first, so a bad plan file exits 65 before any connection is made.
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
-#include "applier.h"
+#include "apply_step.h"
 #include "command_support.h"
+#include "db.h"
 #include "pg_key_source.h"
 #include "planner.h"
 #include "run_lock.h"
@@ -26,12 +27,94 @@ struct TempFile {
   }
 };
 
-int RefuseBlocked(uint64_t blocked) {
-  std::cerr
-      << "scope-migrate: " << blocked
-      << " keys are blocked (see the plan's blocked keys and their reasons); nothing was "
-         "written. Fix the mapping or the data, or pass --allow-blocked to apply the others.\n";
-  return kExitBlocked;
+void RefuseBlocked(const PlanFile& plan, const Options& options) {
+  if (plan.counts().blocked == 0 || options.allow_blocked) return;
+  throw ToolError(kExitBlocked,
+                  std::to_string(plan.counts().blocked) +
+                      " keys are blocked (see the plan's blocked keys and their reasons); nothing "
+                      "was written. Fix the mapping or the data, or pass --allow-blocked to apply "
+                      "the others.");
+}
+
+PlanFile OpenPlanFile(const Options& options) {
+  PlanFile plan = PlanFile::Open(*options.plan_file, options.filter);
+  if (plan.header().source.rfind("fixtures:", 0) == 0) {
+    throw InputError(plan.path(), 1, 1,
+                     "this plan was made from a fixture file (" + plan.header().source +
+                         "), not from a database; make the plan with --db");
+  }
+  return plan;
+}
+
+// `apply --mapping`: plans now into a temporary plan file and reads it back verified, so a
+// direct apply writes exactly what a saved plan would.
+PlanFile PlanNow(pqxx::connection& conn, const Layout& layout, const Mapping& mapping,
+                 const Options& options, TempFile& temp) {
+  char path[] = "/tmp/scope-migrate-plan-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw RuntimeFailure("cannot create a temporary plan file in /tmp");
+  close(fd);
+  temp.path = path;
+  std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
+  auto writer = MakeJsonlWriter(file);
+  PgKeySource source(conn, layout, options.timeouts);
+  Progress progress(options.progress, "plan");
+  Summary s;
+  try {
+    s = RunPlan(source, mapping, MakePlanParams(options, mapping), {writer.get()}, &progress);
+  } catch (const ToolError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DbFailure(e, "planning");
+  }
+  file.close();
+  if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
+  if (!options.quiet) {
+    std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
+              << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked << " blocked, "
+              << s.skipped << " skipped; " << s.scopes_to_add << " scopes to add, "
+              << s.scopes_to_remove << " to remove\n";
+  }
+  return PlanFile::Open(temp.path, KeyFilter{});
+}
+
+// A partial run says so: the plan's own filter and any narrower one given to apply.
+std::string RunFilter(const PlanFile& plan, const Options& options) {
+  std::string filter = plan.header().filter.Describe();
+  if (options.plan_file && !options.filter.empty()) {
+    filter += (filter.empty() ? "" : " and then ") + options.filter.Describe();
+  }
+  if (!options.filter.empty() && plan.counts().keys == 0 && !options.quiet) {
+    std::cerr << "note: no key of the plan matches " << options.filter.Describe() << "\n";
+  }
+  return filter;
+}
+
+int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
+                      const PlanFile& plan, const Options& options) {
+  audit.EnsureTables(conn);
+  if (const int orphans = audit.MarkOrphanedRuns(conn); orphans > 0 && !options.quiet) {
+    std::cerr << "note: " << orphans << " earlier run(s) left 'running' by a process that ended "
+              << "are now marked 'interrupted'\n";
+  }
+  RunStart start;
+  start.kind = "apply";
+  start.operator_name = OperatorName(options);
+  start.mapping_sha256 = plan.header().mapping_sha256;
+  start.plan_sha256 = plan.sha256();
+  start.cutoff = FormatUtc(plan.header().cutoff);
+  start.filter = RunFilter(plan, options);
+  const int64_t run_id = audit.StartRun(conn, start);
+
+  auto store = MakeKeyStore(layout);
+  RunnerOptions runner_options = MakeRunnerOptions(options, "apply");
+  runner_options.stale_advice = "Make a new plan and review it";
+  BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, run_id, runner_options);
+  ApplyStep step(plan);
+  const RunEnd end = runner.Run(step, plan.counts().change);
+  PrintApplyReport(std::cout, run_id, start.filter, plan.counts().blocked, step, end);
+  if (end.error) throw *end.error;
+  return kExitOk;
 }
 
 }  // namespace
@@ -42,18 +125,11 @@ int RunApplyCommand(const Options& options) {
   std::optional<PlanFile> plan;
   std::optional<Mapping> mapping;
   if (options.plan_file) {
-    plan = PlanFile::Open(*options.plan_file, options.filter);
+    plan = OpenPlanFile(options);
     timer.Lap("verify plan file");
-    if (plan->counts().blocked > 0 && !options.allow_blocked)
-      return RefuseBlocked(plan->counts().blocked);
+    RefuseBlocked(*plan, options);
   } else {
     mapping = Mapping::Load(*options.mapping);
-  }
-
-  if (plan && plan->header().source.rfind("fixtures:", 0) == 0) {
-    throw InputError(plan->path(), 1, 1,
-                     "this plan was made from a fixture file (" + plan->header().source +
-                         "), not from a database; make the plan with --db");
   }
   auto conn = Connect(options.Conninfo());
   const std::string target = DescribeConnection(*conn).Url();
@@ -62,64 +138,17 @@ int RunApplyCommand(const Options& options) {
               << "; every key is checked against its fingerprint\n";
   }
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
+  const AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
   RunLock lock(*conn, audit);
-
   TempFile temp;
   if (!plan) {
-    char path[] = "/tmp/scope-migrate-plan-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) throw RuntimeFailure("cannot create a temporary plan file in /tmp");
-    close(fd);
-    temp.path = path;
-    {
-      std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
-      auto writer = MakeJsonlWriter(file);
-      PgKeySource source(*conn, layout, options.timeouts);
-      Progress progress(options.progress, "plan");
-      try {
-        const Summary s =
-            RunPlan(source, *mapping, MakePlanParams(options, *mapping), {writer.get()}, &progress);
-        if (!options.quiet) {
-          std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
-                    << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked
-                    << " blocked, " << s.skipped << " skipped; " << s.scopes_to_add
-                    << " scopes to add, " << s.scopes_to_remove << " to remove\n";
-        }
-      } catch (const ToolError&) {
-        throw;
-      } catch (const std::exception& e) {
-        throw DbFailure(e, "planning");
-      }
-      file.close();
-      if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
-    }
+    plan = PlanNow(*conn, layout, *mapping, options, temp);
     timer.Lap("plan");
-    plan = PlanFile::Open(temp.path, KeyFilter{});
-    timer.Lap("verify plan file");
-    if (plan->counts().blocked > 0 && !options.allow_blocked)
-      return RefuseBlocked(plan->counts().blocked);
+    RefuseBlocked(*plan, options);
   }
-
-  audit.EnsureTables();
-  if (const int orphans = audit.MarkOrphanedRuns(); orphans > 0 && !options.quiet) {
-    std::cerr << "note: " << orphans << " earlier run(s) left 'running' by a process that ended "
-              << "are now marked 'interrupted'\n";
-  }
-  const ApplyOptions apply = MakeApplyOptions(options);
-  // A partial run says so: the plan's own filter and any narrower one given to apply.
-  std::string filter = plan->header().filter;
-  if (options.plan_file && !options.filter.empty()) {
-    filter += (filter.empty() ? "" : " and then ") + options.filter.Describe();
-  }
-  if (!options.filter.empty() && plan->counts().keys == 0 && !options.quiet) {
-    std::cerr << "note: no key of the plan matches " << options.filter.Describe() << "\n";
-  }
-  const ApplyOutcome outcome =
-      ApplyPlan(*conn, audit, resolved, *plan, apply, OperatorName(options), filter, std::cout);
+  const int code = ApplyVerifiedPlan(*conn, resolved, audit, *plan, options);
   timer.Lap("apply batches");
-  if (outcome.exit_code != kExitOk) std::cerr << "scope-migrate: " << outcome.message << "\n";
-  return outcome.exit_code;
+  return code;
 }
 
 }  // namespace scope_migrate

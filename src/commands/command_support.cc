@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "db.h"
 #include "errors.h"
 
 namespace scope_migrate {
@@ -55,16 +56,22 @@ std::string AuditSchema(const Options& options, const ResolvedLayout& layout) {
   return options.audit_schema.value_or(layout.keys_schema);
 }
 
-ApplyOptions MakeApplyOptions(const Options& options) {
-  ApplyOptions apply;
-  apply.batch_size = options.batch_size;
-  apply.single_transaction = options.single_transaction;
-  apply.pause_ms = options.pause_ms;
-  apply.max_rate = options.max_rate;
-  apply.timeouts = options.timeouts;
-  apply.progress = options.progress;
-  apply.resume_hint = options.command_line;
-  return apply;
+RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label) {
+  RunnerOptions runner;
+  runner.batch_size = options.batch_size;
+  runner.single_transaction = options.single_transaction;
+  runner.pause_ms = options.pause_ms;
+  runner.max_rate = options.max_rate;
+  runner.timeouts = options.timeouts;
+  runner.progress = options.progress;
+  runner.label = label;
+  runner.resume_hint = options.command_line;
+  return runner;
+}
+
+ConnectionFactory ConnectionFactoryFor(const Options& options) {
+  const std::string conninfo = options.Conninfo();
+  return [conninfo] { return Connect(conninfo); };
 }
 
 std::string OperatorName(const Options& options) {

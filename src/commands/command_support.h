@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "applier.h"
+#include "batch_runner.h"
 #include "layout.h"
 #include "mapping.h"
 #include "options.h"
@@ -36,6 +36,9 @@ std::string AuditSchema(const Options& options, const ResolvedLayout& layout);
 std::string OperatorName(const Options& options);
 
 // The batch, throttle, timeout and progress options shared by apply and rollback.
-ApplyOptions MakeApplyOptions(const Options& options);
+RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label);
+
+// Opens another connection to the same database (parallel workers, reconnecting).
+ConnectionFactory ConnectionFactoryFor(const Options& options);
 
 }  // namespace scope_migrate

@@ -5,6 +5,7 @@
 
 #include "audit.h"
 #include "command_support.h"
+#include "db.h"
 
 namespace scope_migrate {
 
@@ -12,12 +13,12 @@ int RunHistoryCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
-  if (!audit.Exists()) {
+  const AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
+  if (!audit.Exists(*conn)) {
     std::cout << "no runs: the audit tables do not exist yet (nothing was applied)\n";
     return kExitOk;
   }
-  const auto runs = audit.History();
+  const auto runs = audit.History(*conn);
   std::cout << std::left << std::setw(5) << "run" << std::setw(10) << "kind" << std::setw(13)
             << "status" << std::setw(22) << "started (UTC)" << std::setw(22) << "finished (UTC)"
             << std::setw(12) << "operator" << std::right << std::setw(7) << "keys" << std::setw(8)

@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "exit_codes.h"
 #include "mapping.h"
 #include "options.h"
 

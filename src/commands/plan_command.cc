@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "command_support.h"
+#include "exit_codes.h"
 #include "fixture_source.h"
 #include "options.h"
 #include "pg_key_source.h"

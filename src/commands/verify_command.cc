@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "decision.h"
+#include "exit_codes.h"
 #include "fixtures.h"
 #include "mapping.h"
 #include "options.h"

@@ -1,0 +1,46 @@
+// The plan file's format (JSON Lines, one object a line, "type" first): a header line,
+// one line per key in id order, and a summary line whose "sha256" is the SHA-256 of every
+// byte before it, which makes a plan file tamper-evident. `--format jsonl` prints the same
+// lines. plan_writer.cc writes it and plan_reader.cc reads it back; both take the version
+// from here. Rules: a field may be added within a version (readers ignore unknown fields);
+// anything else bumps kPlanFormatVersion, and a reader refuses versions it does not know.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decision.h"
+#include "key_source.h"
+#include "timestamps.h"
+
+namespace scope_migrate {
+
+inline constexpr int kPlanFormatVersion = 1;
+
+struct PlanHeader {
+  std::string tool_version;
+  std::string mapping_sha256;
+  std::string catalog_sha256;
+  Instant cutoff = 0;
+  bool prune = false;
+  std::string source;
+  KeyFilter filter;  // non-empty: a partial run
+};
+
+// One key line as read back: the key, the decision's lists and the fingerprint of the
+// state the plan saw.
+struct PlanKeyLine {
+  int line = 0;
+  std::string id;
+  std::optional<std::string> tenant;
+  Status status = Status::kUnchanged;
+  std::string reason;
+  std::vector<std::string> roles, current, target, add, remove;
+  std::string fingerprint;
+};
+
+// Only the summary line starts with this; key lines are by far the most.
+inline constexpr char kSummaryLinePrefix[] = "{\"type\":\"summary\",";
+
+}  // namespace scope_migrate

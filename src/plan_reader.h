@@ -1,0 +1,66 @@
+// Reading a plan file (plan_format.h) for `apply`. Open() reads the whole file once: it
+// checks the header's format_version, parses every line, checks that the last line is the
+// summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
+// edited or unknown-version file throws ToolError(65) naming the line before anything is
+// written. While hashing, it copies the bytes into a private, already unlinked temporary
+// file, and ForEachKey() streams the key lines from that copy: what is applied is exactly
+// what was verified, even if the file at the path is replaced or edited in the meantime.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "key_source.h"
+#include "plan_format.h"
+
+namespace scope_migrate {
+
+struct PlanFileCounts {
+  uint64_t keys = 0, change = 0, blocked = 0;  // of the keys passing the filter
+};
+
+class PlanFile {
+ public:
+  // Only keys passing `filter` are counted and visited.
+  static PlanFile Open(const std::string& path, const KeyFilter& filter);
+
+  const std::string& path() const { return path_; }
+  const PlanHeader& header() const { return header_; }
+  const std::string& sha256() const { return sha256_; }
+  const PlanFileCounts& counts() const { return counts_; }
+
+  // Reads the verified key lines passing the filter, in file (id) order. One cursor at
+  // a time: a new one starts again from the first key.
+  class Cursor {
+   public:
+    explicit Cursor(const PlanFile& plan);
+    ~Cursor();
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    bool Next(PlanKeyLine& key);  // false after the last key
+
+   private:
+    const PlanFile& plan_;
+    char* buffer_ = nullptr;
+    size_t capacity_ = 0;
+    int number_ = 0;
+  };
+
+  // Calls `visit` for each key line passing the filter, in file (id) order.
+  void ForEachKey(const std::function<void(const PlanKeyLine&)>& visit) const;
+
+ private:
+  class Loader;
+
+  std::string path_;
+  std::shared_ptr<std::FILE> copy_;  // the verified bytes
+  KeyFilter filter_;
+  PlanHeader header_;
+  std::string sha256_;
+  PlanFileCounts counts_;
+};
+
+}  // namespace scope_migrate

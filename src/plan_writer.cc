@@ -1,0 +1,108 @@
+// Writes the plan file format (plan_format.h): the header and summary through
+// nlohmann::json, the key lines by hand (they are most of the bytes).
+#include <nlohmann/json.hpp>
+
+#include "json_text.h"
+#include "plan_format.h"
+#include "report.h"
+#include "sha256.h"
+
+namespace scope_migrate {
+
+namespace {
+
+class JsonlWriter : public ReportWriter {
+ public:
+  explicit JsonlWriter(std::ostream& out) : out_(out) {}
+
+  void WriteHeader(const PlanHeader& h) override {
+    nlohmann::ordered_json j;
+    j["type"] = "header";
+    j["format_version"] = kPlanFormatVersion;
+    j["tool_version"] = h.tool_version;
+    j["mapping_sha256"] = h.mapping_sha256;
+    j["catalog_sha256"] = h.catalog_sha256;
+    j["cutoff"] = FormatUtc(h.cutoff);
+    j["prune"] = h.prune;
+    j["source"] = h.source;
+    j["partial"] = !h.filter.empty();
+    if (!h.filter.empty()) j["filter"] = {{"tenant", h.filter.tenants}, {"key", h.filter.ids}};
+    filter_ = h.filter;
+    Emit(j.dump());
+  }
+
+  void WriteKey(const PlannedKey& k) override {
+    line_.clear();
+    line_ += "{\"type\":\"key\",\"id\":";
+    AppendJsonString(line_, k.key.id);
+    line_ += ",\"tenant\":";
+    if (k.key.tenant) {
+      AppendJsonString(line_, *k.key.tenant);
+    } else {
+      line_ += "null";
+    }
+    line_ += ",\"status\":\"";
+    line_ += StatusName(k.decision.status);
+    line_ += "\",\"reason\":";
+    AppendJsonString(line_, k.decision.reason);
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {",\"roles\":", &k.key.roles},        {",\"current\":", &k.decision.current},
+        {",\"target\":", &k.decision.target}, {",\"add\":", &k.decision.add},
+        {",\"remove\":", &k.decision.remove}, {",\"extra\":", &k.decision.extra}};
+    for (const auto& [field, values] : lists) {
+      line_ += field;
+      AppendJsonStringArray(line_, *values);
+    }
+    line_ += ",\"fingerprint\":\"";
+    line_ += k.fingerprint;
+    line_ += "\"}";
+    Emit(line_);
+  }
+
+  void WriteSummary(const Summary& s) override {
+    nlohmann::ordered_json j;
+    j["type"] = "summary";
+    j["keys_read"] = s.keys_read;
+    j["change"] = s.change;
+    j["unchanged"] = s.unchanged;
+    j["drift"] = s.drift;
+    j["blocked"] = s.blocked;
+    j["skipped"] = s.skipped;
+    j["excluded_post_cutoff"] = s.excluded_post_cutoff;
+    j["scopes_to_add"] = s.scopes_to_add;
+    j["scopes_to_remove"] = s.scopes_to_remove;
+    j["by_role"] = nlohmann::ordered_json::object();
+    for (const auto& [role, count] : s.by_role) j["by_role"][role] = count;
+    j["by_scope"] = nlohmann::ordered_json::object();
+    for (const auto& [scope, counts] : s.by_scope) {
+      j["by_scope"][scope] = {{"add", counts.add}, {"remove", counts.remove}};
+    }
+    j["privileged_grants"] = nlohmann::ordered_json::object();
+    for (const auto& [scope, keys] : s.privileged_grants) j["privileged_grants"][scope] = keys;
+    j["partial"] = !filter_.empty();
+    if (!filter_.empty()) j["filter"] = {{"tenant", filter_.tenants}, {"key", filter_.ids}};
+    j["sha256"] = hasher_.HexDigest();
+    out_ << j.dump() << '\n';
+    out_.flush();
+  }
+
+ private:
+  void Emit(const std::string& line) {
+    hasher_.Update(line);
+    hasher_.Update("\n");
+    out_ << line << '\n';
+  }
+
+  std::ostream& out_;
+  Sha256 hasher_;
+  std::string line_;
+  KeyFilter filter_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out) {
+  return std::make_unique<JsonlWriter>(out);
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,20 @@
+#include "report.h"
+
+namespace scope_migrate {
+
+std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
+                                         const ReportOptions& options) {
+  switch (format) {
+    case ReportFormat::kJsonl:
+      return MakeJsonlWriter(out);
+    case ReportFormat::kCsv:
+      return MakeCsvWriter(out);
+    case ReportFormat::kMarkdown:
+      return MakeMarkdownWriter(out, options);
+    case ReportFormat::kText:
+      break;
+  }
+  return MakeTextWriter(out, options);
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,49 @@
+// The rules that decide, inside a batch's transaction and with the key locked, whether a
+// key may be written. Pure functions: the batch code reads the key's state now and feeds
+// them, and the tests feed them directly.
+//
+// Apply: a key whose fingerprint now equals the plan's is written; one whose fingerprint
+// equals the plan's *after* state (current + add - remove) was written by an earlier,
+// interrupted run of the same plan and is already applied; anything else (roles, scopes
+// or revocation differ, or the key is gone) changed since the plan: the plan is stale.
+//
+// Rollback: a key is reverted only when it is still as the run left it (every scope the
+// run added is there, none it removed is back) and no later apply run touched it;
+// otherwise it changed since and is left alone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scope_migrate {
+
+// A key as it is in the database now.
+struct KeyState {
+  bool revoked = false;
+  std::vector<std::string> roles;   // raw role values, sorted, duplicates kept
+  std::vector<std::string> scopes;  // current scopes, sorted, unique
+};
+
+// One key's change: the scopes to add and to remove (sorted, disjoint). For apply it also
+// holds the state the plan saw, which the key must still be in.
+struct KeyChange {
+  std::string id;
+  int line = 0;  // the plan line (apply), for messages; 0 when there is none
+  std::vector<std::string> add, remove;
+  std::vector<std::string> planned_roles, planned_scopes;  // apply only
+};
+
+enum class Verdict { kWrite, kAlreadyDone, kChangedSince };
+
+// The scopes after `add` and `remove` are applied to `current` (sorted, unique).
+std::vector<std::string> StateAfter(const std::vector<std::string>& current,
+                                    const std::vector<std::string>& add,
+                                    const std::vector<std::string>& remove);
+
+// `now` is null when the key no longer exists.
+Verdict JudgeApply(const KeyState* now, const KeyChange& planned);
+
+// `inverse` is the rollback's change (add = what the run removed, remove = what it added).
+Verdict JudgeRevert(const KeyState* now, const KeyChange& inverse, bool touched_later);
+
+}  // namespace scope_migrate
