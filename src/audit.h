@@ -2,12 +2,14 @@
 // run, and scope_migration_changes, one row per scope added or removed, written in the
 // same transaction as the change itself. Every statement on these tables is here.
 //
-// The tables are created if missing, in the schema of the keys table or --audit-schema. A
-// run row is committed as "running" before the first batch; each batch adds its counts in
-// its own transaction, so the row always matches the committed changes; the end sets the
-// final status (succeeded, failed, stale, interrupted) and rollback marks the run it
-// reverted "rolled-back". A run left "running" by a killed process is marked
-// "interrupted" by the next run that takes the lock.
+// The tables live in the schema of the keys table or --audit-schema. EnsureTables creates
+// nothing when they exist with every column (so pre-created tables need no CREATE
+// privilege); CreateStatements() is the DDL it runs otherwise, and what `audit-sql`
+// prints for a DBA. The "running" row of a run is also its lease (run_lease.h): each
+// batch adds its counts and renews the heartbeat in its own transaction, only while the
+// row is still "running", so the row always matches the committed changes and a batch of
+// a run that lost its lease rolls back. The end sets the final status (succeeded, failed,
+// stale, interrupted) and rollback marks the run it reverted "rolled-back".
 #pragma once
 
 #include <cstdint>
@@ -32,12 +34,21 @@ struct RunStart {
   std::optional<int64_t> rollback_of;
 };
 
+// Who runs a run: for the lease's "is its holder gone?" and for history.
+struct ProcessIdentity {
+  std::string host;     // host name
+  std::string host_id;  // host name, boot id and pid namespace: one process space
+  int64_t pid = 0;
+};
+
 struct RunRow {
   int64_t run_id = 0;
   std::string kind, status, started_at, finished_at, operator_name, host, tool_version;
-  std::string mapping_sha256, plan_sha256, cutoff, filter, message;
-  int64_t keys_changed = 0, scopes_added = 0, scopes_removed = 0;
-  std::optional<int64_t> rolled_back_by, rollback_of;
+  std::string tool_commit, mapping_sha256, plan_sha256, cutoff, filter, message;
+  std::string heartbeat_at, last_batch_at, host_id;
+  int64_t keys_changed = 0, scopes_added = 0, scopes_removed = 0, pid = 0;
+  std::optional<int64_t> rolled_back_by, rollback_of, taken_over_by;
+  double heartbeat_age_s = 0;  // seconds since the last heartbeat (running runs)
 };
 
 // What one batch wrote, added to the run's counters in the batch's transaction.
@@ -47,28 +58,49 @@ struct BatchCounts {
 
 class AuditLog {
  public:
-  // `schema` is unquoted; the names are quoted here (with `conn`'s quoting rules).
-  AuditLog(pqxx::connection_base& conn, const std::string& schema, const Timeouts& timeouts);
+  // `schema` is unquoted; the names are quoted here.
+  AuditLog(const std::string& schema, const Timeouts& timeouts);
 
   const std::string& runs_table() const { return runs_; }        // quoted, qualified
   const std::string& changes_table() const { return changes_; }  // quoted, qualified
+  const std::string& schema() const { return schema_; }          // unquoted
+  const Timeouts& timeouts() const { return timeouts_; }
 
-  bool Exists(pqxx::connection& conn) const;           // both tables exist
-  void EnsureTables(pqxx::connection& conn) const;     // CREATE ... IF NOT EXISTS
-  int MarkOrphanedRuns(pqxx::connection& conn) const;  // running -> interrupted; under the lock
-  int64_t StartRun(pqxx::connection& conn, const RunStart& start) const;  // commits "running"
+  bool Exists(pqxx::connection& conn) const;  // both tables exist
+  // The DDL of the audit tables, idempotent: CREATE ... IF NOT EXISTS, then ADD COLUMN IF
+  // NOT EXISTS for columns added since the first version.
+  std::vector<std::string> CreateStatements(bool with_schema) const;
+  // Creates the tables or missing columns, or nothing when all exist; a permission error
+  // says what is missing and points to `audit-sql`.
+  void EnsureTables(pqxx::connection& conn) const;
+
+  // The lease's rows; run_lease.cc decides. All inside the caller's transaction, which
+  // first takes LockForNewRun (EXCLUSIVE on the runs table: one new run at a time).
+  void LockForNewRun(pqxx::transaction_base& txn) const;
+  std::vector<RunRow> RunningRuns(pqxx::transaction_base& txn) const;
+  void MarkTakenOver(pqxx::transaction_base& txn, int64_t old_run, int64_t new_run,
+                     const std::string& reason) const;
+  int64_t InsertRunningRun(pqxx::transaction_base& txn, const RunStart& start,
+                           const ProcessIdentity& who) const;
+  // Renews the heartbeat of a run that still holds its lease; throws ToolError(5) if not.
+  void Heartbeat(pqxx::connection& conn, int64_t run_id) const;
+
+  // Ends a run that still holds its lease (a run taken over keeps the taker's record).
   void FinishRun(pqxx::connection& conn, int64_t run_id, const std::string& status,
                  const std::string& message) const;
   // Marks `original` rolled back by `rollback` and `rollback` succeeded, in one transaction.
   void FinishRollback(pqxx::connection& conn, int64_t rollback, int64_t original) const;
 
   std::optional<RunRow> FindRun(pqxx::connection& conn, int64_t run_id) const;
-  std::optional<RunRow> RunningRun(pqxx::connection& conn) const;  // newest, if tables exist
-  std::vector<RunRow> History(pqxx::connection& conn) const;       // newest first
+  std::vector<RunRow> History(pqxx::connection& conn) const;  // newest first
+  // The apply runs of a plan, newest first.
+  std::vector<RunRow> RunsOfPlan(pqxx::connection& conn, const std::string& plan_sha256) const;
 
   // Inside a batch transaction: the audit rows of the changes, and the batch's counts.
   void RecordChanges(pqxx::transaction_base& txn, int64_t run_id,
                      const std::vector<const KeyChange*>& changes) const;
+  // Adds the counts and renews the lease; throws ToolError(5) when the run lost it, so
+  // the batch rolls back.
   void RecordBatch(pqxx::transaction_base& txn, int64_t run_id, const BatchCounts& counts) const;
 
   // Rollback. The keys of run `run_id` after `after_key` (text order) that no earlier
@@ -82,8 +114,13 @@ class AuditLog {
   int64_t KeysOfRun(pqxx::connection& conn, int64_t run_id) const;
 
  private:
-  std::string schema_, runs_, changes_;
+  std::vector<std::string> MissingColumns(pqxx::connection& conn) const;
+  // The columns of a run row, NULL for those an older table lacks; read once.
+  std::string RunSelectList(pqxx::transaction_base& txn) const;
+
+  std::string schema_, quoted_schema_, runs_, changes_;
   Timeouts timeouts_;
+  mutable std::string run_select_list_;
 };
 
 }  // namespace scope_migrate

@@ -1,5 +1,6 @@
 #include "batch_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -132,15 +133,23 @@ class BatchRunner::Worker {
     return true;
   }
 
-  // Sleeps until the throttle lets the batch start; false when the run stops meanwhile.
+  // Sleeps until the throttle lets the batch start, renewing the lease meanwhile; false
+  // when the run stops first.
   bool WaitTurn(size_t keys) {
     const Clock::time_point start = shared_.throttle.Reserve(Clock::now(), keys);
+    if (start <= Clock::now()) return !Stopping();
     const auto wait = std::chrono::duration<double, std::milli>(start - Clock::now()).count();
-    if (wait <= 0) return !Stopping();
     SetNote("pausing " + std::to_string(static_cast<int64_t>(std::ceil(wait))) + "ms");
-    const bool completed = InterruptGuard::SleepUnlessInterrupted(static_cast<int64_t>(wait));
+    const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
+    for (Clock::time_point now = Clock::now(); now < start && !Stopping(); now = Clock::now()) {
+      const auto slice = std::min<Clock::duration>(start - now, renew_every);
+      const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count() + 1;
+      if (!InterruptGuard::SleepUnlessInterrupted(ms) && !options_.dry_run) throw Interrupted();
+      if (!options_.dry_run && Clock::now() < start) {
+        runner_.audit_.Heartbeat(conn_, runner_.run_id_);
+      }
+    }
     SetNote("");
-    if (!completed && !options_.dry_run) throw Interrupted();
     return !Stopping();
   }
 

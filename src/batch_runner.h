@@ -37,6 +37,7 @@ struct RunnerOptions {
   int64_t pause_ms = 0;
   double max_rate = 0;  // keys per second, 0 = unlimited
   Timeouts timeouts;
+  int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
   ProgressMode progress = ProgressMode::kAuto;
   std::string label = "apply";  // for the progress line
   std::string resume_hint;      // the command that resumes, shown after a failure

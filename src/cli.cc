@@ -10,6 +10,7 @@
 #include <map>
 
 #include "db.h"
+#include "did_you_mean.h"
 #include "durations.h"
 #include "errors.h"
 #include "options.h"
@@ -27,7 +28,8 @@ enum OptionGroup : unsigned {
   kReportOptions = 1 << 3,    // --format --out --detailed-exitcode --max-keys
   kPlanFileOptions = 1 << 4,  // PLANFILE --allow-blocked --single-transaction
   kWritingOptions = 1 << 5,   // --batch-size --operator --pause --max-rate --yes
-  kRollbackOptions = 1 << 6,  // --run
+  kRollbackOptions = 1 << 6,  // --run --plan
+  kAuditSqlOptions = 1 << 7,  // --grant-to
 };
 
 struct Command {
@@ -63,7 +65,9 @@ void CheckApply(const Options& o) {
 }
 
 void CheckRollback(const Options& o) {
-  if (o.run_id <= 0) throw UsageError("rollback needs --run RUN_ID");
+  if ((o.run_id > 0) == o.rollback_plan.has_value()) {
+    throw UsageError("rollback needs one of --run RUN_ID and --plan SHA256");
+  }
 }
 
 void NoCheck(const Options&) {}
@@ -81,12 +85,16 @@ const Command kCommands[] = {
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
      "[--allow-blocked] [--batch-size N] [--single-transaction] [--operator NAME]\n"
-     "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]",
+     "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kMappingOption | kPlanningOptions | kPlanFileOptions | kWritingOptions, CheckApply,
      RunApplyCommand},
-    {"rollback", "SOURCE --run RUN_ID [--yes] [--batch-size N] [--pause D] [--max-rate KEYS]",
+    {"rollback",
+     "SOURCE (--run RUN_ID | --plan SHA256) [--yes]\n"
+     "[--batch-size N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kWritingOptions | kRollbackOptions, CheckRollback, RunRollbackCommand},
     {"history", "SOURCE", 0, NoCheck, RunHistoryCommand},
+    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions,
+     NoCheck, RunAuditSqlCommand},
 };
 
 const Command* FindCommand(const std::string& name) {
@@ -164,8 +172,14 @@ po::options_description CommandOptions(const Command& command) {
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
     add("yes,y", "really write");
+    add("lock-lease", po::value<std::string>()->default_value("2min"),
+        "a run's lease may be taken over when its heartbeat is older than this");
   }
-  if (g & kRollbackOptions) add("run", po::value<int64_t>(), "the apply run to revert");
+  if (g & kRollbackOptions) {
+    add("run", po::value<int64_t>(), "the apply run to revert");
+    add("plan", po::value<std::string>(), "revert every apply run of this plan (its sha256)");
+  }
+  if (g & kAuditSqlOptions) add("grant-to", po::value<std::string>(), "also print the GRANTs");
   return d;
 }
 
@@ -193,18 +207,34 @@ std::string CommandLine(const std::vector<std::string>& args) {
   return line;
 }
 
+// "unrecognised option '--pru'; did you mean --prune?" where one is close.
+ToolError UnknownOption(const po::unknown_option& e, const po::options_description& all) {
+  std::string typed = e.get_option_name();
+  typed.erase(0, typed.find_first_not_of('-'));
+  typed = typed.substr(0, typed.find('='));
+  std::vector<std::string> names;
+  for (const auto& option : all.options()) names.push_back(option->long_name());
+  const auto near = DidYouMean(typed, names);
+  return UsageError(std::string(e.what()) + (near ? "; did you mean --" + *near + "?" : ""));
+}
+
 po::variables_map ParseOptions(const std::vector<std::string>& args,
                                const po::options_description& all, const Command& command) {
   po::positional_options_description positional;
   if (command.groups & kPlanFileOptions) positional.add("plan-file", 1);
+  // No prefix guessing: `--pru` must not run as --prune, nor `--allow` as --allow-blocked.
+  const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                   .options(all)
                   .positional(positional)
+                  .style(style)
                   .run(),
               vm);
     po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    throw UnknownOption(e, all);
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
@@ -237,6 +267,8 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.out = Text(vm, "out");
   o.plan_file = Text(vm, "plan-file");
   o.operator_name = Text(vm, "operator");
+  o.rollback_plan = Text(vm, "plan");
+  o.grant_to = Text(vm, "grant-to");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
   if (vm.count("format")) o.format = FormatOption(vm["format"].as<std::string>());
@@ -263,6 +295,10 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
     o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
   }
   if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
+  if (vm.count("lock-lease")) {
+    o.lock_lease_ms = DurationOption(vm, "lock-lease");
+    if (o.lock_lease_ms < 1000) throw UsageError("--lock-lease must be at least 1s");
+  }
   if (vm.count("max-keys")) {
     if (vm["max-keys"].as<int64_t>() < 0) throw UsageError("--max-keys must not be negative");
     o.max_keys = static_cast<size_t>(vm["max-keys"].as<int64_t>());
@@ -294,7 +330,13 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     return {};
   }
   const Command* command = FindCommand(args[0]);
-  if (command == nullptr) throw UsageError("unknown command \"" + args[0] + "\"");
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const Command& c : kCommands) names.emplace_back(c.name);
+    const auto near = DidYouMean(args[0], names);
+    throw UsageError("unknown command \"" + args[0] + "\"" +
+                     (near ? "; did you mean " + *near + "?" : ""));
+  }
   Options o;
   o.command = args[0];
   o.command_line = CommandLine(args);

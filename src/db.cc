@@ -112,6 +112,33 @@ std::string SqlState(const std::exception& error) {
   return "";
 }
 
+ToolError PermissionDenied(const std::exception& error, const std::string& needs) {
+  std::string message = error.what();
+  message = message.substr(0, message.find('\n'));
+  return RuntimeFailure(message + " (SQLSTATE 42501): this needs " + needs +
+                        ". `scope-migrate audit-sql --grant-to ROLE` prints the GRANTs each "
+                        "command needs, for a DBA to run once");
+}
+
+void RefuseReadOnlyServer(pqxx::connection& conn, const std::string& command) {
+  // A plain transaction, so transaction_read_only says what writes would meet.
+  pqxx::work txn(conn, "server_role");
+  const pqxx::row r =
+      txn.exec("SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'")[0];
+  txn.abort();
+  const std::string server = DescribeConnection(conn).Url();
+  if (r[0].as<bool>()) {
+    throw RuntimeFailure("the server at " + server +
+                         " is a hot standby (in recovery): it takes no writes, so " + command +
+                         " wrote nothing. Connect to the primary (plan works on a standby)");
+  }
+  if (r[1].as<bool>()) {
+    throw RuntimeFailure("the server at " + server +
+                         " runs read-only transactions (transaction_read_only is on), so " +
+                         command + " wrote nothing. Connect to a server that takes writes");
+  }
+}
+
 ToolError DbFailure(const std::exception& error, const std::string& purpose) {
   std::string message = error.what();
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
@@ -129,12 +156,6 @@ ToolError DbFailure(const std::exception& error, const std::string& purpose) {
     return RuntimeFailure(purpose + " failed (SQLSTATE " + state + "): " + message);
   }
   return RuntimeFailure(purpose + " failed: " + message);
-}
-
-std::string QuoteQualified(pqxx::connection_base& conn, const std::string& name) {
-  const size_t dot = name.find('.');
-  if (dot == std::string::npos) return conn.quote_name(name);
-  return conn.quote_name(name.substr(0, dot)) + "." + conn.quote_name(name.substr(dot + 1));
 }
 
 }  // namespace scope_migrate

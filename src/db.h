@@ -45,7 +45,25 @@ ToolError DbFailure(const std::exception& error, const std::string& purpose);
 // The SQLSTATE of a pqxx::sql_error, or "" for anything else.
 std::string SqlState(const std::exception& error);
 
-// Quotes a possibly schema-qualified name ("legacy.keys" -> "legacy"."keys").
-std::string QuoteQualified(pqxx::connection_base& conn, const std::string& name);
+// A permission error (SQLSTATE 42501) as a person needs it: the server's words, what the
+// statement needs (`needs`, e.g. "INSERT on "public"."api_key_scopes"") and where the
+// GRANTs are (`scope-migrate audit-sql --grant-to ROLE`). ToolError(1).
+ToolError PermissionDenied(const std::exception& error, const std::string& needs);
+
+// Runs `f`, turning a permission error into PermissionDenied(needs).
+template <typename F>
+auto NeedsPrivilege(const std::string& needs, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() != "42501") throw;
+    throw PermissionDenied(e, needs);
+  }
+}
+
+// Refuses to write to a server that cannot take writes: a hot standby (in recovery) or
+// one whose transactions are read-only. ToolError(1) naming the server, before anything
+// is written.
+void RefuseReadOnlyServer(pqxx::connection& conn, const std::string& command);
 
 }  // namespace scope_migrate

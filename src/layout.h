@@ -19,6 +19,8 @@ struct Layout {
   std::optional<std::string> name = std::string("name");
   std::string created_at = "created_at";
   std::string revoked_at = "revoked_at";
+  // The zone the values of `timestamp without time zone` columns are in (IANA name).
+  std::optional<std::string> timezone;
   std::string roles_table = "api_key_roles";
   std::string roles_key = "api_key_id";
   std::string role = "role";
@@ -32,6 +34,10 @@ struct Layout {
 // The layout checked against a database, every identifier quoted.
 struct ResolvedLayout {
   std::string keys, id, tenant /* "" if none */, created_at, revoked_at;
+  // k.<created_at> as a timestamptz: the column itself, or for a `timestamp` column the
+  // column read in the layout's zone. The filter and the decision both use this instant,
+  // so which keys are legacy never depends on the server's or session's TimeZone.
+  std::string created_at_instant;
   std::string roles, roles_key, role;
   std::string scopes, scopes_key, scope;
   std::string id_type;          // SQL type of the key id column, e.g. "uuid"

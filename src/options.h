@@ -46,8 +46,13 @@ struct Options {
   bool single_transaction = false;
   std::optional<std::string> operator_name;
   int64_t pause_ms = 0;
-  double max_rate = 0;  // keys per second; 0 = unlimited
-  int64_t run_id = 0;
+  double max_rate = 0;                       // keys per second; 0 = unlimited
+  int64_t lock_lease_ms = 120000;            // --lock-lease
+  int64_t run_id = 0;                        // rollback --run
+  std::optional<std::string> rollback_plan;  // rollback --plan SHA256
+
+  // audit-sql
+  std::optional<std::string> grant_to;
 
   std::string command_line;  // as typed, with any password in --db masked
 
@@ -66,5 +71,6 @@ int RunPlanCommand(const Options& options);
 int RunApplyCommand(const Options& options);
 int RunRollbackCommand(const Options& options);
 int RunHistoryCommand(const Options& options);
+int RunAuditSqlCommand(const Options& options);
 
 }  // namespace scope_migrate

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <tuple>
 
+#include "db.h"
 #include "errors.h"
 #include "pg_text.h"
 
@@ -32,10 +33,10 @@ std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
   const std::string head = "SELECT k." + l.id + "::text, " +
                            (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") +
-                           ", (floor(extract(epoch FROM k." + l.created_at +
+                           ", (floor(extract(epoch FROM " + l.created_at_instant +
                            ") * 1000000))::bigint, k." + l.revoked_at + " IS NOT NULL, ";
-  const std::string where = " WHERE (k." + l.created_at + " < " + cutoff_sql + " OR k." +
-                            l.created_at + " IS NULL)" + FilterSql(txn, l, filter, "k") +
+  const std::string where = " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
+                            l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") +
                             " ORDER BY k." + l.id;
   if (!filter.empty()) {
     // A few keys: look their roles and scopes up key by key through the indexes.
@@ -68,17 +69,22 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
   txn.exec("SET LOCAL jit = off");
   const ResolvedLayout l = Resolve(txn, layout_);
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
-  const pqxx::result counts = txn.exec(
-      "SELECT count(*) FILTER (WHERE k." + l.created_at + " < " + cutoff_sql + " OR k." +
-      l.created_at + " IS NULL), count(*) FILTER (WHERE k." + l.created_at + " >= " + cutoff_sql +
-      ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
+  const std::string& created = l.created_at_instant;
+  const pqxx::result counts = NeedsPrivilege("SELECT on " + l.keys, [&] {
+    return txn.exec("SELECT count(*) FILTER (WHERE " + created + " < " + cutoff_sql + " OR " +
+                    created + " IS NULL), count(*) FILTER (WHERE " + created + " >= " + cutoff_sql +
+                    ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
+  });
   visitor.Begin(counts[0][0].as<uint64_t>(), counts[0][1].as<uint64_t>());
 
-  pqxx::stream_from stream(txn, "(" + LegacyKeysQuery(txn, l, cutoff, filter) + ")");
+  auto stream = NeedsPrivilege("SELECT on " + l.keys + ", " + l.roles + " and " + l.scopes, [&] {
+    return std::make_unique<pqxx::stream_from>(txn,
+                                               "(" + LegacyKeysQuery(txn, l, cutoff, filter) + ")");
+  });
   std::string line;
   std::vector<std::optional<std::string>> fields;
   KeyRecord key;
-  while (stream.get_raw_line(line)) {
+  while (stream->get_raw_line(line)) {
     SplitCopyLine(line, fields);
     if (fields.size() != 6 || !fields[0] || !fields[3] || !fields[4] || !fields[5]) {
       throw RuntimeFailure("unexpected row from the key query: " + line);
@@ -93,7 +99,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
     key.scopes = ParseTextArray(*fields[5]);
     visitor.Visit(key);
   }
-  stream.complete();
+  stream->complete();
   txn.commit();
 }
 

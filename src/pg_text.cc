@@ -103,6 +103,21 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string QuoteIdentifier(const std::string& name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string QuoteQualified(const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return QuoteIdentifier(name);
+  return QuoteIdentifier(name.substr(0, dot)) + "." + QuoteIdentifier(name.substr(dot + 1));
+}
+
 void SplitCopyLine(const std::string& line, std::vector<std::optional<std::string>>& fields) {
   fields.clear();
   std::string field;

@@ -19,6 +19,12 @@ std::vector<std::string> ParseTextArray(const std::string& literal);
 // backslash escaped, so any byte string (commas, braces, NULL as a word, empty) round-trips.
 std::string TextArrayLiteral(const std::vector<std::string>& values);
 
+// An identifier quoted for SQL: "name", with any " doubled (PostgreSQL's own rule), so
+// no name from a layout or an option is ever spliced in raw.
+std::string QuoteIdentifier(const std::string& name);
+// A possibly schema-qualified name: "legacy.keys" -> "legacy"."keys".
+std::string QuoteQualified(const std::string& name);
+
 // Splits one line of COPY text format (a trailing \n is ignored) into its fields, undoing
 // the escapes (\t \n \r \b \f \v \\, octal \NNN, hex \xHH); \N alone is a NULL field.
 void SplitCopyLine(const std::string& line, std::vector<std::optional<std::string>>& fields);

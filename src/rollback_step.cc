@@ -55,7 +55,6 @@ void PrintRollbackReport(std::ostream& out, int64_t run_id, bool dry_run, const 
   if (t.left_alone > t.left_alone_ids.size()) {
     out << "  ... and " << t.left_alone - t.left_alone_ids.size() << " more keys left alone\n";
   }
-  if (dry_run) out << "dry run: nothing was written; add --yes to roll back\n";
 }
 
 }  // namespace scope_migrate

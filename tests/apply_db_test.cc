@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "pg_harness.h"
-#include "run_lock.h"
+#include "run_lease.h"
 #include "test_util.h"
 
 namespace scope_migrate {
@@ -38,9 +38,6 @@ using Scopes = std::set<std::string>;
 
 constexpr char kMapping[] = "mappings/legacy-roles.yaml";
 constexpr char kKey1[] = "00000000-0000-4000-8000-000000000001";
-// The run lock's advisory key, "scopemig" = 8314611865584757095.
-constexpr long long kLockKey = 0x73636f70656d6967LL;
-static_assert(kLockKey == RunLock::kLockKey, "the run lock's key");
 
 std::string KeyId(int n) {
   char buf[64];
@@ -493,31 +490,77 @@ TEST_F(ApplyTest, MappingModeAppliesWithYes) {
 }
 
 // 7 -----------------------------------------------------------------------------------------
-TEST_F(ApplyTest, LockContentionExits5) {
+// The run lock is a lease row: a live lease of another run refuses a second run at once
+// (exit 5) naming the holder; an expired one is taken over and the takeover recorded.
+TEST_F(ApplyTest, LiveLeaseExits5AndExpiredLeaseIsTakenOver) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
   const std::string digest = DataDigest(*conn_);
-  auto holder = testing::PgHarness::Get().Connect(db_);
-  {
-    pqxx::nontransaction txn(*holder);
-    txn.exec("SELECT pg_advisory_lock(" + std::to_string(kLockKey) + ")");
-  }
+  const ToolResult ddl = Run({"audit-sql"});
+  ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+  Exec(ddl.out);
+  Exec(
+      "INSERT INTO scope_migration_runs (run_id, kind, status, started_at, heartbeat_at, "
+      "operator, host, host_id, pid) VALUES (7, 'apply', 'running', now(), now(), 'alice', "
+      "'other-host', 'other-host boot ns', 4242)");
   const auto started = std::chrono::steady_clock::now();
   const ToolResult locked = Run({"apply", path, "--allow-blocked"});
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(locked.exit_code, 5) << locked.out << locked.err;
-  EXPECT_NE(locked.err.find("holds the lock"), std::string::npos) << locked.err;
-  EXPECT_LT(seconds, 4.0) << "exit 5 must come at once, not after waiting for the lock";
+  EXPECT_NE(locked.err.find("holds the lease on this database: run 7 (apply by alice on host "
+                            "other-host, pid 4242), last heartbeat 0s ago"),
+            std::string::npos)
+      << locked.err;
+  EXPECT_LT(seconds, 4.0) << "exit 5 must come at once";
   EXPECT_EQ(DataDigest(*conn_), digest);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
+
+  Exec("UPDATE scope_migration_runs SET heartbeat_at = now() - interval '3 minutes'");
+  const ToolResult ok = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.err.find("note: run 7 was 'running': lease taken over by run 8: no heartbeat for "
+                        "180s (--lock-lease 120s)"),
+            std::string::npos)
+      << ok.err;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes WHERE run_id = 8"), 312);
+  auto old = RunRow(7);
+  EXPECT_EQ(old["status"], "interrupted");
+  EXPECT_EQ(old["taken_over_by"], "8");
+  EXPECT_EQ(RunRow(8)["status"], "succeeded");
+  const ToolResult history = Run({"history"});
+  EXPECT_NE(history.out.find("lease taken over by run 8"), std::string::npos) << history.out;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs WHERE status = 'running'"), 0);
+}
+
+// A lease whose holder is provably gone (this host, boot and pid namespace; its pid no
+// longer runs) is taken over at once, whatever its heartbeat.
+TEST_F(ApplyTest, LeaseOfAGoneProcessIsTakenOverAtOnce) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  Exec(Run({"audit-sql"}).out);
+  const pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  WaitTool(gone);
+  const ProcessIdentity me = ThisProcess();
+  ASSERT_FALSE(me.host_id.empty());
   {
-    pqxx::nontransaction txn(*holder);
-    EXPECT_TRUE(
-        txn.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")")[0][0].as<bool>());
+    pqxx::work txn(*conn_);
+    txn.exec_params(
+        "INSERT INTO scope_migration_runs (run_id, kind, status, started_at, heartbeat_at, "
+        "operator, host, host_id, pid) VALUES (1, 'apply', 'running', now(), now(), 'bob', $1, "
+        "$2, $3)",
+        me.host, me.host_id, static_cast<int64_t>(gone));
+    txn.commit();
   }
   const ToolResult ok = Run({"apply", path, "--allow-blocked"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
+  EXPECT_NE(ok.err.find("lease taken over by run 2: its process " + std::to_string(gone) + " on " +
+                        me.host + " no longer runs"),
+            std::string::npos)
+      << ok.err;
+  EXPECT_EQ(RunRow(1)["status"], "interrupted");
+  EXPECT_EQ(RunRow(2)["status"], "succeeded");
 }
 
 TEST_F(ApplyTest, LockContentionBetweenTwoProcesses) {
@@ -537,7 +580,8 @@ TEST_F(ApplyTest, LockContentionBetweenTwoProcesses) {
 
   const ToolResult second = Run({"apply", path, "--allow-blocked"});
   EXPECT_EQ(second.exit_code, 5) << second.out << second.err;
-  EXPECT_NE(second.err.find("holds the lock"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("holds the lease on this database: run 1 (apply"), std::string::npos)
+      << second.err;
 
   EXPECT_EQ(WaitTool(first), 0) << ReadFile(dir_ + "/first.err");
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 1);
@@ -560,9 +604,8 @@ TEST_F(ApplyTest, KillDashNineAndResume) {
   EXPECT_EQ(WaitTool(pid), 128 + SIGKILL);
   ASSERT_TRUE(started) << ReadFile(dir_ + "/killed.err");
 
-  // The server ends the dead client's session and its advisory lock with it.
-  EXPECT_TRUE(WaitFor([&] { return AdvisoryLocksHere() == 0; }, 10))
-      << "the run lock was left behind";
+  // No session lock anywhere; the run's row stays "running" (its lease) until taken over.
+  EXPECT_EQ(AdvisoryLocksHere(), 0);
   EXPECT_EQ(RunRow(1)["status"], "running");
 
   // No key half-written; the audit matches the table exactly.
@@ -607,12 +650,18 @@ TEST_F(ApplyTest, KillDashNineAndResume) {
   ExpectTargets(plan);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 312);
   ExpectNoDuplicateChanges();
-  EXPECT_EQ(RunRow(1)["status"], "interrupted");
+  // The resume took the dead process's lease over at once, and recorded it.
+  auto run1 = RunRow(1);
+  EXPECT_EQ(run1["status"], "interrupted");
+  EXPECT_EQ(run1["taken_over_by"], "2");
+  EXPECT_NE(run1["message"].find("its process " + std::to_string(pid) + " on"), std::string::npos)
+      << run1["message"];
   auto run2 = RunRow(2);
   EXPECT_EQ(run2["status"], "succeeded");
   EXPECT_EQ(run2["keys_changed"], std::to_string(31 - written));
-  EXPECT_EQ(std::stoll(RunRow(1)["scopes_added"]) + std::stoll(run2["scopes_added"]), 312);
+  EXPECT_EQ(std::stoll(run1["scopes_added"]) + std::stoll(run2["scopes_added"]), 312);
   EXPECT_EQ(AdvisoryLocksHere(), 0);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs WHERE status = 'running'"), 0);
 }
 
 // 9 -----------------------------------------------------------------------------------------

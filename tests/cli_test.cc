@@ -101,6 +101,42 @@ TEST_F(CliTest, UnknownFlagIsAUsageErrorNamingIt) {
                    "unrecognised option '--no-such-flag'");
 }
 
+// Regression: Boost's prefix guessing ran `--pru` as --prune and `--allow` as --allow-blocked.
+TEST_F(CliTest, AbbreviatedFlagsAreRefusedWithASuggestion) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"plan", "--mapping", kMapping, "--pru"}, "prune"},
+      {{"apply", "--mapping", kMapping, "--yes", "--pru"}, "prune"},
+      {{"apply", "p.jsonl", "--allow"}, "allow-blocked"},
+      {{"apply", "p.jsonl", "--allow-block"}, "allow-blocked"},
+      {{"apply", "--mapping", kMapping, "--ye"}, "yes"},
+      {{"rollback", "--run", "1", "--ye"}, "yes"},
+      {{"apply", "p.jsonl", "--single"}, "single-transaction"},
+      {{"apply", "p.jsonl", "--batch", "5"}, "batch-size"},
+      {{"rollback", "--pla", "abc"}, "plan"},
+      {{"plan", "--mapping", kMapping, "--detailed"}, "detailed-exitcode"},
+      {{"plan", "--mapping", kMapping, "--prnue"}, "prune"},
+  };
+  for (const auto& [args, flag] : cases) {
+    std::string typed;
+    for (const auto& arg : args) {
+      if (arg.rfind("--", 0) == 0 && arg.find(flag) != 0) typed = arg;
+    }
+    const ToolResult r = RunTool(args);
+    EXPECT_EQ(r.exit_code, 64) << typed << "\n" << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("; did you mean --" + flag + "?"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(CliTest, FlagsTypedInFullStillWork) {
+  const ToolResult r = RunTool({"lint", "--mapping=" + std::string(kMapping), "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, MistypedCommandGetsASuggestion) {
+  ExpectUsageError({"aply", "p.jsonl"}, "unknown command \"aply\"; did you mean apply?");
+}
+
 TEST_F(CliTest, FlagOfAnotherCommandIsAUsageError) {
   ExpectUsageError({"lint", "--mapping", kMapping, "--prune"}, "unrecognised option '--prune'");
 }
@@ -189,7 +225,18 @@ TEST_F(CliTest, ZeroBatchSizeIsAUsageError) {
 }
 
 TEST_F(CliTest, RollbackWithoutRunIsAUsageError) {
-  ExpectUsageError({"rollback", "--db", "x", "--yes"}, "rollback needs --run RUN_ID");
+  ExpectUsageError({"rollback", "--db", "x", "--yes"},
+                   "rollback needs one of --run RUN_ID and --plan SHA256");
+}
+
+TEST_F(CliTest, RollbackWithRunAndPlanIsAUsageError) {
+  ExpectUsageError({"rollback", "--db", "x", "--run", "1", "--plan", "abc"},
+                   "rollback needs one of --run RUN_ID and --plan SHA256");
+}
+
+TEST_F(CliTest, LockLeaseUnderASecondIsAUsageError) {
+  ExpectUsageError({"apply", "p.jsonl", "--lock-lease", "500ms"},
+                   "--lock-lease must be at least 1s");
 }
 
 TEST_F(CliTest, BadCutoffIsAUsageError) {

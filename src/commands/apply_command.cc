@@ -1,8 +1,9 @@
 // `scope-migrate apply SOURCE (PLANFILE | --mapping FILE --yes)`: verifies the plan file
 // (or plans now, through the same planner, into a temporary plan file), refuses blocked
-// keys unless --allow-blocked, takes the run lock, creates the audit tables if missing and
-// hands the plan to the batch loop as an ApplyStep. Checks that need no database run
-// first, so a bad plan file exits 65 before any connection is made.
+// keys unless --allow-blocked, refuses a server that takes no writes, creates the audit
+// tables if missing, takes the run's lease and hands the plan to the batch loop as an
+// ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
+// any connection is made.
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,7 +15,7 @@
 #include "db.h"
 #include "pg_key_source.h"
 #include "planner.h"
-#include "run_lock.h"
+#include "run_lease.h"
 
 namespace scope_migrate {
 namespace {
@@ -93,10 +94,6 @@ std::string RunFilter(const PlanFile& plan, const Options& options) {
 int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
                       const PlanFile& plan, const Options& options) {
   audit.EnsureTables(conn);
-  if (const int orphans = audit.MarkOrphanedRuns(conn); orphans > 0 && !options.quiet) {
-    std::cerr << "note: " << orphans << " earlier run(s) left 'running' by a process that ended "
-              << "are now marked 'interrupted'\n";
-  }
   RunStart start;
   start.kind = "apply";
   start.operator_name = OperatorName(options);
@@ -104,7 +101,11 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   start.plan_sha256 = plan.sha256();
   start.cutoff = FormatUtc(plan.header().cutoff);
   start.filter = RunFilter(plan, options);
-  const int64_t run_id = audit.StartRun(conn, start);
+  const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
+  const int64_t run_id = lease.run_id;
+  if (!options.quiet) {
+    for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
+  }
 
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "apply");
@@ -137,9 +138,9 @@ int RunApplyCommand(const Options& options) {
     std::cerr << "note: the plan was made from " << plan->header().source << ", this is " << target
               << "; every key is checked against its fingerprint\n";
   }
+  RefuseReadOnlyServer(*conn, "apply");
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
-  RunLock lock(*conn, audit);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
   TempFile temp;
   if (!plan) {
     plan = PlanNow(*conn, layout, *mapping, options, temp);

@@ -63,6 +63,7 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.pause_ms = options.pause_ms;
   runner.max_rate = options.max_rate;
   runner.timeouts = options.timeouts;
+  runner.lease_ms = options.lock_lease_ms;
   runner.progress = options.progress;
   runner.label = label;
   runner.resume_hint = options.command_line;

@@ -13,7 +13,7 @@ int RunHistoryCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
   if (!audit.Exists(*conn)) {
     std::cout << "no runs: the audit tables do not exist yet (nothing was applied)\n";
     return kExitOk;

@@ -1,43 +1,88 @@
-// `scope-migrate rollback SOURCE --run RUN_ID [--yes]`: shows what reverting an apply run
-// would do; with --yes takes the run lock and reverts it (see rollback_step.h).
+// `scope-migrate rollback SOURCE (--run RUN_ID | --plan SHA256) [--yes]`: shows what
+// reverting an apply run would do; with --yes takes the lease and reverts it (see
+// rollback_step.h). --plan reverts every apply run of a plan (one resumed over several
+// runs), newest first, each as a rollback run of its own.
 #include <iostream>
 
 #include "command_support.h"
 #include "db.h"
 #include "rollback_step.h"
-#include "run_lock.h"
+#include "run_lease.h"
 
 namespace scope_migrate {
 namespace {
 
-// The run to revert, or a ToolError(1) saying why it cannot be reverted.
-RunRow RevertibleRun(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
-  if (!audit.Exists(conn)) {
-    throw RuntimeFailure("no audit tables in this database: nothing was ever applied here");
+// Why a run cannot be reverted, or "" when it can.
+std::string NotRevertible(const RunRow& run) {
+  const std::string name = "run " + std::to_string(run.run_id);
+  if (run.kind != "apply") return name + " is a " + run.kind + ", not an apply run";
+  if (run.status == "rolled-back") {
+    return name + " is already rolled back (by run " +
+           std::to_string(run.rolled_back_by.value_or(0)) + ")";
   }
+  if (run.status == "running") return name + " is still running";
+  return "";
+}
+
+RunRow RunToRevert(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
   const auto run = audit.FindRun(conn, run_id);
-  const std::string name = "run " + std::to_string(run_id);
-  if (!run) throw RuntimeFailure("there is no " + name + " (see `scope-migrate history`)");
-  if (run->kind != "apply") {
-    throw RuntimeFailure(name + " is a " + run->kind + ", not an apply run");
+  if (!run) {
+    throw RuntimeFailure("there is no run " + std::to_string(run_id) +
+                         " (see `scope-migrate history`)");
   }
-  if (run->status == "rolled-back") {
-    throw RuntimeFailure(name + " is already rolled back (by run " +
-                         std::to_string(run->rolled_back_by.value_or(0)) + ")");
-  }
-  if (run->status == "running") throw RuntimeFailure(name + " is still running");
+  if (const std::string why = NotRevertible(*run); !why.empty()) throw RuntimeFailure(why);
   return *run;
 }
 
-int64_t StartRollbackRun(pqxx::connection& conn, const AuditLog& audit, const RunRow& run,
-                         const Options& options) {
-  RunStart start;
-  start.kind = "rollback";
-  start.operator_name = OperatorName(options);
-  start.mapping_sha256 = run.mapping_sha256;
-  start.plan_sha256 = run.plan_sha256;
-  start.rollback_of = run.run_id;
-  return audit.StartRun(conn, start);
+// The apply runs of the plan still to revert, newest first.
+std::vector<RunRow> RunsOfPlanToRevert(pqxx::connection& conn, const AuditLog& audit,
+                                       const std::string& sha256, const Options& options) {
+  const std::vector<RunRow> all = audit.RunsOfPlan(conn, sha256);
+  if (all.empty()) {
+    throw RuntimeFailure("no apply run of plan " + sha256 +
+                         " in this database (see `scope-migrate history`)");
+  }
+  std::vector<RunRow> runs;
+  for (const RunRow& run : all) {
+    const std::string why = NotRevertible(run);
+    if (run.status == "running") throw RuntimeFailure(why);
+    if (why.empty()) {
+      runs.push_back(run);
+    } else if (!options.quiet) {
+      std::cout << why << "\n";
+    }
+  }
+  return runs;
+}
+
+void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
+                 const RunRow& run, const Options& options) {
+  const bool dry_run = !options.yes;
+  int64_t rollback_id = 0;
+  if (!dry_run) {
+    RunStart start;
+    start.kind = "rollback";
+    start.operator_name = OperatorName(options);
+    start.mapping_sha256 = run.mapping_sha256;
+    start.plan_sha256 = run.plan_sha256;
+    start.rollback_of = run.run_id;
+    const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
+    rollback_id = lease.run_id;
+    for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
+  }
+  auto store = MakeKeyStore(layout);
+  RunnerOptions runner_options = MakeRunnerOptions(options, "rollback");
+  runner_options.dry_run = dry_run;
+  runner_options.stale_advice = "Re-run the same rollback: keys changed since are left alone";
+  BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
+                     runner_options);
+  RollbackStep step(audit, run.run_id, dry_run, std::cout);
+  const RunEnd end = runner.Run(step, static_cast<uint64_t>(audit.KeysOfRun(conn, run.run_id)));
+  PrintRollbackReport(std::cout, run.run_id, dry_run, end);
+  if (end.error) throw *end.error;
+  if (!dry_run) {
+    std::cout << "run " << run.run_id << " is marked rolled-back by run " << rollback_id << "\n";
+  }
 }
 
 }  // namespace
@@ -46,29 +91,22 @@ int RunRollbackCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(*conn, AuditSchema(options, resolved), options.timeouts);
-  std::optional<RunLock> lock;
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
+  if (!audit.Exists(*conn)) {
+    throw RuntimeFailure("no audit tables in this database: nothing was ever applied here");
+  }
   if (options.yes) {
-    lock.emplace(*conn, audit);
-    if (audit.Exists(*conn)) audit.MarkOrphanedRuns(*conn);
+    RefuseReadOnlyServer(*conn, "rollback");
+    audit.EnsureTables(*conn);  // columns added since the tables were made
   }
-  const RunRow run = RevertibleRun(*conn, audit, options.run_id);
-  const bool dry_run = !options.yes;
-  const int64_t rollback_id = dry_run ? 0 : StartRollbackRun(*conn, audit, run, options);
-
-  auto store = MakeKeyStore(resolved);
-  RunnerOptions runner_options = MakeRunnerOptions(options, "rollback");
-  runner_options.dry_run = dry_run;
-  runner_options.stale_advice = "Re-run the same rollback: keys changed since are left alone";
-  BatchRunner runner(*conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
-                     runner_options);
-  RollbackStep step(audit, run.run_id, dry_run, std::cout);
-  const RunEnd end = runner.Run(step, static_cast<uint64_t>(audit.KeysOfRun(*conn, run.run_id)));
-  PrintRollbackReport(std::cout, run.run_id, dry_run, end);
-  if (end.error) throw *end.error;
-  if (!dry_run) {
-    std::cout << "run " << run.run_id << " is marked rolled-back by run " << rollback_id << "\n";
-  }
+  const std::vector<RunRow> runs =
+      options.rollback_plan ? RunsOfPlanToRevert(*conn, audit, *options.rollback_plan, options)
+                            : std::vector<RunRow>{RunToRevert(*conn, audit, options.run_id)};
+  if (runs.empty())
+    std::cout << "every apply run of plan " << *options.rollback_plan
+              << " is rolled back already: nothing to do\n";
+  for (const RunRow& run : runs) RollbackOne(*conn, resolved, audit, run, options);
+  if (!options.yes) std::cout << "dry run: nothing was written; add --yes to roll back\n";
   return kExitOk;
 }
 
