@@ -25,7 +25,7 @@ ToolError Interrupted() {
 }
 
 StopReason SqlFailure(const pqxx::sql_error& e, const std::string& where, bool interrupted) {
-  const std::string state = e.sqlstate();
+  const std::string state = SqlState(e);
   if (interrupted) {
     return {"interrupted",
             ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName() +

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <typeinfo>
 
 namespace scope_migrate {
 
@@ -108,13 +109,33 @@ void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
 }
 
 std::string SqlState(const std::exception& error) {
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) return sql->sqlstate();
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
+  if (sql == nullptr) return "";
+  if (!sql->sqlstate().empty()) return sql->sqlstate();
+  // libpqxx 6.4 throws its own subclass for some states and leaves sqlstate() empty then.
+  static const std::pair<const std::type_info*, const char*> kStates[] = {
+      {&typeid(pqxx::insufficient_privilege), "42501"},
+      {&typeid(pqxx::unique_violation), "23505"},
+      {&typeid(pqxx::foreign_key_violation), "23503"},
+      {&typeid(pqxx::not_null_violation), "23502"},
+      {&typeid(pqxx::check_violation), "23514"},
+      {&typeid(pqxx::undefined_table), "42P01"},
+      {&typeid(pqxx::undefined_column), "42703"},
+      {&typeid(pqxx::undefined_function), "42883"},
+      {&typeid(pqxx::syntax_error), "42601"},
+      {&typeid(pqxx::feature_not_supported), "0A000"},
+      {&typeid(pqxx::disk_full), "53100"},
+      {&typeid(pqxx::out_of_memory), "53200"}};
+  for (const auto& [type, state] : kStates) {
+    if (typeid(*sql) == *type) return state;
+  }
   return "";
 }
 
 ToolError PermissionDenied(const std::exception& error, const std::string& needs) {
   std::string message = error.what();
   message = message.substr(0, message.find('\n'));
+  if (message.rfind("ERROR:  ", 0) == 0) message.erase(0, 8);
   return RuntimeFailure(message + " (SQLSTATE 42501): this needs " + needs +
                         ". `scope-migrate audit-sql --grant-to ROLE` prints the GRANTs each "
                         "command needs, for a DBA to run once");

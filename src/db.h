@@ -56,7 +56,7 @@ auto NeedsPrivilege(const std::string& needs, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() != "42501") throw;
+    if (SqlState(e) != "42501") throw;
     throw PermissionDenied(e, needs);
   }
 }

@@ -120,7 +120,7 @@ Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart
     }
     txn.commit();
   } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() != "55P03") throw;
+    if (SqlState(e) != "55P03") throw;
     throw Busy(conn, audit, lease_ms);
   }
   return lease;

@@ -795,6 +795,49 @@ TEST_F(ApplyTest, RollbackTerminatedBackendExits1IsRecordedAndResumes) {
             312);
 }
 
+// 10c ---------------------------------------------------------------------------------------
+// A plan applied over several runs (here one tenant first, then the rest) is undone by one
+// `rollback --plan SHA256`, newest run first.
+TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
+  testing::LoadSamples(*conn_);
+  const std::string before = DataDigest(*conn_);
+  const std::string path = MakePlan();
+  const std::string sha = ParsePlanText(ReadFile(path)).summary.at("sha256");
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked", "--tenant", "acme"}).exit_code, 0);
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  EXPECT_EQ(
+      Count(*conn_, "SELECT count(*) FROM scope_migration_runs WHERE plan_sha256 = '" + sha + "'"),
+      2);
+
+  const ToolResult dry = Run({"rollback", "--plan", sha});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  const size_t second = dry.out.find("would roll back run 2:"),
+               first = dry.out.find("would roll back run 1:");
+  EXPECT_NE(second, std::string::npos) << dry.out;
+  EXPECT_NE(first, std::string::npos) << dry.out;
+  EXPECT_LT(second, first) << "newest first";
+  EXPECT_NE(dry.out.find("dry run: nothing was written"), std::string::npos);
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 2);
+
+  const ToolResult real = Run({"rollback", "--plan", sha, "--yes"});
+  EXPECT_EQ(real.exit_code, 0) << real.out << real.err;
+  EXPECT_EQ(DataDigest(*conn_), before);
+  EXPECT_EQ(RunRow(2)["status"], "rolled-back");
+  EXPECT_EQ(RunRow(2)["rolled_back_by"], "3");
+  EXPECT_EQ(RunRow(1)["status"], "rolled-back");
+  EXPECT_EQ(RunRow(1)["rolled_back_by"], "4");
+  EXPECT_EQ(std::stoll(RunRow(3)["scopes_removed"]) + std::stoll(RunRow(4)["scopes_removed"]), 312);
+
+  const ToolResult again = Run({"rollback", "--plan", sha, "--yes"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("run 2 is already rolled back (by run 3)"), std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("nothing to do"), std::string::npos) << again.out;
+  const ToolResult unknown = Run({"rollback", "--plan", std::string(64, 'f'), "--yes"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no apply run of plan ffff"), std::string::npos) << unknown.err;
+}
+
 // 11 ----------------------------------------------------------------------------------------
 TEST_F(ApplyTest, RollbackLeavesChangedKeysAlone) {
   testing::LoadSamples(*conn_);

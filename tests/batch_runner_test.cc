@@ -80,6 +80,13 @@ TEST(ClassifyFailureTest, OtherSqlErrorsNameTheirState) {
       << r.error.what();
 }
 
+// libpqxx 6.4 leaves sqlstate() empty on the subclasses it throws for some states.
+TEST(ClassifyFailureTest, SubclassedSqlErrorsStillNameTheirState) {
+  const pqxx::unique_violation e("ERROR:  duplicate key value violates unique constraint");
+  const StopReason r = ClassifyFailure(e, 1, "k1", false);
+  EXPECT_TRUE(Contains(r.error.what(), "(SQLSTATE 23505)")) << r.error.what();
+}
+
 TEST(ClassifyFailureTest, AnythingElseIsAnUnexpectedFailure) {
   const std::runtime_error e("boom");
   const StopReason r = ClassifyFailure(e, 5, "k5", false);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -200,6 +201,44 @@ std::string AllTablesDigest(pqxx::connection& conn) {
            ";";
   }
   return all;
+}
+
+void ExecSql(pqxx::connection& conn, const std::string& sql) {
+  pqxx::work txn(conn);
+  txn.exec(sql);
+  txn.commit();
+}
+
+std::map<std::string, std::set<std::string>> PlannedFinalScopes(const std::string& plan_path) {
+  std::map<std::string, std::set<std::string>> out;
+  std::istringstream in(ReadFile(plan_path));
+  std::string line;
+  bool prune = false;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.at("type") == "header") prune = j.at("prune").get<bool>();
+    if (j.at("type") != "key" || j.at("status") != "change") continue;
+    std::set<std::string> scopes = j.at("current").get<std::set<std::string>>();
+    for (const auto& s : j.at("add")) scopes.insert(s.get<std::string>());
+    const auto& removed = j.contains("remove") ? j.at("remove") : j.at("extra");
+    if (j.contains("remove") || prune) {
+      for (const auto& s : removed) scopes.erase(s.get<std::string>());
+    }
+    out[j.at("id").get<std::string>()] = scopes;
+  }
+  return out;
+}
+
+void ExpectPlanApplied(pqxx::connection& conn, const std::string& plan_path) {
+  const auto planned = PlannedFinalScopes(plan_path);
+  EXPECT_FALSE(planned.empty());
+  for (const auto& [id, scopes] : planned) EXPECT_EQ(ScopesOf(conn, id), scopes) << id;
+}
+
+long long LeasesLeft(pqxx::connection& conn) {
+  return Count(conn,
+               "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory') + "
+               "(SELECT count(*) FROM scope_migration_runs WHERE status = 'running')");
 }
 
 void LoadSamples(pqxx::connection& conn) {

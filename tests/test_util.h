@@ -58,5 +58,15 @@ std::string DataDigest(pqxx::connection& conn);
 std::string AllTablesDigest(pqxx::connection& conn);
 // Loads samples/schema.sql and samples/legacy-keys.sql.
 void LoadSamples(pqxx::connection& conn);
+// Runs `sql` (any number of statements) in one transaction.
+void ExecSql(pqxx::connection& conn, const std::string& sql);
+
+// The scopes each "change" key of the plan file should have once applied (its current
+// scopes, plus add, minus remove), by key id.
+std::map<std::string, std::set<std::string>> PlannedFinalScopes(const std::string& plan_path);
+// Every change key of the plan has exactly its planned final scopes in api_key_scopes.
+void ExpectPlanApplied(pqxx::connection& conn, const std::string& plan_path);
+// The number of "running" runs (leases) and advisory locks left in the database.
+long long LeasesLeft(pqxx::connection& conn);
 
 }  // namespace scope_migrate::testing
