@@ -84,13 +84,13 @@ const Command kCommands[] = {
      RunPlanCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-     "[--allow-blocked] [--batch-size N] [--single-transaction] [--operator NAME]\n"
+     "[--allow-blocked] [--batch-size N] [--jobs N] [--single-transaction] [--operator NAME]\n"
      "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kMappingOption | kPlanningOptions | kPlanFileOptions | kWritingOptions, CheckApply,
      RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes]\n"
-     "[--batch-size N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
+     "[--batch-size N] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kWritingOptions | kRollbackOptions, CheckRollback, RunRollbackCommand},
     {"history", "SOURCE", 0, NoCheck, RunHistoryCommand},
     {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions,
@@ -168,6 +168,7 @@ po::options_description CommandOptions(const Command& command) {
   }
   if (g & kWritingOptions) {
     add("batch-size", po::value<int64_t>()->default_value(1000), "keys per transaction");
+    add("jobs", po::value<int64_t>()->default_value(1), "connections writing batches in parallel");
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
@@ -306,6 +307,15 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   if (vm.count("batch-size")) {
     if (vm["batch-size"].as<int64_t>() < 1) throw UsageError("--batch-size must be at least 1");
     o.batch_size = static_cast<size_t>(vm["batch-size"].as<int64_t>());
+  }
+  if (vm.count("jobs")) {
+    const int64_t jobs = vm["jobs"].as<int64_t>();
+    if (jobs < 1 || jobs > 64) throw UsageError("--jobs must be between 1 and 64");
+    o.jobs = static_cast<int>(jobs);
+  }
+  if (o.jobs > 1 && o.single_transaction) {
+    throw UsageError(
+        "--jobs and --single-transaction conflict: one transaction has one connection");
   }
   if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");

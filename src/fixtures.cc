@@ -77,7 +77,7 @@ std::vector<FixtureKey> LoadFixtures(const std::string& path) {
     if (!ids.insert(key.id).second)
       throw file.Error(node["id"], "duplicate key id \"" + key.id + "\"");
     if (!file.IsNull(node["tenant"])) key.tenant = file.String(node["tenant"], "tenant");
-    if (!file.IsNull(node["name"])) file.String(node["name"], "name");
+    if (!file.IsNull(node["name"])) key.name = file.String(node["name"], "name");
     key.created_at = ReadInstant(file, node["created_at"], "created_at");
     key.revoked = ReadInstant(file, node["revoked_at"], "revoked_at").has_value();
     if (!file.IsNull(node["roles"])) key.roles = file.StringList(node["roles"], "roles");

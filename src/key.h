@@ -14,6 +14,7 @@ namespace scope_migrate {
 struct KeyRecord {
   std::string id;
   std::optional<std::string> tenant;
+  std::optional<std::string> name;  // where the layout (or fixture) has one
   std::optional<Instant> created_at;
   bool revoked = false;
   std::vector<std::string> roles;   // raw, duplicates possible

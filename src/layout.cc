@@ -138,6 +138,7 @@ ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout) {
   out.keys = QuoteQualified(layout.keys_table);
   out.id = QuoteIdentifier(layout.key_id);
   out.tenant = layout.tenant ? QuoteIdentifier(*layout.tenant) : "";
+  out.name = layout.name ? QuoteIdentifier(*layout.name) : "";
   out.created_at = QuoteIdentifier(layout.created_at);
   out.revoked_at = QuoteIdentifier(layout.revoked_at);
   out.created_at_instant =

@@ -33,7 +33,7 @@ struct Layout {
 
 // The layout checked against a database, every identifier quoted.
 struct ResolvedLayout {
-  std::string keys, id, tenant /* "" if none */, created_at, revoked_at;
+  std::string keys, id, tenant /* "" if none */, name /* "" if none */, created_at, revoked_at;
   // k.<created_at> as a timestamptz: the column itself, or for a `timestamp` column the
   // column read in the layout's zone. The filter and the decision both use this instant,
   // so which keys are legacy never depends on the server's or session's TimeZone.

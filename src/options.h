@@ -44,6 +44,7 @@ struct Options {
   bool allow_blocked = false;
   size_t batch_size = 1000;
   bool single_transaction = false;
+  int jobs = 1;  // parallel connections writing whole batches
   std::optional<std::string> operator_name;
   int64_t pause_ms = 0;
   double max_rate = 0;                       // keys per second; 0 = unlimited

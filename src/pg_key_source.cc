@@ -32,7 +32,8 @@ std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
   const std::string head = "SELECT k." + l.id + "::text, " +
-                           (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") +
+                           (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") + ", " +
+                           (l.name.empty() ? "NULL::text" : "k." + l.name + "::text") +
                            ", (floor(extract(epoch FROM " + l.created_at_instant +
                            ") * 1000000))::bigint, k." + l.revoked_at + " IS NOT NULL, ";
   const std::string where = " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
@@ -86,17 +87,18 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
   KeyRecord key;
   while (stream->get_raw_line(line)) {
     SplitCopyLine(line, fields);
-    if (fields.size() != 6 || !fields[0] || !fields[3] || !fields[4] || !fields[5]) {
+    if (fields.size() != 7 || !fields[0] || !fields[4] || !fields[5] || !fields[6]) {
       throw RuntimeFailure("unexpected row from the key query: " + line);
     }
     key.id = std::move(*fields[0]);
     key.tenant = std::move(fields[1]);
+    key.name = std::move(fields[2]);
     key.created_at.reset();
-    if (fields[2]) key.created_at = std::stoll(*fields[2]);
-    key.revoked = *fields[3] == "t";
-    key.roles = ParseTextArray(*fields[4]);
+    if (fields[3]) key.created_at = std::stoll(*fields[3]);
+    key.revoked = *fields[4] == "t";
+    key.roles = ParseTextArray(*fields[5]);
     std::sort(key.roles.begin(), key.roles.end());  // byte order, as fixtures sort
-    key.scopes = ParseTextArray(*fields[5]);
+    key.scopes = ParseTextArray(*fields[6]);
     visitor.Visit(key);
   }
   stream->complete();

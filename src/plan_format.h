@@ -4,6 +4,15 @@
 // lines. plan_writer.cc writes it and plan_reader.cc reads it back; both take the version
 // from here. Rules: a field may be added within a version (readers ignore unknown fields);
 // anything else bumps kPlanFormatVersion, and a reader refuses versions it does not know.
+//
+// Version 2 carries nothing that can be derived from the rest. A key line holds "id",
+// "tenant" and "name" (when the key has them), "status", "reason" (blocked and skipped
+// keys), and the sorted lists "roles" (raw, as stored), "current" (its scopes), "add" and
+// "extra" (current scopes outside the target), each left out when empty. Derived on
+// reading: target = current + add - extra; remove = extra for a "change" key of a plan
+// made with prune, else nothing; the fingerprint of the state the plan saw = hash(revoked =
+// status is "skipped", roles, current). Version 1 (which also wrote target, remove and
+// fingerprint) is still read.
 #pragma once
 
 #include <optional>
@@ -16,7 +25,8 @@
 
 namespace scope_migrate {
 
-inline constexpr int kPlanFormatVersion = 1;
+inline constexpr int kPlanFormatVersion = 2;
+inline constexpr int kOldestPlanFormatVersion = 1;  // the oldest version still read
 
 struct PlanHeader {
   std::string tool_version;
@@ -28,16 +38,15 @@ struct PlanHeader {
   KeyFilter filter;  // non-empty: a partial run
 };
 
-// One key line as read back: the key, the decision's lists and the fingerprint of the
-// state the plan saw.
+// One key line as read back, with the derived lists filled in.
 struct PlanKeyLine {
   int line = 0;
   std::string id;
-  std::optional<std::string> tenant;
+  std::optional<std::string> tenant, name;
   Status status = Status::kUnchanged;
   std::string reason;
-  std::vector<std::string> roles, current, target, add, remove;
-  std::string fingerprint;
+  std::vector<std::string> roles, current, add, extra;  // as written
+  std::vector<std::string> target, remove;              // derived
 };
 
 // Only the summary line starts with this; key lines are by far the most.

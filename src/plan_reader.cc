@@ -1,11 +1,12 @@
 #include "plan_reader.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
-#include "fingerprint.h"
 #include "sha256.h"
 
 namespace scope_migrate {
@@ -82,9 +83,11 @@ PlanHeader ParseHeader(const LineReader& in) {
   if (!h.contains("format_version") || !h["format_version"].is_number_integer()) {
     throw in.Error("the header has no format_version");
   }
-  if (h["format_version"] != kPlanFormatVersion) {
+  const Json& version = h["format_version"];  // compared as JSON: no overflow
+  if (version < kOldestPlanFormatVersion || version > kPlanFormatVersion) {
     throw in.Error("plan format_version " + h["format_version"].dump() +
-                   " is not supported by this version (it reads version " +
+                   " is not supported by this version (it reads versions " +
+                   std::to_string(kOldestPlanFormatVersion) + " to " +
                    std::to_string(kPlanFormatVersion) + ")");
   }
   PlanHeader header;
@@ -107,29 +110,76 @@ PlanHeader ParseHeader(const LineReader& in) {
   return header;
 }
 
-PlanKeyLine ParseKey(const LineReader& in, int number) {
-  if (in.Type() != "key") throw in.Error("expected a key line, found \"" + in.Type() + "\"");
+// A list that must be sorted (and, but for roles, hold no duplicates).
+void CheckSorted(const LineReader& in, const char* field, const std::vector<std::string>& values,
+                 bool unique) {
+  for (size_t i = 1; i < values.size(); ++i) {
+    if (values[i] < values[i - 1] || (unique && values[i] == values[i - 1])) {
+      throw in.Error(std::string("\"") + field + "\" must be sorted" +
+                     (unique ? " and unique" : ""));
+    }
+  }
+}
+
+bool Contains(const std::vector<std::string>& sorted, const std::string& value) {
+  return std::binary_search(sorted.begin(), sorted.end(), value);
+}
+
+// The lists must fit together as a decision made them: add and current disjoint, extra a
+// part of current, and a "change" key has something to change.
+void CheckLists(const LineReader& in, const PlanKeyLine& k) {
+  CheckSorted(in, "roles", k.roles, false);
+  CheckSorted(in, "current", k.current, true);
+  CheckSorted(in, "add", k.add, true);
+  CheckSorted(in, "extra", k.extra, true);
+  for (const auto& scope : k.add) {
+    if (Contains(k.current, scope))
+      throw in.Error("key " + k.id + " adds \"" + scope + "\", which it has");
+  }
+  for (const auto& scope : k.extra) {
+    if (!Contains(k.current, scope)) {
+      throw in.Error("key " + k.id + ": extra scope \"" + scope + "\" is not one of its scopes");
+    }
+  }
+  if (k.status == Status::kChange && k.add.empty() && k.remove.empty()) {
+    throw in.Error("key " + k.id + " is a change with nothing to add or remove");
+  }
+}
+
+std::vector<std::string> OptionalStrings(const LineReader& in, const char* field) {
+  return in.json().contains(field) ? in.Strings(field) : std::vector<std::string>{};
+}
+
+std::optional<std::string> OptionalText(const LineReader& in, const char* field) {
   const Json& j = in.json();
+  if (!j.contains(field) || j[field].is_null()) return std::nullopt;
+  return in.Text(field);
+}
+
+PlanKeyLine ParseKey(const LineReader& in, int number, bool prune) {
+  if (in.Type() != "key") throw in.Error("expected a key line, found \"" + in.Type() + "\"");
   PlanKeyLine k;
   k.line = number;
   k.id = in.Text("id");
-  if (j.contains("tenant") && j["tenant"].is_string()) k.tenant = j["tenant"].get<std::string>();
+  k.tenant = OptionalText(in, "tenant");
+  k.name = OptionalText(in, "name");
   k.status = ParseStatus(in, in.Text("status"));
-  k.reason = in.Text("reason");
-  k.roles = in.Strings("roles");
-  k.current = in.Strings("current");
-  k.target = in.Strings("target");
-  k.add = in.Strings("add");
-  k.remove = in.Strings("remove");
-  k.fingerprint = in.Text("fingerprint");
-  if (k.status == Status::kChange && k.fingerprint != Fingerprint(false, k.roles, k.current)) {
-    throw in.Error("key " + k.id + ": fingerprint does not match its roles and scopes");
-  }
+  k.reason = OptionalText(in, "reason").value_or("");
+  k.roles = OptionalStrings(in, "roles");
+  k.current = OptionalStrings(in, "current");
+  k.add = OptionalStrings(in, "add");
+  k.extra = OptionalStrings(in, "extra");
+  if (prune && k.status == Status::kChange) k.remove = k.extra;
+  CheckLists(in, k);
+  std::vector<std::string> kept;
+  std::set_difference(k.current.begin(), k.current.end(), k.extra.begin(), k.extra.end(),
+                      std::back_inserter(kept));
+  std::merge(kept.begin(), kept.end(), k.add.begin(), k.add.end(), std::back_inserter(k.target));
   return k;
 }
 
-PlanKeyLine ParseKeyLine(const std::string& path, int number, const std::string& text) {
-  return ParseKey(LineReader(path, number, text), number);
+PlanKeyLine ParseKeyLine(const std::string& path, int number, const std::string& text, bool prune) {
+  return ParseKey(LineReader(path, number, text), number, prune);
 }
 
 }  // namespace
@@ -154,7 +204,7 @@ class PlanFile::Loader {
       } else {
         // Every line is parsed now, not only when applying, so a plan that cannot be read
         // to the end is refused before the first batch is written.
-        Count(ParseKeyLine(plan_.path_, number_, line));
+        Count(ParseKeyLine(plan_.path_, number_, line, plan_.header_.prune));
       }
       Keep(line);
     }
@@ -237,7 +287,7 @@ bool PlanFile::Cursor::Next(PlanKeyLine& key) {
     if (++number_ == 1) continue;  // the header
     // Every copied line ends in \n.
     const std::string line(buffer_, static_cast<size_t>(length) - 1);
-    key = ParseKeyLine(plan_.path_, number_, line);
+    key = ParseKeyLine(plan_.path_, number_, line, plan_.header_.prune);
     if (plan_.filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return true;
   }
   return false;

@@ -32,30 +32,20 @@ class JsonlWriter : public ReportWriter {
   }
 
   void WriteKey(const PlannedKey& k) override {
-    line_.clear();
-    line_ += "{\"type\":\"key\",\"id\":";
+    const Decision& d = k.decision;
+    line_.assign("{\"type\":\"key\",\"id\":");
     AppendJsonString(line_, k.key.id);
-    line_ += ",\"tenant\":";
-    if (k.key.tenant) {
-      AppendJsonString(line_, *k.key.tenant);
-    } else {
-      line_ += "null";
-    }
+    if (k.key.tenant) AppendText(",\"tenant\":", *k.key.tenant);
+    if (k.key.name) AppendText(",\"name\":", *k.key.name);
     line_ += ",\"status\":\"";
-    line_ += StatusName(k.decision.status);
-    line_ += "\",\"reason\":";
-    AppendJsonString(line_, k.decision.reason);
-    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-        {",\"roles\":", &k.key.roles},        {",\"current\":", &k.decision.current},
-        {",\"target\":", &k.decision.target}, {",\"add\":", &k.decision.add},
-        {",\"remove\":", &k.decision.remove}, {",\"extra\":", &k.decision.extra}};
-    for (const auto& [field, values] : lists) {
-      line_ += field;
-      AppendJsonStringArray(line_, *values);
-    }
-    line_ += ",\"fingerprint\":\"";
-    line_ += k.fingerprint;
-    line_ += "\"}";
+    line_ += StatusName(d.status);
+    line_ += '"';
+    if (!d.reason.empty()) AppendText(",\"reason\":", d.reason);
+    AppendList(",\"roles\":", k.key.roles);
+    AppendList(",\"current\":", d.current);
+    AppendList(",\"add\":", d.add);
+    AppendList(",\"extra\":", d.extra);
+    line_ += "}";
     Emit(line_);
   }
 
@@ -87,6 +77,18 @@ class JsonlWriter : public ReportWriter {
   }
 
  private:
+  void AppendText(const char* field, const std::string& value) {
+    line_ += field;
+    AppendJsonString(line_, value);
+  }
+
+  // Empty lists are left out (plan_format.h).
+  void AppendList(const char* field, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    line_ += field;
+    AppendJsonStringArray(line_, values);
+  }
+
   void Emit(const std::string& line) {
     hasher_.Update(line);
     hasher_.Update("\n");

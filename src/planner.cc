@@ -1,7 +1,5 @@
 #include "planner.h"
 
-#include "fingerprint.h"
-
 namespace scope_migrate {
 namespace {
 
@@ -23,8 +21,7 @@ class PlanningVisitor : public KeyVisitor {
     const Decision decision = Decide(key, mapping_, options_);
     summary_.Add(decision, mapping_.catalog());
     if (decision.status == Status::kExcluded) return;
-    const std::string fingerprint = Fingerprint(key.revoked, key.roles, key.scopes);
-    const PlannedKey planned{key, decision, fingerprint};
+    const PlannedKey planned{key, decision};
     for (ReportWriter* writer : writers_) writer->WriteKey(planned);
     if (progress_) progress_->Update(summary_.keys_read);
   }

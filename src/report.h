@@ -20,7 +20,6 @@ namespace scope_migrate {
 struct PlannedKey {
   const KeyRecord& key;
   const Decision& decision;
-  const std::string& fingerprint;
 };
 
 class ReportWriter {

@@ -68,6 +68,12 @@ Scopes ToSet(const json& array) {
   return out;
 }
 
+Scopes Union(const Scopes& a, const Scopes& b) {
+  Scopes out = a;
+  out.insert(b.begin(), b.end());
+  return out;
+}
+
 Plan ParsePlanText(const std::string& text) {
   Plan plan;
   std::istringstream in(text);
@@ -84,20 +90,17 @@ Plan ParsePlanText(const std::string& text) {
       PlanKey k;
       k.id = j.at("id");
       k.status = j.at("status");
+      // Format 2: empty lists left out; target and remove derived (plan_format.h).
       k.current = ToSet(j.value("current", json::array()));
-      k.target = ToSet(j.value("target", json::array()));
       k.add = ToSet(j.value("add", json::array()));
-      k.remove = ToSet(j.value("remove", json::array()));
+      const Scopes extra = ToSet(j.value("extra", json::array()));
+      if (plan.header.value("prune", false) && k.status == "change") k.remove = extra;
+      k.target = Union(k.current, k.add);
+      for (const auto& s : extra) k.target.erase(s);
       plan.keys.push_back(k);
     }
   }
   return plan;
-}
-
-Scopes Union(const Scopes& a, const Scopes& b) {
-  Scopes out = a;
-  out.insert(b.begin(), b.end());
-  return out;
 }
 
 // A change key's scopes after apply: current + add - remove. This is its target unless it

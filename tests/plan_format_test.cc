@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "errors.h"
-#include "fingerprint.h"
 #include "fixture_source.h"
 #include "mapping.h"
 #include "plan_reader.h"
@@ -127,7 +126,7 @@ TEST_F(PlanFileTest, ForEachKeyVisitsEveryKeyInIdOrder) {
   EXPECT_EQ(first.add.size(), 15u);
   EXPECT_EQ(first.target, first.add);
   EXPECT_EQ(first.remove, std::vector<std::string>{});
-  EXPECT_EQ(first.fingerprint, Fingerprint(false, {"Finance Manager"}, {}));
+  EXPECT_EQ(first.extra, std::vector<std::string>{});
   const PlanKeyLine& blocked = keys[34];  // ...0035
   EXPECT_EQ(blocked.id, "00000000-0000-4000-9000-000000000035");
   EXPECT_EQ(blocked.status, Status::kBlocked);
@@ -211,17 +210,18 @@ TEST_F(PlanFileTest, EmptyLineAfterTheSummaryIsRefused) {
 
 TEST_F(PlanFileTest, UnknownFormatVersionIsRefused) {
   std::vector<std::string> lines = lines_;
-  const std::string from = "\"format_version\":1,";
+  const std::string from = "\"format_version\":2,";
   const size_t at = lines[0].find(from);
   ASSERT_NE(at, std::string::npos);
-  lines[0].replace(at, from.size(), "\"format_version\":2,");
+  lines[0].replace(at, from.size(), "\"format_version\":3,");
   ExpectRefused(JoinLines(lines), 1,
-                "plan format_version 2 is not supported by this version (it reads version 1)");
+                "plan format_version 3 is not supported by this version (it reads versions 1 "
+                "to 2)");
 }
 
 TEST_F(PlanFileTest, HeaderWithoutFormatVersionIsRefused) {
   std::vector<std::string> lines = lines_;
-  const std::string from = "\"format_version\":1,";
+  const std::string from = "\"format_version\":2,";
   lines[0].replace(lines[0].find(from), from.size(), "");
   ExpectRefused(JoinLines(lines), 1, "the header has no format_version");
 }
@@ -284,32 +284,79 @@ TEST_F(PlanFileTest, KeyFilterCountsOnlyThoseKeys) {
   EXPECT_EQ(statuses, (std::vector<Status>{Status::kUnchanged, Status::kBlocked}));
 }
 
-TEST_F(PlanFileTest, ChangeKeyWhoseFingerprintDoesNotMatchItsLineIsRefused) {
-  // Re-sign the file after editing a change key's current scopes: the checksum matches but
-  // the key's fingerprint no longer describes its roles and scopes.
-  std::vector<std::string> lines = lines_;
-  const std::string from = "\"current\":[]";
-  const size_t at = lines[1].find(from);
-  ASSERT_NE(at, std::string::npos);
-  lines[1].replace(at, from.size(), "\"current\":[\"beta-preview\"]");
+// A file re-signed after an edit passes the checksum; its lists must still fit together.
+std::string Resigned(const std::vector<std::string>& lines) {
   std::vector<std::string> body(lines.begin(), lines.end() - 1);
   std::string summary = lines.back();
-  const size_t sha = summary.find("\"sha256\":\"") + 10;
-  summary.replace(sha, 64, Sha256Hex(JoinLines(body)));
+  summary.replace(summary.find("\"sha256\":\"") + 10, 64, Sha256Hex(JoinLines(body)));
   body.push_back(summary);
-  const std::string path = dir_ + "/resigned.jsonl";
-  testing::WriteFile(path, JoinLines(body));
-  // The checksum is fine, but Open reads every line before anything is applied.
-  try {
-    PlanFile::Open(path, KeyFilter{});
-    ADD_FAILURE() << "Open accepted a key with a wrong fingerprint";
-  } catch (const ToolError& e) {
-    EXPECT_EQ(e.exit_code(), 65);
-    EXPECT_EQ(std::string(e.what()),
-              path +
-                  ":2:1: key 00000000-0000-4000-9000-000000000001: fingerprint does not match "
-                  "its roles and scopes");
+  return JoinLines(body);
+}
+
+TEST_F(PlanFileTest, ResignedKeyThatAddsAScopeItHasIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"status\":\"change\",";
+  lines[1].replace(lines[1].find(from), from.size(),
+                   from + "\"current\":[\"accounting-clearing-read\"],");
+  ExpectRefused(Resigned(lines), 2,
+                "key 00000000-0000-4000-9000-000000000001 adds \"accounting-clearing-read\", "
+                "which it has");
+}
+
+TEST_F(PlanFileTest, ResignedUnsortedListIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"add\":[\"accounting-clearing-read\",";
+  lines[1].replace(lines[1].find(from), from.size(),
+                   "\"add\":[\"zzz\",\"accounting-clearing-read\",");
+  ExpectRefused(Resigned(lines), 2, "\"add\" must be sorted and unique");
+}
+
+TEST_F(PlanFileTest, ResignedChangeWithNothingToChangeIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t at = lines[1].find(",\"add\":[");
+  lines[1] = lines[1].substr(0, at) + "}";
+  ExpectRefused(Resigned(lines), 2,
+                "key 00000000-0000-4000-9000-000000000001 is a change with nothing to add or "
+                "remove");
+}
+
+// Version 2 writes no derived list (target, remove) and no fingerprint, and leaves out
+// empty lists and absent fields.
+TEST_F(PlanFileTest, KeyLinesCarryNothingDerived) {
+  EXPECT_EQ(
+      lines_[1].substr(0, 159),
+      "{\"type\":\"key\",\"id\":\"00000000-0000-4000-9000-000000000001\",\"tenant\":\"acme\","
+      "\"name\":\"Nightly invoice export\",\"status\":\"change\",\"roles\":[\"Finance Manager\"],"
+      "\"add\":[");
+  for (size_t i = 1; i + 1 < lines_.size(); ++i) {
+    for (const char* field :
+         {"\"target\"", "\"remove\"", "\"fingerprint\"", "[]", "\"reason\":\"\""}) {
+      EXPECT_EQ(lines_[i].find(field), std::string::npos) << field << " in " << lines_[i];
+    }
   }
+}
+
+// Plans written by version 1 of the format (0.1.x) still apply.
+TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
+  const std::vector<std::string> v1 = {
+      "{\"type\":\"header\",\"format_version\":1,\"tool_version\":\"0.1.0\",\"mapping_sha256\":"
+      "\"m\",\"catalog_sha256\":\"c\",\"cutoff\":\"2026-03-22T23:00:00Z\",\"prune\":true,"
+      "\"source\":\"postgresql://h:1/d\",\"partial\":false}",
+      "{\"type\":\"key\",\"id\":\"k1\",\"tenant\":null,\"status\":\"change\",\"reason\":\"\","
+      "\"roles\":[\"Beta preview\"],\"current\":[\"tax-management-read\"],\"target\":["
+      "\"beta-preview\"],\"add\":[\"beta-preview\"],\"remove\":[\"tax-management-read\"],"
+      "\"extra\":[\"tax-management-read\"],\"fingerprint\":\"x\"}",
+      "{\"type\":\"summary\",\"keys_read\":1,\"sha256\":\"" + std::string(64, '0') + "\"}"};
+  const std::string path = dir_ + "/v1.jsonl";
+  testing::WriteFile(path, Resigned(v1));
+  const PlanFile plan = PlanFile::Open(path, KeyFilter{});
+  std::vector<PlanKeyLine> keys;
+  plan.ForEachKey([&](const PlanKeyLine& key) { keys.push_back(key); });
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].tenant, std::nullopt);
+  EXPECT_EQ(keys[0].add, std::vector<std::string>{"beta-preview"});
+  EXPECT_EQ(keys[0].remove, std::vector<std::string>{"tax-management-read"});
+  EXPECT_EQ(keys[0].target, std::vector<std::string>{"beta-preview"});
 }
 
 TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
@@ -366,7 +413,7 @@ TEST_F(PlanFileTest, KeysComeFromTheVerifiedBytesEvenIfTheFileIsReplaced) {
 // Regression: format_version was read as int, so 4294967297 wrapped around to 1.
 TEST_F(PlanFileTest, HugeFormatVersionIsRefused) {
   std::vector<std::string> lines = lines_;
-  const std::string from = "\"format_version\":1";
+  const std::string from = "\"format_version\":2";
   lines[0].replace(lines[0].find(from), from.size(), "\"format_version\":4294967297");
   std::vector<std::string> body(lines.begin(), lines.end() - 1);
   std::string summary = lines.back();

@@ -218,11 +218,14 @@ std::map<std::string, std::set<std::string>> PlannedFinalScopes(const std::strin
     const auto j = nlohmann::json::parse(line);
     if (j.at("type") == "header") prune = j.at("prune").get<bool>();
     if (j.at("type") != "key" || j.at("status") != "change") continue;
-    std::set<std::string> scopes = j.at("current").get<std::set<std::string>>();
-    for (const auto& s : j.at("add")) scopes.insert(s.get<std::string>());
-    const auto& removed = j.contains("remove") ? j.at("remove") : j.at("extra");
-    if (j.contains("remove") || prune) {
-      for (const auto& s : removed) scopes.erase(s.get<std::string>());
+    // Format 2 leaves empty lists out and derives remove (= extra when pruning).
+    const auto list = [&j](const char* field) {
+      return j.value(field, nlohmann::json::array()).get<std::set<std::string>>();
+    };
+    std::set<std::string> scopes = list("current");
+    for (const auto& s : list("add")) scopes.insert(s);
+    if (prune) {
+      for (const auto& s : list("extra")) scopes.erase(s);
     }
     out[j.at("id").get<std::string>()] = scopes;
   }
@@ -233,6 +236,47 @@ void ExpectPlanApplied(pqxx::connection& conn, const std::string& plan_path) {
   const auto planned = PlannedFinalScopes(plan_path);
   EXPECT_FALSE(planned.empty());
   for (const auto& [id, scopes] : planned) EXPECT_EQ(ScopesOf(conn, id), scopes) << id;
+}
+
+size_t ExpectNoKeyHalfWritten(pqxx::connection& conn, const std::string& plan_path) {
+  std::map<std::string, std::set<std::string>> before, audited;
+  {
+    std::istringstream in(ReadFile(plan_path));
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      if (j.at("type") != "key" || j.at("status") != "change") continue;
+      before[j.at("id").get<std::string>()] =
+          j.value("current", nlohmann::json::array()).get<std::set<std::string>>();
+    }
+    pqxx::read_transaction txn(conn);
+    for (const auto& row : txn.exec("SELECT api_key_id, action || ' ' || scope FROM "
+                                    "scope_migration_changes WHERE run_id IN (SELECT run_id "
+                                    "FROM scope_migration_runs WHERE kind = 'apply')")) {
+      audited[row[0].c_str()].insert(row[1].c_str());
+    }
+  }
+  size_t written = 0;
+  for (const auto& [id, after] : PlannedFinalScopes(plan_path)) {
+    const auto now = ScopesOf(conn, id);
+    const bool done = now == after;
+    EXPECT_TRUE(done || now == before.at(id)) << id << " is half-written";
+    std::set<std::string> planned;
+    for (const auto& s : after) {
+      if (!before.at(id).count(s)) planned.insert("add " + s);
+    }
+    for (const auto& s : before.at(id)) {
+      if (!after.count(s)) planned.insert("remove " + s);
+    }
+    const auto it = audited.find(id);
+    if (done && !planned.empty()) {
+      EXPECT_TRUE(it != audited.end() && it->second == planned) << id << ": audit differs";
+      ++written;
+    } else if (!done) {
+      EXPECT_TRUE(it == audited.end()) << id << " has audit rows but not its scopes";
+    }
+  }
+  return written;
 }
 
 long long LeasesLeft(pqxx::connection& conn) {

@@ -66,6 +66,10 @@ void ExecSql(pqxx::connection& conn, const std::string& sql);
 std::map<std::string, std::set<std::string>> PlannedFinalScopes(const std::string& plan_path);
 // Every change key of the plan has exactly its planned final scopes in api_key_scopes.
 void ExpectPlanApplied(pqxx::connection& conn, const std::string& plan_path);
+// After an interrupted or failed apply of the plan: every change key is either untouched
+// or fully written, and its audit rows are exactly its planned changes if and only if it
+// was written. Returns how many keys were written.
+size_t ExpectNoKeyHalfWritten(pqxx::connection& conn, const std::string& plan_path);
 // The number of "running" runs (leases) and advisory locks left in the database.
 long long LeasesLeft(pqxx::connection& conn);
 

@@ -60,6 +60,7 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   RunnerOptions runner;
   runner.batch_size = options.batch_size;
   runner.single_transaction = options.single_transaction;
+  runner.jobs = options.jobs;
   runner.pause_ms = options.pause_ms;
   runner.max_rate = options.max_rate;
   runner.timeouts = options.timeouts;

@@ -73,6 +73,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "rollback");
   runner_options.dry_run = dry_run;
+  if (dry_run) runner_options.jobs = 1;  // the listing keeps key order
   runner_options.stale_advice = "Re-run the same rollback: keys changed since are left alone";
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
                      runner_options);
