@@ -113,9 +113,11 @@ class Mapping::Loader {
 
     const size_t position = m_.roles_.size();
     Claim(role.name, name_node, position, what);
+    m_.as_written_.emplace(name_node.Scalar(), position);
     if (body["aliases"]) {
       for (const auto& alias : body["aliases"]) {
         Claim(NormalizeRoleName(alias.Scalar()), alias, position, what);
+        m_.as_written_.emplace(alias.Scalar(), position);
       }
     }
     m_.roles_.push_back(std::move(role));
@@ -182,6 +184,9 @@ Mapping Mapping::Load(const std::string& path) {
 }
 
 const Role* Mapping::Find(const std::string& raw_role) const {
+  if (const auto exact = as_written_.find(raw_role); exact != as_written_.end()) {
+    return &roles_[exact->second];
+  }
   auto it = index_.find(NormalizeRoleName(raw_role));
   return it == index_.end() ? nullptr : &roles_[it->second];
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog.h"
@@ -51,6 +52,9 @@ class Mapping {
   Instant cutoff_ = 0;
   std::vector<Role> roles_;
   std::map<std::string, size_t> index_;  // normalised name or alias -> roles_ position
+  // The names and aliases exactly as written, the spellings most role rows use: found
+  // without normalising (the plan's hot path); anything else is normalised first.
+  std::unordered_map<std::string, size_t> as_written_;
 };
 
 }  // namespace scope_migrate

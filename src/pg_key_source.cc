@@ -31,29 +31,29 @@ std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
+  // created_at as exact epoch seconds (numeric text); the same instant as the filter.
   const std::string head = "SELECT k." + l.id + "::text, " +
                            (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") + ", " +
                            (l.name.empty() ? "NULL::text" : "k." + l.name + "::text") +
-                           ", (floor(extract(epoch FROM " + l.created_at_instant +
-                           ") * 1000000))::bigint, k." + l.revoked_at + " IS NOT NULL, ";
+                           ", extract(epoch FROM " + l.created_at_instant + "), k." + l.revoked_at +
+                           " IS NOT NULL, ";
   const std::string where = " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
                             l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") +
                             " ORDER BY k." + l.id;
   if (!filter.empty()) {
     // A few keys: look their roles and scopes up key by key through the indexes.
     return head + "ARRAY(SELECT r." + l.role + "::text FROM " + l.roles + " r WHERE r." +
-           l.roles_key + " = k." + l.id + " ORDER BY 1), ARRAY(SELECT s." + l.scope +
-           "::text FROM " + l.scopes + " s WHERE s." + l.scopes_key + " = k." + l.id +
-           " ORDER BY 1) FROM " + l.keys + " k" + where;
+           l.roles_key + " = k." + l.id + "), ARRAY(SELECT s." + l.scope + "::text FROM " +
+           l.scopes + " s WHERE s." + l.scopes_key + " = k." + l.id + ") FROM " + l.keys + " k" +
+           where;
   }
-  // All keys: aggregate each table once and join, which the server does about 1.3 to 1.5
-  // times faster than a lookup per key (bench/README.md). Same rows, same bytes.
-  return head + "coalesce(r.roles, '{}'), coalesce(s.scopes, '{}') FROM " + l.keys +
-         " k LEFT JOIN (SELECT " + l.roles_key + " AS key, array_agg(" + l.role +
-         "::text ORDER BY " + l.role + "::text) AS roles FROM " + l.roles +
+  // All keys: aggregate each table once and join. The lists come unsorted (sorting them
+  // is cheaper here than in the server, bench/README.md); NULL stands for no rows.
+  return head + "r.roles, s.scopes FROM " + l.keys + " k LEFT JOIN (SELECT " + l.roles_key +
+         " AS key, array_agg(" + l.role + "::text) AS roles FROM " + l.roles +
          " GROUP BY 1) r ON r.key = k." + l.id + " LEFT JOIN (SELECT " + l.scopes_key +
-         " AS key, array_agg(" + l.scope + "::text ORDER BY " + l.scope +
-         "::text) AS scopes FROM " + l.scopes + " GROUP BY 1) s ON s.key = k." + l.id + where;
+         " AS key, array_agg(" + l.scope + "::text) AS scopes FROM " + l.scopes +
+         " GROUP BY 1) s ON s.key = k." + l.id + where;
 }
 
 PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
@@ -87,18 +87,21 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
   KeyRecord key;
   while (stream->get_raw_line(line)) {
     SplitCopyLine(line, fields);
-    if (fields.size() != 7 || !fields[0] || !fields[4] || !fields[5] || !fields[6]) {
+    if (fields.size() != 7 || !fields[0] || !fields[4]) {
       throw RuntimeFailure("unexpected row from the key query: " + line);
     }
     key.id = std::move(*fields[0]);
     key.tenant = std::move(fields[1]);
     key.name = std::move(fields[2]);
     key.created_at.reset();
-    if (fields[3]) key.created_at = std::stoll(*fields[3]);
+    if (fields[3]) {
+      key.created_at = ParseEpochSeconds(*fields[3]);
+      if (!key.created_at) throw RuntimeFailure("unexpected created_at from the database: " + line);
+    }
     key.revoked = *fields[4] == "t";
-    key.roles = ParseTextArray(*fields[5]);
+    ParseTextArray(fields[5] ? *fields[5] : "{}", key.roles);
     std::sort(key.roles.begin(), key.roles.end());  // byte order, as fixtures sort
-    key.scopes = ParseTextArray(*fields[6]);
+    ParseTextArray(fields[6] ? *fields[6] : "{}", key.scopes);
     visitor.Visit(key);
   }
   stream->complete();

@@ -63,30 +63,39 @@ size_t DecodeCopyEscape(const std::string& line, size_t i, size_t n, std::string
 }  // namespace
 
 std::vector<std::string> ParseTextArray(const std::string& literal) {
+  std::vector<std::string> out;
+  ParseTextArray(literal, out);
+  return out;
+}
+
+void ParseTextArray(const std::string& literal, std::vector<std::string>& out) {
   // Elements are quoted when they hold special characters, with \ escaping " and \ inside
   // the quotes; an unquoted NULL is a NULL element.
-  std::vector<std::string> out;
   const size_t n = literal.size();
   if (n < 2 || literal.front() != '{' || literal.back() != '}') {
     throw RuntimeFailure("unexpected array from the database: " + literal);
   }
+  size_t count = 0;
+  auto next = [&out, &count]() -> std::string& {
+    if (count == out.size()) out.emplace_back();
+    std::string& value = out[count++];
+    value.clear();
+    return value;
+  };
   const size_t end = n - 1;
   size_t i = 1;
   while (i < end) {
-    std::string value;
     if (literal[i] == '"') {
-      i = ReadQuotedElement(literal, i, end, value);
-      out.push_back(std::move(value));
+      i = ReadQuotedElement(literal, i, end, next());
     } else {
       const size_t comma = literal.find(',', i);
       const size_t stop = comma == std::string::npos || comma > end ? end : comma;
-      value.assign(literal, i, stop - i);
-      if (value != "NULL") out.push_back(std::move(value));
+      if (literal.compare(i, stop - i, "NULL") != 0) next().assign(literal, i, stop - i);
       i = stop;
     }
     if (i < end && literal[i] == ',') ++i;
   }
-  return out;
+  out.resize(count);
 }
 
 std::string TextArrayLiteral(const std::vector<std::string>& values) {

@@ -14,6 +14,8 @@ namespace scope_migrate {
 // NULL elements are dropped (a role or scope that is NULL is no value). Throws
 // ToolError(1) when `literal` is not an array.
 std::vector<std::string> ParseTextArray(const std::string& literal);
+// The same into `out` (cleared first), reusing its storage: the plan's hot path.
+void ParseTextArray(const std::string& literal, std::vector<std::string>& out);
 
 // The input form of a text[] holding `values`: every element double-quoted, with " and
 // backslash escaped, so any byte string (commas, braces, NULL as a word, empty) round-trips.

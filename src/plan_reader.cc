@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "file_streams.h"
 #include "sha256.h"
 
 namespace scope_migrate {
@@ -261,8 +261,9 @@ class PlanFile::Loader {
 };
 
 PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the plan file");
+  InputFile file(path);  // plain, gzip or zstd
+  std::istream in(&file);
+  in.exceptions(std::ios::badbit);  // a damaged compressed stream's error reaches the caller
   PlanFile plan;
   plan.path_ = path;
   plan.filter_ = filter;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <limits>
 
 namespace scope_migrate {
 namespace {
@@ -89,6 +90,33 @@ std::optional<Instant> ParseRfc3339(const std::string& s) {
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * 1000000 + micros;
+}
+
+std::optional<Instant> ParseEpochSeconds(const std::string& text) {
+  if (text == "Infinity") return std::numeric_limits<Instant>::max();
+  if (text == "-Infinity") return std::numeric_limits<Instant>::min();
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  int64_t seconds = 0, micros = 0;
+  size_t digits = 0;
+  for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, ++digits) {
+    if (digits >= 15) return std::nullopt;  // beyond any timestamp PostgreSQL stores
+    seconds = seconds * 10 + (text[i] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  if (i < text.size() && text[i] == '.') {
+    size_t fraction = 0;
+    for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+      if (++fraction > 6) return std::nullopt;  // PostgreSQL keeps microseconds
+      micros = micros * 10 + (text[i] - '0');
+    }
+    if (fraction == 0) return std::nullopt;
+    for (; fraction < 6; ++fraction) micros *= 10;
+  }
+  if (i != text.size()) return std::nullopt;
+  const Instant value = seconds * 1000000 + micros;
+  return negative ? -value : value;
 }
 
 std::string FormatUtc(Instant instant) {

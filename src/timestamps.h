@@ -17,4 +17,9 @@ std::optional<Instant> ParseRfc3339(const std::string& text);
 // "2026-03-22T23:00:00Z", with a fraction only when it is not zero.
 std::string FormatUtc(Instant instant);
 
+// PostgreSQL's `extract(epoch FROM timestamptz)` as text ("1735689600.123456", "-86400",
+// "Infinity", "-Infinity") to an exact instant; the infinities become the largest and
+// smallest instants. Nullopt when `text` is not such a number.
+std::optional<Instant> ParseEpochSeconds(const std::string& text);
+
 }  // namespace scope_migrate

@@ -841,6 +841,31 @@ TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
   EXPECT_NE(unknown.err.find("no apply run of plan ffff"), std::string::npos) << unknown.err;
 }
 
+// A plan file may be compressed (.gz, .zst): the same lines, the same checksum over the
+// uncompressed bytes, applied exactly like the plain file; a damaged one is refused.
+TEST_F(ApplyTest, CompressedPlanFilesApplyLikeThePlainOne) {
+  testing::LoadSamples(*conn_);
+  const std::string plain = MakePlan("p.jsonl");
+  const std::string gz = MakePlan("p.jsonl.gz"), zst = MakePlan("p.jsonl.zst");
+  EXPECT_LT(ReadFile(gz).size(), ReadFile(plain).size() / 4);
+  EXPECT_LT(ReadFile(zst).size(), ReadFile(plain).size() / 4);
+  const std::string plain_sha = ParsePlanText(ReadFile(plain)).summary.at("sha256");
+
+  std::string truncated = ReadFile(gz);
+  WriteFile(dir_ + "/cut.jsonl.gz", truncated.substr(0, truncated.size() - 40));
+  const ToolResult cut = Run({"apply", dir_ + "/cut.jsonl.gz", "--allow-blocked"});
+  EXPECT_EQ(cut.exit_code, 65) << cut.err;
+  EXPECT_NE(cut.err.find("the gzip stream is truncated"), std::string::npos) << cut.err;
+
+  const ToolResult r = Run({"apply", zst, "--allow-blocked"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectTargets(ParsePlanText(ReadFile(plain)));
+  EXPECT_EQ(RunRow(1)["plan_sha256"], plain_sha);  // the checksum of the uncompressed lines
+  const ToolResult again = Run({"apply", gz, "--allow-blocked"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("31 keys were already applied"), std::string::npos) << again.out;
+}
+
 // 11 ----------------------------------------------------------------------------------------
 TEST_F(ApplyTest, RollbackLeavesChangedKeysAlone) {
   testing::LoadSamples(*conn_);

@@ -36,5 +36,21 @@ TEST(TimestampsTest, FormatsUtc) {
   EXPECT_EQ(FormatUtc(*ParseRfc3339("1969-12-31T23:59:59Z")), "1969-12-31T23:59:59Z");
 }
 
+TEST(TimestampsTest, EpochSecondsAreExact) {
+  EXPECT_EQ(ParseEpochSeconds("0"), 0);
+  EXPECT_EQ(ParseEpochSeconds("1774220400"), 1774220400LL * 1000000);
+  EXPECT_EQ(ParseEpochSeconds("1774220399.999999"), 1774220400LL * 1000000 - 1);
+  EXPECT_EQ(ParseEpochSeconds("1.5"), 1500000);
+  EXPECT_EQ(ParseEpochSeconds("-86400.25"), -86400250000LL);
+  EXPECT_EQ(ParseEpochSeconds("Infinity"), std::numeric_limits<Instant>::max());
+  EXPECT_EQ(ParseEpochSeconds("-Infinity"), std::numeric_limits<Instant>::min());
+}
+
+TEST(TimestampsTest, EpochSecondsRefuseWhatIsNotANumber) {
+  for (const char* bad : {"", "-", "1.", ".5", "1.1234567", "12a", "1e9", " 1", "NaN"}) {
+    EXPECT_EQ(ParseEpochSeconds(bad), std::nullopt) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace scope_migrate

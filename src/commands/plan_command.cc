@@ -8,6 +8,7 @@
 
 #include "command_support.h"
 #include "exit_codes.h"
+#include "file_streams.h"
 #include "fixture_source.h"
 #include "options.h"
 #include "pg_key_source.h"
@@ -16,28 +17,38 @@
 namespace scope_migrate {
 namespace {
 
-// Writes everything to two stream buffers: with --format jsonl --out FILE the report and
-// the plan file are the same bytes, so they are formatted (and hashed) once.
+// Collects what is written in a large buffer and hands it on in big pieces to one or two
+// stream buffers: with --format jsonl --out FILE the report and the plan file are the same
+// bytes, so they are formatted (and hashed) once; and the report reaches stdout in few
+// large writes.
 class TeeBuffer : public std::streambuf {
  public:
-  TeeBuffer(std::streambuf* a, std::streambuf* b) : a_(a), b_(b) {}
+  TeeBuffer(std::streambuf* a, std::streambuf* b) : a_(a), b_(b), buffer_(1 << 20) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
 
  protected:
   int overflow(int c) override {
-    if (c == traits_type::eof()) return traits_type::not_eof(c);
-    const char ch = traits_type::to_char_type(c);
-    return a_->sputc(ch) == traits_type::eof() || b_->sputc(ch) == traits_type::eof()
-               ? traits_type::eof()
-               : c;
+    if (!Drain()) return traits_type::eof();
+    if (c != traits_type::eof()) sputc(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
   }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    return a_->sputn(s, n) == n && b_->sputn(s, n) == n ? n : 0;
+  int sync() override {
+    if (!Drain()) return -1;
+    return a_->pubsync() == 0 && (b_ == nullptr || b_->pubsync() == 0) ? 0 : -1;
   }
-  int sync() override { return a_->pubsync() == 0 && b_->pubsync() == 0 ? 0 : -1; }
 
  private:
+  bool Drain() {
+    const std::streamsize n = pptr() - pbase();
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+    return a_->sputn(buffer_.data(), n) == n &&
+           (b_ == nullptr || b_->sputn(buffer_.data(), n) == n);
+  }
+
   std::streambuf* a_;
   std::streambuf* b_;
+  std::vector<char> buffer_;
 };
 
 }  // namespace
@@ -60,25 +71,22 @@ int RunPlanCommand(const Options& options) {
   }
 
   std::vector<ReportWriter*> writers;
-  std::ofstream plan_file;
+  // Written under a temporary name, compressed as the final name says (.gz, .zst).
+  std::unique_ptr<OutputFile> plan_file;
   const std::string partial_path = options.out ? *options.out + ".partial" : "";
   if (options.out) {
-    plan_file.open(partial_path, std::ios::binary | std::ios::trunc);
-    if (!plan_file) throw RuntimeFailure("cannot write the plan file " + partial_path);
+    plan_file = std::make_unique<OutputFile>(partial_path, CompressionForName(*options.out));
   }
-  TeeBuffer tee(std::cout.rdbuf(), plan_file.rdbuf());
-  std::ostream both(&tee);
+  const bool same_bytes = options.out && options.format == ReportFormat::kJsonl;
+  TeeBuffer tee(std::cout.rdbuf(), same_bytes ? plan_file.get() : nullptr);
+  std::ostream report_stream(&tee);
+  std::ostream plan_stream(plan_file.get());
   std::unique_ptr<ReportWriter> report, plan_writer;
-  if (options.out && options.format == ReportFormat::kJsonl) {
-    report = MakeJsonlWriter(both);
-    writers.push_back(report.get());
-  } else {
-    report = MakeWriter(options.format, std::cout, report_options);
-    writers.push_back(report.get());
-    if (options.out) {
-      plan_writer = MakeJsonlWriter(plan_file);
-      writers.push_back(plan_writer.get());
-    }
+  report = MakeWriter(options.format, report_stream, report_options);
+  writers.push_back(report.get());
+  if (options.out && !same_bytes) {
+    plan_writer = MakeJsonlWriter(plan_stream);
+    writers.push_back(plan_writer.get());
   }
 
   Progress progress(options.progress, "plan");
@@ -91,15 +99,23 @@ int RunPlanCommand(const Options& options) {
     throw DbFailure(e, "reading the keys");
   }
   timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
+  report_stream.flush();
   if (options.out) {
-    both.flush();
-    plan_file.close();
-    if (!plan_file || std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
+    plan_stream.flush();
+    try {
+      plan_file->Close();
+    } catch (const ToolError&) {
+      std::remove(partial_path.c_str());
+      throw;
+    }
+    if (!report_stream || !plan_stream ||
+        std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
+      std::remove(partial_path.c_str());
       throw RuntimeFailure("cannot write the plan file " + *options.out);
     }
     if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
   }
-  if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
+  if (!std::cout || !report_stream) throw RuntimeFailure("cannot write the report to stdout");
   if (!options.detailed_exitcode) return kExitOk;
   if (summary.blocked > 0) return kExitBlocked;
   return summary.change > 0 ? kExitChangesPending : kExitOk;

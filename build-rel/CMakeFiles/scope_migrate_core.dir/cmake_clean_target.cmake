@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libscope_migrate_core.a"
+)
