@@ -4,18 +4,22 @@
 #   bash bench/run.sh [N] [--keep]        (from the project root; N defaults to 100000)
 #
 # Generates N API keys in the default layout with a realistic role mix, then measures in one
-# run, on identical copies of the same database:
-#   (a) read:  COPY (<the tool's own key query>) TO STDOUT  vs  scope-migrate plan --format jsonl --out
-#   (b) write: one set-based INSERT ... SELECT ... ON CONFLICT DO NOTHING (no audit)
-#              vs  scope-migrate apply PLANFILE --allow-blocked
-#   (c) peak RSS of the tool in plan and in apply
-# and checks that both ways of writing left the same rows in api_key_scopes.
+# run, on identical copies of the same database, the tool against the plain SQL a user
+# would write (SPEC 10.7), never against the tool's own queries:
+#   (a) read:  COPY (SELECT k.*, r.roles, s.scopes FROM api_keys k LEFT JOIN (array_agg of
+#              roles per key) r ... LEFT JOIN (array_agg of scopes per key) s ... WHERE legacy)
+#              vs  scope-migrate plan --format jsonl --out PLANFILE
+#   (b) write: one INSERT ... SELECT ... ON CONFLICT DO NOTHING (no audit)  vs  apply --jobs 1;
+#              the same INSERT split over JOBS sessions by key hash  vs  apply --jobs JOBS
+#   (c) peak RSS of the tool in plan and in apply, and the plan file's bytes per key
+# and checks that all four writes left the same rows in api_key_scopes.
 #
 # Environment:
 #   BIN=path        the binary (default build/scope-migrate)
-#   REPEAT=k        time each read k times and keep the fastest (default 1)
-#   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_a,
-#                   bench_b and bench_c are dropped and re-created there, and dropped at exit)
+#   JOBS=n          parallel sessions / --jobs for the second write (default 2)
+#   REPEAT=k        time each read k times and keep the fastest (default 3)
+#   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_*
+#                   are dropped and re-created there, and dropped at exit)
 # --keep leaves the server (and the temp directory with the plan file) up for profiling.
 set -euo pipefail
 
@@ -32,7 +36,9 @@ done
 [ "$N" -ge 1 ] || { echo "N must be at least 1" >&2; exit 64; }
 
 BIN=${BIN:-build/scope-migrate}
-REPEAT=${REPEAT:-1}
+REPEAT=${REPEAT:-3}
+JOBS=${JOBS:-2}
+DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn"
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
 [ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
@@ -49,7 +55,7 @@ cleanup() {
     echo
     echo "--keep: server and files left in place. To use them:"
     [ "$OWN_PG" = 1 ] && echo "  export PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER PGDATA=$PGDATA"
-    echo "  databases: bench_a (tool wrote), bench_b (plain SQL wrote), bench_c (as generated); plan file: $TMP/plan.jsonl"
+    echo "  databases: bench_a (as generated), bench_w1/bench_wn (plain SQL wrote), bench_t1/bench_tn (tool wrote); plan file: $TMP/plan.jsonl"
     [ "$OWN_PG" = 1 ] && echo "  stop: ${AS_OWNER[*]} /usr/lib/postgresql/15/bin/pg_ctl -D $PGDATA stop -m fast; rm -rf $SCOPE_MIGRATE_PG_DIR $TMP"
     return $rc
   fi
@@ -57,8 +63,7 @@ cleanup() {
     "${AS_OWNER[@]}" "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$PGDATA" stop -m fast >/dev/null 2>&1 || true
     rm -rf "$SCOPE_MIGRATE_PG_DIR"
   elif [ "$EXTERNAL_PG" = 1 ]; then
-    psql_db postgres -c "DROP DATABASE IF EXISTS bench_a" -c "DROP DATABASE IF EXISTS bench_b" \
-      -c "DROP DATABASE IF EXISTS bench_c" >/dev/null 2>&1 || true
+    for db in $DBS; do psql_db postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
   fi
   rm -rf "$TMP"
   return $rc
@@ -85,8 +90,8 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # ------------------------------------------------------------------------------------------------
 t0=$(date +%s.%N)
 python3 bench/mapping_to_sql.py "$MAPPING" >"$TMP/role_scope_map.sql"
-psql_db postgres -c "DROP DATABASE IF EXISTS bench_a" -c "DROP DATABASE IF EXISTS bench_b" \
-  -c "DROP DATABASE IF EXISTS bench_c" -c "CREATE DATABASE bench_a"
+for db in $DBS; do psql_db postgres -c "DROP DATABASE IF EXISTS $db"; done
+psql_db postgres -c "CREATE DATABASE bench_a"
 psql_db bench_a -f samples/schema.sql
 psql_db bench_a -c "CREATE TABLE role_scope_map (role_norm text NOT NULL, scope text NOT NULL, PRIMARY KEY (role_norm, scope))" \
   -f "$TMP/role_scope_map.sql"
@@ -170,9 +175,9 @@ psql_db bench_a -c "VACUUM (ANALYZE) api_keys" -c "VACUUM (ANALYZE) api_key_role
   -c "VACUUM (ANALYZE) api_key_scopes" -c "VACUUM (ANALYZE) role_scope_map"
 PREWARM=0
 if psql_db bench_a -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null 2>&1; then PREWARM=1; fi
-psql_db postgres -c "CHECKPOINT" -c "CREATE DATABASE bench_b TEMPLATE bench_a"
-# With --keep, bench_c stays as generated (never written) for profiling plan and apply later.
-[ "$KEEP" = 1 ] && psql_db postgres -c "DROP DATABASE IF EXISTS bench_c" -c "CREATE DATABASE bench_c TEMPLATE bench_a"
+psql_db postgres -c "CHECKPOINT"
+# One identical copy for each write; bench_a stays as generated.
+for db in bench_w1 bench_wn bench_t1 bench_tn; do psql_db postgres -c "CREATE DATABASE $db TEMPLATE bench_a"; done
 if [ "$OWN_PG" = 1 ]; then
   # Our own server: no autovacuum on the freshly loaded tables in the middle of a measurement.
   psql_db postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
@@ -223,72 +228,90 @@ measure() {
 }
 
 # ------------------------------------------------------------------------------------------------
-# 2. Read: the tool's key query (src/pg_key_source.cc, LegacyKeysQuery, default layout and
-#    cutoff, no filter: keys joined with their aggregated roles and scopes, as SPEC section 9
-#    words it) through COPY, against scope-migrate plan.
+# 2. Read: the plain read a user would write (SPEC 10.7: keys left-joined with array_agg of
+#    their roles and of their scopes, legacy keys only, no ordering, no casts) against
+#    scope-migrate plan, which also decides every key and writes the plan file.
 # ------------------------------------------------------------------------------------------------
-KEY_QUERY="SELECT k.id::text, k.tenant_id::text, (floor(extract(epoch FROM k.created_at) * 1000000))::bigint, \
-k.revoked_at IS NOT NULL, coalesce(r.roles, '{}'), coalesce(s.scopes, '{}') FROM api_keys k \
-LEFT JOIN (SELECT api_key_id, array_agg(role::text ORDER BY role::text) AS roles FROM api_key_roles GROUP BY 1) r ON r.api_key_id = k.id \
-LEFT JOIN (SELECT api_key_id, array_agg(scope::text ORDER BY scope::text) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id \
-WHERE (k.created_at < '$CUTOFF'::timestamptz OR k.created_at IS NULL) ORDER BY k.id"
+READ_SQL="SELECT k.*, r.roles, s.scopes FROM api_keys k \
+LEFT JOIN (SELECT api_key_id, array_agg(role) AS roles FROM api_key_roles GROUP BY 1) r ON r.api_key_id = k.id \
+LEFT JOIN (SELECT api_key_id, array_agg(scope) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id \
+WHERE k.created_at < '$CUTOFF' OR k.created_at IS NULL"
 
-# For reference only (no target): the same rows with a lookup per key, the form the tool uses
-# for --tenant/--key runs (src/pg_key_source.cc).
-JOIN_QUERY="SELECT k.\"id\"::text, k.\"tenant_id\"::text, (floor(extract(epoch FROM k.\"created_at\") * 1000000))::bigint, \
-k.\"revoked_at\" IS NOT NULL, ARRAY(SELECT r.\"role\"::text FROM \"api_key_roles\" r WHERE r.\"api_key_id\" = k.\"id\" ORDER BY 1), \
-ARRAY(SELECT s.\"scope\"::text FROM \"api_key_scopes\" s WHERE s.\"api_key_id\" = k.\"id\" ORDER BY 1) \
-FROM \"api_keys\" k WHERE (k.\"created_at\" < '$CUTOFF'::timestamptz OR k.\"created_at\" IS NULL) ORDER BY k.\"id\""
-
-
-echo "measuring read (REPEAT=$REPEAT) ..."
+echo "measuring read (best of $REPEAT) ..."
 warm bench_a
-psql_db bench_a -c "COPY ($KEY_QUERY) TO STDOUT" >/dev/null   # warm-up, not timed
+psql_db bench_a -c "COPY ($READ_SQL) TO STDOUT" >/dev/null   # warm-up, not timed
 for _ in $(seq "$REPEAT"); do
-  measure sql_read /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($KEY_QUERY) TO STDOUT"
-  measure sql_read_join /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($JOIN_QUERY) TO STDOUT"
+  measure sql_read /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($READ_SQL) TO STDOUT"
   rm -f "$TMP/plan.jsonl"
   measure tool_plan /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" --format jsonl \
     --out "$TMP/plan.jsonl" --no-progress
 done
+measure tool_plan_zst /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" \
+  --out "$TMP/plan.jsonl.zst" --no-progress --quiet
 SUMMARY=$(tail -n 1 "$TMP/plan.jsonl")
 plan_field() { printf '%s' "$SUMMARY" | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
-PLAN_SIZE=$(du -m "$TMP/plan.jsonl" | cut -f1)
+PLAN_BYTES=$(stat -c %s "$TMP/plan.jsonl")
+ZST_BYTES=$(stat -c %s "$TMP/plan.jsonl.zst")
+LINES=$(($(wc -l <"$TMP/plan.jsonl") - 2))
 
 # ------------------------------------------------------------------------------------------------
-# 3. Write: one set-based INSERT on bench_b against scope-migrate apply of the plan on bench_a.
+# 3. Write, each on its own copy: one INSERT (bench_w1) and scope-migrate apply --jobs 1
+#    (bench_t1); the INSERT split over JOBS concurrent sessions by key hash (bench_wn) and
+#    apply --jobs JOBS (bench_tn). The INSERT writes no audit rows; the tool writes its audit.
 # ------------------------------------------------------------------------------------------------
 NORM="lower(regexp_replace(btrim(r.role), '[ _-]+', '-', 'g'))"
 NORM2="lower(regexp_replace(btrim(r2.role), '[ _-]+', '-', 'g'))"
-INSERT_SQL="INSERT INTO api_key_scopes (api_key_id, scope)
+insert_sql() {  # $1: an extra condition on k
+  cat <<SQL
+INSERT INTO api_key_scopes (api_key_id, scope)
 SELECT DISTINCT k.id, m.scope
 FROM api_keys k
 JOIN api_key_roles r ON r.api_key_id = k.id
 JOIN role_scope_map m ON m.role_norm = $NORM
-WHERE k.created_at < '$CUTOFF'::timestamptz AND k.revoked_at IS NULL
+WHERE k.created_at < '$CUTOFF'::timestamptz AND k.revoked_at IS NULL $1
   AND NOT EXISTS (SELECT 1 FROM api_key_roles r2 WHERE r2.api_key_id = k.id
                   AND NOT EXISTS (SELECT 1 FROM role_scope_map m2 WHERE m2.role_norm = $NORM2))
-ON CONFLICT DO NOTHING"
+ON CONFLICT DO NOTHING
+SQL
+}
+insert_split() {  # the INSERT over JOBS sessions at once, each a share of the keys by hash
+  local db=$1 i rc=0 pids=()
+  for i in $(seq 0 $((JOBS - 1))); do
+    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "$(insert_sql "AND abs(hashtext(k.id::text)) % $JOBS = $i")" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  return $rc
+}
+export -f insert_sql insert_split
+export NORM NORM2 CUTOFF JOBS
 
-echo "measuring write ..."
-warm bench_b
-psql_db postgres -c "CHECKPOINT"
-measure sql_write "$TMP/sql_write.out" psql -X -v ON_ERROR_STOP=1 -d bench_b -c "$INSERT_SQL"
+before_write() { warm "$1"; psql_db postgres -c "CHECKPOINT"; }
+echo "measuring writes (JOBS=$JOBS) ..."
+before_write bench_w1
+measure sql_write "$TMP/sql_write.out" psql -X -v ON_ERROR_STOP=1 -d bench_w1 -c "$(insert_sql "")"
+before_write bench_t1
+measure tool_apply "$TMP/apply.out" "$BIN" apply --db dbname=bench_t1 "$TMP/plan.jsonl" \
+  --allow-blocked --no-progress --quiet
+before_write bench_wn
+measure sql_write_n /dev/null bash -c "insert_split bench_wn"
+before_write bench_tn
+measure tool_apply_n "$TMP/apply_n.out" "$BIN" apply --db dbname=bench_tn "$TMP/plan.jsonl" \
+  --allow-blocked --no-progress --quiet --jobs "$JOBS"
 SQL_ROWS=$(awk '/^INSERT/ { print $3 }' "$TMP/sql_write.out")
-
-warm bench_a
-psql_db postgres -c "CHECKPOINT"
-measure tool_apply "$TMP/apply.out" "$BIN" apply --db dbname=bench_a "$TMP/plan.jsonl" --allow-blocked --no-progress
 TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
 BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
 
 # ------------------------------------------------------------------------------------------------
-# 4. Same rows?
+# 4. Same rows everywhere?
 # ------------------------------------------------------------------------------------------------
 CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(api_key_id::text || ':' || scope, ',' ORDER BY api_key_id, scope)) FROM api_key_scopes"
-SUM_A=$(psql_db bench_a -At -c "$CHECK_SQL")
-SUM_B=$(psql_db bench_b -At -c "$CHECK_SQL")
-if [ "$SUM_A" = "$SUM_B" ]; then CHECK=MATCH; else CHECK=MISMATCH; fi
+declare -A SUM
+CHECK=MATCH
+for db in bench_w1 bench_t1 bench_wn bench_tn; do
+  SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")
+  [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] || CHECK=MISMATCH
+done
 
 cat <<EOF
 
@@ -296,31 +319,33 @@ cat <<EOF
 N keys                    $N   (legacy keys read: $(plan_field keys_read), change: $(plan_field change), \
 blocked: $(plan_field blocked), skipped: $(plan_field skipped), unchanged: $(plan_field unchanged), drift: $(plan_field drift))
 rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATCHES:-?} batches; plan said $(plan_field scopes_to_add))
-(a) read   plain SQL COPY       ${SECS[sql_read]} s
-           scope-migrate plan   ${SECS[tool_plan]} s   ratio tool/sql = $(ratio "${SECS[tool_plan]}" "${SECS[sql_read]}")   (target <= 1.5)
-           (tool's own CPU ${CPU[tool_plan]} s)
-           for reference: same rows, lookup per key  ${SECS[sql_read_join]} s   tool/that = $(ratio "${SECS[tool_plan]}" "${SECS[sql_read_join]}")
-(b) write  plain SQL INSERT     ${SECS[sql_write]} s
-           scope-migrate apply  ${SECS[tool_apply]} s   ratio tool/sql = $(ratio "${SECS[tool_apply]}" "${SECS[sql_write]}")   (target <= 1.3)
-           (tool's own CPU ${CPU[tool_apply]} s; the rest is the server)
-(c) peak RSS  plan  $(mib "${RSS[tool_plan]}") MiB   apply  $(mib "${RSS[tool_apply]}") MiB   (target < 100)
-    plan file ${PLAN_SIZE} MiB; reads timed best of $REPEAT; 2 shared cores, timings are noisy
-row check  $CHECK   (bench_a/tool: $SUM_A, bench_b/SQL: $SUM_B)
+(a) read   plain SQL read (COPY)       ${SECS[sql_read]} s
+           scope-migrate plan          ${SECS[tool_plan]} s   ratio = $(ratio "${SECS[tool_plan]}" "${SECS[sql_read]}")   (target <= 1.5)
+           (tool's own CPU ${CPU[tool_plan]} s; plan --out .zst ${SECS[tool_plan_zst]} s)
+(b) write  one INSERT                  ${SECS[sql_write]} s
+           apply --jobs 1              ${SECS[tool_apply]} s   ratio = $(ratio "${SECS[tool_apply]}" "${SECS[sql_write]}")
+           INSERT over $JOBS sessions       ${SECS[sql_write_n]} s
+           apply --jobs $JOBS              ${SECS[tool_apply_n]} s   ratio to one INSERT = $(ratio "${SECS[tool_apply_n]}" "${SECS[sql_write]}") (target <= 0.75 at 2), to $JOBS sessions = $(ratio "${SECS[tool_apply_n]}" "${SECS[sql_write_n]}") (target <= 1.15)
+           (tool's own CPU ${CPU[tool_apply]} s with --jobs 1; the rest is the server)
+(c) peak RSS  plan $(mib "${RSS[tool_plan]}") MiB, apply $(mib "${RSS[tool_apply]}") MiB, apply --jobs $JOBS $(mib "${RSS[tool_apply_n]}") MiB   (target < 100)
+    plan file $((PLAN_BYTES / 1048576)) MiB = $((PLAN_BYTES / LINES)) bytes per key; zstd $((ZST_BYTES / 1048576)) MiB = $((ZST_BYTES / LINES)) bytes per key
+    reads timed best of $REPEAT, writes once; 2 shared cores, timings are noisy
+row check  $CHECK   (${SUM[bench_w1]} in bench_w1, bench_t1, bench_wn and bench_tn)
 =================================================================
 EOF
 
 if [ "$CHECK" = MISMATCH ]; then
   echo
-  echo "Rows differ; per-row comparison (tool = bench_a, sql = bench_b):"
-  psql_db bench_a -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_a.tsv'"
-  psql_db bench_b -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_b.tsv'"
-  LC_ALL=C sort -o "$TMP/rows_a.tsv" "$TMP/rows_a.tsv"
-  LC_ALL=C sort -o "$TMP/rows_b.tsv" "$TMP/rows_b.tsv"
-  echo "  only written by the tool:  $(LC_ALL=C comm -23 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | wc -l) rows"
-  echo "  only written by plain SQL: $(LC_ALL=C comm -13 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | wc -l) rows"
-  LC_ALL=C comm -3 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | head -n 20 | sed 's/^\t/  sql-only  /; t; s/^/  tool-only /'
-  echo "  first differing keys, as the plan saw them:"
-  LC_ALL=C comm -3 "$TMP/rows_a.tsv" "$TMP/rows_b.tsv" | sed 's/^\t//' | cut -f1 | uniq | head -n 5 |
-    while read -r id; do grep -F "\"id\":\"$id\"" "$TMP/plan.jsonl" | cut -c1-400 | sed 's/^/    /'; done
+  echo "Rows differ between the writes:"
+  for db in bench_w1 bench_t1 bench_wn bench_tn; do echo "  $db: ${SUM[$db]}"; done
+  psql_db bench_w1 -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_sql.tsv'"
+  LC_ALL=C sort -o "$TMP/rows_sql.tsv" "$TMP/rows_sql.tsv"
+  for db in bench_t1 bench_wn bench_tn; do
+    [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] && continue
+    psql_db "$db" -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_$db.tsv'"
+    LC_ALL=C sort -o "$TMP/rows_$db.tsv" "$TMP/rows_$db.tsv"
+    echo "  $db: $(LC_ALL=C comm -13 "$TMP/rows_sql.tsv" "$TMP/rows_$db.tsv" | wc -l) rows only there, $(LC_ALL=C comm -23 "$TMP/rows_sql.tsv" "$TMP/rows_$db.tsv" | wc -l) only in bench_w1"
+    LC_ALL=C comm -3 "$TMP/rows_sql.tsv" "$TMP/rows_$db.tsv" | head -n 10 | sed 's/^/    /'
+  done
   exit 1
 fi

@@ -359,10 +359,9 @@ void AuditLog::RecordChanges(pqxx::transaction_base& txn, int64_t run_id,
                            std::vector<std::string>{"run_id", "api_key_id", "scope", "action"});
     const std::string add = "add", remove = "remove";
     for (const KeyChange* change : changes) {
-      for (const auto& scope : change->add)
-        stream << std::make_tuple(run_id, change->id, scope, add);
+      for (const auto& scope : change->add) stream << std::tie(run_id, change->id, scope, add);
       for (const auto& scope : change->remove) {
-        stream << std::make_tuple(run_id, change->id, scope, remove);
+        stream << std::tie(run_id, change->id, scope, remove);
       }
     }
     stream.complete();

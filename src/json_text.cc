@@ -37,7 +37,7 @@ void AppendJsonString(std::string& out, const std::string& value) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
       // Valid UTF-8 passes through; a stray byte (a SQL_ASCII database) becomes \u00XX so
-      // the line stays valid JSON. Such a key's fingerprint then no longer matches its
+      // the line stays valid JSON. Such a key's state then no longer matches its
       // plan line, so apply refuses the plan instead of guessing.
       const size_t length = Utf8Length(value, i);
       if (length > 0) {

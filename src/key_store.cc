@@ -67,7 +67,7 @@ class TableKeyStore : public KeyStore {
     NeedsPrivilege("INSERT on " + l_.scopes, [&] {
       pqxx::stream_to stream(txn, l_.scopes, std::vector<std::string>{l_.scopes_key, l_.scope});
       for (const KeyChange* change : changes) {
-        for (const auto& scope : change->add) stream << std::make_tuple(change->id, scope);
+        for (const auto& scope : change->add) stream << std::tie(change->id, scope);
       }
       stream.complete();
     });

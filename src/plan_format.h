@@ -10,9 +10,9 @@
 // keys), and the sorted lists "roles" (raw, as stored), "current" (its scopes), "add" and
 // "extra" (current scopes outside the target), each left out when empty. Derived on
 // reading: target = current + add - extra; remove = extra for a "change" key of a plan
-// made with prune, else nothing; the fingerprint of the state the plan saw = hash(revoked =
-// status is "skipped", roles, current). Version 1 (which also wrote target, remove and
-// fingerprint) is still read.
+// made with prune, else nothing. The fingerprint apply checks is the state the plan saw
+// (not revoked, roles, current), compared exactly (write_rules.h). Version 1 (which also
+// wrote target, remove and a hashed fingerprint) is still read.
 #pragma once
 
 #include <optional>

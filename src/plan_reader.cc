@@ -7,6 +7,7 @@
 
 #include "errors.h"
 #include "file_streams.h"
+#include "key_line_parser.h"
 #include "sha256.h"
 
 namespace scope_migrate {
@@ -69,14 +70,6 @@ class LineReader {
   Json json_;
 };
 
-Status ParseStatus(const LineReader& in, const std::string& name) {
-  for (Status s :
-       {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked, Status::kSkipped}) {
-    if (name == StatusName(s)) return s;
-  }
-  throw in.Error("unknown status \"" + name + "\"");
-}
-
 PlanHeader ParseHeader(const LineReader& in) {
   const Json& h = in.json();
   if (in.Type() != "header") throw in.Error("the first line is not the plan header");
@@ -110,84 +103,169 @@ PlanHeader ParseHeader(const LineReader& in) {
   return header;
 }
 
-// A list that must be sorted (and, but for roles, hold no duplicates).
-void CheckSorted(const LineReader& in, const char* field, const std::vector<std::string>& values,
-                 bool unique) {
-  for (size_t i = 1; i < values.size(); ++i) {
-    if (values[i] < values[i - 1] || (unique && values[i] == values[i - 1])) {
-      throw in.Error(std::string("\"") + field + "\" must be sorted" +
-                     (unique ? " and unique" : ""));
-    }
-  }
-}
-
 bool Contains(const std::vector<std::string>& sorted, const std::string& value) {
   return std::binary_search(sorted.begin(), sorted.end(), value);
 }
 
-// The lists must fit together as a decision made them: add and current disjoint, extra a
-// part of current, and a "change" key has something to change.
-void CheckLists(const LineReader& in, const PlanKeyLine& k) {
-  CheckSorted(in, "roles", k.roles, false);
-  CheckSorted(in, "current", k.current, true);
-  CheckSorted(in, "add", k.add, true);
-  CheckSorted(in, "extra", k.extra, true);
-  for (const auto& scope : k.add) {
-    if (Contains(k.current, scope))
-      throw in.Error("key " + k.id + " adds \"" + scope + "\", which it has");
-  }
-  for (const auto& scope : k.extra) {
-    if (!Contains(k.current, scope)) {
-      throw in.Error("key " + k.id + ": extra scope \"" + scope + "\" is not one of its scopes");
-    }
-  }
-  if (k.status == Status::kChange && k.add.empty() && k.remove.empty()) {
-    throw in.Error("key " + k.id + " is a change with nothing to add or remove");
-  }
-}
-
-std::vector<std::string> OptionalStrings(const LineReader& in, const char* field) {
-  return in.json().contains(field) ? in.Strings(field) : std::vector<std::string>{};
-}
-
-std::optional<std::string> OptionalText(const LineReader& in, const char* field) {
-  const Json& j = in.json();
-  if (!j.contains(field) || j[field].is_null()) return std::nullopt;
-  return in.Text(field);
-}
-
-PlanKeyLine ParseKey(const LineReader& in, int number, bool prune) {
-  if (in.Type() != "key") throw in.Error("expected a key line, found \"" + in.Type() + "\"");
-  PlanKeyLine k;
-  k.line = number;
-  k.id = in.Text("id");
-  k.tenant = OptionalText(in, "tenant");
-  k.name = OptionalText(in, "name");
-  k.status = ParseStatus(in, in.Text("status"));
-  k.reason = OptionalText(in, "reason").value_or("");
-  k.roles = OptionalStrings(in, "roles");
-  k.current = OptionalStrings(in, "current");
-  k.add = OptionalStrings(in, "add");
-  k.extra = OptionalStrings(in, "extra");
+// target = current - extra + add; remove = extra for a change key of a pruning plan.
+void DeriveLists(PlanKeyLine& k, bool prune) {
   if (prune && k.status == Status::kChange) k.remove = k.extra;
-  CheckLists(in, k);
   std::vector<std::string> kept;
   std::set_difference(k.current.begin(), k.current.end(), k.extra.begin(), k.extra.end(),
                       std::back_inserter(kept));
   std::merge(kept.begin(), kept.end(), k.add.begin(), k.add.end(), std::back_inserter(k.target));
+}
+
+// The lists must fit together as a decision made them: sorted, add and current disjoint,
+// extra a part of current, and a "change" key has something to change.
+class ListCheck {
+ public:
+  ListCheck(const std::string& path, const PlanKeyLine& k) : path_(path), k_(k) {}
+
+  void Run() const {
+    Sorted("roles", k_.roles, false);
+    Sorted("current", k_.current, true);
+    Sorted("add", k_.add, true);
+    Sorted("extra", k_.extra, true);
+    for (const auto& scope : k_.add) {
+      if (Contains(k_.current, scope))
+        throw Error("key " + k_.id + " adds \"" + scope + "\", which it has");
+    }
+    for (const auto& scope : k_.extra) {
+      if (!Contains(k_.current, scope)) {
+        throw Error("key " + k_.id + ": extra scope \"" + scope + "\" is not one of its scopes");
+      }
+    }
+    if (k_.status == Status::kChange && k_.add.empty() && k_.remove.empty()) {
+      throw Error("key " + k_.id + " is a change with nothing to add or remove");
+    }
+  }
+
+ private:
+  ToolError Error(const std::string& message) const { return BadPlan(path_, k_.line, message); }
+
+  void Sorted(const char* field, const std::vector<std::string>& values, bool unique) const {
+    for (size_t i = 1; i < values.size(); ++i) {
+      if (values[i] < values[i - 1] || (unique && values[i] == values[i - 1])) {
+        throw Error(std::string("\"") + field + "\" must be sorted" +
+                    (unique ? " and unique" : ""));
+      }
+    }
+  }
+
+  const std::string& path_;
+  const PlanKeyLine& k_;
+};
+
+PlanKeyLine ParseKeyLine(const std::string& path, int number, const std::string& text, bool prune) {
+  PlanKeyLine k;
+  ParseKeyLineFields(path, number, text, k);
+  DeriveLists(k, prune);
+  ListCheck(path, k).Run();
   return k;
 }
 
-PlanKeyLine ParseKeyLine(const std::string& path, int number, const std::string& text, bool prune) {
-  return ParseKey(LineReader(path, number, text), number, prune);
-}
+// The verified copy: each key passing the filter as a record of length-prefixed fields, so
+// applying reads back exactly what was verified without parsing JSON again.
+class RecordWriter {
+ public:
+  RecordWriter(std::FILE* file, const std::string& path) : file_(file), path_(path) {}
+
+  void Write(const PlanKeyLine& k) {
+    record_.clear();
+    Number(static_cast<uint32_t>(k.line));
+    Number(static_cast<uint32_t>(k.status));
+    Text(k.id);
+    Optional(k.tenant);
+    Optional(k.name);
+    Text(k.reason);
+    for (const auto* list : {&k.roles, &k.current, &k.add, &k.extra}) {
+      Number(static_cast<uint32_t>(list->size()));
+      for (const auto& value : *list) Text(value);
+    }
+    if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size()) {
+      throw RuntimeFailure("cannot copy the plan file " + path_ +
+                           " to a temporary file (disk full?)");
+    }
+  }
+
+ private:
+  void Number(uint32_t value) {
+    record_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void Text(const std::string& value) {
+    Number(static_cast<uint32_t>(value.size()));
+    record_.append(value);
+  }
+  void Optional(const std::optional<std::string>& value) {
+    Number(value ? 1 : 0);
+    if (value) Text(*value);
+  }
+
+  std::FILE* file_;
+  const std::string& path_;
+  std::string record_;  // one record, written at once
+};
+
+class RecordReader {
+ public:
+  explicit RecordReader(std::FILE* file) : file_(file) {}
+
+  // False at the end of the copy.
+  bool Read(PlanKeyLine& k, bool prune) {
+    uint32_t line = 0;
+    if (std::fread(&line, sizeof line, 1, file_) != 1) return false;
+    k.line = static_cast<int>(line);
+    k.status = static_cast<Status>(Number());
+    Text(k.id);
+    Optional(k.tenant);
+    Optional(k.name);
+    Text(k.reason);
+    for (auto* list : {&k.roles, &k.current, &k.add, &k.extra}) {
+      list->resize(Number());
+      for (auto& value : *list) Text(value);
+    }
+    k.target.clear();
+    k.remove.clear();
+    DeriveLists(k, prune);
+    return true;
+  }
+
+ private:
+  void Bytes(void* data, size_t size) {
+    if (size > 0 && std::fread(data, 1, size, file_) != size) {
+      throw RuntimeFailure("the verified copy of the plan file cannot be read back");
+    }
+  }
+  uint32_t Number() {
+    uint32_t value = 0;
+    Bytes(&value, sizeof value);
+    return value;
+  }
+  void Text(std::string& value) {
+    value.resize(Number());
+    Bytes(value.data(), value.size());
+  }
+  void Optional(std::optional<std::string>& value) {
+    if (Number() == 0) {
+      value.reset();
+      return;
+    }
+    value.emplace();
+    Text(*value);
+  }
+
+  std::FILE* file_;
+};
 
 }  // namespace
 
-// Reads the file line by line, hashing and copying every line before the summary.
+// Reads the file line by line, hashing every line before the summary and keeping each key
+// that passes the filter in the verified copy.
 class PlanFile::Loader {
  public:
-  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter) {}
+  Loader(PlanFile& plan, const KeyFilter& filter)
+      : plan_(plan), filter_(filter), records_(plan.copy_.get(), plan.path_) {}
 
   void Read(std::istream& in) {
     std::string line;
@@ -195,18 +273,20 @@ class PlanFile::Loader {
       ++number_;
       if (in.eof()) throw Bad("the last line is not complete: the file is truncated");
       if (summary_) throw Bad("a line follows the summary: the file was edited");
-      if (number_ == 1) {
-        plan_.header_ = ParseHeader(LineReader(plan_.path_, 1, line));
-      } else if (IsSummaryLine(line)) {
+      if (number_ > 1 && IsSummaryLine(line)) {
         summary_.emplace(plan_.path_, number_, line);
         summary_line_ = number_;
         continue;
-      } else {
-        // Every line is parsed now, not only when applying, so a plan that cannot be read
-        // to the end is refused before the first batch is written.
-        Count(ParseKeyLine(plan_.path_, number_, line, plan_.header_.prune));
       }
-      Keep(line);
+      hasher_.Update(line);
+      hasher_.Update("\n");
+      if (number_ == 1) {
+        plan_.header_ = ParseHeader(LineReader(plan_.path_, 1, line));
+      } else {
+        // Every line is parsed now, so a plan that cannot be read to the end is refused
+        // before the first batch is written.
+        Keep(ParseKeyLine(plan_.path_, number_, line, plan_.header_.prune));
+      }
     }
     if (number_ == 0) throw BadPlan(plan_.path_, 0, "the plan file is empty");
     if (!summary_) throw Bad("no summary line: the file is truncated");
@@ -227,32 +307,26 @@ class PlanFile::Loader {
           plan_.path_, summary_line_,
           "the summary's keys_read does not match the " + std::to_string(all_keys_) + " key lines");
     }
+    if (std::fflush(plan_.copy_.get()) != 0) {
+      throw RuntimeFailure("cannot copy the plan file " + plan_.path_ + " to a temporary file");
+    }
   }
 
  private:
   ToolError Bad(const std::string& message) const { return BadPlan(plan_.path_, number_, message); }
 
-  void Count(const PlanKeyLine& key) {
+  void Keep(const PlanKeyLine& key) {
     ++all_keys_;
     if (!filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return;
     ++plan_.counts_.keys;
     plan_.counts_.change += key.status == Status::kChange;
     plan_.counts_.blocked += key.status == Status::kBlocked;
-  }
-
-  void Keep(const std::string& line) {
-    hasher_.Update(line);
-    hasher_.Update("\n");
-    std::FILE* copy = plan_.copy_.get();
-    if (std::fwrite(line.data(), 1, line.size(), copy) != line.size() ||
-        std::fputc('\n', copy) == EOF) {
-      throw RuntimeFailure("cannot copy the plan file " + plan_.path_ +
-                           " to a temporary file (disk full?)");
-    }
+    records_.Write(key);
   }
 
   PlanFile& plan_;
   const KeyFilter& filter_;
+  RecordWriter records_;
   Sha256 hasher_;
   int number_ = 0;
   std::optional<LineReader> summary_;
@@ -273,6 +347,7 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   if (!plan.copy_) {
     throw RuntimeFailure("cannot create a temporary file for the plan's verified copy");
   }
+  std::setvbuf(plan.copy_.get(), nullptr, _IOFBF, 1 << 20);
   Loader loader(plan, filter);
   loader.Read(in);
   loader.CheckSummary();
@@ -281,17 +356,8 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
 
 PlanFile::Cursor::Cursor(const PlanFile& plan) : plan_(plan) { std::rewind(plan.copy_.get()); }
 
-PlanFile::Cursor::~Cursor() { std::free(buffer_); }
-
 bool PlanFile::Cursor::Next(PlanKeyLine& key) {
-  for (ssize_t length; (length = getline(&buffer_, &capacity_, plan_.copy_.get())) > 0;) {
-    if (++number_ == 1) continue;  // the header
-    // Every copied line ends in \n.
-    const std::string line(buffer_, static_cast<size_t>(length) - 1);
-    key = ParseKeyLine(plan_.path_, number_, line, plan_.header_.prune);
-    if (plan_.filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return true;
-  }
-  return false;
+  return RecordReader(plan_.copy_.get()).Read(key, plan_.header_.prune);
 }
 
 void PlanFile::ForEachKey(const std::function<void(const PlanKeyLine&)>& visit) const {

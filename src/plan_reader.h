@@ -2,9 +2,10 @@
 // checks the header's format_version, parses every line, checks that the last line is the
 // summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
 // edited or unknown-version file throws ToolError(65) naming the line before anything is
-// written. While hashing, it copies the bytes into a private, already unlinked temporary
-// file, and ForEachKey() streams the key lines from that copy: what is applied is exactly
-// what was verified, even if the file at the path is replaced or edited in the meantime.
+// written. As it goes it keeps every key that passes the filter, parsed, in a private,
+// already unlinked temporary file, and ForEachKey() streams the keys from that copy: what
+// is applied is exactly what was verified, even if the file at the path is replaced or
+// edited in the meantime, and no line is parsed twice.
 #pragma once
 
 #include <cstdint>
@@ -37,16 +38,12 @@ class PlanFile {
   class Cursor {
    public:
     explicit Cursor(const PlanFile& plan);
-    ~Cursor();
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
     bool Next(PlanKeyLine& key);  // false after the last key
 
    private:
     const PlanFile& plan_;
-    char* buffer_ = nullptr;
-    size_t capacity_ = 0;
-    int number_ = 0;
   };
 
   // Calls `visit` for each key line passing the filter, in file (id) order.
@@ -56,7 +53,7 @@ class PlanFile {
   class Loader;
 
   std::string path_;
-  std::shared_ptr<std::FILE> copy_;  // the verified bytes
+  std::shared_ptr<std::FILE> copy_;  // the verified keys
   KeyFilter filter_;
   PlanHeader header_;
   std::string sha256_;

@@ -3,9 +3,26 @@
 #include <algorithm>
 #include <iterator>
 
-#include "fingerprint.h"
-
 namespace scope_migrate {
+namespace {
+
+// `values` sorted (and unique when asked), copied into `storage` only when it is not
+// already: the key store and the plan deliver sorted lists.
+const std::vector<std::string>& Sorted(const std::vector<std::string>& values,
+                                       std::vector<std::string>& storage, bool unique) {
+  const bool sorted = unique ? std::adjacent_find(values.begin(), values.end(),
+                                                  [](const auto& a, const auto& b) {
+                                                    return !(a < b);
+                                                  }) == values.end()
+                             : std::is_sorted(values.begin(), values.end());
+  if (sorted) return values;
+  storage = values;
+  std::sort(storage.begin(), storage.end());
+  if (unique) storage.erase(std::unique(storage.begin(), storage.end()), storage.end());
+  return storage;
+}
+
+}  // namespace
 
 std::vector<std::string> StateAfter(const std::vector<std::string>& current,
                                     const std::vector<std::string>& add,
@@ -21,13 +38,19 @@ std::vector<std::string> StateAfter(const std::vector<std::string>& current,
 }
 
 Verdict JudgeApply(const KeyState* now, const KeyChange& planned) {
-  if (now == nullptr) return Verdict::kChangedSince;
-  const std::string fingerprint = Fingerprint(now->revoked, now->roles, now->scopes);
-  if (fingerprint == Fingerprint(false, planned.planned_roles, planned.planned_scopes)) {
-    return Verdict::kWrite;
+  // The fingerprint is the state itself, compared exactly: revoked or not, the raw roles
+  // (in any order, duplicates kept) and the set of scopes.
+  if (now == nullptr || now->revoked) return Verdict::kChangedSince;
+  std::vector<std::string> now_roles, planned_roles, now_scopes, planned_scopes;
+  if (Sorted(now->roles, now_roles, false) != Sorted(planned.planned_roles, planned_roles, false)) {
+    return Verdict::kChangedSince;
   }
-  const auto after = StateAfter(planned.planned_scopes, planned.add, planned.remove);
-  if (fingerprint == Fingerprint(false, planned.planned_roles, after)) return Verdict::kAlreadyDone;
+  const auto& scopes = Sorted(now->scopes, now_scopes, true);
+  const auto& before = Sorted(planned.planned_scopes, planned_scopes, true);
+  if (scopes == before) return Verdict::kWrite;
+  if (scopes == StateAfter(before, planned.add, planned.remove)) {
+    return Verdict::kAlreadyDone;
+  }
   return Verdict::kChangedSince;
 }
 

@@ -2,10 +2,12 @@
 // key may be written. Pure functions: the batch code reads the key's state now and feeds
 // them, and the tests feed them directly.
 //
-// Apply: a key whose fingerprint now equals the plan's is written; one whose fingerprint
-// equals the plan's *after* state (current + add - remove) was written by an earlier,
-// interrupted run of the same plan and is already applied; anything else (roles, scopes
-// or revocation differ, or the key is gone) changed since the plan: the plan is stale.
+// Apply: a key's fingerprint is its state (revoked or not, its raw roles with duplicates,
+// its set of scopes), compared exactly rather than through a hash. A key whose state now
+// is the one the plan saw is written; one in the plan's *after* state (current + add -
+// remove) was written by an earlier, interrupted run of the same plan and is already
+// applied; anything else (roles, scopes or revocation differ, or the key is gone) changed
+// since the plan: the plan is stale.
 //
 // Rollback: a key is reverted only when it is still as the run left it (every scope the
 // run added is there, none it removed is back) and no later apply run touched it;

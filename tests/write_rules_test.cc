@@ -46,6 +46,14 @@ TEST(WriteRulesTest, RowOrderAndDuplicateRolesAreTheSameState) {
   EXPECT_EQ(JudgeApply(&now, planned), Verdict::kWrite);
 }
 
+TEST(WriteRulesTest, BothSidesUnsortedStillCompareAsMultisets) {
+  const KeyChange planned = Planned({"Zed", "Admin", "Zed"}, {"y", "x"}, {"z"});
+  const KeyState same = Now({"Zed", "Zed", "Admin"}, {"x", "y", "x"});
+  const KeyState fewer = Now({"Zed", "Admin", "Admin"}, {"x", "y"});
+  EXPECT_EQ(JudgeApply(&same, planned), Verdict::kWrite);
+  EXPECT_EQ(JudgeApply(&fewer, planned), Verdict::kChangedSince);
+}
+
 TEST(WriteRulesTest, KeyInItsPlannedFinalStateIsAlreadyApplied) {
   const KeyChange planned = Planned({"Admin"}, {"x", "z"}, {"y"}, {"z"});
   const KeyState now = Now({"Admin"}, {"x", "y"});

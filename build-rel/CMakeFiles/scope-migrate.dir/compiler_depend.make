@@ -230,6 +230,10 @@ CMakeFiles/scope-migrate.dir/src/main.cc.o: /work/main/src/main.cc \
   /usr/include/c++/12/bits/stl_map.h \
   /usr/include/c++/12/bits/stl_multimap.h \
   /usr/include/c++/12/bits/erase_if.h \
+  /usr/include/c++/12/unordered_map \
+  /usr/include/c++/12/bits/hashtable.h \
+  /usr/include/c++/12/bits/hashtable_policy.h \
+  /usr/include/c++/12/bits/unordered_map.h \
   /work/main/src/catalog.h \
   /work/main/src/plan_format.h \
   /work/main/src/summary.h \
@@ -243,6 +247,10 @@ CMakeFiles/scope-migrate.dir/src/main.cc.o: /work/main/src/main.cc \
 /work/main/src/plan_format.h:
 
 /work/main/src/catalog.h:
+
+/usr/include/c++/12/bits/unordered_map.h:
+
+/usr/include/c++/12/unordered_map:
 
 /usr/include/c++/12/bits/erase_if.h:
 
@@ -504,6 +512,8 @@ CMakeFiles/scope-migrate.dir/src/main.cc.o: /work/main/src/main.cc \
 
 /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h:
 
+/usr/include/c++/12/bits/hashtable_policy.h:
+
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
 
 /usr/include/stdint.h:
@@ -695,6 +705,8 @@ CMakeFiles/scope-migrate.dir/src/main.cc.o: /work/main/src/main.cc \
 /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
+
+/usr/include/c++/12/bits/hashtable.h:
 
 /usr/include/c++/12/ext/concurrence.h:
 

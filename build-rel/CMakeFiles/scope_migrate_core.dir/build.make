@@ -321,24 +321,10 @@ CMakeFiles/scope_migrate_core.dir/src/file_streams.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/scope_migrate_core.dir/src/file_streams.cc.s"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/file_streams.cc -o CMakeFiles/scope_migrate_core.dir/src/file_streams.cc.s
 
-CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
-CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o: /work/main/src/fingerprint.cc
-CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o -c /work/main/src/fingerprint.cc
-
-CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.i"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/fingerprint.cc > CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.i
-
-CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.s"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/fingerprint.cc -o CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.s
-
 CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
 CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o: /work/main/src/fixture_source.cc
 CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o -c /work/main/src/fixture_source.cc
 
 CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.i: cmake_force
@@ -352,7 +338,7 @@ CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.s: cmake_force
 CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
 CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o: /work/main/src/fixtures.cc
 CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o -c /work/main/src/fixtures.cc
 
 CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.i: cmake_force
@@ -366,7 +352,7 @@ CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.s: cmake_force
 CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
 CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o: /work/main/src/interrupt.cc
 CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o -c /work/main/src/interrupt.cc
 
 CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.i: cmake_force
@@ -380,7 +366,7 @@ CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.s: cmake_force
 CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
 CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o: /work/main/src/json_text.cc
 CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o -c /work/main/src/json_text.cc
 
 CMakeFiles/scope_migrate_core.dir/src/json_text.cc.i: cmake_force
@@ -390,6 +376,20 @@ CMakeFiles/scope_migrate_core.dir/src/json_text.cc.i: cmake_force
 CMakeFiles/scope_migrate_core.dir/src/json_text.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/scope_migrate_core.dir/src/json_text.cc.s"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/json_text.cc -o CMakeFiles/scope_migrate_core.dir/src/json_text.cc.s
+
+CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
+CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o: /work/main/src/key_line_parser.cc
+CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o: CMakeFiles/scope_migrate_core.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building CXX object CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o -MF CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o.d -o CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o -c /work/main/src/key_line_parser.cc
+
+CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.i"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/key_line_parser.cc > CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.i
+
+CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.s"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/key_line_parser.cc -o CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.s
 
 CMakeFiles/scope_migrate_core.dir/src/key_store.cc.o: CMakeFiles/scope_migrate_core.dir/flags.make
 CMakeFiles/scope_migrate_core.dir/src/key_store.cc.o: /work/main/src/key_store.cc
@@ -719,11 +719,11 @@ scope_migrate_core_OBJECTS = \
 "CMakeFiles/scope_migrate_core.dir/src/did_you_mean.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/durations.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/file_streams.cc.o" \
-"CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o" \
+"CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/key_store.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/layout.cc.o" \
 "CMakeFiles/scope_migrate_core.dir/src/mapping.cc.o" \
@@ -768,11 +768,11 @@ libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/decision.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/did_you_mean.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/durations.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/file_streams.cc.o
-libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/fingerprint.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/fixture_source.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/fixtures.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/interrupt.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/json_text.cc.o
+libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/key_line_parser.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/key_store.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/layout.cc.o
 libscope_migrate_core.a: CMakeFiles/scope_migrate_core.dir/src/mapping.cc.o

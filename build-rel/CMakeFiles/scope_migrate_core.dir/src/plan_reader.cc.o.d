@@ -286,4 +286,5 @@ CMakeFiles/scope_migrate_core.dir/src/plan_reader.cc.o: \
  /usr/include/nlohmann/detail/macro_unscope.hpp \
  /usr/include/nlohmann/thirdparty/hedley/hedley_undef.hpp \
  /work/main/src/errors.h /work/main/src/exit_codes.h \
- /work/main/src/file_streams.h /work/main/src/sha256.h
+ /work/main/src/file_streams.h /work/main/src/key_line_parser.h \
+ /work/main/src/sha256.h

@@ -153,4 +153,4 @@ CMakeFiles/scope_migrate_core.dir/src/write_rules.cc.o: \
  /usr/include/c++/12/bits/exception_ptr.h \
  /usr/include/c++/12/bits/cxxabi_init_exception.h \
  /usr/include/c++/12/typeinfo /usr/include/c++/12/bits/nested_exception.h \
- /usr/include/c++/12/bits/streambuf.tcc /work/main/src/fingerprint.h
+ /usr/include/c++/12/bits/streambuf.tcc

@@ -251,6 +251,34 @@ tests/CMakeFiles/unit_tests.dir/did_you_mean_test.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/unit_tests.dir/did_you_mean_test.cc.s"
 	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/did_you_mean_test.cc -o CMakeFiles/unit_tests.dir/did_you_mean_test.cc.s
 
+tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o: tests/CMakeFiles/unit_tests.dir/flags.make
+tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o: /work/main/tests/file_streams_test.cc
+tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o: tests/CMakeFiles/unit_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building CXX object tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o -MF CMakeFiles/unit_tests.dir/file_streams_test.cc.o.d -o CMakeFiles/unit_tests.dir/file_streams_test.cc.o -c /work/main/tests/file_streams_test.cc
+
+tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/unit_tests.dir/file_streams_test.cc.i"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/file_streams_test.cc > CMakeFiles/unit_tests.dir/file_streams_test.cc.i
+
+tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/unit_tests.dir/file_streams_test.cc.s"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/file_streams_test.cc -o CMakeFiles/unit_tests.dir/file_streams_test.cc.s
+
+tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o: tests/CMakeFiles/unit_tests.dir/flags.make
+tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o: /work/main/tests/key_line_parser_test.cc
+tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o: tests/CMakeFiles/unit_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building CXX object tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o -MF CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o.d -o CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o -c /work/main/tests/key_line_parser_test.cc
+
+tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/unit_tests.dir/key_line_parser_test.cc.i"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/key_line_parser_test.cc > CMakeFiles/unit_tests.dir/key_line_parser_test.cc.i
+
+tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/unit_tests.dir/key_line_parser_test.cc.s"
+	cd /work/main/build-rel/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/key_line_parser_test.cc -o CMakeFiles/unit_tests.dir/key_line_parser_test.cc.s
+
 # Object files for target unit_tests
 unit_tests_OBJECTS = \
 "CMakeFiles/unit_tests.dir/catalog_test.cc.o" \
@@ -265,7 +293,9 @@ unit_tests_OBJECTS = \
 "CMakeFiles/unit_tests.dir/write_rules_test.cc.o" \
 "CMakeFiles/unit_tests.dir/throttle_test.cc.o" \
 "CMakeFiles/unit_tests.dir/batch_runner_test.cc.o" \
-"CMakeFiles/unit_tests.dir/did_you_mean_test.cc.o"
+"CMakeFiles/unit_tests.dir/did_you_mean_test.cc.o" \
+"CMakeFiles/unit_tests.dir/file_streams_test.cc.o" \
+"CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o"
 
 # External object files for target unit_tests
 unit_tests_EXTERNAL_OBJECTS =
@@ -283,6 +313,8 @@ tests/unit_tests: tests/CMakeFiles/unit_tests.dir/write_rules_test.cc.o
 tests/unit_tests: tests/CMakeFiles/unit_tests.dir/throttle_test.cc.o
 tests/unit_tests: tests/CMakeFiles/unit_tests.dir/batch_runner_test.cc.o
 tests/unit_tests: tests/CMakeFiles/unit_tests.dir/did_you_mean_test.cc.o
+tests/unit_tests: tests/CMakeFiles/unit_tests.dir/file_streams_test.cc.o
+tests/unit_tests: tests/CMakeFiles/unit_tests.dir/key_line_parser_test.cc.o
 tests/unit_tests: tests/CMakeFiles/unit_tests.dir/build.make
 tests/unit_tests: tests/libtest_support.a
 tests/unit_tests: /usr/lib/x86_64-linux-gnu/libgtest_main.a
@@ -296,7 +328,7 @@ tests/unit_tests: /usr/lib/x86_64-linux-gnu/libz.so
 tests/unit_tests: /usr/lib/x86_64-linux-gnu/libzstd.so
 tests/unit_tests: /usr/lib/x86_64-linux-gnu/libgtest.a
 tests/unit_tests: tests/CMakeFiles/unit_tests.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Linking CXX executable unit_tests"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Linking CXX executable unit_tests"
 	cd /work/main/build-rel/tests && $(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/unit_tests.dir/link.txt --verbose=$(VERBOSE)
 	cd /work/main/build-rel/tests && /usr/bin/cmake -D TEST_TARGET=unit_tests -D TEST_EXECUTABLE=/work/main/build-rel/tests/unit_tests -D TEST_EXECUTOR= -D TEST_WORKING_DIR=/work/main -D TEST_EXTRA_ARGS= -D TEST_PROPERTIES= -D TEST_PREFIX= -D TEST_SUFFIX= -D TEST_FILTER= -D NO_PRETTY_TYPES=FALSE -D NO_PRETTY_VALUES=FALSE -D TEST_LIST=unit_tests_TESTS -D CTEST_FILE=/work/main/build-rel/tests/unit_tests[1]_tests.cmake -D TEST_DISCOVERY_TIMEOUT=60 -D TEST_XML_OUTPUT_DIR= -P /usr/share/cmake-3.25/Modules/GoogleTestAddTests.cmake
 
