@@ -21,6 +21,7 @@
 
 #include "decision.h"
 #include "key_source.h"
+#include "role_matrix.h"
 #include "timestamps.h"
 
 namespace scope_migrate {
@@ -30,12 +31,14 @@ inline constexpr int kOldestPlanFormatVersion = 1;  // the oldest version still 
 
 struct PlanHeader {
   std::string tool_version;
+  std::string tool_commit;  // the git commit the tool was built from
   std::string mapping_sha256;
   std::string catalog_sha256;
   Instant cutoff = 0;
   bool prune = false;
   std::string source;
-  KeyFilter filter;  // non-empty: a partial run
+  KeyFilter filter;    // non-empty: a partial run
+  RoleMatrix mapping;  // "mapping": the roles and their scopes, for reviewers (and `show`)
 };
 
 // One key line as read back, with the derived lists filled in.

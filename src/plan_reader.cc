@@ -70,6 +70,61 @@ class LineReader {
   Json json_;
 };
 
+RoleMatrix ParseMatrix(const LineReader& in, const Json& j) {
+  if (!j.is_object() || !j.contains("roles") || !j["roles"].is_array()) {
+    throw in.Error("\"mapping\" must be an object with \"roles\"");
+  }
+  RoleMatrix m;
+  m.scopes = in.Strings(j, "scopes");
+  m.privileged = in.Strings(j, "privileged");
+  for (const Json& role : j["roles"]) {
+    if (!role.is_object() || !role.contains("read_only") || !role["read_only"].is_boolean()) {
+      throw in.Error("each role of \"mapping\" needs \"name\", \"read_only\" and \"scopes\"");
+    }
+    m.roles.push_back(
+        {in.Text(role, "name"), role["read_only"].get<bool>(), in.Strings(role, "scopes")});
+  }
+  return m;
+}
+
+uint64_t Count(const LineReader& in, const Json& j, const char* field) {
+  if (!j.contains(field) || !j[field].is_number_unsigned()) {
+    throw in.Error(std::string("\"") + field + "\" must be a count");
+  }
+  return j[field].get<uint64_t>();
+}
+
+// The summary line as the reports print it; its checksum is verified separately.
+Summary ParseSummary(const LineReader& in) {
+  const Json& j = in.json();
+  Summary s;
+  const std::pair<const char*, uint64_t Summary::*> counts[] = {
+      {"keys_read", &Summary::keys_read},
+      {"change", &Summary::change},
+      {"unchanged", &Summary::unchanged},
+      {"drift", &Summary::drift},
+      {"blocked", &Summary::blocked},
+      {"skipped", &Summary::skipped},
+      {"excluded_post_cutoff", &Summary::excluded_post_cutoff},
+      {"scopes_to_add", &Summary::scopes_to_add},
+      {"scopes_to_remove", &Summary::scopes_to_remove}};
+  for (const auto& [field, member] : counts) s.*member = Count(in, j, field);
+  for (const char* field : {"by_role", "by_scope", "privileged_grants"}) {
+    if (!j.contains(field) || !j[field].is_object()) {
+      throw in.Error(std::string("\"") + field + "\" must be an object");
+    }
+  }
+  for (const auto& [role, count] : j["by_role"].items())
+    s.by_role[role] = Count(in, j["by_role"], role.c_str());
+  for (const auto& [scope, c] : j["by_scope"].items()) {
+    s.by_scope[scope] = {Count(in, c, "add"), Count(in, c, "remove")};
+  }
+  for (const auto& [scope, keys] : j["privileged_grants"].items()) {
+    s.privileged_grants[scope] = Count(in, j["privileged_grants"], scope.c_str());
+  }
+  return s;
+}
+
 PlanHeader ParseHeader(const LineReader& in) {
   const Json& h = in.json();
   if (in.Type() != "header") throw in.Error("the first line is not the plan header");
@@ -85,6 +140,7 @@ PlanHeader ParseHeader(const LineReader& in) {
   }
   PlanHeader header;
   header.tool_version = in.Text("tool_version");
+  if (h.contains("tool_commit")) header.tool_commit = in.Text("tool_commit");
   header.mapping_sha256 = in.Text("mapping_sha256");
   header.catalog_sha256 = in.Text("catalog_sha256");
   const auto cutoff = ParseRfc3339(in.Text("cutoff"));
@@ -100,6 +156,7 @@ PlanHeader ParseHeader(const LineReader& in) {
     if (filter.contains("tenant")) header.filter.tenants = in.Strings(filter, "tenant");
     if (filter.contains("key")) header.filter.ids = in.Strings(filter, "key");
   }
+  if (h.contains("mapping")) header.mapping = ParseMatrix(in, h["mapping"]);
   return header;
 }
 
@@ -307,6 +364,8 @@ class PlanFile::Loader {
           plan_.path_, summary_line_,
           "the summary's keys_read does not match the " + std::to_string(all_keys_) + " key lines");
     }
+    plan_.summary_ = ParseSummary(*summary_);
+    plan_.summary_.plan_sha256 = digest;
     if (std::fflush(plan_.copy_.get()) != 0) {
       throw RuntimeFailure("cannot copy the plan file " + plan_.path_ + " to a temporary file");
     }

@@ -16,6 +16,7 @@
 
 #include "key_source.h"
 #include "plan_format.h"
+#include "summary.h"
 
 namespace scope_migrate {
 
@@ -32,6 +33,8 @@ class PlanFile {
   const PlanHeader& header() const { return header_; }
   const std::string& sha256() const { return sha256_; }
   const PlanFileCounts& counts() const { return counts_; }
+  // The summary line as written (of the whole plan, whatever the filter), with its sha256.
+  const Summary& summary() const { return summary_; }
 
   // Reads the verified key lines passing the filter, in file (id) order. One cursor at
   // a time: a new one starts again from the first key.
@@ -58,6 +61,7 @@ class PlanFile {
   PlanHeader header_;
   std::string sha256_;
   PlanFileCounts counts_;
+  Summary summary_;
 };
 
 }  // namespace scope_migrate

@@ -11,15 +11,26 @@ namespace scope_migrate {
 
 namespace {
 
-class JsonlWriter : public ReportWriter {
+nlohmann::ordered_json MatrixJson(const RoleMatrix& m) {
+  nlohmann::ordered_json roles = nlohmann::ordered_json::array();
+  for (const auto& role : m.roles) {
+    roles.push_back({{"name", role.name}, {"read_only", role.read_only}, {"scopes", role.scopes}});
+  }
+  return {{"scopes", m.scopes}, {"privileged", m.privileged}, {"roles", roles}};
+}
+
+class JsonlWriter : public PlanWriter {
  public:
   explicit JsonlWriter(std::ostream& out) : out_(out) {}
+
+  const std::string& sha256() const override { return sha256_; }
 
   void WriteHeader(const PlanHeader& h) override {
     nlohmann::ordered_json j;
     j["type"] = "header";
     j["format_version"] = kPlanFormatVersion;
     j["tool_version"] = h.tool_version;
+    j["tool_commit"] = h.tool_commit;
     j["mapping_sha256"] = h.mapping_sha256;
     j["catalog_sha256"] = h.catalog_sha256;
     j["cutoff"] = FormatUtc(h.cutoff);
@@ -27,6 +38,7 @@ class JsonlWriter : public ReportWriter {
     j["source"] = h.source;
     j["partial"] = !h.filter.empty();
     if (!h.filter.empty()) j["filter"] = {{"tenant", h.filter.tenants}, {"key", h.filter.ids}};
+    if (!h.mapping.empty()) j["mapping"] = MatrixJson(h.mapping);
     filter_ = h.filter;
     Emit(j.dump());
   }
@@ -71,7 +83,8 @@ class JsonlWriter : public ReportWriter {
     for (const auto& [scope, keys] : s.privileged_grants) j["privileged_grants"][scope] = keys;
     j["partial"] = !filter_.empty();
     if (!filter_.empty()) j["filter"] = {{"tenant", filter_.tenants}, {"key", filter_.ids}};
-    j["sha256"] = hasher_.HexDigest();
+    sha256_ = hasher_.HexDigest();
+    j["sha256"] = sha256_;
     out_ << j.dump() << '\n';
     out_.flush();
   }
@@ -97,13 +110,14 @@ class JsonlWriter : public ReportWriter {
 
   std::ostream& out_;
   Sha256 hasher_;
+  std::string sha256_;
   std::string line_;
   KeyFilter filter_;
 };
 
 }  // namespace
 
-std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out) {
+std::unique_ptr<PlanWriter> MakeJsonlWriter(std::ostream& out) {
   return std::make_unique<JsonlWriter>(out);
 }
 

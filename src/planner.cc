@@ -1,7 +1,16 @@
 #include "planner.h"
 
+#include <ostream>
+
 namespace scope_migrate {
 namespace {
+
+// Swallows what is written: the plan written only for its checksum.
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return traits_type::not_eof(c); }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
 
 class PlanningVisitor : public KeyVisitor {
  public:
@@ -42,24 +51,39 @@ PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
                           const KeySource& source) {
   PlanHeader header;
   header.tool_version = SCOPE_MIGRATE_VERSION;
+  header.tool_commit = SCOPE_MIGRATE_COMMIT;
   header.mapping_sha256 = mapping.sha256();
   header.catalog_sha256 = mapping.catalog().sha256();
   header.cutoff = params.cutoff;
   header.prune = params.prune;
   header.source = source.Describe();
   header.filter = params.filter;
+  header.mapping = MakeRoleMatrix(mapping);
   return header;
 }
 
 Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& params,
-                const std::vector<ReportWriter*>& writers, Progress* progress) {
+                const std::vector<ReportWriter*>& reports, Progress* progress, PlanWriter* plan) {
+  // Without a plan file the plan is still written, to nowhere, for its checksum.
+  NullBuffer nowhere;
+  std::ostream discard(&nowhere);
+  std::unique_ptr<PlanWriter> hash_only;
+  if (plan == nullptr) {
+    hash_only = MakeJsonlWriter(discard);
+    plan = hash_only.get();
+  }
+  std::vector<ReportWriter*> writers = {plan};
+  writers.insert(writers.end(), reports.begin(), reports.end());
   const PlanHeader header = MakePlanHeader(mapping, params, source);
   for (ReportWriter* writer : writers) writer->WriteHeader(header);
   PlanningVisitor visitor(mapping, params, writers, progress);
   source.Read(params.cutoff, params.filter, visitor);
   if (progress) progress->Finish();
-  for (ReportWriter* writer : writers) writer->WriteSummary(visitor.summary());
-  return visitor.summary();
+  Summary summary = visitor.summary();
+  plan->WriteSummary(summary);
+  summary.plan_sha256 = plan->sha256();
+  for (ReportWriter* report : reports) report->WriteSummary(summary);
+  return summary;
 }
 
 }  // namespace scope_migrate

@@ -23,7 +23,10 @@ struct PlanParams {
 PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
                           const KeySource& source);
 
+// Writes the plan to `plan` (when given; else only its checksum is computed) and to the
+// `reports`, whose summaries then carry the plan's sha256.
 Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& params,
-                const std::vector<ReportWriter*>& writers, Progress* progress);
+                const std::vector<ReportWriter*>& reports, Progress* progress,
+                PlanWriter* plan = nullptr);
 
 }  // namespace scope_migrate

@@ -36,8 +36,14 @@ struct ReportOptions {
   size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
 };
 
-// JSON Lines: the plan file format (plan_format.h), written by plan_writer.cc.
-std::unique_ptr<ReportWriter> MakeJsonlWriter(std::ostream& out);
+// The plan file (JSON Lines, plan_format.h; also the --format jsonl report), written by
+// plan_writer.cc. Once its summary is written, sha256() is the plan's checksum, which
+// every other report then shows.
+class PlanWriter : public ReportWriter {
+ public:
+  virtual const std::string& sha256() const = 0;
+};
+std::unique_ptr<PlanWriter> MakeJsonlWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const ReportOptions& options);

@@ -19,13 +19,13 @@ void AppendCsvField(std::string& out, const std::string& value) {
 
 // One row per scope change (action add or remove); a key without changes (blocked,
 // skipped, unchanged, drift) gets one row with empty action and scope, so every key read
-// appears at least once.
+// appears at least once. A seventh column holds the key's name; the last row the plan's sha256.
 class CsvWriter : public ReportWriter {
  public:
   explicit CsvWriter(std::ostream& out) : out_(out) {}
 
   void WriteHeader(const PlanHeader&) override {
-    out_ << "key_id,tenant,status,action,scope,reason\r\n";
+    out_ << "key_id,tenant,status,action,scope,reason,name\r\n";
   }
 
   void WriteKey(const PlannedKey& k) override {
@@ -38,7 +38,11 @@ class CsvWriter : public ReportWriter {
     for (const auto& scope : d.remove) Row(k, "remove", scope);
   }
 
-  void WriteSummary(const Summary&) override { out_.flush(); }
+  // The last row carries the plan's checksum: status "plan", reason "sha256 HEX".
+  void WriteSummary(const Summary& s) override {
+    out_ << ",,plan,,,sha256 " << s.plan_sha256 << ",\r\n";
+    out_.flush();
+  }
 
  private:
   void Row(const PlannedKey& k, const char* action, const std::string& scope) {
@@ -54,6 +58,8 @@ class CsvWriter : public ReportWriter {
     AppendCsvField(row_, scope);
     row_.push_back(',');
     AppendCsvField(row_, k.decision.reason);
+    row_.push_back(',');
+    AppendCsvField(row_, k.key.name.value_or(""));
     row_ += "\r\n";
     out_ << row_;
   }

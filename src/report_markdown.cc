@@ -14,6 +14,7 @@ class MarkdownWriter : public ReportWriter {
 
   void WriteHeader(const PlanHeader& h) override {
     filter_ = h.filter.Describe();
+    matrix_ = h.mapping;
     out_ << "## scope-migrate plan\n\n"
          << "| parameter | value |\n|---|---|\n"
          << "| source | `" << MarkdownCell(h.source) << "` |\n"
@@ -28,7 +29,9 @@ class MarkdownWriter : public ReportWriter {
 
   void WriteKey(const PlannedKey& k) override {
     if (k.decision.status != Status::kBlocked) return;
-    if (blocked_.size() < options_.max_keys) blocked_.emplace_back(k.key.id, k.decision.reason);
+    if (blocked_.size() < options_.max_keys) {
+      blocked_.push_back({k.key.id, k.key.name.value_or(""), k.decision.reason});
+    }
   }
 
   void WriteSummary(const Summary& s) override {
@@ -60,13 +63,20 @@ class MarkdownWriter : public ReportWriter {
     if (s.blocked == 0) {
       out_ << "None.\n";
     } else {
-      out_ << "| key | reason |\n|---|---|\n";
-      for (const auto& [id, reason] : blocked_)
-        out_ << "| `" << MarkdownCell(id) << "` | " << MarkdownCell(reason) << " |\n";
+      out_ << "| key | name | reason |\n|---|---|---|\n";
+      for (const auto& [id, name, reason] : blocked_) {
+        out_ << "| `" << MarkdownCell(id) << "` | " << MarkdownCell(name) << " | "
+             << MarkdownCell(reason) << " |\n";
+      }
       if (s.blocked > blocked_.size()) {
         out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";
       }
     }
+    if (!matrix_.empty()) {
+      out_ << "\n### Role × scope matrix (the mapping)\n\n";
+      WriteRoleMatrixMarkdown(out_, matrix_);
+    }
+    out_ << "\nPlan sha256: `" << s.plan_sha256 << "`\n";
     out_.flush();
   }
 
@@ -74,7 +84,11 @@ class MarkdownWriter : public ReportWriter {
   std::ostream& out_;
   ReportOptions options_;
   std::string filter_;
-  std::vector<std::pair<std::string, std::string>> blocked_;
+  struct Blocked {
+    std::string id, name, reason;
+  };
+  std::vector<Blocked> blocked_;
+  RoleMatrix matrix_;
 };
 
 }  // namespace

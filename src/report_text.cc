@@ -46,6 +46,7 @@ class TextWriter : public ReportWriter {
     ++shown_;
     std::string line = Pad(StatusName(d.status), 9) + Printable(k.key.id);
     if (k.key.tenant) line += "  tenant " + Printable(*k.key.tenant);
+    if (k.key.name) line += "  name \"" + Printable(*k.key.name) + "\"";
     if (d.status == Status::kBlocked) {
       out_ << line << "  " << Printable(d.reason) << "\n";
       return;
@@ -98,6 +99,7 @@ class TextWriter : public ReportWriter {
       first = false;
     }
     if (!first) out_ << "\n";
+    out_ << "\nplan sha256 " << s.plan_sha256 << "\n";
     out_.flush();
   }
 

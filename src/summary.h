@@ -28,6 +28,7 @@ struct Summary {
   std::map<std::string, uint64_t> by_role;            // keys that convert, per mapped role
   std::map<std::string, ScopeCounts> by_scope;        // planned changes per scope
   std::map<std::string, uint64_t> privileged_grants;  // privileged scope -> keys gaining it
+  std::string plan_sha256;  // the plan's checksum, known once its key lines are written
 
   void Add(const Decision& decision, const Catalog& catalog);
   uint64_t Count(Status status) const;

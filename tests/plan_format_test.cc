@@ -346,7 +346,11 @@ TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
       "\"roles\":[\"Beta preview\"],\"current\":[\"tax-management-read\"],\"target\":["
       "\"beta-preview\"],\"add\":[\"beta-preview\"],\"remove\":[\"tax-management-read\"],"
       "\"extra\":[\"tax-management-read\"],\"fingerprint\":\"x\"}",
-      "{\"type\":\"summary\",\"keys_read\":1,\"sha256\":\"" + std::string(64, '0') + "\"}"};
+      "{\"type\":\"summary\",\"keys_read\":1,\"change\":1,\"unchanged\":0,\"drift\":0,"
+      "\"blocked\":0,\"skipped\":0,\"excluded_post_cutoff\":0,\"scopes_to_add\":1,"
+      "\"scopes_to_remove\":1,\"by_role\":{\"beta-preview\":1},\"by_scope\":{},"
+      "\"privileged_grants\":{},\"sha256\":\"" +
+          std::string(64, '0') + "\"}"};
   const std::string path = dir_ + "/v1.jsonl";
   testing::WriteFile(path, Resigned(v1));
   const PlanFile plan = PlanFile::Open(path, KeyFilter{});

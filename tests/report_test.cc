@@ -52,6 +52,7 @@ class MemorySource : public KeySource {
 const char kOddId[] = "k8,\"odd\"\nid-\xC3\xA9";        // k8,"odd"<LF>id-é
 const char kOddTenant[] = "t,\"\xC3\xBC\"\nx";          // t,"ü"<LF>x
 const char kOddRole[] = "Bad, \"role\" | x\n\xC3\x84";  // Bad, "role" | x<LF>Ä
+const char kOddName[] = "Export, \"odd\"\nname";
 
 KeyRecord MakeKey(const std::string& id, std::optional<std::string> tenant, Scopes roles,
                   Scopes scopes = {}) {
@@ -68,6 +69,7 @@ KeyRecord MakeKey(const std::string& id, std::optional<std::string> tenant, Scop
 std::vector<KeyRecord> SampleKeys() {
   std::vector<KeyRecord> keys;
   keys.push_back(MakeKey("k1-change", "acme", {"Admin"}, {"access-management-read"}));
+  keys.back().name = "Key one";
   keys.push_back(MakeKey("k2-unchanged", "acme", {"Beta preview"}, {"beta-preview"}));
   keys.push_back(
       MakeKey("k3-drift", "globex", {"Manage users"},
@@ -82,6 +84,7 @@ std::vector<KeyRecord> SampleKeys() {
   keys.push_back(MakeKey("k7-change", "initech", {"Beta preview", "Product Manager"},
                          {"tax-management-write"}));
   keys.push_back(MakeKey(kOddId, std::string(kOddTenant), {kOddRole}));
+  keys.back().name = kOddName;
   KeyRecord late = MakeKey("k9-new", "acme", {}, {"beta-preview"});
   late.created_at = *ParseRfc3339("2026-04-01T00:00:00Z");
   keys.push_back(late);
@@ -208,6 +211,13 @@ class ReportTest : public ::testing::Test {
     return out.str();
   }
 
+  // The sha256 of the plan of SampleKeys(), as every report shows it.
+  std::string PlanSha() const {
+    Summary s;
+    Plan(ReportFormat::kText, {}, nullptr, &s);
+    return s.plan_sha256;
+  }
+
   std::string PlanFixtures(ReportFormat format) const {
     FixtureSource source(testing::SourcePath("samples/fixtures.yaml"));
     std::ostringstream out;
@@ -271,8 +281,16 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
   ASSERT_EQ(lines.size(), 10u);  // header, 8 keys, summary
   ASSERT_EQ(out.back(), '\n');
 
-  const Json header = Json::parse(lines[0]);
+  Json header = Json::parse(lines[0]);
   EXPECT_EQ(lines[0].rfind("{\"type\":\"header\",\"format_version\":2,", 0), 0u) << lines[0];
+  EXPECT_EQ(header["tool_commit"], SCOPE_MIGRATE_COMMIT);
+  ASSERT_EQ(header["mapping"]["roles"].size(), mapping_->roles().size());
+  EXPECT_EQ(
+      header["mapping"]["roles"][2],
+      Json({{"name", "auditor"}, {"read_only", true}, {"scopes", mapping_->roles()[2].scopes}}));
+  EXPECT_EQ(header["mapping"]["scopes"].size(), 26u);
+  header.erase("tool_commit");
+  header.erase("mapping");
   EXPECT_EQ(header, (Json{{"type", "header"},
                           {"format_version", 2},
                           {"tool_version", SCOPE_MIGRATE_VERSION},
@@ -305,7 +323,8 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
 
   // The first key line, byte for byte.
   EXPECT_EQ(lines[1],
-            "{\"type\":\"key\",\"id\":\"k1-change\",\"tenant\":\"acme\",\"status\":\"change\","
+            "{\"type\":\"key\",\"id\":\"k1-change\",\"tenant\":\"acme\",\"name\":\"Key one\","
+            "\"status\":\"change\","
             "\"roles\":[\"Admin\"],\"current\":[\"access-management-read\"],"
             "\"add\":[\"access-management-write\",\"custom-payment-provider-write\","
             "\"tenant-management-read\",\"tenant-management-write\"]}");
@@ -400,42 +419,49 @@ TEST_F(ReportTest, JsonlIsValidJsonForNonUtf8Bytes) {
 
 TEST_F(ReportTest, CsvRowsPerScopeChange) {
   const std::string out = Plan(ReportFormat::kCsv);
-  EXPECT_EQ(out.rfind("key_id,tenant,status,action,scope,reason\r\n", 0), 0u);
+  EXPECT_EQ(out.rfind("key_id,tenant,status,action,scope,reason,name\r\n", 0), 0u);
   using Row = std::vector<std::string>;
-  std::vector<Row> expected = {{"key_id", "tenant", "status", "action", "scope", "reason"}};
+  std::vector<Row> expected = {{"key_id", "tenant", "status", "action", "scope", "reason", "name"}};
   for (const auto& scope : kK1Add)
-    expected.push_back({"k1-change", "acme", "change", "add", scope, ""});
-  expected.push_back({"k2-unchanged", "acme", "unchanged", "", "", ""});
-  expected.push_back({"k3-drift", "globex", "drift", "", "", ""});
-  expected.push_back({"k4-blocked", "globex", "blocked", "", "", "unknown role \"SUPERUSER\""});
-  expected.push_back({"k5-skipped", "initech", "skipped", "", "", "revoked"});
-  expected.push_back({"k6-missing", "", "blocked", "", "", "missing created_at"});
+    expected.push_back({"k1-change", "acme", "change", "add", scope, "", "Key one"});
+  expected.push_back({"k2-unchanged", "acme", "unchanged", "", "", "", ""});
+  expected.push_back({"k3-drift", "globex", "drift", "", "", "", ""});
+  expected.push_back({"k4-blocked", "globex", "blocked", "", "", "unknown role \"SUPERUSER\"", ""});
+  expected.push_back({"k5-skipped", "initech", "skipped", "", "", "revoked", ""});
+  expected.push_back({"k6-missing", "", "blocked", "", "", "missing created_at", ""});
   for (const auto& scope : kK7Add)
-    expected.push_back({"k7-change", "initech", "change", "add", scope, ""});
-  expected.push_back({kOddId, kOddTenant, "blocked", "", "", kOddReason});
-  EXPECT_EQ(ParseCsv(out), expected);
+    expected.push_back({"k7-change", "initech", "change", "add", scope, "", ""});
+  expected.push_back({kOddId, kOddTenant, "blocked", "", "", kOddReason, kOddName});
+  const auto rows = ParseCsv(out);
+  ASSERT_EQ(rows.size(), expected.size() + 1);
+  EXPECT_EQ(std::vector<Row>(rows.begin(), rows.end() - 1), expected);
+  // The last row carries the plan's checksum.
+  EXPECT_EQ(rows.back(), (Row{"", "", "plan", "", "", "sha256 " + PlanSha(), ""}));
 }
 
 TEST_F(ReportTest, CsvQuotesCommasQuotesAndNewlines) {
   const std::string out = Plan(ReportFormat::kCsv);
   const std::string odd_row =
       "\"k8,\"\"odd\"\"\nid-\xC3\xA9\",\"t,\"\"\xC3\xBC\"\"\nx\",blocked,,,"
-      "\"unknown role \"\"Bad, \"\"role\"\" | x\n\xC3\x84\"\"\"\r\n";
+      "\"unknown role \"\"Bad, \"\"role\"\" | x\n\xC3\x84\"\"\",\"Export, \"\"odd\"\"\nname\"\r\n";
   EXPECT_NE(out.find(odd_row), std::string::npos) << out;
-  EXPECT_EQ(out.size() - out.rfind(odd_row), odd_row.size());  // the last row
+  // The last key row, before the checksum row.
+  EXPECT_EQ(out.substr(out.rfind(odd_row)), odd_row + ",,plan,,,sha256 " + PlanSha() + ",\r\n");
 }
 
 TEST_F(ReportTest, CsvWithPruneHasRemoveRows) {
   const PlanParams params = Params(/*prune=*/true);
   const auto rows = ParseCsv(Plan(ReportFormat::kCsv, {}, &params));
   using Row = std::vector<std::string>;
-  EXPECT_NE(std::find(rows.begin(), rows.end(),
-                      Row{"k3-drift", "globex", "change", "remove", "report-management-read", ""}),
-            rows.end());
-  EXPECT_NE(std::find(rows.begin(), rows.end(),
-                      Row{"k7-change", "initech", "change", "remove", "tax-management-write", ""}),
-            rows.end());
-  EXPECT_EQ(rows.size(), 1u + 4 + 1 + 1 + 1 + 1 + 1 + 7 + 1);
+  EXPECT_NE(
+      std::find(rows.begin(), rows.end(),
+                Row{"k3-drift", "globex", "change", "remove", "report-management-read", "", ""}),
+      rows.end());
+  EXPECT_NE(
+      std::find(rows.begin(), rows.end(),
+                Row{"k7-change", "initech", "change", "remove", "tax-management-write", "", ""}),
+      rows.end());
+  EXPECT_EQ(rows.size(), 1u + 4 + 1 + 1 + 1 + 1 + 1 + 7 + 1 + 1);
 }
 
 // ---- text ----------------------------------------------------------------------------------
@@ -450,7 +476,7 @@ TEST_F(ReportTest, TextShowsChangesBlocksAndSummary) {
   EXPECT_TRUE(HasLine(lines, "  mapping  sha256 " + mapping_->sha256()));
   EXPECT_TRUE(HasLine(lines, "  keys     all"));
 
-  const size_t k1 = IndexOf(lines, "change   k1-change  tenant acme");
+  const size_t k1 = IndexOf(lines, "change   k1-change  tenant acme  name \"Key one\"");
   ASSERT_LT(k1 + 4, lines.size());
   EXPECT_EQ(lines[k1 + 1], "    + access-management-write");
   EXPECT_EQ(lines[k1 + 2], "    + custom-payment-provider-write");
@@ -462,8 +488,8 @@ TEST_F(ReportTest, TextShowsChangesBlocksAndSummary) {
   EXPECT_TRUE(HasLine(lines, "blocked  k4-blocked  tenant globex  unknown role \"SUPERUSER\""));
   EXPECT_TRUE(HasLine(lines, "blocked  k6-missing  missing created_at"));
   EXPECT_TRUE(HasLine(lines,
-                      "blocked  k8,\"odd\"\\nid-\xC3\xA9  tenant t,\"\xC3\xBC\"\\nx  "
-                      "unknown role \"Bad, \"role\" | x\\n\xC3\x84\""));
+                      "blocked  k8,\"odd\"\\nid-\xC3\xA9  tenant t,\"\xC3\xBC\"\\nx  name "
+                      "\"Export, \"odd\"\\nname\"  unknown role \"Bad, \"role\" | x\\n\xC3\x84\""));
   const size_t k7 = IndexOf(lines, "change   k7-change  tenant initech");
   ASSERT_LT(k7 + 7, lines.size());
   for (size_t i = 0; i < kK7Add.size(); ++i) EXPECT_EQ(lines[k7 + 1 + i], "    + " + kK7Add[i]);
@@ -481,9 +507,10 @@ TEST_F(ReportTest, TextShowsChangesBlocksAndSummary) {
   EXPECT_TRUE(HasLine(lines, CountRow("scopes to add", 10)));
   EXPECT_TRUE(HasLine(lines, CountRow("beta-preview", 2)));
   EXPECT_TRUE(HasLine(lines, ScopeRow("tenant-management-read", 2, 0)));
-  EXPECT_EQ(lines.back(),
+  EXPECT_EQ(lines[lines.size() - 3],
             "Privileged scopes granted: access-management-write to 1 key, "
             "custom-payment-provider-write to 1 key, tenant-management-write to 1 key");
+  EXPECT_EQ(lines.back(), "plan sha256 " + PlanSha());
 }
 
 TEST_F(ReportTest, TextWithPruneShowsRemovals) {
@@ -501,7 +528,7 @@ TEST_F(ReportTest, TextMaxKeysHidesKeyLinesButNotTheSummary) {
   const std::string full = Plan(ReportFormat::kText);
   const std::string out = Plan(ReportFormat::kText, ReportOptions{1});
   const auto lines = SplitLines(out);
-  EXPECT_TRUE(HasLine(lines, "change   k1-change  tenant acme"));
+  EXPECT_TRUE(HasLine(lines, "change   k1-change  tenant acme  name \"Key one\""));
   EXPECT_EQ(out.find("k3-drift"), std::string::npos);
   EXPECT_EQ(out.find("k4-blocked"), std::string::npos);
   EXPECT_EQ(out.find("k7-change"), std::string::npos);
@@ -553,18 +580,26 @@ TEST_F(ReportTest, MarkdownSummaryTables) {
   EXPECT_TRUE(HasLine(lines, "| beta-preview | 2 |"));
   EXPECT_TRUE(HasLine(lines, "| tenant-management-read | 2 | 0 |"));
   EXPECT_TRUE(HasLine(lines, "| custom-payment-provider-write | 1 |"));
-  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` | unknown role \"SUPERUSER\" |"));
-  EXPECT_TRUE(HasLine(lines, "| `k6-missing` | missing created_at |"));
+  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | unknown role \"SUPERUSER\" |"));
+  EXPECT_TRUE(HasLine(lines, "| `k6-missing` |  | missing created_at |"));
   // Control characters are written as escapes, as in the text report.
+  EXPECT_TRUE(HasLine(lines,
+                      "| `k8,\"odd\"\\nid-\xC3\xA9` | Export, \"odd\"\\nname | unknown role \"Bad, "
+                      "\"role\" \\| x\\n\xC3\x84\" |"));
+  // The mapping as a role x scope matrix, and the plan's checksum.
+  EXPECT_TRUE(HasLine(lines, "### Role × scope matrix (the mapping)"));
   EXPECT_TRUE(HasLine(
-      lines, "| `k8,\"odd\"\\nid-\xC3\xA9` | unknown role \"Bad, \"role\" \\| x\\n\xC3\x84\" |"));
+      lines, "| access-management | r**w** | r**w** | r |  |  |  |  | r**w** | r**w** |  |"));
+  EXPECT_TRUE(
+      HasLine(lines, "| tenant-management | r**w** | r**w** | r | r | r | r | r |  |  |  |"));
+  EXPECT_EQ(lines.back(), "Plan sha256: `" + PlanSha() + "`");
   EXPECT_EQ(out.find("k1-change"), std::string::npos);  // only blocked keys are listed
 }
 
 TEST_F(ReportTest, MarkdownMaxKeysCapsTheBlockedList) {
   const auto lines = SplitLines(Plan(ReportFormat::kMarkdown, ReportOptions{1}));
-  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` | unknown role \"SUPERUSER\" |"));
-  EXPECT_FALSE(HasLine(lines, "| `k6-missing` | missing created_at |"));
+  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | unknown role \"SUPERUSER\" |"));
+  EXPECT_FALSE(HasLine(lines, "| `k6-missing` |  | missing created_at |"));
   EXPECT_TRUE(HasLine(lines, "1 of 3 blocked keys shown."));
   EXPECT_TRUE(HasLine(lines, "| blocked | 3 |"));
 }
@@ -623,7 +658,8 @@ TEST_F(ReportTest, MarkdownKeepsBackticksOutOfCodeSpans) {
   std::ostringstream out;
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
-  EXPECT_NE(out.str().find("| `k'1` | unknown role \"Nobody\" |"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("| `k'1` |  | unknown role \"Nobody\" |"), std::string::npos)
+      << out.str();
 }
 
 // Regression: the Markdown report let escape sequences through to whoever renders it.
@@ -633,7 +669,8 @@ TEST_F(ReportTest, MarkdownEscapesControlCharacters) {
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
   EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
-  EXPECT_NE(out.str().find("| `k\\x1b[2Jx` | unknown role \"Evil\\x1b[31m\" |"), std::string::npos)
+  EXPECT_NE(out.str().find("| `k\\x1b[2Jx` |  | unknown role \"Evil\\x1b[31m\" |"),
+            std::string::npos)
       << out.str();
 }
 

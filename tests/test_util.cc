@@ -142,6 +142,11 @@ std::string NormalizeReport(std::string report) {
                               "postgresql://HOST:PORT/DB");
   report = std::regex_replace(report, std::regex("\"sha256\":\"[0-9a-f]{64}\""),
                               "\"sha256\":\"SHA256\"");
+  // The plan's checksum as each report prints it, and the commit the tool was built from.
+  report = std::regex_replace(
+      report, std::regex("(plan sha256 |,sha256 |Plan sha256: `)[0-9a-f]{64}"), "$1SHA256");
+  report = std::regex_replace(report, std::regex("\"tool_commit\":\"[^\"]*\""),
+                              "\"tool_commit\":\"COMMIT\"");
   report =
       std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
   return report;

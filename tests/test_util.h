@@ -41,8 +41,8 @@ void WriteFile(const std::string& path, const std::string& content);
 // Compares `actual` with tests/golden/<name>; with SCOPE_MIGRATE_UPDATE_GOLDEN=1 rewrites it.
 void ExpectGolden(const std::string& name, const std::string& actual);
 
-// Replaces the parts of a report that change from run to run (server port, checksums
-// over them) with fixed placeholders.
+// Replaces the parts of a report that change from run to run (server port, the tool's
+// commit, the plan checksums over them) with fixed placeholders.
 std::string NormalizeReport(std::string report);
 
 // `load` must throw ToolError(65) with exactly "path:line:col: message".

@@ -62,7 +62,7 @@ PlanFile PlanNow(pqxx::connection& conn, const Layout& layout, const Mapping& ma
   Progress progress(options.progress, "plan");
   Summary s;
   try {
-    s = RunPlan(source, mapping, MakePlanParams(options, mapping), {writer.get()}, &progress);
+    s = RunPlan(source, mapping, MakePlanParams(options, mapping), {}, &progress, writer.get());
   } catch (const ToolError&) {
     throw;
   } catch (const std::exception& e) {

@@ -77,22 +77,27 @@ int RunPlanCommand(const Options& options) {
   if (options.out) {
     plan_file = std::make_unique<OutputFile>(partial_path, CompressionForName(*options.out));
   }
-  const bool same_bytes = options.out && options.format == ReportFormat::kJsonl;
-  TeeBuffer tee(std::cout.rdbuf(), same_bytes ? plan_file.get() : nullptr);
+  // With --format jsonl the report is the plan itself (to stdout and, with --out, to the
+  // file as well); any other report is written beside the plan, which then goes to the
+  // file or, without --out, only gives the report its checksum.
+  const bool jsonl = options.format == ReportFormat::kJsonl;
+  TeeBuffer tee(std::cout.rdbuf(), jsonl && plan_file ? plan_file.get() : nullptr);
   std::ostream report_stream(&tee);
   std::ostream plan_stream(plan_file.get());
-  std::unique_ptr<ReportWriter> report, plan_writer;
-  report = MakeWriter(options.format, report_stream, report_options);
-  writers.push_back(report.get());
-  if (options.out && !same_bytes) {
-    plan_writer = MakeJsonlWriter(plan_stream);
-    writers.push_back(plan_writer.get());
+  std::unique_ptr<PlanWriter> plan_writer;
+  std::unique_ptr<ReportWriter> report;
+  if (jsonl) {
+    plan_writer = MakeJsonlWriter(report_stream);
+  } else {
+    report = MakeWriter(options.format, report_stream, report_options);
+    writers.push_back(report.get());
+    if (plan_file) plan_writer = MakeJsonlWriter(plan_stream);
   }
 
   Progress progress(options.progress, "plan");
   Summary summary;
   try {
-    summary = RunPlan(*source, mapping, params, writers, &progress);
+    summary = RunPlan(*source, mapping, params, writers, &progress, plan_writer.get());
   } catch (const std::exception& e) {
     if (options.out) std::remove(partial_path.c_str());  // never leave half a plan behind
     if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
