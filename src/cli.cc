@@ -5,6 +5,7 @@
 // here and nowhere else.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <map>
@@ -22,20 +23,25 @@ namespace {
 
 // Groups of options; a command takes the union of its groups and the common options.
 enum OptionGroup : unsigned {
-  kMappingOption = 1 << 0,    // --mapping
-  kFixturesOption = 1 << 1,   // --fixtures
-  kPlanningOptions = 1 << 2,  // --cutoff --prune --tenant --key
-  kReportOptions = 1 << 3,    // --format --out --detailed-exitcode --max-keys
-  kPlanFileOptions = 1 << 4,  // PLANFILE --allow-blocked --single-transaction
-  kWritingOptions = 1 << 5,   // --batch-size --operator --pause --max-rate --yes
-  kRollbackOptions = 1 << 6,  // --run --plan
-  kAuditSqlOptions = 1 << 7,  // --grant-to
+  kMappingOption = 1 << 0,     // --mapping
+  kFixturesOption = 1 << 1,    // --fixtures
+  kPlanningOptions = 1 << 2,   // --cutoff --prune --tenant --key
+  kFormatOption = 1 << 3,      // --format (values: the command's `formats`)
+  kMaxKeysOption = 1 << 4,     // --max-keys
+  kPlanOutOptions = 1 << 5,    // --out --detailed-exitcode
+  kPlanFileArgument = 1 << 6,  // PLANFILE
+  kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction
+  kWritingOptions = 1 << 8,  // --batch-size --jobs --operator --pause --max-rate --yes --lock-lease
+  kRunOption = 1 << 9,       // --run
+  kRollbackPlanOption = 1 << 10,  // --plan
+  kAuditSqlOptions = 1 << 11,     // --grant-to
 };
 
 struct Command {
   const char* name;
   const char* synopsis;  // lines after the name in the usage
   unsigned groups;
+  const char* formats;  // the values --format takes, first the default ("" without --format)
   void (*check)(const Options&);  // required and conflicting arguments
   int (*run)(const Options&);
 };
@@ -70,30 +76,41 @@ void CheckRollback(const Options& o) {
   }
 }
 
+void CheckShow(const Options& o) {
+  if (!o.plan_file) throw UsageError("show needs a PLANFILE");
+}
+
 void NoCheck(const Options&) {}
 
 const Command kCommands[] = {
-    {"lint", "--mapping FILE", kMappingOption, NeedsMapping, RunLintCommand},
-    {"verify", "--mapping FILE --fixtures FILE", kMappingOption | kFixturesOption, CheckVerify,
+    {"lint", "--mapping FILE [--format text|markdown]", kMappingOption | kFormatOption,
+     "text|markdown", NeedsMapping, RunLintCommand},
+    {"verify", "--mapping FILE --fixtures FILE [--format text|junit|github]",
+     kMappingOption | kFixturesOption | kFormatOption, "text|junit|github", CheckVerify,
      RunVerifyCommand},
     {"plan",
      "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
      "[--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
      "[--tenant T]... [--key ID]... [--max-keys N]",
-     kMappingOption | kFixturesOption | kPlanningOptions | kReportOptions, NeedsMapping,
-     RunPlanCommand},
+     kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
+         kPlanOutOptions,
+     "text|jsonl|csv|markdown", NeedsMapping, RunPlanCommand},
+    {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N]",
+     kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown", CheckShow,
+     RunShowCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
      "[--allow-blocked] [--batch-size N] [--jobs N] [--single-transaction] [--operator NAME]\n"
      "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS] [--lock-lease D]",
-     kMappingOption | kPlanningOptions | kPlanFileOptions | kWritingOptions, CheckApply,
-     RunApplyCommand},
+     kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
+     CheckApply, RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes]\n"
      "[--batch-size N] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
-     kWritingOptions | kRollbackOptions, CheckRollback, RunRollbackCommand},
-    {"history", "SOURCE", 0, NoCheck, RunHistoryCommand},
-    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions,
+     kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
+    {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
+     "text|jsonl|csv", NoCheck, RunHistoryCommand},
+    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions, "",
      NoCheck, RunAuditSqlCommand},
 };
 
@@ -144,6 +161,11 @@ po::options_description CommandOptions(const Command& command) {
   po::options_description d(std::string(command.name) + " options");
   auto add = d.add_options();
   const unsigned g = command.groups;
+  if (g & kFormatOption) {
+    const std::string formats = command.formats;
+    add("format", po::value<std::string>(),
+        (formats + " (default " + formats.substr(0, formats.find('|')) + ")").c_str());
+  }
   if (g & kMappingOption)
     add("mapping", po::value<std::string>(), "the role-to-scope mapping (YAML)");
   if (g & kFixturesOption)
@@ -154,15 +176,16 @@ po::options_description CommandOptions(const Command& command) {
     add("tenant", po::value<std::vector<std::string>>(), "only keys of this tenant (repeatable)");
     add("key", po::value<std::vector<std::string>>(), "only this key id (repeatable)");
   }
-  if (g & kReportOptions) {
-    add("format", po::value<std::string>()->default_value("text"), "text, jsonl, csv or markdown");
-    add("out", po::value<std::string>(), "also write the plan file (JSON Lines) here");
-    add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
+  if (g & kMaxKeysOption) {
     add("max-keys", po::value<int64_t>()->default_value(1000),
         "text: per-key lines shown; markdown: blocked keys listed");
   }
-  if (g & kPlanFileOptions) {
-    add("plan-file", po::value<std::string>(), "the plan file to apply");
+  if (g & kPlanOutOptions) {
+    add("out", po::value<std::string>(), "also write the plan file (JSON Lines; .gz, .zst)");
+    add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
+  }
+  if (g & kPlanFileArgument) add("plan-file", po::value<std::string>(), "the plan file");
+  if (g & kApplyOptions) {
     add("allow-blocked", "apply the other keys when some are blocked");
     add("single-transaction", "the whole run in one transaction");
   }
@@ -176,8 +199,9 @@ po::options_description CommandOptions(const Command& command) {
     add("lock-lease", po::value<std::string>()->default_value("2min"),
         "a run's lease may be taken over when its heartbeat is older than this");
   }
-  if (g & kRollbackOptions) {
-    add("run", po::value<int64_t>(), "the apply run to revert");
+  if (g & kRunOption)
+    add("run", po::value<int64_t>(), "the run (rollback: the apply run to revert)");
+  if (g & kRollbackPlanOption) {
     add("plan", po::value<std::string>(), "revert every apply run of this plan (its sha256)");
   }
   if (g & kAuditSqlOptions) add("grant-to", po::value<std::string>(), "also print the GRANTs");
@@ -222,7 +246,7 @@ ToolError UnknownOption(const po::unknown_option& e, const po::options_descripti
 po::variables_map ParseOptions(const std::vector<std::string>& args,
                                const po::options_description& all, const Command& command) {
   po::positional_options_description positional;
-  if (command.groups & kPlanFileOptions) positional.add("plan-file", 1);
+  if (command.groups & kPlanFileArgument) positional.add("plan-file", 1);
   // No prefix guessing: `--pru` must not run as --prune, nor `--allow` as --allow-blocked.
   const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
@@ -247,15 +271,23 @@ std::optional<std::string> Text(const po::variables_map& vm, const char* name) {
   return vm[name].as<std::string>();
 }
 
-ReportFormat FormatOption(const std::string& name) {
-  static const std::map<std::string, ReportFormat> kFormats = {
-      {"text", ReportFormat::kText},
-      {"jsonl", ReportFormat::kJsonl},
-      {"csv", ReportFormat::kCsv},
-      {"markdown", ReportFormat::kMarkdown}};
-  const auto it = kFormats.find(name);
-  if (it == kFormats.end()) throw UsageError("--format must be text, jsonl, csv or markdown");
-  return it->second;
+// --format: one of the command's formats ("a|b|c"), else a usage error listing them.
+std::string FormatOption(const po::variables_map& vm, const Command& command) {
+  const std::string formats = command.formats;
+  if (!vm.count("format")) return formats.substr(0, formats.find('|'));
+  const std::string value = vm["format"].as<std::string>();
+  std::vector<std::string> allowed;
+  for (size_t start = 0; start <= formats.size();) {
+    const size_t bar = std::min(formats.find('|', start), formats.size());
+    allowed.push_back(formats.substr(start, bar - start));
+    start = bar + 1;
+  }
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+  std::string list;
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+  }
+  throw UsageError("--format must be " + list);
 }
 
 void ReadTextOptions(const po::variables_map& vm, Options& o) {
@@ -272,7 +304,6 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.grant_to = Text(vm, "grant-to");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
-  if (vm.count("format")) o.format = FormatOption(vm["format"].as<std::string>());
 }
 
 void ReadSwitches(const po::variables_map& vm, Options& o) {
@@ -360,6 +391,8 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     return o;
   }
   ReadTextOptions(vm, o);
+  o.format_name = FormatOption(vm, *command);
+  o.format = ReportFormatNamed(o.format_name);
   ReadSwitches(vm, o);
   ReadNumbers(vm, o);
   if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");

@@ -33,7 +33,8 @@ struct Options {
   KeyFilter filter;
 
   // plan
-  ReportFormat format = ReportFormat::kText;
+  std::string format_name = "text";           // --format as given (each command's own list)
+  ReportFormat format = ReportFormat::kText;  // the same, for the plan's report formats
   std::optional<std::string> out;
   bool detailed_exitcode = false;
   size_t max_keys = 1000;
@@ -73,5 +74,6 @@ int RunApplyCommand(const Options& options);
 int RunRollbackCommand(const Options& options);
 int RunHistoryCommand(const Options& options);
 int RunAuditSqlCommand(const Options& options);
+int RunShowCommand(const Options& options);
 
 }  // namespace scope_migrate

@@ -17,4 +17,11 @@ std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
   return MakeTextWriter(out, options);
 }
 
+ReportFormat ReportFormatNamed(const std::string& name) {
+  if (name == "jsonl") return ReportFormat::kJsonl;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "markdown") return ReportFormat::kMarkdown;
+  return ReportFormat::kText;
+}
+
 }  // namespace scope_migrate

@@ -50,4 +50,7 @@ std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const Report
 std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
                                          const ReportOptions& options);
 
+// "text", "jsonl", "csv" or "markdown"; text for anything else.
+ReportFormat ReportFormatNamed(const std::string& name);
+
 }  // namespace scope_migrate

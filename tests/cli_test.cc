@@ -423,6 +423,60 @@ TEST_F(CliTest, PlanOutWritesThePlanFile) {
   EXPECT_FALSE(std::filesystem::exists(plan + ".partial"));
 }
 
+// ---- show ----------------------------------------------------------------------------------
+
+// `show` renders a saved plan without a database: byte for byte the plan's own report.
+TEST_F(CliTest, ShowOfAPlanEqualsThePlansOwnReportInEveryFormat) {
+  for (const char* name : {"/p.jsonl", "/p.jsonl.zst"}) {
+    const std::string plan = Dir() + name;
+    ASSERT_EQ(
+        RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan}).exit_code,
+        0);
+    for (const char* format : {"text", "jsonl", "csv", "markdown"}) {
+      for (const char* max_keys : {"1000", "3"}) {
+        const ToolResult planned = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                            "--format", format, "--max-keys", max_keys});
+        const ToolResult shown =
+            RunTool({"show", plan, "--format", format, "--max-keys", max_keys});
+        ASSERT_EQ(shown.exit_code, 0) << shown.err;
+        EXPECT_EQ(shown.out, planned.out) << name << " " << format << " " << max_keys;
+        EXPECT_EQ(shown.err, "");
+      }
+    }
+  }
+}
+
+TEST_F(CliTest, EveryReportShowsThePlansSha256) {
+  const std::string plan = Dir() + "/p.jsonl";
+  const ToolResult text =
+      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const std::string file = testing::ReadFile(plan);
+  const std::string sha = file.substr(file.rfind("\"sha256\":\"") + 10, 64);
+  EXPECT_NE(text.out.find("\nplan sha256 " + sha + "\n"), std::string::npos) << text.out;
+  const ToolResult csv = RunTool({"show", plan, "--format", "csv"});
+  EXPECT_NE(csv.out.find(",,plan,,,sha256 " + sha + ",\r\n"), std::string::npos);
+  const ToolResult markdown = RunTool({"show", plan, "--format", "markdown"});
+  EXPECT_NE(markdown.out.find("Plan sha256: `" + sha + "`"), std::string::npos);
+}
+
+TEST_F(CliTest, ShowRefusesADamagedPlanWith65) {
+  const std::string plan = Dir() + "/p.jsonl";
+  ASSERT_EQ(
+      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan}).exit_code,
+      0);
+  std::string text = testing::ReadFile(plan);
+  text[text.find("\"tenant\":\"acme\"") + 11] = 'X';
+  testing::WriteFile(plan, text);
+  const ToolResult r = RunTool({"show", plan});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("the summary's sha256 does not match the file's content"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(RunTool({"show"}).exit_code, 64);
+  EXPECT_EQ(RunTool({"show", plan, "--format", "junit"}).exit_code, 64);
+}
+
 TEST_F(CliTest, PlanWithABrokenFixtureFileExits65) {
   const ToolResult r =
       RunTool({"plan", "--fixtures", "no/such/fixtures.yaml", "--mapping", kMapping});

@@ -1,0 +1,49 @@
+// `scope-migrate show PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N]`: checks a
+// saved plan (its checksum and every line, as apply does) and renders it again in any
+// report format without a database. The reports come from the same writers as `plan`'s,
+// fed from the file, so a plan's report and `show` of its file are the same bytes; a
+// damaged file is refused with exit 65.
+#include <iostream>
+
+#include "errors.h"
+#include "options.h"
+#include "plan_reader.h"
+#include "report.h"
+
+namespace scope_migrate {
+namespace {
+
+// The key and its decision as the plan recorded them.
+void WriteKey(ReportWriter& writer, const PlanKeyLine& line) {
+  KeyRecord key;
+  key.id = line.id;
+  key.tenant = line.tenant;
+  key.name = line.name;
+  key.revoked = line.status == Status::kSkipped && line.reason == "revoked";
+  key.roles = line.roles;
+  key.scopes = line.current;
+  Decision decision;
+  decision.status = line.status;
+  decision.reason = line.reason;
+  decision.current = line.current;
+  decision.target = line.target;
+  decision.add = line.add;
+  decision.extra = line.extra;
+  decision.remove = line.remove;
+  writer.WriteKey(PlannedKey{key, decision});
+}
+
+}  // namespace
+
+int RunShowCommand(const Options& options) {
+  const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
+  auto writer = MakeWriter(options.format, std::cout, ReportOptions{options.max_keys});
+  writer->WriteHeader(plan.header());
+  plan.ForEachKey([&](const PlanKeyLine& line) { WriteKey(*writer, line); });
+  writer->WriteSummary(plan.summary());
+  std::cout.flush();
+  if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
+  return kExitOk;
+}
+
+}  // namespace scope_migrate
