@@ -5,6 +5,7 @@
 #include "db.h"
 #include "errors.h"
 #include "pg_text.h"
+#include "version.h"
 
 namespace scope_migrate {
 namespace {
@@ -259,9 +260,8 @@ int64_t AuditLog::InsertRunningRun(pqxx::transaction_base& txn, const RunStart& 
             "tool_version, tool_commit, mapping_sha256, plan_sha256, cutoff, filter, rollback_of) "
             "VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp(), $3, $4, $5, $6, $7, "
             "$8, $9, $10, nullif($11, '')::timestamptz, nullif($12, ''), $13)",
-        run_id, s.kind, s.operator_name, who.host, who.host_id, who.pid,
-        std::string(SCOPE_MIGRATE_VERSION), std::string(SCOPE_MIGRATE_COMMIT), s.mapping_sha256,
-        s.plan_sha256, s.cutoff, s.filter,
+        run_id, s.kind, s.operator_name, who.host, who.host_id, who.pid, std::string(ToolVersion()),
+        std::string(ToolCommit()), s.mapping_sha256, s.plan_sha256, s.cutoff, s.filter,
         s.rollback_of ? std::to_string(*s.rollback_of).c_str() : nullptr);
     return run_id;
   });

@@ -15,6 +15,7 @@
 #include "durations.h"
 #include "errors.h"
 #include "options.h"
+#include "version.h"
 
 namespace po = boost::program_options;
 
@@ -353,7 +354,9 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
 }
 
-void PrintVersion() { std::cout << "scope-migrate " << SCOPE_MIGRATE_VERSION << "\n"; }
+void PrintVersion() {
+  std::cout << "scope-migrate " << ToolVersion() << " (commit " << ToolCommit() << ")\n";
+}
 
 }  // namespace
 

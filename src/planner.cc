@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "version.h"
+
 namespace scope_migrate {
 namespace {
 
@@ -50,8 +52,8 @@ class PlanningVisitor : public KeyVisitor {
 PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
                           const KeySource& source) {
   PlanHeader header;
-  header.tool_version = SCOPE_MIGRATE_VERSION;
-  header.tool_commit = SCOPE_MIGRATE_COMMIT;
+  header.tool_version = ToolVersion();
+  header.tool_commit = ToolCommit();
   header.mapping_sha256 = mapping.sha256();
   header.catalog_sha256 = mapping.catalog().sha256();
   header.cutoff = params.cutoff;

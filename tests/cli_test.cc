@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "test_util.h"
+#include "version.h"
 
 namespace scope_migrate {
 namespace {
@@ -60,7 +61,8 @@ TEST_F(CliTest, HelpExitsZeroWithUsage) {
 TEST_F(CliTest, VersionExitsZero) {
   const ToolResult r = RunTool({"--version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, std::string("scope-migrate ") + SCOPE_MIGRATE_VERSION + "\n");
+  EXPECT_EQ(r.out,
+            std::string("scope-migrate ") + ToolVersion() + " (commit " + ToolCommit() + ")\n");
   EXPECT_EQ(r.err, "");
 }
 

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "sha256.h"
 #include "test_util.h"
+#include "version.h"
 
 namespace scope_migrate {
 namespace {
@@ -101,7 +102,7 @@ TEST_F(PlanFileTest, OpensAPlanWrittenByThePlanner) {
   EXPECT_EQ(plan.counts().change, summary_.change);
   EXPECT_EQ(plan.counts().blocked, summary_.blocked);
   EXPECT_EQ(plan.sha256(), ExpectedDigestOf({lines_.begin(), lines_.end() - 1}));
-  EXPECT_EQ(plan.header().tool_version, SCOPE_MIGRATE_VERSION);
+  EXPECT_EQ(plan.header().tool_version, ToolVersion());
   EXPECT_EQ(plan.header().mapping_sha256, mapping_->sha256());
   EXPECT_EQ(plan.header().catalog_sha256, mapping_->catalog().sha256());
   EXPECT_EQ(plan.header().cutoff, mapping_->cutoff());

@@ -15,6 +15,7 @@
 #include "sha256.h"
 #include "test_util.h"
 #include "timestamps.h"
+#include "version.h"
 
 namespace scope_migrate {
 namespace {
@@ -283,7 +284,7 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
 
   Json header = Json::parse(lines[0]);
   EXPECT_EQ(lines[0].rfind("{\"type\":\"header\",\"format_version\":2,", 0), 0u) << lines[0];
-  EXPECT_EQ(header["tool_commit"], SCOPE_MIGRATE_COMMIT);
+  EXPECT_EQ(header["tool_commit"], ToolCommit());
   ASSERT_EQ(header["mapping"]["roles"].size(), mapping_->roles().size());
   EXPECT_EQ(
       header["mapping"]["roles"][2],
@@ -293,7 +294,7 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
   header.erase("mapping");
   EXPECT_EQ(header, (Json{{"type", "header"},
                           {"format_version", 2},
-                          {"tool_version", SCOPE_MIGRATE_VERSION},
+                          {"tool_version", ToolVersion()},
                           {"mapping_sha256", mapping_->sha256()},
                           {"catalog_sha256", mapping_->catalog().sha256()},
                           {"cutoff", "2026-03-22T23:00:00Z"},

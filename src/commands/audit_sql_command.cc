@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "command_support.h"
 #include "pg_text.h"
+#include "version.h"
 
 namespace scope_migrate {
 namespace {
@@ -49,7 +50,7 @@ int RunAuditSqlCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   const std::string schema = options.audit_schema.value_or(SchemaOf(layout.keys_table));
   const AuditLog audit(schema, options.timeouts);
-  std::cout << "-- The audit tables of scope-migrate " << SCOPE_MIGRATE_VERSION << " in schema "
+  std::cout << "-- The audit tables of scope-migrate " << ToolVersion() << " in schema "
             << QuoteIdentifier(schema)
             << (options.audit_schema ? "" : " (that of the keys table; --audit-schema to choose)")
             << ".\n-- Run once as a role that may create tables there; every statement is "
