@@ -106,6 +106,35 @@ ToolError LostLease(int64_t run_id) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& r) {
+  auto number = [](int64_t n) { return std::to_string(n); };
+  auto optional = [](const std::optional<int64_t>& n) { return n ? std::to_string(*n) : ""; };
+  return {{"run_id", number(r.run_id)},
+          {"kind", r.kind},
+          {"status", r.status},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at},
+          {"operator", r.operator_name},
+          {"host", r.host},
+          {"host_id", r.host_id},
+          {"pid", r.pid ? number(r.pid) : ""},
+          {"tool_version", r.tool_version},
+          {"tool_commit", r.tool_commit},
+          {"mapping_sha256", r.mapping_sha256},
+          {"plan_sha256", r.plan_sha256},
+          {"cutoff", r.cutoff},
+          {"filter", r.filter},
+          {"keys_changed", number(r.keys_changed)},
+          {"scopes_added", number(r.scopes_added)},
+          {"scopes_removed", number(r.scopes_removed)},
+          {"rolled_back_by", optional(r.rolled_back_by)},
+          {"rollback_of", optional(r.rollback_of)},
+          {"taken_over_by", optional(r.taken_over_by)},
+          {"heartbeat_at", r.heartbeat_at},
+          {"last_batch_at", r.last_batch_at},
+          {"message", r.message}};
+}
+
 AuditLog::AuditLog(const std::string& schema, const Timeouts& timeouts)
     : schema_(schema), quoted_schema_(QuoteIdentifier(schema)), timeouts_(timeouts) {
   runs_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_runs");
@@ -426,6 +455,33 @@ std::set<std::string> AuditLog::TouchedLater(pqxx::transaction_base& txn, int64_
       out.insert(row[0].c_str());
     }
     return out;
+  });
+}
+
+void AuditLog::ForEachChange(pqxx::connection& conn, int64_t run_id,
+                             const std::function<void(const ChangeRow&)>& visit) const {
+  NeedsPrivilege("SELECT on " + changes_, [&] {
+    pqxx::read_transaction txn(conn, "changes_of_run");
+    SetLocalTimeouts(txn, timeouts_);
+    pqxx::stream_from stream(txn,
+                             "(SELECT api_key_id, scope, action, to_char(committed_at AT TIME "
+                             "ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM " +
+                                 changes_ + " WHERE run_id = " + std::to_string(run_id) +
+                                 " ORDER BY api_key_id, scope)");
+    std::string line;
+    std::vector<std::optional<std::string>> fields;
+    ChangeRow row;
+    while (stream.get_raw_line(line)) {
+      SplitCopyLine(line, fields);
+      if (fields.size() != 4) throw RuntimeFailure("unexpected change row: " + line);
+      row.api_key_id = fields[0].value_or("");
+      row.scope = fields[1].value_or("");
+      row.action = fields[2].value_or("");
+      row.committed_at = fields[3].value_or("");
+      visit(row);
+    }
+    stream.complete();
+    txn.commit();
   });
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
@@ -40,6 +41,11 @@ struct ProcessIdentity {
   std::string host_id;  // host name, boot id and pid namespace: one process space
   int64_t pid = 0;
 };
+
+// A run row as (column, value) pairs in table order, NULL as "": what `history --run`
+// prints in full.
+struct RunRow;
+std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& run);
 
 struct RunRow {
   int64_t run_id = 0;
@@ -112,6 +118,13 @@ class AuditLog {
   std::set<std::string> TouchedLater(pqxx::transaction_base& txn, int64_t run_id,
                                      const std::vector<std::string>& ids) const;
   int64_t KeysOfRun(pqxx::connection& conn, int64_t run_id) const;
+
+  // Streams the change rows of a run in key and scope order (constant memory).
+  struct ChangeRow {
+    std::string api_key_id, scope, action, committed_at;  // committed_at in UTC
+  };
+  void ForEachChange(pqxx::connection& conn, int64_t run_id,
+                     const std::function<void(const ChangeRow&)>& visit) const;
 
  private:
   std::vector<std::string> MissingColumns(pqxx::connection& conn) const;

@@ -89,7 +89,7 @@ void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, i
 struct BatchRunner::Shared {
   Shared(WriteStep& step, const RunnerOptions& options)
       : step(step),
-        progress(options.progress, options.label),
+        progress(options.progress, options.label, options.progress_every_ms),
         throttle(options.pause_ms, options.max_rate, Clock::now()) {}
 
   std::mutex mutex;
@@ -217,7 +217,7 @@ class BatchRunner::Worker {
     pending_ = RunTotals{};
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
-    shared_.progress.Update(shared_.keys_done, true);
+    shared_.progress.Update(shared_.keys_done, true, t.batches);
   }
 
   bool Stopping() {

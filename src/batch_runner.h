@@ -39,6 +39,7 @@ struct RunnerOptions {
   Timeouts timeouts;
   int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
   ProgressMode progress = ProgressMode::kAuto;
+  int64_t progress_every_ms = 5000;
   std::string label = "apply";  // for the progress line
   std::string resume_hint;      // the command that resumes, shown after a failure
   std::string stale_advice;     // what to do after a stale stop

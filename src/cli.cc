@@ -136,7 +136,8 @@ std::string Usage() {
   return usage +
          "common: [--layout FILE] [--audit-schema NAME] [--lock-timeout D] [--statement-timeout "
          "D]\n"
-         "        [--progress|--no-progress] [--quiet] [--verbose] --help --version\n"
+         "        [--progress|--no-progress] [--progress-every D] [--quiet] [--verbose] --help "
+         "--version\n"
          "SOURCE: --db CONNINFO (libpq keyword/value string or URI; without it, the PG* "
          "variables)\n"
          "        --fixtures FILE (lint, verify, plan only)\n";
@@ -152,9 +153,11 @@ po::options_description CommonOptions() {
       "lock-timeout", po::value<std::string>()->default_value("5s"),
       "lock_timeout of every transaction")("statement-timeout", po::value<std::string>(),
                                            "statement_timeout of every transaction (default none)")(
-      "progress", "progress line on stderr even when it is not a terminal")(
-      "no-progress", "no progress line")("quiet,q", "only errors on stderr")(
-      "verbose,v", "timings per phase on stderr");
+      "progress",
+      "progress on stderr even when it is not a terminal (then a line every --progress-every)")(
+      "progress-every", po::value<std::string>(),
+      "interval of progress lines in logs (default 5s)")("no-progress", "no progress line")(
+      "quiet,q", "only errors on stderr")("verbose,v", "timings per phase on stderr");
   return d;
 }
 
@@ -328,6 +331,7 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
     o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
   }
   if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
+  if (vm.count("progress-every")) o.progress_every_ms = DurationOption(vm, "progress-every");
   if (vm.count("lock-lease")) {
     o.lock_lease_ms = DurationOption(vm, "lock-lease");
     if (o.lock_lease_ms < 1000) throw UsageError("--lock-lease must be at least 1s");

@@ -23,6 +23,7 @@ struct Options {
   std::optional<std::string> audit_schema;
   Timeouts timeouts;
   ProgressMode progress = ProgressMode::kAuto;
+  int64_t progress_every_ms = 5000;  // plain progress lines when stderr is not a terminal
   bool quiet = false;
   bool verbose = false;
 

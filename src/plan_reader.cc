@@ -380,6 +380,10 @@ class PlanFile::Loader {
     ++plan_.counts_.keys;
     plan_.counts_.change += key.status == Status::kChange;
     plan_.counts_.blocked += key.status == Status::kBlocked;
+    if (key.status == Status::kChange) {
+      plan_.counts_.scopes_to_add += key.add.size();
+      plan_.counts_.scopes_to_remove += key.remove.size();
+    }
     records_.Write(key);
   }
 

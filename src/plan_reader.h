@@ -20,8 +20,9 @@
 
 namespace scope_migrate {
 
-struct PlanFileCounts {
-  uint64_t keys = 0, change = 0, blocked = 0;  // of the keys passing the filter
+struct PlanFileCounts {  // of the keys passing the filter
+  uint64_t keys = 0, change = 0, blocked = 0;
+  uint64_t scopes_to_add = 0, scopes_to_remove = 0;  // of the change keys
 };
 
 class PlanFile {

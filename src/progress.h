@@ -1,5 +1,8 @@
-// A live progress line on stderr (count, rate, ETA), redrawn at most four times a second,
-// only when stderr is a terminal or --progress asks for it. Never writes to stdout.
+// Progress of a long run on stderr (count, rate, ETA, batch), never on stdout. On a
+// terminal (or with --progress) one line is redrawn in place at most four times a second.
+// When stderr is not a terminal (nohup, tee, a CI log) and --progress asks for it, a plain
+// line is written every --progress-every (default 5s) and once at the end, with no
+// control characters, so a log shows an hour-long apply moving.
 #pragma once
 
 #include <chrono>
@@ -12,23 +15,32 @@ enum class ProgressMode { kAuto, kOn, kOff };
 
 class Progress {
  public:
-  Progress(ProgressMode mode, std::string label);
+  // `log_every_ms`: the interval of plain lines when stderr is not a terminal.
+  Progress(ProgressMode mode, std::string label, int64_t log_every_ms = 5000);
   ~Progress();
 
   void Start(uint64_t total);
-  void Update(uint64_t done, bool force = false);
+  // `batches`: committed so far (0: not shown).
+  void Update(uint64_t done, bool force = false, uint64_t batches = 0);
   void SetNote(const std::string& note);  // e.g. "pausing 2s"; shown until cleared
   void Finish();
   bool enabled() const { return enabled_; }
+
+  // The status line: "apply 120/31000 keys (0.4%)  40 keys/s  ETA 12:55  batch 12  pausing 2s".
+  static std::string Line(const std::string& label, uint64_t done, uint64_t total, double seconds,
+                          uint64_t batches, const std::string& note);
 
  private:
   void Draw();
 
   bool enabled_;
+  bool terminal_;
   std::string label_;
   std::string note_;
+  std::chrono::milliseconds log_every_;
   uint64_t total_ = 0;
   uint64_t done_ = 0;
+  uint64_t batches_ = 0;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;

@@ -866,6 +866,54 @@ TEST_F(ApplyTest, CompressedPlanFilesApplyLikeThePlainOne) {
   EXPECT_NE(again.out.find("31 keys were already applied"), std::string::npos) << again.out;
 }
 
+// history --run shows one run's row in full and its change rows, in every format.
+TEST_F(ApplyTest, HistoryOfOneRunShowsItsRowAndChanges) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const std::string sha = ParsePlanText(ReadFile(path)).summary.at("sha256");
+  const ToolResult apply = Run({"apply", path, "--allow-blocked", "--operator", "dana"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  // Before the first write apply says where, which plan, how much and how fast.
+  EXPECT_EQ(apply.out.rfind("apply run 1 to postgresql://", 0), 0u) << apply.out;
+  EXPECT_NE(apply.out.find("\n  plan     sha256 " + sha +
+                           "\n  keys     31 to change (312 scopes "
+                           "to add, 0 to remove); 9 blocked, left alone\n  writes   batches of "
+                           "1000 keys, 1 job, no pause, no rate limit, lease 2min\n"),
+            std::string::npos)
+      << apply.out;
+
+  const ToolResult text = Run({"history", "--run", "1"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind("run 1\n  run_id          1\n  kind            apply\n", 0), 0u)
+      << text.out;
+  EXPECT_NE(text.out.find("\n  operator        dana\n"), std::string::npos);
+  EXPECT_NE(text.out.find("\n  plan_sha256     " + sha + "\n"), std::string::npos);
+  EXPECT_NE(text.out.find("\n  00000000-0000-4000-8000-000000000001  add     "
+                          "accounting-clearing-read"),
+            std::string::npos);
+  EXPECT_NE(text.out.find("\n312 change rows\n"), std::string::npos);
+
+  const ToolResult jsonl = Run({"history", "--run", "1", "--format", "jsonl"});
+  std::vector<json> lines;
+  std::istringstream in(jsonl.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 313u);
+  EXPECT_EQ(lines[0]["type"], "run");
+  EXPECT_EQ(lines[0]["run_id"], 1);
+  EXPECT_EQ(lines[0]["scopes_added"], 312);
+  EXPECT_TRUE(lines[0]["rolled_back_by"].is_null());
+  EXPECT_EQ(lines[0]["plan_sha256"], sha);
+  EXPECT_EQ(lines[1]["type"], "change");
+  EXPECT_EQ(lines[1]["action"], "add");
+
+  const ToolResult csv = Run({"history", "--run", "1", "--format", "csv"});
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 314);
+  EXPECT_EQ(csv.out.rfind("record,run_id,api_key_id,scope,action,committed_at,kind,", 0), 0u);
+  const ToolResult missing = Run({"history", "--run", "9"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("there is no run 9"), std::string::npos);
+}
+
 // 11 ----------------------------------------------------------------------------------------
 TEST_F(ApplyTest, RollbackLeavesChangedKeysAlone) {
   testing::LoadSamples(*conn_);

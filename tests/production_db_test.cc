@@ -230,12 +230,17 @@ TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
   EXPECT_EQ(plan.out.find("keys/s"), std::string::npos);
   EXPECT_EQ(plan.out, quiet_plan.out);
 
-  const auto apply = RunTool(
-      {"apply", plan_, "--allow-blocked", "--progress", "--batch-size", "10", "--pause", "100ms"},
-      env_);
+  // Not a terminal: plain lines (every --progress-every, here each change), no control
+  // characters, the batch count, pauses, and a last line when done.
+  const auto apply = RunTool({"apply", plan_, "--allow-blocked", "--progress", "--progress-every",
+                              "0", "--batch-size", "10", "--pause", "100ms"},
+                             env_);
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
-  EXPECT_NE(apply.err.find("apply 31/31 keys"), std::string::npos) << apply.err;
-  EXPECT_NE(apply.err.find("pausing 100ms"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("\napply 31/31 keys (100.0%)"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("keys/s  ETA"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("  batch 4\n"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("pausing 100ms\n"), std::string::npos) << apply.err;
+  EXPECT_EQ(apply.err.find_first_of("\r\x1b"), std::string::npos) << apply.err;
   EXPECT_EQ(apply.out.find("keys/s"), std::string::npos);
   const auto none = RunTool({"apply", plan_, "--allow-blocked", "--no-progress"}, env_);
   EXPECT_EQ(none.err.find("keys/s"), std::string::npos);

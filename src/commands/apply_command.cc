@@ -59,7 +59,7 @@ PlanFile PlanNow(pqxx::connection& conn, const Layout& layout, const Mapping& ma
   std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
   auto writer = MakeJsonlWriter(file);
   PgKeySource source(conn, layout, options.timeouts);
-  Progress progress(options.progress, "plan");
+  Progress progress(options.progress, "plan", options.progress_every_ms);
   Summary s;
   try {
     s = RunPlan(source, mapping, MakePlanParams(options, mapping), {}, &progress, writer.get());
@@ -91,6 +91,19 @@ std::string RunFilter(const PlanFile& plan, const Options& options) {
   return filter;
 }
 
+// Before the first write: where, which plan, how much, and how fast.
+void PrintWhatApplyWillDo(pqxx::connection& conn, int64_t run_id, const PlanFile& plan,
+                          const std::string& filter, const Options& options) {
+  const PlanFileCounts& c = plan.counts();
+  std::cout << "apply run " << run_id << " to " << DescribeConnection(conn).Url()
+            << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << "\n"
+            << "  plan     sha256 " << plan.sha256() << "\n"
+            << "  keys     " << c.change << " to change (" << c.scopes_to_add << " scopes to add, "
+            << c.scopes_to_remove << " to remove); " << c.blocked << " blocked, left alone\n"
+            << "  writes   " << DescribeBatches(options) << "\n";
+  std::cout.flush();
+}
+
 int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
                       const PlanFile& plan, const Options& options) {
   audit.EnsureTables(conn);
@@ -106,6 +119,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   if (!options.quiet) {
     for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
   }
+  PrintWhatApplyWillDo(conn, run_id, plan, start.filter, options);
 
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "apply");

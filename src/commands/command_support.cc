@@ -66,9 +66,32 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.timeouts = options.timeouts;
   runner.lease_ms = options.lock_lease_ms;
   runner.progress = options.progress;
+  runner.progress_every_ms = options.progress_every_ms;
   runner.label = label;
   runner.resume_hint = options.command_line;
   return runner;
+}
+
+std::string DescribeBatches(const Options& options) {
+  auto duration = [](int64_t ms) {
+    return ms % 60000 == 0  ? std::to_string(ms / 60000) + "min"
+           : ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
+                            : std::to_string(ms) + "ms";
+  };
+  std::string text =
+      options.single_transaction
+          ? "one transaction (batches of " + std::to_string(options.batch_size) + " keys)"
+          : "batches of " + std::to_string(options.batch_size) + " keys";
+  text += ", " + std::to_string(options.jobs) + (options.jobs == 1 ? " job" : " jobs");
+  text += options.pause_ms > 0 ? ", pause " + duration(options.pause_ms) : ", no pause";
+  if (options.max_rate > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", options.max_rate);
+    text += std::string(", at most ") + rate + " keys/s";
+  } else {
+    text += ", no rate limit";
+  }
+  return text + ", lease " + duration(options.lock_lease_ms);
 }
 
 ConnectionFactory ConnectionFactoryFor(const Options& options) {

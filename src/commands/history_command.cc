@@ -1,24 +1,67 @@
-// `scope-migrate history SOURCE`: the apply and rollback runs, newest first, with their
-// status and counts, from scope_migration_runs.
+// `scope-migrate history SOURCE [--run RUN_ID] [--format text|jsonl|csv]`: the apply and
+// rollback runs, newest first, with their status and counts; with --run, one run's row
+// in full and its change rows (streamed, so a run of millions of changes prints in
+// constant memory). Text is for people (control characters escaped), JSON Lines and CSV
+// for scripts.
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "audit.h"
 #include "command_support.h"
 #include "db.h"
+#include "json_text.h"
+#include "text_escape.h"
 
 namespace scope_migrate {
+namespace {
 
-int RunHistoryCommand(const Options& options) {
-  const Layout layout = LoadLayout(options);
-  auto conn = Connect(options.Conninfo());
-  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
-  if (!audit.Exists(*conn)) {
-    std::cout << "no runs: the audit tables do not exist yet (nothing was applied)\n";
-    return kExitOk;
+std::string Csv(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (const char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+bool IsNumberField(const std::string& name) {
+  for (const char* field : {"run_id", "pid", "keys_changed", "scopes_added", "scopes_removed",
+                            "rolled_back_by", "rollback_of", "taken_over_by"}) {
+    if (name == field) return true;
   }
-  const auto runs = audit.History(*conn);
+  return false;
+}
+
+// A JSON object: numbers as numbers (an empty one as null), everything else as strings.
+std::string Json(const std::vector<std::pair<std::string, std::string>>& fields, const char* type) {
+  std::string line = std::string("{\"type\":\"") + type + "\"";
+  for (const auto& [name, value] : fields) {
+    line += ",\"" + name + "\":";
+    if (IsNumberField(name)) {
+      line += value.empty() ? "null" : value;
+    } else {
+      AppendJsonString(line, value);
+    }
+  }
+  return line + "}";
+}
+
+void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
+  if (format == "jsonl") {
+    for (const RunRow& r : runs) std::cout << Json(RunFields(r), "run") << "\n";
+    return;
+  }
+  if (format == "csv") {
+    std::string header;
+    for (const auto& [name, value] : RunFields(RunRow{}))
+      header += (header.empty() ? "" : ",") + name;
+    std::cout << header << "\r\n";
+    for (const RunRow& r : runs) {
+      std::string row;
+      for (const auto& [name, value] : RunFields(r)) row += (row.empty() ? "" : ",") + Csv(value);
+      std::cout << row << "\r\n";
+    }
+    return;
+  }
   std::cout << std::left << std::setw(5) << "run" << std::setw(10) << "kind" << std::setw(13)
             << "status" << std::setw(22) << "started (UTC)" << std::setw(22) << "finished (UTC)"
             << std::setw(12) << "operator" << std::right << std::setw(7) << "keys" << std::setw(8)
@@ -26,16 +69,95 @@ int RunHistoryCommand(const Options& options) {
             << "  note\n";
   for (const RunRow& r : runs) {
     std::string note;
-    if (r.rollback_of) note += "rollback of run " + std::to_string(*r.rollback_of);
-    if (r.rolled_back_by) note += "rolled back by run " + std::to_string(*r.rolled_back_by);
-    if (!r.filter.empty()) note += (note.empty() ? "" : "; ") + std::string("partial: ") + r.filter;
-    if (!r.message.empty()) note += (note.empty() ? "" : "; ") + r.message;
+    auto add = [&note](const std::string& part) { note += (note.empty() ? "" : "; ") + part; };
+    if (r.rollback_of) add("rollback of run " + std::to_string(*r.rollback_of));
+    if (r.rolled_back_by) add("rolled back by run " + std::to_string(*r.rolled_back_by));
+    if (!r.filter.empty()) add("partial: " + r.filter);
+    if (!r.message.empty()) add(r.message);
     std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << r.kind << std::setw(13)
               << r.status << std::setw(22) << r.started_at << std::setw(22)
-              << (r.finished_at.empty() ? "-" : r.finished_at) << std::setw(12) << r.operator_name
-              << std::right << std::setw(7) << r.keys_changed << std::setw(8) << r.scopes_added
-              << std::setw(9) << r.scopes_removed << "  " << note << "\n";
+              << (r.finished_at.empty() ? "-" : r.finished_at) << std::setw(12)
+              << Printable(r.operator_name) << std::right << std::setw(7) << r.keys_changed
+              << std::setw(8) << r.scopes_added << std::setw(9) << r.scopes_removed << "  "
+              << Printable(note) << "\n";
   }
+}
+
+std::vector<std::pair<std::string, std::string>> ChangeFields(int64_t run_id,
+                                                              const AuditLog::ChangeRow& c) {
+  return {{"run_id", std::to_string(run_id)},
+          {"api_key_id", c.api_key_id},
+          {"scope", c.scope},
+          {"action", c.action},
+          {"committed_at", c.committed_at}};
+}
+
+// One run in full, then its changes.
+void PrintRun(pqxx::connection& conn, const AuditLog& audit, const RunRow& run,
+              const std::string& format) {
+  const auto fields = RunFields(run);
+  uint64_t changes = 0;
+  if (format == "jsonl") {
+    std::cout << Json(fields, "run") << "\n";
+  } else if (format == "csv") {
+    std::cout << "record,run_id,api_key_id,scope,action,committed_at";
+    for (const auto& [name, value] : fields) {
+      if (name != "run_id") std::cout << "," << name;
+    }
+    std::cout << "\r\nrun," << run.run_id << ",,,,";
+    for (const auto& [name, value] : fields) {
+      if (name != "run_id") std::cout << "," << Csv(value);
+    }
+    std::cout << "\r\n";
+  } else {
+    std::cout << "run " << run.run_id << "\n";
+    for (const auto& [name, value] : fields) {
+      std::cout << "  " << std::left << std::setw(16) << name << Printable(value) << "\n";
+    }
+    std::cout << "\nchanges\n  " << std::left << std::setw(38) << "key" << std::setw(8) << "action"
+              << std::setw(38) << "scope"
+              << "committed (UTC)\n";
+  }
+  audit.ForEachChange(conn, run.run_id, [&](const AuditLog::ChangeRow& c) {
+    ++changes;
+    if (format == "jsonl") {
+      std::cout << Json(ChangeFields(run.run_id, c), "change") << "\n";
+    } else if (format == "csv") {
+      std::cout << "change," << run.run_id << "," << Csv(c.api_key_id) << "," << Csv(c.scope) << ","
+                << c.action << "," << c.committed_at << std::string(fields.size() - 1, ',')
+                << "\r\n";
+    } else {
+      std::cout << "  " << std::left << std::setw(38) << Printable(c.api_key_id) << std::setw(8)
+                << c.action << std::setw(38) << Printable(c.scope) << c.committed_at << "\n";
+    }
+  });
+  if (format == "text") std::cout << changes << " change rows\n";
+}
+
+}  // namespace
+
+int RunHistoryCommand(const Options& options) {
+  const Layout layout = LoadLayout(options);
+  auto conn = Connect(options.Conninfo());
+  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
+  if (!audit.Exists(*conn)) {
+    if (options.run_id > 0) throw RuntimeFailure("there are no runs: nothing was applied here");
+    if (options.format_name == "text") {
+      std::cout << "no runs: the audit tables do not exist yet (nothing was applied)\n";
+    } else if (options.format_name == "csv") {
+      PrintRunList({}, "csv");
+    }
+    return kExitOk;
+  }
+  if (options.run_id > 0) {
+    const auto run = audit.FindRun(*conn, options.run_id);
+    if (!run) throw RuntimeFailure("there is no run " + std::to_string(options.run_id));
+    PrintRun(*conn, audit, *run, options.format_name);
+  } else {
+    PrintRunList(audit.History(*conn), options.format_name);
+  }
+  std::cout.flush();
   return kExitOk;
 }
 

@@ -94,7 +94,7 @@ int RunPlanCommand(const Options& options) {
     if (plan_file) plan_writer = MakeJsonlWriter(plan_stream);
   }
 
-  Progress progress(options.progress, "plan");
+  Progress progress(options.progress, "plan", options.progress_every_ms);
   Summary summary;
   try {
     summary = RunPlan(*source, mapping, params, writers, &progress, plan_writer.get());

@@ -69,6 +69,11 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
     const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
     rollback_id = lease.run_id;
     for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
+    std::cout << "rollback run " << rollback_id << " of run " << run.run_id << " ("
+              << run.keys_changed << " keys changed, " << run.scopes_added << " scopes added, "
+              << run.scopes_removed << " removed) on " << DescribeConnection(conn).Url()
+              << "\n  writes   " << DescribeBatches(options) << "\n";
+    std::cout.flush();
   }
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "rollback");
