@@ -16,4 +16,12 @@ std::string Printable(const std::string& text);
 // would end a code span) replaced by "'".
 std::string MarkdownCell(const std::string& text);
 
+// For XML text and attribute values: & < > " ' as entities, and the control characters
+// XML 1.0 forbids (all below 0x20 but tab, newline and carriage return) as \xHH.
+std::string XmlText(const std::string& text);
+
+// For a GitHub Actions workflow command (::error file=F,line=L::MESSAGE): % and line
+// breaks percent-encoded; with `property`, also ":" and "," (they end a property).
+std::string GithubEscape(const std::string& text, bool property);
+
 }  // namespace scope_migrate

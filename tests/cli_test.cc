@@ -425,6 +425,38 @@ TEST_F(CliTest, PlanOutWritesThePlanFile) {
   EXPECT_FALSE(std::filesystem::exists(plan + ".partial"));
 }
 
+TEST_F(CliTest, VerifyGithubAnnotatesEachMismatchOnItsLine) {
+  const ToolResult r = RunTool({"verify", "--mapping", kMapping, "--fixtures",
+                                "tests/data/unit-fixtures-wrong.yaml", "--format", "github"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "::error file=tests/data/unit-fixtures-wrong.yaml,line=10::key "
+            "00000000-0000-4000-9000-000000000008: expected target [beta-preview, "
+            "tenant-management-read], got target [beta-preview] (change)\n"
+            "4 keys checked, 3 match, 1 mismatch (1 without expect)\n");
+  const ToolResult ok = RunTool(
+      {"verify", "--mapping", kMapping, "--fixtures", kFixtures, "--format", "github", "--quiet"});
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out, "");
+}
+
+TEST_F(CliTest, LintMarkdownDrawsTheRoleScopeMatrix) {
+  const ToolResult r = RunTool({"lint", "--mapping", kMapping, "--format", "markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string header =
+      "| resource | super-user | admin | auditor (read-only) | order-manager-customer-support | "
+      "finance-manager | ar-manager | product-manager | manage-users | manage-api-credentials | "
+      "beta-preview |\n";
+  EXPECT_NE(r.out.find(header), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n| custom-payment-provider | **w** | **w** |  |  |  |  |  |  |  |  |\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n| beta-preview | x |  |  |  |  |  |  |  |  | x |\n"), std::string::npos);
+  EXPECT_NE(r.out.find("\n| tax-management | rw |  | r |  |  |  |  |  |  |  |\n"),
+            std::string::npos);
+  EXPECT_EQ(RunTool({"lint", "--mapping", kMapping, "--format", "csv"}).exit_code, 64);
+}
+
 // ---- show ----------------------------------------------------------------------------------
 
 // `show` renders a saved plan without a database: byte for byte the plan's own report.

@@ -1,17 +1,19 @@
-// `scope-migrate lint --mapping FILE`: loads and validates the mapping (Mapping::Load does
-// every check) and prints one line per role.
+// `scope-migrate lint --mapping FILE [--format text|markdown]`: loads and validates the
+// mapping (Mapping::Load does every check) and prints one line per role, or, as Markdown,
+// the role × scope matrix an auditor reviews first (role_matrix.h).
 #include <iomanip>
 #include <iostream>
 
 #include "exit_codes.h"
 #include "mapping.h"
 #include "options.h"
+#include "role_matrix.h"
+#include "text_escape.h"
 
 namespace scope_migrate {
+namespace {
 
-int RunLintCommand(const Options& options) {
-  const Mapping mapping = Mapping::Load(*options.mapping);
-  if (options.quiet) return kExitOk;
+void PrintText(const Mapping& mapping) {
   std::cout << "mapping " << mapping.path() << " is valid: " << mapping.roles().size()
             << " roles, catalog " << mapping.catalog().path() << " ("
             << mapping.catalog().scopes().size() << " scopes), cutoff "
@@ -22,12 +24,38 @@ int RunLintCommand(const Options& options) {
   for (const Role& role : mapping.roles()) {
     std::string privileged;
     for (const auto& scope : role.scopes) {
-      if (mapping.catalog().IsPrivileged(scope))
+      if (mapping.catalog().IsPrivileged(scope)) {
         privileged += (privileged.empty() ? "" : ", ") + scope;
+      }
     }
     std::cout << std::left << std::setw(32) << role.name << std::right << std::setw(7)
               << role.scopes.size() << "  " << std::left << std::setw(10)
               << (role.read_only ? "yes" : "no") << (privileged.empty() ? "-" : privileged) << "\n";
+  }
+}
+
+void PrintMarkdown(const Mapping& mapping) {
+  std::cout << "## Mapping `" << MarkdownCell(mapping.path()) << "`\n\n"
+            << "| | |\n|---|---|\n"
+            << "| roles | " << mapping.roles().size() << " |\n"
+            << "| catalog | `" << MarkdownCell(mapping.catalog().path()) << "` ("
+            << mapping.catalog().scopes().size() << " scopes) |\n"
+            << "| cutoff | `" << FormatUtc(mapping.cutoff()) << "` |\n"
+            << "| mapping sha256 | `" << mapping.sha256() << "` |\n"
+            << "| catalog sha256 | `" << mapping.catalog().sha256() << "` |\n\n"
+            << "### Role × scope matrix\n\n";
+  WriteRoleMatrixMarkdown(std::cout, MakeRoleMatrix(mapping));
+}
+
+}  // namespace
+
+int RunLintCommand(const Options& options) {
+  const Mapping mapping = Mapping::Load(*options.mapping);
+  if (options.quiet) return kExitOk;
+  if (options.format_name == "markdown") {
+    PrintMarkdown(mapping);
+  } else {
+    PrintText(mapping);
   }
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "mapping.h"
 #include "options.h"
+#include "text_escape.h"
 
 namespace scope_migrate {
 namespace {
@@ -66,6 +67,54 @@ bool Matches(const Expectation& e, const Decision& d) {
   return true;
 }
 
+struct Result {
+  const FixtureKey* fixture;
+  bool match;
+  std::string expected, got;
+};
+
+void PrintText(const std::vector<Result>& results, const std::string& path) {
+  for (const Result& r : results) {
+    if (r.match) continue;
+    std::cout << "MISMATCH " << path << ":" << r.fixture->line << " key " << r.fixture->key.id
+              << "\n  expected: " << r.expected << "\n  got:      " << r.got << "\n";
+  }
+}
+
+// JUnit XML, one test case per fixture key with an `expect`: what CI systems display.
+void PrintJunit(const std::vector<Result>& results, size_t mismatches, const std::string& path) {
+  const std::string file = XmlText(path);
+  std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"" << results.size()
+            << "\" failures=\"" << mismatches << "\">\n"
+            << "  <testsuite name=\"scope-migrate verify\" tests=\"" << results.size()
+            << "\" failures=\"" << mismatches << "\" errors=\"0\" skipped=\"0\">\n";
+  for (const Result& r : results) {
+    std::cout << "    <testcase classname=\"" << file << "\" name=\"" << XmlText(r.fixture->key.id)
+              << "\" file=\"" << file << "\" line=\"" << r.fixture->line << "\"";
+    if (r.match) {
+      std::cout << "/>\n";
+      continue;
+    }
+    std::cout << ">\n      <failure message=\""
+              << XmlText("expected " + r.expected + ", got " + r.got)
+              << "\">expected: " << XmlText(r.expected) << "\ngot:      " << XmlText(r.got)
+              << "</failure>\n    </testcase>\n";
+  }
+  std::cout << "  </testsuite>\n</testsuites>\n";
+}
+
+// GitHub Actions annotations: one error on the fixture's line per mismatch.
+void PrintGithub(const std::vector<Result>& results, const std::string& path) {
+  for (const Result& r : results) {
+    if (r.match) continue;
+    std::cout << "::error file=" << GithubEscape(path, true) << ",line=" << r.fixture->line << "::"
+              << GithubEscape(
+                     "key " + r.fixture->key.id + ": expected " + r.expected + ", got " + r.got,
+                     false)
+              << "\n";
+  }
+}
+
 }  // namespace
 
 int RunVerifyCommand(const Options& options) {
@@ -73,21 +122,27 @@ int RunVerifyCommand(const Options& options) {
   const std::vector<FixtureKey> fixtures = LoadFixtures(*options.fixtures);
   DecisionOptions decide;
   decide.cutoff = mapping.cutoff();
-  size_t checked = 0, mismatches = 0;
+  std::vector<Result> results;
+  size_t mismatches = 0;
   for (const FixtureKey& fixture : fixtures) {
     if (fixture.expect.kind == Expectation::Kind::kNone) continue;
-    ++checked;
     const Decision decision = Decide(fixture.key, mapping, decide);
-    if (Matches(fixture.expect, decision)) continue;
-    ++mismatches;
-    std::cout << "MISMATCH " << *options.fixtures << ":" << fixture.line << " key "
-              << fixture.key.id << "\n  expected: " << Describe(fixture.expect)
-              << "\n  got:      " << Describe(decision) << "\n";
+    const bool match = Matches(fixture.expect, decision);
+    mismatches += match ? 0 : 1;
+    results.push_back({&fixture, match, Describe(fixture.expect), Describe(decision)});
   }
-  if (!options.quiet || mismatches > 0) {
-    std::cout << checked << " keys checked, " << checked - mismatches << " match, " << mismatches
-              << " mismatch" << (mismatches == 1 ? "" : "es") << " (" << fixtures.size() - checked
-              << " without expect)\n";
+  const std::string& path = *options.fixtures;
+  if (options.format_name == "junit") {
+    PrintJunit(results, mismatches, path);
+  } else if (options.format_name == "github") {
+    PrintGithub(results, path);
+  } else {
+    PrintText(results, path);
+  }
+  if (options.format_name != "junit" && (!options.quiet || mismatches > 0)) {
+    std::cout << results.size() << " keys checked, " << results.size() - mismatches << " match, "
+              << mismatches << " mismatch" << (mismatches == 1 ? "" : "es") << " ("
+              << fixtures.size() - results.size() << " without expect)\n";
   }
   return mismatches == 0 ? kExitOk : kExitFailure;
 }
