@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # The README's first command: installs, builds, starts a throwaway PostgreSQL loaded with
 # samples/, and runs the migration demo: lint, verify, plan, apply, plan again, history.
+# SCOPE_MIGRATE=/usr/bin/scope-migrate MAPPINGS=/usr/share/scope-migrate/mappings runs it
+# with an installed binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-bash scripts/build.sh scope-migrate >/dev/null
+tool=${SCOPE_MIGRATE:-}
+mappings=${MAPPINGS:-mappings}
+if [ -z "$tool" ]; then
+  bash scripts/install-deps.sh
+  bash scripts/build.sh scope-migrate >/dev/null
+  tool=${BUILD_DIR:-build}/scope-migrate
+fi
 eval "$(bash scripts/throwaway-pg.sh)"
 stop() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PGDATA" -m fast stop >/dev/null
@@ -15,19 +22,18 @@ trap stop EXIT
 export PGDATABASE=demo
 createdb demo
 psql -q -v ON_ERROR_STOP=1 -f samples/schema.sql -f samples/legacy-keys.sql >/dev/null
-tool=${BUILD_DIR:-build}/scope-migrate
 plan=$(mktemp /tmp/demo-plan.XXXXXX.jsonl)
 step() { printf '\n$ %s\n' "$*"; "$@"; }
-step $tool lint --mapping mappings/legacy-roles.yaml
-step $tool verify --mapping mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml
-step $tool plan --mapping mappings/legacy-roles.yaml --out "$plan" --max-keys 6
+step $tool lint --mapping $mappings/legacy-roles.yaml
+step $tool verify --mapping $mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml
+step $tool plan --mapping $mappings/legacy-roles.yaml --out "$plan" --max-keys 6
 set +e
 step $tool apply "$plan"
 echo "(exit $?: blocked keys; nothing written)"
 set -e
 step $tool apply "$plan" --allow-blocked --operator demo
 set +e
-step $tool plan --mapping mappings/legacy-roles.yaml --detailed-exitcode --max-keys 3
+step $tool plan --mapping $mappings/legacy-roles.yaml --detailed-exitcode --max-keys 3
 echo "(exit $?: no changes pending; the blocked keys remain)"
 set -e
 step $tool history

@@ -3,6 +3,8 @@
 // its arguments and the function that runs it. Usage errors exit 64 with a one-line reason
 // and the usage; every ToolError from a command is printed and mapped to its exit code
 // here and nowhere else.
+#include "cli.h"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -36,6 +38,7 @@ enum OptionGroup : unsigned {
   kRunOption = 1 << 9,       // --run
   kRollbackPlanOption = 1 << 10,  // --plan
   kAuditSqlOptions = 1 << 11,     // --grant-to
+  kShellArgument = 1 << 12,       // SHELL (completion)
 };
 
 struct Command {
@@ -81,6 +84,11 @@ void CheckShow(const Options& o) {
   if (!o.plan_file) throw UsageError("show needs a PLANFILE");
 }
 
+void CheckCompletion(const Options& o) {
+  if (o.shell != "bash")
+    throw UsageError("completion supports bash: scope-migrate completion bash");
+}
+
 void NoCheck(const Options&) {}
 
 const Command kCommands[] = {
@@ -113,6 +121,7 @@ const Command kCommands[] = {
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
     {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions, "",
      NoCheck, RunAuditSqlCommand},
+    {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand},
 };
 
 const Command* FindCommand(const std::string& name) {
@@ -126,7 +135,7 @@ std::string Usage() {
   std::string usage = "usage: scope-migrate COMMAND [options]\n";
   for (const Command& command : kCommands) {
     std::string name = command.name;
-    name.resize(9, ' ');
+    name.resize(std::max<size_t>(9, name.size() + 1), ' ');
     std::string synopsis = command.synopsis;
     for (size_t at = 0; (at = synopsis.find('\n', at)) != std::string::npos; at += 12) {
       synopsis.replace(at, 1, "\n           ");
@@ -209,6 +218,7 @@ po::options_description CommandOptions(const Command& command) {
     add("plan", po::value<std::string>(), "revert every apply run of this plan (its sha256)");
   }
   if (g & kAuditSqlOptions) add("grant-to", po::value<std::string>(), "also print the GRANTs");
+  if (g & kShellArgument) add("shell", po::value<std::string>(), "the shell (bash)");
   return d;
 }
 
@@ -251,6 +261,7 @@ po::variables_map ParseOptions(const std::vector<std::string>& args,
                                const po::options_description& all, const Command& command) {
   po::positional_options_description positional;
   if (command.groups & kPlanFileArgument) positional.add("plan-file", 1);
+  if (command.groups & kShellArgument) positional.add("shell", 1);
   // No prefix guessing: `--pru` must not run as --prune, nor `--allow` as --allow-blocked.
   const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
@@ -306,6 +317,7 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.operator_name = Text(vm, "operator");
   o.rollback_plan = Text(vm, "plan");
   o.grant_to = Text(vm, "grant-to");
+  o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
 }
@@ -363,6 +375,35 @@ void PrintVersion() {
 }
 
 }  // namespace
+
+std::vector<CommandSummary> CommandSummaries() {
+  std::vector<CommandSummary> out;
+  for (const Command& command : kCommands) {
+    po::options_description all;
+    all.add(CommandOptions(command)).add(CommonOptions());
+    CommandSummary summary{command.name, {}, {}};
+    for (const auto& option : all.options()) {
+      if (option->long_name() != "plan-file" && option->long_name() != "shell") {
+        summary.options.push_back("--" + option->long_name());
+      }
+    }
+    const std::string formats = command.formats;
+    for (size_t start = 0; !formats.empty() && start <= formats.size();) {
+      const size_t bar = std::min(formats.find('|', start), formats.size());
+      summary.formats.push_back(formats.substr(start, bar - start));
+      start = bar + 1;
+    }
+    out.push_back(summary);
+  }
+  return out;
+}
+
+bool TakesFileName(const std::string& option) {
+  for (const char* name : {"--mapping", "--fixtures", "--layout", "--out"}) {
+    if (option == name) return true;
+  }
+  return false;
+}
 
 Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   const std::vector<std::string> args(argv + 1, argv + argc);

@@ -57,6 +57,9 @@ struct Options {
   // audit-sql
   std::optional<std::string> grant_to;
 
+  // completion
+  std::string shell;
+
   std::string command_line;  // as typed, with any password in --db masked
 
   std::string Conninfo() const { return db.value_or(""); }
@@ -76,5 +79,6 @@ int RunRollbackCommand(const Options& options);
 int RunHistoryCommand(const Options& options);
 int RunAuditSqlCommand(const Options& options);
 int RunShowCommand(const Options& options);
+int RunCompletionCommand(const Options& options);
 
 }  // namespace scope_migrate

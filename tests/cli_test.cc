@@ -1,5 +1,7 @@
 // Runs the built scope-migrate binary. None of these commands reaches a database: they stop
 // at a usage error, or read only mappings and fixture files.
+#include "cli.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -455,6 +457,48 @@ TEST_F(CliTest, LintMarkdownDrawsTheRoleScopeMatrix) {
   EXPECT_NE(r.out.find("\n| tax-management | rw |  | r |  |  |  |  |  |  |  |\n"),
             std::string::npos);
   EXPECT_EQ(RunTool({"lint", "--mapping", kMapping, "--format", "csv"}).exit_code, 64);
+}
+
+// ---- man page and completion --------------------------------------------------------------
+
+// The man page is written by hand: it must name every command and every flag there is.
+TEST_F(CliTest, ManPageNamesEveryCommandAndFlag) {
+  const std::string man = testing::ReadFile(testing::SourcePath("docs/scope-migrate.1"));
+  ASSERT_FALSE(man.empty());
+  auto roff = [](const std::string& text) {  // "-" is written "\-" in roff
+    std::string out;
+    for (const char c : text) out += c == '-' ? std::string("\\-") : std::string(1, c);
+    return out;
+  };
+  for (const CommandSummary& command : CommandSummaries()) {
+    EXPECT_NE(man.find(".B scope-migrate " + command.name), std::string::npos) << command.name;
+    for (const auto& option : command.options) {
+      EXPECT_NE(man.find(roff(option)), std::string::npos) << command.name << " " << option;
+    }
+  }
+}
+
+TEST_F(CliTest, BashCompletionCompletesCommandsFlagsAndFormats) {
+  const std::string script = Dir() + "/completion.bash";
+  const ToolResult made = RunTool({"completion", "bash"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  testing::WriteFile(script, made.out);
+  auto complete = [&script](const std::string& words, int cword) {
+    const std::string command = "bash -c 'source " + script + "; COMP_WORDS=(" + words +
+                                "); COMP_CWORD=" + std::to_string(cword) +
+                                "; _scope_migrate; echo \"${COMPREPLY[*]}\"'";
+    std::FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    pclose(pipe);
+    return out;
+  };
+  EXPECT_EQ(complete("scope-migrate ro", 1), "rollback\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate verify --format ''", 3), "text junit github\n");
+  EXPECT_EQ(complete("scope-migrate plan --pr", 2), "--prune --progress --progress-every\n");
+  EXPECT_EQ(RunTool({"completion", "zsh"}).exit_code, 64);
 }
 
 // ---- show ----------------------------------------------------------------------------------
