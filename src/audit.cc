@@ -12,6 +12,11 @@ namespace {
 
 std::string Col(const pqxx::field& f) { return f.is_null() ? "" : f.c_str(); }
 
+std::optional<std::string> Optional(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return std::string(f.c_str(), f.size());
+}
+
 RunRow ToRun(const pqxx::row& r) {
   static const std::pair<const char*, std::string RunRow::*> kTexts[] = {
       {"kind", &RunRow::kind},
@@ -86,6 +91,12 @@ const Column kChangesTable[] = {{"run_id", "bigint NOT NULL"},
                                 {"scope", "text NOT NULL"},
                                 {"action", "text NOT NULL CHECK (action IN ('add', 'remove'))"},
                                 {"committed_at", "timestamptz NOT NULL DEFAULT now()"}};
+// Added in 0.3: the values written into a scopes column (layouts with scopes.column).
+const Column kValuesTable[] = {{"run_id", "bigint NOT NULL"},
+                               {"api_key_id", "text NOT NULL"},
+                               {"previous", "text"},
+                               {"written", "text"},
+                               {"committed_at", "timestamptz NOT NULL DEFAULT now()"}};
 
 template <size_t N>
 std::string ColumnList(const Column (&columns)[N]) {
@@ -139,6 +150,7 @@ AuditLog::AuditLog(const std::string& schema, const Timeouts& timeouts)
     : schema_(schema), quoted_schema_(QuoteIdentifier(schema)), timeouts_(timeouts) {
   runs_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_runs");
   changes_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_changes");
+  values_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_values");
 }
 
 bool AuditLog::Exists(pqxx::connection& conn) const {
@@ -159,6 +171,8 @@ std::vector<std::string> AuditLog::CreateStatements(bool with_schema) const {
   }
   out.push_back("CREATE TABLE IF NOT EXISTS " + changes_ + " (" + ColumnList(kChangesTable) +
                 ", PRIMARY KEY (run_id, api_key_id, scope))");
+  out.push_back("CREATE TABLE IF NOT EXISTS " + values_ + " (" + ColumnList(kValuesTable) +
+                ", PRIMARY KEY (run_id, api_key_id))");
   return out;
 }
 
@@ -188,6 +202,7 @@ std::vector<std::string> AuditLog::MissingColumns(pqxx::connection& conn) const 
     check(runs_, std::begin(kRunsAddedSince), std::end(kRunsAddedSince));
   }
   check(changes_, std::begin(kChangesTable), std::end(kChangesTable));
+  check(values_, std::begin(kValuesTable), std::end(kValuesTable));
   return missing;
 }
 
@@ -397,6 +412,20 @@ void AuditLog::RecordChanges(pqxx::transaction_base& txn, int64_t run_id,
   });
 }
 
+void AuditLog::RecordValues(pqxx::transaction_base& txn, int64_t run_id,
+                            const std::vector<ValueChange>& values) const {
+  if (values.empty()) return;
+  NeedsPrivilege("INSERT on " + values_, [&] {
+    pqxx::stream_to stream(txn, values_,
+                           std::vector<std::string>{"run_id", "api_key_id", "previous", "written"});
+    auto text = [](const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; };
+    for (const ValueChange& value : values) {
+      stream << std::make_tuple(run_id, value.id, text(value.previous), text(value.written));
+    }
+    stream.complete();
+  });
+}
+
 void AuditLog::RecordBatch(pqxx::transaction_base& txn, int64_t run_id,
                            const BatchCounts& counts) const {
   return NeedsPrivilege("UPDATE on " + runs_, [&] {
@@ -414,7 +443,7 @@ void AuditLog::RecordBatch(pqxx::transaction_base& txn, int64_t run_id,
 std::vector<KeyChange> AuditLog::NextKeysToRevert(pqxx::transaction_base& txn, int64_t run_id,
                                                   const std::string& after_key,
                                                   size_t limit) const {
-  return NeedsPrivilege("SELECT on " + changes_ + " and " + runs_, [&] {
+  return NeedsPrivilege("SELECT on " + changes_ + ", " + values_ + " and " + runs_, [&] {
     // Keyset pagination through the changes' primary key (run_id, api_key_id, scope); keys
     // already reverted by an earlier rollback of the run are passed over, so an
     // interrupted rollback resumes where it stopped.
@@ -424,15 +453,19 @@ std::vector<KeyChange> AuditLog::NextKeysToRevert(pqxx::transaction_base& txn, i
             " rr JOIN " + changes_ +
             " d ON d.run_id = rr.run_id AND d.api_key_id = c.api_key_id "
             "WHERE rr.rollback_of = $1 AND rr.kind = 'rollback') ORDER BY 1 LIMIT $3) "
-            "SELECT c.api_key_id, c.scope, c.action FROM " +
-            changes_ +
-            " c JOIN batch b ON b.api_key_id = c.api_key_id WHERE c.run_id = $1 ORDER BY 1, 2",
+            "SELECT c.api_key_id, c.scope, c.action, v.api_key_id IS NOT NULL, v.previous, "
+            "v.written FROM " +
+            changes_ + " c JOIN batch b ON b.api_key_id = c.api_key_id LEFT JOIN " + values_ +
+            " v ON v.run_id = c.run_id AND v.api_key_id = c.api_key_id WHERE c.run_id = $1 "
+            "ORDER BY 1, 2",
         run_id, after_key, static_cast<int64_t>(limit));
     std::vector<KeyChange> keys;
     for (const auto& row : rows) {
       if (keys.empty() || keys.back().id != row[0].c_str()) {
         keys.emplace_back();
         keys.back().id = row[0].c_str();
+        if (row[3].as<bool>())
+          keys.back().recorded = RecordedValue{Optional(row[4]), Optional(row[5])};
       }
       // The reverse of what the run did: remove what it added, add back what it removed.
       auto& list = std::string(row[2].c_str()) == "add" ? keys.back().remove : keys.back().add;

@@ -1,6 +1,8 @@
 // The audit trail (SPEC section 3): scope_migration_runs, one row per apply or rollback
 // run, and scope_migration_changes, one row per scope added or removed, written in the
-// same transaction as the change itself. Every statement on these tables is here.
+// same transaction as the change itself; with scopes in a column, scope_migration_values
+// also holds each key's value before and after (SPEC 10.9), from which rollback restores
+// the exact previous value. Every statement on these tables is here.
 //
 // The tables live in the schema of the keys table or --audit-schema. EnsureTables creates
 // nothing when they exist with every column (so pre-created tables need no CREATE
@@ -69,6 +71,7 @@ class AuditLog {
 
   const std::string& runs_table() const { return runs_; }        // quoted, qualified
   const std::string& changes_table() const { return changes_; }  // quoted, qualified
+  const std::string& values_table() const { return values_; }    // quoted, qualified
   const std::string& schema() const { return schema_; }          // unquoted
   const Timeouts& timeouts() const { return timeouts_; }
 
@@ -105,13 +108,17 @@ class AuditLog {
   // Inside a batch transaction: the audit rows of the changes, and the batch's counts.
   void RecordChanges(pqxx::transaction_base& txn, int64_t run_id,
                      const std::vector<const KeyChange*>& changes) const;
+  // The values written into a scopes column, as stored before and after.
+  void RecordValues(pqxx::transaction_base& txn, int64_t run_id,
+                    const std::vector<ValueChange>& values) const;
   // Adds the counts and renews the lease; throws ToolError(5) when the run lost it, so
   // the batch rolls back.
   void RecordBatch(pqxx::transaction_base& txn, int64_t run_id, const BatchCounts& counts) const;
 
   // Rollback. The keys of run `run_id` after `after_key` (text order) that no earlier
   // rollback of the run reverted, at most `limit`, each with the change that reverts it
-  // (add = what the run removed, remove = what it added).
+  // (add = what the run removed, remove = what it added) and, for a scopes column, the
+  // values the run recorded.
   std::vector<KeyChange> NextKeysToRevert(pqxx::transaction_base& txn, int64_t run_id,
                                           const std::string& after_key, size_t limit) const;
   // Of `ids`, those a later apply run (not rolled back) changed.
@@ -131,7 +138,7 @@ class AuditLog {
   // The columns of a run row, NULL for those an older table lacks; read once.
   std::string RunSelectList(pqxx::transaction_base& txn) const;
 
-  std::string schema_, quoted_schema_, runs_, changes_;
+  std::string schema_, quoted_schema_, runs_, changes_, values_;
   Timeouts timeouts_;
   mutable std::string run_select_list_;
 };

@@ -167,8 +167,9 @@ class BatchRunner::Worker {
       counts.removed += change->remove.size();
     }
     if (!options_.dry_run) {
-      runner_.store_.Write(*txn_, selection.write);
+      const std::vector<ValueChange> values = runner_.store_.Write(*txn_, selection.write, now);
       runner_.audit_.RecordChanges(*txn_, runner_.run_id_, selection.write);
+      runner_.audit_.RecordValues(*txn_, runner_.run_id_, values);
       runner_.audit_.RecordBatch(*txn_, runner_.run_id_, counts);
     }
     Add(counts, selection);

@@ -81,6 +81,12 @@ Catalog Catalog::Load(const std::string& path) {
   return catalog;
 }
 
+std::vector<std::string> Catalog::Names() const {
+  std::vector<std::string> names;
+  for (const Scope& scope : scopes_) names.push_back(scope.name);
+  return names;
+}
+
 const Scope* Catalog::Find(const std::string& name) const {
   auto it = std::lower_bound(scopes_.begin(), scopes_.end(), name,
                              [](const Scope& s, const std::string& n) { return s.name < n; });

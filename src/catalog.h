@@ -23,6 +23,7 @@ class Catalog {
   static Catalog Load(const std::string& path);
 
   const std::vector<Scope>& scopes() const { return scopes_; }  // sorted by name
+  std::vector<std::string> Names() const;                       // sorted
   const std::string& sha256() const { return sha256_; }
   const std::string& path() const { return path_; }
 

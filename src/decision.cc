@@ -37,6 +37,7 @@ Decision Decide(const KeyRecord& key, const Mapping& mapping, const DecisionOpti
     return d;
   }
   if (!key.created_at) return block("missing created_at");
+  if (!key.unreadable.empty()) return block(key.unreadable);
   if (key.roles.empty()) return block("no roles");
 
   std::vector<std::string> target;

@@ -19,6 +19,9 @@ struct KeyRecord {
   bool revoked = false;
   std::vector<std::string> roles;   // raw, duplicates possible
   std::vector<std::string> scopes;  // current
+  // Why the stored roles or scopes cannot be read (a column value that does not parse,
+  // a role id with no name), or "": the decision blocks such a key with this reason.
+  std::string unreadable;
 };
 
 }  // namespace scope_migrate

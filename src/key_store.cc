@@ -2,52 +2,65 @@
 
 #include <algorithm>
 
+#include "column_format.h"
 #include "db.h"
 #include "errors.h"
+#include "key_columns.h"
 #include "pg_text.h"
 
 namespace scope_migrate {
 namespace {
 
-// Roles in a table of role rows, scopes in a table of scope rows (SPEC section 3).
-class TableKeyStore : public KeyStore {
+// Reading and locking, the same for every shape (key_columns.h).
+class KeyStoreBase : public KeyStore {
  public:
-  explicit TableKeyStore(const ResolvedLayout& layout) : l_(layout) {}
+  explicit KeyStoreBase(const ResolvedLayout& layout) : l_(layout) {}
 
   KeyStates Read(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
                  bool lock) override {
     const std::string id_array = TextArrayLiteral(ids);
     if (lock) Lock(txn, id_array);
-    const pqxx::result rows =
-        NeedsPrivilege("SELECT on " + l_.keys + ", " + l_.roles + " and " + l_.scopes, [&] {
-          return txn.exec_params("SELECT k." + l_.id + "::text, k." + l_.revoked_at +
-                                     " IS NOT NULL, ARRAY(SELECT r." + l_.role + "::text FROM " +
-                                     l_.roles + " r WHERE r." + l_.roles_key + " = k." + l_.id +
-                                     "), ARRAY(SELECT s." + l_.scope + "::text FROM " + l_.scopes +
-                                     " s WHERE s." + l_.scopes_key + " = k." + l_.id + ") FROM " +
-                                     l_.keys + " k WHERE " + IdsMatch(),
-                                 id_array);
-        });
+    const KeyColumnsSql columns = RolesAndScopesSql(l_, Reach::kEachKey, true);
+    const pqxx::result rows = NeedsPrivilege("SELECT on " + ReadObjects(l_), [&] {
+      return txn.exec_params("SELECT k." + l_.id + "::text, " + l_.revoked + ", " + columns.select +
+                                 " FROM " + l_.keys + " k" + columns.joins + " WHERE " + IdsMatch(),
+                             id_array);
+    });
     KeyStates states;
-    for (const auto& row : rows) {
-      KeyState state;
-      state.revoked = row[1].as<bool>();
-      state.roles = ParseTextArray(row[2].c_str());
-      std::sort(state.roles.begin(), state.roles.end());
-      state.scopes = ParseTextArray(row[3].c_str());
-      std::sort(state.scopes.begin(), state.scopes.end());
-      states.emplace(row[0].c_str(), std::move(state));
-    }
+    for (const auto& row : rows) states.emplace(row[0].c_str(), State(row));
     return states;
   }
 
-  void Write(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes) override {
-    Add(txn, changes);
-    Remove(txn, changes);
+ protected:
+  std::string IdsMatch() const { return "k." + l_.id + " = ANY($1::" + l_.id_type + "[])"; }
+
+  static std::optional<std::string> Field(const pqxx::field& field) {
+    if (field.is_null()) return std::nullopt;
+    return std::string(field.c_str(), field.size());
   }
 
+  const ResolvedLayout l_;
+
  private:
-  std::string IdsMatch() const { return "k." + l_.id + " = ANY($1::" + l_.id_type + "[])"; }
+  KeyState State(const pqxx::row& row) const {
+    KeyState state;
+    state.revoked = row[1].as<bool>();
+    state.unreadable = ReadRoles(l_, Field(row[2]), Field(row[3]), state.roles);
+    std::sort(state.roles.begin(), state.roles.end());
+    const std::optional<std::string> scopes = Field(row[4]);
+    const std::string scopes_error = ReadScopes(l_, scopes, state.scope_items);
+    if (state.unreadable.empty()) state.unreadable = scopes_error;
+    state.scopes = state.scope_items;
+    std::sort(state.scopes.begin(), state.scopes.end());
+    state.scopes.erase(std::unique(state.scopes.begin(), state.scopes.end()), state.scopes.end());
+    if (l_.scopes_shape == Shape::kColumn) {
+      const bool array = l_.scopes_format.format == ValueFormat::kArray;
+      state.raw_scopes = array ? Field(row[5]) : scopes;
+    } else {
+      state.scope_items.clear();
+    }
+    return state;
+  }
 
   void Lock(pqxx::transaction_base& txn, const std::string& id_array) {
     NeedsPrivilege("UPDATE on " + l_.keys + " (only for the row locks of SELECT ... FOR UPDATE)",
@@ -57,7 +70,22 @@ class TableKeyStore : public KeyStore {
                                      id_array);
                    });
   }
+};
 
+// Scopes in a table of scope rows (SPEC section 3).
+class TableKeyStore : public KeyStoreBase {
+ public:
+  using KeyStoreBase::KeyStoreBase;
+
+  std::vector<ValueChange> Write(pqxx::transaction_base& txn,
+                                 const std::vector<const KeyChange*>& changes,
+                                 const KeyStates&) override {
+    Add(txn, changes);
+    Remove(txn, changes);
+    return {};
+  }
+
+ private:
   void Add(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes) {
     const bool any = std::any_of(changes.begin(), changes.end(),
                                  [](const KeyChange* c) { return !c->add.empty(); });
@@ -98,13 +126,64 @@ class TableKeyStore : public KeyStore {
                           " scopes to remove were already gone (changed since they were read)");
     }
   }
+};
 
-  const ResolvedLayout l_;
+// Scopes in a column of the keys table (array, JSON or delimited text).
+class ColumnKeyStore : public KeyStoreBase {
+ public:
+  using KeyStoreBase::KeyStoreBase;
+
+  std::vector<ValueChange> Write(pqxx::transaction_base& txn,
+                                 const std::vector<const KeyChange*>& changes,
+                                 const KeyStates& now) override {
+    std::vector<std::string> ids;
+    std::vector<std::optional<std::string>> values;
+    for (const KeyChange* change : changes) {
+      ids.push_back(change->id);
+      values.push_back(NewValue(*change, now.at(change->id)));
+    }
+    if (ids.empty()) return {};
+    // RETURNING gives each value as stored (a jsonb or an array in the server's own text
+    // form): what a rollback compares with, and what history shows.
+    const pqxx::result updated =
+        NeedsPrivilege("UPDATE (" + l_.scopes_column + ") on " + l_.keys, [&] {
+          return txn.exec_params("UPDATE " + l_.keys + " k SET " + l_.scopes_column +
+                                     " = v.value::" + l_.scopes_column_type +
+                                     " FROM unnest($1::text[], $2::text[]) AS v(id, value) "
+                                     "WHERE k." +
+                                     l_.id + " = v.id::" + l_.id_type + " RETURNING v.id, k." +
+                                     l_.scopes_column + "::text",
+                                 TextArrayLiteral(ids), NullableTextArrayLiteral(values));
+        });
+    if (updated.affected_rows() != ids.size()) {
+      throw ToolError(kExitStalePlan, std::to_string(ids.size() - updated.affected_rows()) +
+                                          " keys to write were gone (changed since they were "
+                                          "read)");
+    }
+    std::vector<ValueChange> written;
+    for (const auto& row : updated) {
+      const std::string id = row[0].c_str();
+      written.push_back({id, now.at(id).raw_scopes, Field(row[1])});
+    }
+    return written;
+  }
+
+ private:
+  std::optional<std::string> NewValue(const KeyChange& change, const KeyState& state) const {
+    // A rollback of a key still holding what its run wrote: the value before, exactly.
+    if (change.recorded && state.raw_scopes == change.recorded->written) {
+      return change.recorded->previous;
+    }
+    // `add` is sorted by name: the catalog's order.
+    return EditColumnValue(l_.scopes_format, state.raw_scopes, state.scope_items, change.add,
+                           change.remove);
+  }
 };
 
 }  // namespace
 
 std::unique_ptr<KeyStore> MakeKeyStore(const ResolvedLayout& layout) {
+  if (layout.scopes_shape == Shape::kColumn) return std::make_unique<ColumnKeyStore>(layout);
   return std::make_unique<TableKeyStore>(layout);
 }
 

@@ -6,9 +6,15 @@
 // and only then reads their roles and scopes, so the read sees everything committed
 // before the lock was ours and nothing can be granted alongside the batch (another
 // session's insert waits on the key row through its foreign key). Write() applies changes
-// that the write rules (write_rules.h) allowed: the keys are locked and exactly as
-// verified, so adds go straight in with COPY; a scope to remove that is already gone (a
-// delete that takes no key lock) throws ToolError(kExitStalePlan), and the batch rolls back.
+// that the write rules (write_rules.h) allowed, with the keys locked and exactly as read.
+//
+// Scopes in a table: adds go straight in with COPY; a scope to remove that is already gone
+// (a delete that takes no key lock) throws ToolError(kExitStalePlan), and the batch rolls
+// back. Scopes in a column of the keys table: one UPDATE ... FROM unnest(ids, values) per
+// batch writes each key's new value (column_format.h: removed items go, added ones are
+// appended in the catalog's order, by name); a rollback whose key still holds what
+// its run wrote puts back the recorded previous value exactly. Write() returns the values
+// it wrote, for the audit trail (none for a table).
 #pragma once
 
 #include <map>
@@ -30,10 +36,13 @@ class KeyStore {
   // The keys' state; keys that do not exist are absent. `lock`: take the row locks first.
   virtual KeyStates Read(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
                          bool lock) = 0;
-  virtual void Write(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes) = 0;
+  // `now` is what Read() returned for the batch.
+  virtual std::vector<ValueChange> Write(pqxx::transaction_base& txn,
+                                         const std::vector<const KeyChange*>& changes,
+                                         const KeyStates& now) = 0;
 };
 
-// The store for a resolved layout (roles and scopes each in a table of their own).
+// The store for a resolved layout's shape.
 std::unique_ptr<KeyStore> MakeKeyStore(const ResolvedLayout& layout);
 
 }  // namespace scope_migrate

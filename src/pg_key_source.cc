@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "errors.h"
+#include "key_columns.h"
 #include "pg_text.h"
 
 namespace scope_migrate {
@@ -31,29 +32,19 @@ std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
+  // A few keys: look their roles and scopes up key by key through the indexes. All keys:
+  // aggregate each table once and join. The lists come unsorted (sorting them is cheaper
+  // here than in the server, bench/README.md); NULL stands for no rows.
+  const KeyColumnsSql columns =
+      RolesAndScopesSql(l, filter.empty() ? Reach::kAllKeys : Reach::kEachKey, false);
   // created_at as exact epoch seconds (numeric text); the same instant as the filter.
-  const std::string head = "SELECT k." + l.id + "::text, " +
-                           (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") + ", " +
-                           (l.name.empty() ? "NULL::text" : "k." + l.name + "::text") +
-                           ", extract(epoch FROM " + l.created_at_instant + "), k." + l.revoked_at +
-                           " IS NOT NULL, ";
-  const std::string where = " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
-                            l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") +
-                            " ORDER BY k." + l.id;
-  if (!filter.empty()) {
-    // A few keys: look their roles and scopes up key by key through the indexes.
-    return head + "ARRAY(SELECT r." + l.role + "::text FROM " + l.roles + " r WHERE r." +
-           l.roles_key + " = k." + l.id + "), ARRAY(SELECT s." + l.scope + "::text FROM " +
-           l.scopes + " s WHERE s." + l.scopes_key + " = k." + l.id + ") FROM " + l.keys + " k" +
-           where;
-  }
-  // All keys: aggregate each table once and join. The lists come unsorted (sorting them
-  // is cheaper here than in the server, bench/README.md); NULL stands for no rows.
-  return head + "r.roles, s.scopes FROM " + l.keys + " k LEFT JOIN (SELECT " + l.roles_key +
-         " AS key, array_agg(" + l.role + "::text) AS roles FROM " + l.roles +
-         " GROUP BY 1) r ON r.key = k." + l.id + " LEFT JOIN (SELECT " + l.scopes_key +
-         " AS key, array_agg(" + l.scope + "::text) AS scopes FROM " + l.scopes +
-         " GROUP BY 1) s ON s.key = k." + l.id + where;
+  return "SELECT k." + l.id + "::text, " +
+         (l.tenant.empty() ? "NULL::text" : "k." + l.tenant + "::text") + ", " +
+         (l.name.empty() ? "NULL::text" : "k." + l.name + "::text") + ", extract(epoch FROM " +
+         l.created_at_instant + "), " + l.revoked + ", " + columns.select + " FROM " + l.keys +
+         " k" + columns.joins + " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
+         l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." +
+         l.id;
 }
 
 PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
@@ -78,7 +69,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
   });
   visitor.Begin(counts[0][0].as<uint64_t>(), counts[0][1].as<uint64_t>());
 
-  auto stream = NeedsPrivilege("SELECT on " + l.keys + ", " + l.roles + " and " + l.scopes, [&] {
+  auto stream = NeedsPrivilege("SELECT on " + ReadObjects(l), [&] {
     return std::make_unique<pqxx::stream_from>(txn,
                                                "(" + LegacyKeysQuery(txn, l, cutoff, filter) + ")");
   });
@@ -87,7 +78,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
   KeyRecord key;
   while (stream->get_raw_line(line)) {
     SplitCopyLine(line, fields);
-    if (fields.size() != 7 || !fields[0] || !fields[4]) {
+    if (fields.size() != 9 || !fields[0] || !fields[4]) {
       throw RuntimeFailure("unexpected row from the key query: " + line);
     }
     key.id = std::move(*fields[0]);
@@ -99,9 +90,10 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
       if (!key.created_at) throw RuntimeFailure("unexpected created_at from the database: " + line);
     }
     key.revoked = *fields[4] == "t";
-    ParseTextArray(fields[5] ? *fields[5] : "{}", key.roles);
+    key.unreadable = ReadRoles(l, fields[5], fields[6], key.roles);
     std::sort(key.roles.begin(), key.roles.end());  // byte order, as fixtures sort
-    ParseTextArray(fields[6] ? *fields[6] : "{}", key.scopes);
+    const std::string scopes_error = ReadScopes(l, fields[7], key.scopes);
+    if (key.unreadable.empty()) key.unreadable = scopes_error;
     visitor.Visit(key);
   }
   stream->complete();

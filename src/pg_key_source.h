@@ -29,9 +29,9 @@ class PgKeySource : public KeySource {
   std::string source_;
 };
 
-// The SQL of one key per row (id, tenant, created_at in microseconds, revoked, roles[],
-// scopes[]) for the legacy keys passing the filter, in id order. Shared by the plan and by
-// the benchmark's plain-SQL baseline. Values are quoted literals, names quoted identifiers.
+// The SQL of one key per row (id, tenant, name, created_at in epoch seconds, revoked, and
+// the four fields of key_columns.h) for the legacy keys passing the filter, in id order.
+// Values are quoted literals, names quoted identifiers.
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& layout,
                             Instant cutoff, const KeyFilter& filter);
 

@@ -98,16 +98,37 @@ void ParseTextArray(const std::string& literal, std::vector<std::string>& out) {
   out.resize(count);
 }
 
+namespace {
+
+void AppendQuoted(std::string& out, const std::string& value) {
+  out.push_back('"');
+  for (const char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
 std::string TextArrayLiteral(const std::vector<std::string>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) out.push_back(',');
-    out.push_back('"');
-    for (const char c : values[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
+    AppendQuoted(out, values[i]);
+  }
+  return out + "}";
+}
+
+std::string NullableTextArrayLiteral(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out.push_back(',');
+    if (values[i]) {
+      AppendQuoted(out, *values[i]);
+    } else {
+      out += "NULL";
     }
-    out.push_back('"');
   }
   return out + "}";
 }

@@ -20,6 +20,8 @@ void ParseTextArray(const std::string& literal, std::vector<std::string>& out);
 // The input form of a text[] holding `values`: every element double-quoted, with " and
 // backslash escaped, so any byte string (commas, braces, NULL as a word, empty) round-trips.
 std::string TextArrayLiteral(const std::vector<std::string>& values);
+// The same with NULL elements for absent values.
+std::string NullableTextArrayLiteral(const std::vector<std::optional<std::string>>& values);
 
 // An identifier quoted for SQL: "name", with any " doubled (PostgreSQL's own rule), so
 // no name from a layout or an option is ever spliced in raw.

@@ -40,7 +40,7 @@ std::vector<std::string> StateAfter(const std::vector<std::string>& current,
 Verdict JudgeApply(const KeyState* now, const KeyChange& planned) {
   // The fingerprint is the state itself, compared exactly: revoked or not, the raw roles
   // (in any order, duplicates kept) and the set of scopes.
-  if (now == nullptr || now->revoked) return Verdict::kChangedSince;
+  if (now == nullptr || now->revoked || !now->unreadable.empty()) return Verdict::kChangedSince;
   std::vector<std::string> now_roles, planned_roles, now_scopes, planned_scopes;
   if (Sorted(now->roles, now_roles, false) != Sorted(planned.planned_roles, planned_roles, false)) {
     return Verdict::kChangedSince;
@@ -55,7 +55,7 @@ Verdict JudgeApply(const KeyState* now, const KeyChange& planned) {
 }
 
 Verdict JudgeRevert(const KeyState* now, const KeyChange& inverse, bool touched_later) {
-  if (now == nullptr || touched_later) return Verdict::kChangedSince;
+  if (now == nullptr || touched_later || !now->unreadable.empty()) return Verdict::kChangedSince;
   const auto& scopes = now->scopes;
   auto present = [&scopes](const std::string& scope) {
     return std::binary_search(scopes.begin(), scopes.end(), scope);

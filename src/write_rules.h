@@ -9,11 +9,15 @@
 // applied; anything else (roles, scopes or revocation differ, or the key is gone) changed
 // since the plan: the plan is stale.
 //
+// A key whose roles or scopes no longer read (a column value that does not parse) has
+// changed since, for apply and rollback alike.
+//
 // Rollback: a key is reverted only when it is still as the run left it (every scope the
 // run added is there, none it removed is back) and no later apply run touched it;
 // otherwise it changed since and is left alone.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,17 @@ struct KeyState {
   bool revoked = false;
   std::vector<std::string> roles;   // raw role values, sorted, duplicates kept
   std::vector<std::string> scopes;  // current scopes, sorted, unique
+  std::string unreadable;           // why its roles or scopes do not read now, or ""
+  // A scopes column only: its value as stored (text form, absent for NULL) and its items
+  // in stored order, from which the new value is computed.
+  std::optional<std::string> raw_scopes;
+  std::vector<std::string> scope_items;
+};
+
+// What an apply run wrote into a scopes column, recorded so that its rollback can put
+// back the exact previous value.
+struct RecordedValue {
+  std::optional<std::string> previous, written;
 };
 
 // One key's change: the scopes to add and to remove (sorted, disjoint). For apply it also
@@ -33,6 +48,13 @@ struct KeyChange {
   int line = 0;  // the plan line (apply), for messages; 0 when there is none
   std::vector<std::string> add, remove;
   std::vector<std::string> planned_roles, planned_scopes;  // apply only
+  std::optional<RecordedValue> recorded;                   // rollback of a scopes column
+};
+
+// One value written into a scopes column: the key, the value before and the value after.
+struct ValueChange {
+  std::string id;
+  std::optional<std::string> previous, written;
 };
 
 enum class Verdict { kWrite, kAlreadyDone, kChangedSince };

@@ -56,6 +56,13 @@ TEST(PgTextTest, ArrayLiteralQuotesEveryElement) {
   EXPECT_EQ(TextArrayLiteral({"x\"y", "b\\s"}), R"({"x\"y","b\\s"})");
 }
 
+TEST(PgTextTest, NullableArrayLiteralWritesNullBare) {
+  EXPECT_EQ(NullableTextArrayLiteral({}), "{}");
+  EXPECT_EQ(NullableTextArrayLiteral({std::nullopt, std::string("NULL"), std::string("")}),
+            R"({NULL,"NULL",""})");
+  EXPECT_EQ(NullableTextArrayLiteral({std::string("[\"a\"]")}), R"({"[\"a\"]"})");
+}
+
 TEST(PgTextTest, ArrayLiteralRoundTripsThroughTheParser) {
   const Strings hostile = {"Admin'); DELETE FROM api_key_scopes; --",
                            "a,b",

@@ -146,6 +146,7 @@ int RunApplyCommand(const Options& options) {
   } else {
     mapping = Mapping::Load(*options.mapping);
   }
+  CheckScopesWritable(layout, plan ? plan->header().mapping.scopes : mapping->catalog().Names());
   auto conn = Connect(options.Conninfo());
   const std::string target = DescribeConnection(*conn).Url();
   if (plan && !options.quiet && plan->header().source != target) {

@@ -5,6 +5,7 @@
 // itself creates nothing and needs no CREATE privilege.
 #include <iostream>
 #include <set>
+#include <vector>
 
 #include "audit.h"
 #include "command_support.h"
@@ -19,29 +20,46 @@ std::string SchemaOf(const std::string& table) {
   return dot == std::string::npos ? "public" : table.substr(0, dot);
 }
 
+// The tables the plan reads, by shape (roles and scopes may be columns of the keys table).
+std::vector<std::string> TablesRead(const Layout& layout) {
+  std::vector<std::string> tables = {layout.keys_table};
+  if (!layout.roles_column) tables.push_back(layout.roles_table);
+  if (layout.role_names) tables.push_back(layout.role_names->table);
+  if (!layout.scopes_column) tables.push_back(layout.scopes_table);
+  return tables;
+}
+
 void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string& role) {
   const std::string to = " TO " + QuoteIdentifier(role) + ";\n";
   const std::string keys = QuoteQualified(layout.keys_table);
-  const std::string roles = QuoteQualified(layout.roles_table);
-  const std::string scopes = QuoteQualified(layout.scopes_table);
   std::set<std::string> schemas;
-  for (const auto* table : {&layout.keys_table, &layout.roles_table, &layout.scopes_table}) {
-    schemas.insert(SchemaOf(*table));
+  std::string read;
+  for (const std::string& table : TablesRead(layout)) {
+    schemas.insert(SchemaOf(table));
+    read += (read.empty() ? "" : ", ") + QuoteQualified(table);
   }
   std::cout << "\n-- plan: reads the keys, their roles and scopes (works on a hot standby)\n";
   for (const auto& schema : schemas) {
     std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(schema) << to;
   }
-  std::cout << "GRANT SELECT ON " << keys << ", " << roles << ", " << scopes << to
-            << "\n-- apply and rollback: row locks on the keys (PostgreSQL has no lock-only "
-               "privilege;\n-- UPDATE on one column is the least that allows SELECT ... FOR "
-               "UPDATE, and the tool\n-- never updates the keys table), scopes added and "
-               "removed, the audit trail\n"
-            << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ") ON " << keys << to
-            << "GRANT INSERT, DELETE ON " << scopes << to << "GRANT USAGE ON SCHEMA "
-            << QuoteIdentifier(audit.schema()) << to << "GRANT SELECT, INSERT, UPDATE ON "
-            << audit.runs_table() << to << "GRANT SELECT, INSERT ON " << audit.changes_table() << to
-            << "\n-- history: SELECT on the two audit tables (granted above)\n";
+  std::cout << "GRANT SELECT ON " << read << to;
+  if (layout.scopes_column) {
+    std::cout << "\n-- apply and rollback: row locks on the keys and the scopes column written\n"
+              << "-- (UPDATE on the key id column allows SELECT ... FOR UPDATE), the audit trail\n"
+              << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ", "
+              << QuoteIdentifier(layout.scopes_column->column) << ") ON " << keys << to;
+  } else {
+    std::cout << "\n-- apply and rollback: row locks on the keys (PostgreSQL has no lock-only "
+                 "privilege;\n-- UPDATE on one column is the least that allows SELECT ... FOR "
+                 "UPDATE, and the tool\n-- never updates the keys table), scopes added and "
+                 "removed, the audit trail\n"
+              << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ") ON " << keys << to
+              << "GRANT INSERT, DELETE ON " << QuoteQualified(layout.scopes_table) << to;
+  }
+  std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(audit.schema()) << to
+            << "GRANT SELECT, INSERT, UPDATE ON " << audit.runs_table() << to
+            << "GRANT SELECT, INSERT ON " << audit.changes_table() << ", " << audit.values_table()
+            << to << "\n-- history: SELECT on the audit tables (granted above)\n";
 }
 
 }  // namespace

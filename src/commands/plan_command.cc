@@ -66,6 +66,7 @@ int RunPlanCommand(const Options& options) {
     source = std::make_unique<FixtureSource>(*options.fixtures);
   } else {
     const Layout layout = LoadLayout(options);
+    CheckScopesWritable(layout, mapping.catalog().Names());
     conn = Connect(options.Conninfo());
     source = std::make_unique<PgKeySource>(*conn, layout, options.timeouts);
   }
