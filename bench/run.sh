@@ -12,7 +12,11 @@
 #   (b) write: one INSERT ... SELECT ... ON CONFLICT DO NOTHING (no audit)  vs  apply --jobs 1;
 #              the same INSERT split over JOBS sessions by key hash  vs  apply --jobs JOBS
 #   (c) peak RSS of the tool in plan and in apply, and the plan file's bytes per key
-# and checks that all four writes left the same rows in api_key_scopes.
+#   (d) a column-shaped layout (samples/shapes/array: roles and scopes in text[] columns of
+#       the keys table), built from the same keys: COPY of the legacy rows vs plan --layout,
+#       and one UPDATE appending each key's missing scopes vs apply --layout
+# and checks that all four writes left the same rows in api_key_scopes, and both column
+# writes the same values.
 #
 # Environment:
 #   BIN=path        the binary (default build/scope-migrate)
@@ -38,7 +42,7 @@ done
 BIN=${BIN:-build/scope-migrate}
 REPEAT=${REPEAT:-3}
 JOBS=${JOBS:-2}
-DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn"
+DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn bench_cw bench_ct"
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
 [ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
@@ -176,8 +180,24 @@ psql_db bench_a -c "VACUUM (ANALYZE) api_keys" -c "VACUUM (ANALYZE) api_key_role
 PREWARM=0
 if psql_db bench_a -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null 2>&1; then PREWARM=1; fi
 psql_db postgres -c "CHECKPOINT"
+# The same keys in the column shape of samples/shapes/array: roles and scopes in text[]
+# columns (the order of the aggregates is the tables' order).
+psql_db bench_a <<'SQL'
+CREATE TABLE service_tokens AS
+SELECT k.id, k.tenant_id, k.name, k.created_at, k.revoked_at, r.roles, s.scopes
+FROM api_keys k
+LEFT JOIN (SELECT api_key_id, array_agg(role) AS roles FROM api_key_roles GROUP BY 1) r ON r.api_key_id = k.id
+LEFT JOIN (SELECT api_key_id, array_agg(scope) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id;
+ALTER TABLE service_tokens ADD PRIMARY KEY (id);
+VACUUM (ANALYZE) service_tokens;
+SQL
+cat >"$TMP/columns.yaml" <<'YAML'
+keys:   {table: service_tokens, tenant: tenant_id, name: name}
+roles:  {column: roles, format: array}
+scopes: {column: scopes, format: array}
+YAML
 # One identical copy for each write; bench_a stays as generated.
-for db in bench_w1 bench_wn bench_t1 bench_tn; do psql_db postgres -c "CREATE DATABASE $db TEMPLATE bench_a"; done
+for db in bench_w1 bench_wn bench_t1 bench_tn bench_cw bench_ct; do psql_db postgres -c "CREATE DATABASE $db TEMPLATE bench_a"; done
 if [ "$OWN_PG" = 1 ]; then
   # Our own server: no autovacuum on the freshly loaded tables in the middle of a measurement.
   psql_db postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
@@ -303,11 +323,47 @@ TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
 BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
 
 # ------------------------------------------------------------------------------------------------
+# 3b. The column shape: the plain read (the legacy rows as they are) against plan --layout,
+#     and the UPDATE a user would write (append each key's missing scopes, sorted, to the
+#     array; keys with an unknown role left alone) against apply --layout.
+# ------------------------------------------------------------------------------------------------
+COLUMN_READ_SQL="SELECT * FROM service_tokens WHERE created_at < '$CUTOFF' OR created_at IS NULL"
+NORM_U="lower(regexp_replace(btrim(u.role), '[ _-]+', '-', 'g'))"
+COLUMN_UPDATE_SQL="UPDATE service_tokens k SET scopes = coalesce(k.scopes, '{}') || a.missing
+FROM (SELECT k2.id, ARRAY(SELECT DISTINCT m.scope FROM unnest(k2.roles) u(role)
+                          JOIN role_scope_map m ON m.role_norm = $NORM_U
+                          WHERE m.scope <> ALL (coalesce(k2.scopes, '{}')) ORDER BY 1) AS missing
+      FROM service_tokens k2
+      WHERE k2.created_at < '$CUTOFF'::timestamptz AND k2.revoked_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM unnest(k2.roles) u(role)
+                        WHERE NOT EXISTS (SELECT 1 FROM role_scope_map m WHERE m.role_norm = $NORM_U))) a
+WHERE k.id = a.id AND cardinality(a.missing) > 0"
+echo "measuring the column shape ..."
+warm bench_a
+for _ in $(seq "$REPEAT"); do
+  measure col_read /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($COLUMN_READ_SQL) TO STDOUT"
+  rm -f "$TMP/plan_c.jsonl"
+  measure col_plan /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" --layout "$TMP/columns.yaml" \
+    --format jsonl --out "$TMP/plan_c.jsonl" --no-progress
+done
+before_write bench_cw
+measure col_update "$TMP/col_update.out" psql -X -v ON_ERROR_STOP=1 -d bench_cw -c "$COLUMN_UPDATE_SQL"
+before_write bench_ct
+measure col_apply "$TMP/col_apply.out" "$BIN" apply --db dbname=bench_ct "$TMP/plan_c.jsonl" \
+  --layout "$TMP/columns.yaml" --allow-blocked --no-progress --quiet
+COL_CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(id::text || ':' || coalesce(scopes::text, '-'), ',' ORDER BY id)) FROM service_tokens"
+COL_SQL_SUM=$(psql_db bench_cw -At -c "$COL_CHECK_SQL")
+COL_TOOL_SUM=$(psql_db bench_ct -At -c "$COL_CHECK_SQL")
+COL_CHECK=MATCH
+[ "$COL_SQL_SUM" = "$COL_TOOL_SUM" ] || { COL_CHECK=MISMATCH; CHECK=MISMATCH; }
+COL_UPDATED=$(awk '/^UPDATE/ { print $2 }' "$TMP/col_update.out")
+
+# ------------------------------------------------------------------------------------------------
 # 4. Same rows everywhere?
 # ------------------------------------------------------------------------------------------------
 CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(api_key_id::text || ':' || scope, ',' ORDER BY api_key_id, scope)) FROM api_key_scopes"
 declare -A SUM
-CHECK=MATCH
+CHECK=${CHECK:-MATCH}
 for db in bench_w1 bench_t1 bench_wn bench_tn; do
   SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")
   [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] || CHECK=MISMATCH
@@ -329,8 +385,15 @@ rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATC
            (tool's own CPU ${CPU[tool_apply]} s with --jobs 1; the rest is the server)
 (c) peak RSS  plan $(mib "${RSS[tool_plan]}") MiB, apply $(mib "${RSS[tool_apply]}") MiB, apply --jobs $JOBS $(mib "${RSS[tool_apply_n]}") MiB   (target < 100)
     plan file $((PLAN_BYTES / 1048576)) MiB = $((PLAN_BYTES / LINES)) bytes per key; zstd $((ZST_BYTES / 1048576)) MiB = $((ZST_BYTES / LINES)) bytes per key
+(d) column shape (text[] columns of the keys table, samples/shapes/array)
+           plain read (COPY)           ${SECS[col_read]} s
+           plan --layout               ${SECS[col_plan]} s   ratio = $(ratio "${SECS[col_plan]}" "${SECS[col_read]}")
+           one UPDATE                  ${SECS[col_update]} s   (${COL_UPDATED:-?} keys)
+           apply --layout --jobs 1     ${SECS[col_apply]} s   ratio = $(ratio "${SECS[col_apply]}" "${SECS[col_update]}")
+           peak RSS plan $(mib "${RSS[col_plan]}") MiB, apply $(mib "${RSS[col_apply]}") MiB
     reads timed best of $REPEAT, writes once; 2 shared cores, timings are noisy
-row check  $CHECK   (${SUM[bench_w1]} in bench_w1, bench_t1, bench_wn and bench_tn)
+row check  $CHECK   (${SUM[bench_w1]} in bench_w1, bench_t1, bench_wn and bench_tn;
+           columns $COL_CHECK: $COL_SQL_SUM by UPDATE, $COL_TOOL_SUM by apply)
 =================================================================
 EOF
 
