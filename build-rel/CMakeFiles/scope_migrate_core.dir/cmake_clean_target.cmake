@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libscope_migrate_core.a"
-)
