@@ -6,7 +6,7 @@
 
 namespace scope_migrate {
 
-const char* ToolVersion();  // e.g. "0.2.0"
+const char* ToolVersion();  // e.g. "0.3.0"
 const char* ToolCommit();   // e.g. "1a2b3c4d5e6f", or "unknown" outside a git checkout
 
 }  // namespace scope_migrate
