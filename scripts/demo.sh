@@ -26,7 +26,7 @@ plan=$(mktemp /tmp/demo-plan.XXXXXX.jsonl)
 step() { printf '\n$ %s\n' "$*"; "$@"; }
 step $tool lint --mapping $mappings/legacy-roles.yaml
 step $tool verify --mapping $mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml
-step $tool plan --mapping $mappings/legacy-roles.yaml --out "$plan" --max-keys 6
+step $tool plan --mapping $mappings/legacy-roles.yaml --out "$plan" --max-keys 2
 set +e
 step $tool apply "$plan"
 echo "(exit $?: blocked keys; nothing written)"
