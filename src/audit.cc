@@ -146,8 +146,11 @@ std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& r) {
           {"message", r.message}};
 }
 
-AuditLog::AuditLog(const std::string& schema, const Timeouts& timeouts)
-    : schema_(schema), quoted_schema_(QuoteIdentifier(schema)), timeouts_(timeouts) {
+AuditLog::AuditLog(const std::string& schema, const Timeouts& timeouts, bool with_values)
+    : schema_(schema),
+      quoted_schema_(QuoteIdentifier(schema)),
+      timeouts_(timeouts),
+      with_values_(with_values) {
   runs_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_runs");
   changes_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_changes");
   values_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_values");
@@ -202,7 +205,7 @@ std::vector<std::string> AuditLog::MissingColumns(pqxx::connection& conn) const 
     check(runs_, std::begin(kRunsAddedSince), std::end(kRunsAddedSince));
   }
   check(changes_, std::begin(kChangesTable), std::end(kChangesTable));
-  check(values_, std::begin(kValuesTable), std::end(kValuesTable));
+  if (with_values_) check(values_, std::begin(kValuesTable), std::end(kValuesTable));
   return missing;
 }
 
@@ -440,39 +443,48 @@ void AuditLog::RecordBatch(pqxx::transaction_base& txn, int64_t run_id,
   });
 }
 
+std::string AuditLog::RecordedValueColumns() const {
+  return with_values_ ? "v.api_key_id IS NOT NULL, v.previous, v.written" : "false, NULL, NULL";
+}
+
+std::string AuditLog::RecordedValueJoin() const {
+  if (!with_values_) return "";
+  return " LEFT JOIN " + values_ + " v ON v.run_id = c.run_id AND v.api_key_id = c.api_key_id";
+}
+
 std::vector<KeyChange> AuditLog::NextKeysToRevert(pqxx::transaction_base& txn, int64_t run_id,
                                                   const std::string& after_key,
                                                   size_t limit) const {
-  return NeedsPrivilege("SELECT on " + changes_ + ", " + values_ + " and " + runs_, [&] {
-    // Keyset pagination through the changes' primary key (run_id, api_key_id, scope); keys
-    // already reverted by an earlier rollback of the run are passed over, so an
-    // interrupted rollback resumes where it stopped.
-    const pqxx::result rows = txn.exec_params(
-        "WITH batch AS (SELECT DISTINCT c.api_key_id FROM " + changes_ +
-            " c WHERE c.run_id = $1 AND c.api_key_id > $2 AND NOT EXISTS (SELECT 1 FROM " + runs_ +
-            " rr JOIN " + changes_ +
-            " d ON d.run_id = rr.run_id AND d.api_key_id = c.api_key_id "
-            "WHERE rr.rollback_of = $1 AND rr.kind = 'rollback') ORDER BY 1 LIMIT $3) "
-            "SELECT c.api_key_id, c.scope, c.action, v.api_key_id IS NOT NULL, v.previous, "
-            "v.written FROM " +
-            changes_ + " c JOIN batch b ON b.api_key_id = c.api_key_id LEFT JOIN " + values_ +
-            " v ON v.run_id = c.run_id AND v.api_key_id = c.api_key_id WHERE c.run_id = $1 "
-            "ORDER BY 1, 2",
-        run_id, after_key, static_cast<int64_t>(limit));
-    std::vector<KeyChange> keys;
-    for (const auto& row : rows) {
-      if (keys.empty() || keys.back().id != row[0].c_str()) {
-        keys.emplace_back();
-        keys.back().id = row[0].c_str();
-        if (row[3].as<bool>())
-          keys.back().recorded = RecordedValue{Optional(row[4]), Optional(row[5])};
-      }
-      // The reverse of what the run did: remove what it added, add back what it removed.
-      auto& list = std::string(row[2].c_str()) == "add" ? keys.back().remove : keys.back().add;
-      list.emplace_back(row[1].c_str());
-    }
-    return keys;
-  });
+  return NeedsPrivilege(
+      "SELECT on " + changes_ + (with_values_ ? ", " + values_ : "") + " and " + runs_, [&] {
+        // Keyset pagination through the changes' primary key (run_id, api_key_id, scope); keys
+        // already reverted by an earlier rollback of the run are passed over, so an
+        // interrupted rollback resumes where it stopped.
+        const pqxx::result rows = txn.exec_params(
+            "WITH batch AS (SELECT DISTINCT c.api_key_id FROM " + changes_ +
+                " c WHERE c.run_id = $1 AND c.api_key_id > $2 AND NOT EXISTS (SELECT 1 FROM " +
+                runs_ + " rr JOIN " + changes_ +
+                " d ON d.run_id = rr.run_id AND d.api_key_id = c.api_key_id "
+                "WHERE rr.rollback_of = $1 AND rr.kind = 'rollback') ORDER BY 1 LIMIT $3) "
+                "SELECT c.api_key_id, c.scope, c.action, " +
+                RecordedValueColumns() + " FROM " + changes_ +
+                " c JOIN batch b ON b.api_key_id = c.api_key_id" + RecordedValueJoin() +
+                " WHERE c.run_id = $1 ORDER BY 1, 2",
+            run_id, after_key, static_cast<int64_t>(limit));
+        std::vector<KeyChange> keys;
+        for (const auto& row : rows) {
+          if (keys.empty() || keys.back().id != row[0].c_str()) {
+            keys.emplace_back();
+            keys.back().id = row[0].c_str();
+            if (row[3].as<bool>())
+              keys.back().recorded = RecordedValue{Optional(row[4]), Optional(row[5])};
+          }
+          // The reverse of what the run did: remove what it added, add back what it removed.
+          auto& list = std::string(row[2].c_str()) == "add" ? keys.back().remove : keys.back().add;
+          list.emplace_back(row[1].c_str());
+        }
+        return keys;
+      });
 }
 
 std::set<std::string> AuditLog::TouchedLater(pqxx::transaction_base& txn, int64_t run_id,

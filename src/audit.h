@@ -66,8 +66,10 @@ struct BatchCounts {
 
 class AuditLog {
  public:
-  // `schema` is unquoted; the names are quoted here.
-  AuditLog(const std::string& schema, const Timeouts& timeouts);
+  // `schema` is unquoted; the names are quoted here. `with_values`: the layout's scopes
+  // are a column, so runs record values in scope_migration_values (only then is that
+  // table required and read: tables made for a layout without one need no new grant).
+  AuditLog(const std::string& schema, const Timeouts& timeouts, bool with_values = false);
 
   const std::string& runs_table() const { return runs_; }        // quoted, qualified
   const std::string& changes_table() const { return changes_; }  // quoted, qualified
@@ -137,9 +139,13 @@ class AuditLog {
   std::vector<std::string> MissingColumns(pqxx::connection& conn) const;
   // The columns of a run row, NULL for those an older table lacks; read once.
   std::string RunSelectList(pqxx::transaction_base& txn) const;
+  // The recorded values of a change row `c` for rollback (nothing without the table).
+  std::string RecordedValueColumns() const;
+  std::string RecordedValueJoin() const;
 
   std::string schema_, quoted_schema_, runs_, changes_, values_;
   Timeouts timeouts_;
+  bool with_values_ = false;
   mutable std::string run_select_list_;
 };
 

@@ -114,7 +114,7 @@ const Command kCommands[] = {
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
-     "SOURCE (--run RUN_ID | --plan SHA256) [--yes]\n"
+     "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
@@ -367,6 +367,11 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   }
   if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
+  if (o.single_transaction && (vm.count("pause") || vm.count("max-rate"))) {
+    throw UsageError(
+        "--single-transaction conflicts with --pause and --max-rate: waiting inside the one "
+        "transaction would only hold its locks longer");
+  }
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
 }
 

@@ -189,6 +189,19 @@ std::string WithoutPrecision(std::string type) {
   return type;
 }
 
+// The type of an existing column without its modifier ("character varying" for
+// varchar(255)): what a value is cast to before it is assigned, so that a value too long
+// for the column fails the batch instead of being cut silently, as an explicit cast to
+// varchar(n) would.
+std::string CastType(pqxx::transaction_base& txn, const Table& table, const std::string& column) {
+  return txn
+      .exec_params(
+          "SELECT format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = "
+          "$1::oid AND a.attname = $2",
+          table.oid, column)[0][0]
+      .c_str();
+}
+
 // created_at and revoked_at hold instants: timestamptz, or timestamp (without time zone)
 // read in the zone the layout names.
 void CheckInstantColumn(const Layout& layout, const std::string& entry, const std::string& column,
@@ -285,9 +298,24 @@ void CheckNamesJoin(pqxx::transaction_base& txn, const Layout& layout) {
   } catch (const pqxx::sql_error& e) {
     probe.abort();
     throw layout.Error("roles.names",
-                       "roles." + layout.role + " cannot be compared with roles.names.id (" +
+                       "roles.role \"" + layout.role +
+                           "\" cannot be compared with roles.names.id (" +
                            std::string(e.what()).substr(0, std::string(e.what()).find('\n')) + ")");
   }
+}
+
+// Each role id names one role: with two names for an id, a key would get the scopes of
+// both. The names table is small (one row per role); it is read in full.
+void CheckNamesUnique(pqxx::transaction_base& txn, const Layout& layout) {
+  const NamesTable& names = *layout.role_names;
+  const pqxx::result dup = txn.exec("SELECT n." + QuoteIdentifier(names.id) +
+                                    "::text, count(*) FROM " + QuoteQualified(names.table) +
+                                    " n GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 1");
+  if (dup.empty()) return;
+  throw layout.Error("roles.names", "roles.names.id is not unique in \"" + names.table +
+                                        "\": id \"" + dup[0][0].c_str() + "\" has " +
+                                        dup[0][1].c_str() +
+                                        " rows; each role id must name one role");
 }
 
 void ResolveKeys(pqxx::transaction_base& txn, const Layout& layout, const Table& keys,
@@ -311,7 +339,7 @@ void ResolveKeys(pqxx::transaction_base& txn, const Layout& layout, const Table&
   out.name = layout.name ? QuoteIdentifier(*layout.name) : "";
   out.created_at = QuoteIdentifier(layout.created_at);
   out.created_at_instant =
-      created_type == "timestamp without time zone"
+      WithoutPrecision(created_type) == "timestamp without time zone"
           ? "(k." + out.created_at + " AT TIME ZONE " + txn.quote(*layout.timezone) + ")"
           : "k." + out.created_at;
   out.revoked =
@@ -339,6 +367,7 @@ void ResolveRoles(pqxx::transaction_base& txn, const Layout& layout, const Table
   ColumnType(txn, layout, "roles.names.id", table, names.id);
   ColumnType(txn, layout, "roles.names.name", table, names.name);
   CheckNamesJoin(txn, layout);
+  CheckNamesUnique(txn, layout);
   out.roles_shape = Shape::kIds;
   out.names = QuoteQualified(names.table);
   out.names_id = QuoteIdentifier(names.id);
@@ -353,7 +382,14 @@ void ResolveScopes(pqxx::transaction_base& txn, const Layout& layout, const Tabl
                                               layout.scopes_column->column +
                                               "\": the migration would overwrite the roles");
     }
-    out.scopes_column_type = CheckValueColumn(txn, layout, keys, "scopes", *layout.scopes_column);
+    if (!layout.roles_column && layout.role == layout.scopes_column->column &&
+        FindTable(txn, layout, "roles.table", layout.roles_table).oid == keys.oid) {
+      throw layout.Error("scopes.column", "roles and scopes are the same column \"" + layout.role +
+                                              "\" of \"" + layout.keys_table +
+                                              "\": the migration would overwrite the roles");
+    }
+    CheckValueColumn(txn, layout, keys, "scopes", *layout.scopes_column);
+    out.scopes_column_type = CastType(txn, keys, layout.scopes_column->column);
     out.scopes_shape = Shape::kColumn;
     out.scopes_column = QuoteIdentifier(layout.scopes_column->column);
     out.scopes_format = layout.scopes_column->format;

@@ -79,7 +79,7 @@ struct ResolvedLayout {
   std::string scopes, scopes_key, scope;     // kTable
   std::string roles_column, scopes_column;   // kColumn
   ColumnFormat roles_format, scopes_format;  // kColumn
-  std::string scopes_column_type;            // kColumn: SQL type, for the write's cast
+  std::string scopes_column_type;            // kColumn: its SQL type without modifier, for the cast
   std::string id_type;                       // SQL type of the key id column, e.g. "uuid"
   std::string scopes_key_type;               // SQL type of the scopes table's key column
   std::string keys_schema;                   // unquoted schema of the keys table

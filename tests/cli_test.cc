@@ -183,6 +183,15 @@ TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
                    "unrecognised option '--fixtures'");
 }
 
+TEST_F(CliTest, SingleTransactionDoesNotWait) {
+  ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--pause", "2s"},
+                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
+                   "the one transaction would only hold its locks longer");
+  ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--max-rate", "5"},
+                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
+                   "the one transaction would only hold its locks longer");
+}
+
 TEST_F(CliTest, DbAndFixturesConflict) {
   ExpectUsageError({"plan", "--db", "x", "--fixtures", "y", "--mapping", "m"},
                    "--db and --fixtures conflict: give one SOURCE");

@@ -65,7 +65,8 @@ const ShapeCase kShapes[] = {
       {"5", "blocked scopes value does not parse: not JSON"},
       {"6", "blocked no roles"},
       {"7", "change"},
-      {"8", "blocked unknown role \"\""}}},
+      {"8", "blocked unknown role \"\""},
+      {"10", "change"}}},
     {"delimited",
      "public",
      "SELECT id || '|' || coalesce(scopes, '<NULL>') FROM oauth_access_tokens ORDER BY id",
@@ -361,6 +362,70 @@ TEST_F(ShapeValuesTest, ARoleWithOnlyTheAuditSqlGrantsAppliesAndRollsBack) {
   ExecSql(*conn_, "DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
+TEST_F(ShapeValuesTest, TimestampColumnsPlanTheSameUnderEverySessionZone) {
+  Load("json");
+  std::string first;
+  for (const char* zone : {"UTC", "America/New_York", "Asia/Tokyo", "Europe/Berlin"}) {
+    testing::Env env = env_;
+    env["PGTZ"] = zone;
+    const ToolResult r =
+        RunTool({"plan", "--mapping", kMapping, "--layout", Layout(), "--format", "jsonl"}, env);
+    ASSERT_EQ(r.exit_code, 0) << zone << ": " << r.err;
+    EXPECT_NE(r.out.find(R"({"type":"key","id":"10","name":"last legacy token","status":"change")"),
+              std::string::npos)
+        << zone;
+    if (first.empty()) first = r.out;
+    EXPECT_EQ(r.out, first) << zone;
+  }
+}
+
+TEST_F(ShapeValuesTest, AValueTooLongForItsColumnFailsTheBatchAndIsNotCut) {
+  Load("delimited");
+  ExecSql(*conn_, "ALTER TABLE oauth_access_tokens ALTER COLUMN scopes TYPE varchar(40)");
+  const std::string before = Value(
+      "SELECT string_agg(id || '=' || coalesce(scopes, '<NULL>'), ' ' ORDER BY id) FROM "
+      "oauth_access_tokens");
+  const ToolResult applied = PlanAndApply();
+  EXPECT_EQ(applied.exit_code, 1) << applied.err;
+  EXPECT_NE(applied.err.find("value too long"), std::string::npos) << applied.err;
+  EXPECT_EQ(Value("SELECT string_agg(id || '=' || coalesce(scopes, '<NULL>'), ' ' ORDER BY id) "
+                  "FROM oauth_access_tokens"),
+            before);
+  EXPECT_EQ(Value("SELECT status FROM scope_migration_runs WHERE run_id = 1"), "failed");
+}
+
+TEST_F(ShapeValuesTest, ARoleIdWithTwoNamesIsRefused) {
+  Load("ids");
+  ExecSql(*conn_,
+          "ALTER TABLE portal.roles DROP CONSTRAINT roles_pkey; "
+          "INSERT INTO portal.roles VALUES (5, 'Admin')");
+  const ToolResult r =
+      RunTool({"plan", "--mapping", kMapping, "--layout", Layout(), "--format", "jsonl"}, env_);
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find(Layout() + ":5:17: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("roles.names.id is not unique in \"portal.roles\": id \"5\" has 2 rows"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ShapeValuesTest, TableLayoutsNeedNoValuesTable) {
+  ExecSql(*conn_, ReadFile(testing::SourcePath("samples/schema.sql")));
+  ExecSql(*conn_, ReadFile(testing::SourcePath("samples/legacy-keys.sql")));
+  const ToolResult sql = RunTool({"audit-sql"}, env_);
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  ExecSql(*conn_, sql.out);
+  // Audit tables made by a version without scope_migration_values.
+  ExecSql(*conn_, "DROP TABLE scope_migration_values");
+  const ToolResult applied =
+      RunTool({"apply", "--mapping", kMapping, "--allow-blocked", "--yes"}, env_);
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_EQ(RunTool({"rollback", "--run", "1", "--yes"}, env_).exit_code, 0);
+  EXPECT_EQ(Count(*conn_,
+                  "SELECT count(*) FROM pg_tables WHERE tablename = "
+                  "'scope_migration_values'"),
+            0);
+}
+
 // Layout errors: exit 65 naming the file, line and column of the entry; nothing written.
 class LayoutShapeErrorsTest : public testing::DbTest {
  protected:
@@ -424,7 +489,7 @@ TEST_F(LayoutShapeErrorsTest, EachMistakeNamesItsEntry) {
                 std::string(kKeys) +
                     "roles: {table: role_ids, names: {table: names}}\n"
                     "scopes: {column: scopes, format: array}\n",
-                "2:33", "roles.role cannot be compared with roles.names.id");
+                "2:33", "roles.role \"role\" cannot be compared with roles.names.id");
   ExpectRefused("plan",
                 std::string(kKeys) + "roles: {column: roles, format: array, separator: \",\"}\n",
                 "2:50", "roles.separator is only for format delimited");

@@ -155,7 +155,8 @@ int RunApplyCommand(const Options& options) {
   }
   RefuseReadOnlyServer(*conn, "apply");
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts,
+                       resolved.scopes_shape == Shape::kColumn);
   TempFile temp;
   if (!plan) {
     plan = PlanNow(*conn, layout, *mapping, options, temp);

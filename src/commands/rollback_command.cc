@@ -97,14 +97,13 @@ int RunRollbackCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts,
+                       resolved.scopes_shape == Shape::kColumn);
+  if (options.yes) RefuseReadOnlyServer(*conn, "rollback");
   if (!audit.Exists(*conn)) {
     throw RuntimeFailure("no audit tables in this database: nothing was ever applied here");
   }
-  if (options.yes) {
-    RefuseReadOnlyServer(*conn, "rollback");
-    audit.EnsureTables(*conn);  // columns added since the tables were made
-  }
+  if (options.yes) audit.EnsureTables(*conn);  // columns added since the tables were made
   const std::vector<RunRow> runs =
       options.rollback_plan ? RunsOfPlanToRevert(*conn, audit, *options.rollback_plan, options)
                             : std::vector<RunRow>{RunToRevert(*conn, audit, options.run_id)};

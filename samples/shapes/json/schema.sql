@@ -29,5 +29,7 @@ INSERT INTO personal_access_tokens (id, tokenable_id, name, legacy_roles, abilit
   (7, 103, 'audit export', '["Auditor"]', '[]', '2024-02-06 09:00:00'),
   -- blocked: unknown role "" (an empty string)
   (8, 103, 'empty role', '[""]', NULL, '2024-02-07 09:00:00'),
-  -- excluded: created after the cutoff (2026-03-22 23:00 UTC)
-  (9, 104, 'new token', '["Beta preview"]', NULL, '2026-03-22 23:00:00');
+  -- excluded: created at the cutoff (2026-03-22 23:00 UTC)
+  (9, 104, 'new token', '["Beta preview"]', NULL, '2026-03-22 23:00:00'),
+  -- change: half an hour before the cutoff in UTC, whatever the server's TimeZone
+  (10, 104, 'last legacy token', '["Beta preview"]', NULL, '2026-03-22 22:30:00');
