@@ -71,11 +71,17 @@ void Progress::Draw() {
   }
   std::fflush(stderr);
   drawn_ = true;
+  drawn_done_ = done_;
 }
 
 void Progress::Finish() {
   if (!enabled_ || (!drawn_ && terminal_)) return;
   if (!drawn_ && done_ == 0 && total_ == 0) return;
+  // In a log the last line already says it all when nothing was done since.
+  if (!terminal_ && drawn_ && drawn_done_ == done_ && note_.empty()) {
+    enabled_ = false;
+    return;
+  }
   note_.clear();
   Draw();
   if (terminal_) std::fputc('\n', stderr);

@@ -42,6 +42,7 @@ class Progress {
   uint64_t done_ = 0;
   uint64_t batches_ = 0;
   bool drawn_ = false;
+  uint64_t drawn_done_ = UINT64_MAX;  // the count of the last line drawn
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

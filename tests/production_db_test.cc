@@ -237,6 +237,8 @@ TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
                              env_);
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
   EXPECT_NE(apply.err.find("\napply 31/31 keys (100.0%)"), std::string::npos) << apply.err;
+  // The last line is not repeated when the run ends.
+  EXPECT_EQ(apply.err.find("apply 31/31 keys"), apply.err.rfind("apply 31/31 keys")) << apply.err;
   EXPECT_NE(apply.err.find("keys/s  ETA"), std::string::npos) << apply.err;
   EXPECT_NE(apply.err.find("  batch 4\n"), std::string::npos) << apply.err;
   EXPECT_NE(apply.err.find("pausing 100ms\n"), std::string::npos) << apply.err;
