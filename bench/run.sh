@@ -12,11 +12,14 @@
 #   (b) write: one INSERT ... SELECT ... ON CONFLICT DO NOTHING (no audit)  vs  apply --jobs 1;
 #              the same INSERT split over JOBS sessions by key hash  vs  apply --jobs JOBS
 #   (c) peak RSS of the tool in plan and in apply, and the plan file's bytes per key
-#   (d) a column-shaped layout (samples/shapes/array: roles and scopes in text[] columns of
-#       the keys table), built from the same keys: COPY of the legacy rows vs plan --layout,
-#       and one UPDATE appending each key's missing scopes vs apply --layout
-# and checks that all four writes left the same rows in api_key_scopes, and both column
-# writes the same values.
+#   (d) the storage shapes of samples/shapes/, built from the same keys (SHAPES, default
+#       "array json delimited ids"): roles and scopes in text[] columns, in JSON (jsonb
+#       roles, JSON text scopes), in delimited strings, and roles as ids through a names
+#       table; for each, the plain read (COPY of the rows, or of the keys joined with their
+#       named roles) vs plan --layout, and the write a user would write (one UPDATE
+#       appending each key's missing scopes; for ids one INSERT) vs apply --layout
+# and checks that all four writes left the same rows in api_key_scopes, and each shape's
+# two writes the same values.
 #
 # Environment:
 #   BIN=path        the binary (default build/scope-migrate)
@@ -42,7 +45,9 @@ done
 BIN=${BIN:-build/scope-migrate}
 REPEAT=${REPEAT:-3}
 JOBS=${JOBS:-2}
-DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn bench_cw bench_ct"
+SHAPES=${SHAPES:-array json delimited ids}
+DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn"
+for shape in $SHAPES; do DBS="$DBS bench_${shape}_w bench_${shape}_t"; done
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
 [ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
@@ -180,24 +185,57 @@ psql_db bench_a -c "VACUUM (ANALYZE) api_keys" -c "VACUUM (ANALYZE) api_key_role
 PREWARM=0
 if psql_db bench_a -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null 2>&1; then PREWARM=1; fi
 psql_db postgres -c "CHECKPOINT"
-# The same keys in the column shape of samples/shapes/array: roles and scopes in text[]
-# columns (the order of the aggregates is the tables' order).
+# The same keys in the storage shapes of samples/shapes/ (the order of the aggregates is the
+# tables' order): text[] columns; jsonb roles and JSON text scopes; ";"-separated roles and
+# space-separated scopes; role ids into a table of role names (scopes in api_key_scopes).
 psql_db bench_a <<'SQL'
-CREATE TABLE service_tokens AS
+CREATE TEMP VIEW key_lists AS
 SELECT k.id, k.tenant_id, k.name, k.created_at, k.revoked_at, r.roles, s.scopes
 FROM api_keys k
 LEFT JOIN (SELECT api_key_id, array_agg(role) AS roles FROM api_key_roles GROUP BY 1) r ON r.api_key_id = k.id
 LEFT JOIN (SELECT api_key_id, array_agg(scope) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id;
-ALTER TABLE service_tokens ADD PRIMARY KEY (id);
-VACUUM (ANALYZE) service_tokens;
+CREATE TABLE array_tokens AS SELECT * FROM key_lists;
+CREATE TABLE json_tokens AS
+SELECT id, tenant_id, name, created_at, revoked_at, to_jsonb(roles) AS legacy_roles,
+       to_json(scopes)::text AS abilities FROM key_lists;
+CREATE TABLE delimited_tokens AS
+SELECT id, tenant_id, name, created_at, revoked_at, array_to_string(roles, ';') AS previous_roles,
+       array_to_string(scopes, ' ') AS scopes FROM key_lists;
+CREATE TABLE ids_roles AS
+SELECT (row_number() OVER (ORDER BY role))::int AS id, role AS name FROM (SELECT DISTINCT role FROM api_key_roles) d;
+CREATE TABLE ids_key_roles AS
+SELECT r.api_key_id, n.id AS role_id FROM api_key_roles r JOIN ids_roles n ON n.name = r.role;
+ALTER TABLE array_tokens ADD PRIMARY KEY (id);
+ALTER TABLE json_tokens ADD PRIMARY KEY (id);
+ALTER TABLE delimited_tokens ADD PRIMARY KEY (id);
+ALTER TABLE ids_roles ADD PRIMARY KEY (id);
+CREATE INDEX ON ids_key_roles (api_key_id);
+VACUUM (ANALYZE) array_tokens;
+VACUUM (ANALYZE) json_tokens;
+VACUUM (ANALYZE) delimited_tokens;
+VACUUM (ANALYZE) ids_roles;
+VACUUM (ANALYZE) ids_key_roles;
 SQL
-cat >"$TMP/columns.yaml" <<'YAML'
-keys:   {table: service_tokens, tenant: tenant_id, name: name}
+cat >"$TMP/array.yaml" <<'YAML'
+keys:   {table: array_tokens, tenant: tenant_id, name: name}
 roles:  {column: roles, format: array}
 scopes: {column: scopes, format: array}
 YAML
+cat >"$TMP/json.yaml" <<'YAML'
+keys:   {table: json_tokens, tenant: tenant_id, name: name}
+roles:  {column: legacy_roles, format: json}
+scopes: {column: abilities, format: json}
+YAML
+cat >"$TMP/delimited.yaml" <<'YAML'
+keys:   {table: delimited_tokens, tenant: tenant_id, name: name}
+roles:  {column: previous_roles, format: delimited, separator: ";"}
+scopes: {column: scopes, format: delimited, separator: " "}
+YAML
+cat >"$TMP/ids.yaml" <<'YAML'
+roles:  {table: ids_key_roles, key: api_key_id, role: role_id, names: {table: ids_roles}}
+YAML
 # One identical copy for each write; bench_a stays as generated.
-for db in bench_w1 bench_wn bench_t1 bench_tn bench_cw bench_ct; do psql_db postgres -c "CREATE DATABASE $db TEMPLATE bench_a"; done
+for db in ${DBS#bench_a }; do psql_db postgres -c "CREATE DATABASE $db TEMPLATE bench_a"; done
 if [ "$OWN_PG" = 1 ]; then
   # Our own server: no autovacuum on the freshly loaded tables in the middle of a measurement.
   psql_db postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
@@ -323,51 +361,120 @@ TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
 BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
 
 # ------------------------------------------------------------------------------------------------
-# 3b. The column shape: the plain read (the legacy rows as they are) against plan --layout,
-#     and the UPDATE a user would write (append each key's missing scopes, sorted, to the
-#     array; keys with an unknown role left alone) against apply --layout.
+# 3b. The storage shapes: for each, the plain read (the legacy rows as they are; for ids the
+#     keys joined with their named roles and their scopes) against plan --layout, and the
+#     write a user would write (one UPDATE appending each key's missing scopes, sorted, keys
+#     with an unknown role left alone; for ids the INSERT of section 3 through the names)
+#     against apply --layout, each write on its own copy; then both copies compared.
 # ------------------------------------------------------------------------------------------------
-COLUMN_READ_SQL="SELECT * FROM service_tokens WHERE created_at < '$CUTOFF' OR created_at IS NULL"
 NORM_U="lower(regexp_replace(btrim(u.role), '[ _-]+', '-', 'g'))"
-COLUMN_UPDATE_SQL="UPDATE service_tokens k SET scopes = coalesce(k.scopes, '{}') || a.missing
-FROM (SELECT k2.id, ARRAY(SELECT DISTINCT m.scope FROM unnest(k2.roles) u(role)
-                          JOIN role_scope_map m ON m.role_norm = $NORM_U
-                          WHERE m.scope <> ALL (coalesce(k2.scopes, '{}')) ORDER BY 1) AS missing
-      FROM service_tokens k2
-      WHERE k2.created_at < '$CUTOFF'::timestamptz AND k2.revoked_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM unnest(k2.roles) u(role)
-                        WHERE NOT EXISTS (SELECT 1 FROM role_scope_map m WHERE m.role_norm = $NORM_U))) a
-WHERE k.id = a.id AND cardinality(a.missing) > 0"
-echo "measuring the column shape ..."
-warm bench_a
-for _ in $(seq "$REPEAT"); do
-  measure col_read /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($COLUMN_READ_SQL) TO STDOUT"
-  rm -f "$TMP/plan_c.jsonl"
-  measure col_plan /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" --layout "$TMP/columns.yaml" \
-    --format jsonl --out "$TMP/plan_c.jsonl" --no-progress
+LEGACY2="k2.created_at < '$CUTOFF'::timestamptz AND k2.revoked_at IS NULL"
+# missing_sql ROLES_FROM HAS_SCOPE: the sorted scopes a key k2 lacks, from the rows
+# u(role) of ROLES_FROM, HAS_SCOPE telling whether k2 already holds m.scope.
+missing_sql() {
+  echo "ARRAY(SELECT DISTINCT m.scope FROM $1 JOIN role_scope_map m ON m.role_norm = $NORM_U
+               WHERE NOT ($2) ORDER BY 1)"
+}
+known_roles_sql() {  # no role of k2 outside the map
+  echo "NOT EXISTS (SELECT 1 FROM $1 WHERE NOT EXISTS (SELECT 1 FROM role_scope_map m WHERE m.role_norm = $NORM_U))"
+}
+shape_read_sql() {
+  case $1 in
+    ids) echo "SELECT k.*, r.roles, s.scopes FROM api_keys k
+LEFT JOIN (SELECT kr.api_key_id, array_agg(n.name) AS roles FROM ids_key_roles kr JOIN ids_roles n ON n.id = kr.role_id GROUP BY 1) r ON r.api_key_id = k.id
+LEFT JOIN (SELECT api_key_id, array_agg(scope) AS scopes FROM api_key_scopes GROUP BY 1) s ON s.api_key_id = k.id
+WHERE k.created_at < '$CUTOFF' OR k.created_at IS NULL" ;;
+    *) echo "SELECT * FROM $1_tokens WHERE created_at < '$CUTOFF' OR created_at IS NULL" ;;
+  esac
+}
+shape_write_sql() {
+  local roles
+  case $1 in
+    array)
+      roles="unnest(k2.roles) u(role)"
+      echo "UPDATE array_tokens k SET scopes = coalesce(k.scopes, '{}') || a.missing
+FROM (SELECT k2.id, $(missing_sql "$roles" "m.scope = ANY (coalesce(k2.scopes, '{}'))") AS missing
+      FROM array_tokens k2 WHERE $LEGACY2 AND $(known_roles_sql "$roles")) a
+WHERE k.id = a.id AND cardinality(a.missing) > 0" ;;
+    json)
+      roles="jsonb_array_elements_text(k2.legacy_roles) u(role)"
+      echo "UPDATE json_tokens k SET abilities = (coalesce(k.abilities::jsonb, '[]') || to_jsonb(a.missing))::text
+FROM (SELECT k2.id, $(missing_sql "$roles" "coalesce(k2.abilities::jsonb, '[]') ? m.scope") AS missing
+      FROM json_tokens k2 WHERE $LEGACY2 AND jsonb_typeof(k2.legacy_roles) = 'array' AND $(known_roles_sql "$roles")) a
+WHERE k.id = a.id AND cardinality(a.missing) > 0" ;;
+    delimited)
+      roles="(SELECT btrim(x) AS role FROM regexp_split_to_table(k2.previous_roles, ';') x WHERE btrim(x) <> '') u"
+      echo "UPDATE delimited_tokens k SET scopes = CASE WHEN coalesce(btrim(k.scopes), '') = ''
+    THEN array_to_string(a.missing, ' ') ELSE k.scopes || ' ' || array_to_string(a.missing, ' ') END
+FROM (SELECT k2.id, $(missing_sql "$roles" "m.scope = ANY (coalesce(string_to_array(k2.scopes, ' '), '{}'))") AS missing
+      FROM delimited_tokens k2 WHERE $LEGACY2 AND $(known_roles_sql "$roles")) a
+WHERE k.id = a.id AND cardinality(a.missing) > 0" ;;
+    ids)
+      echo "INSERT INTO api_key_scopes (api_key_id, scope)
+SELECT DISTINCT k.id, m.scope
+FROM api_keys k
+JOIN ids_key_roles kr ON kr.api_key_id = k.id JOIN ids_roles n ON n.id = kr.role_id
+JOIN role_scope_map m ON m.role_norm = lower(regexp_replace(btrim(n.name), '[ _-]+', '-', 'g'))
+WHERE k.created_at < '$CUTOFF'::timestamptz AND k.revoked_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM ids_key_roles kr2 JOIN ids_roles n2 ON n2.id = kr2.role_id
+                  WHERE kr2.api_key_id = k.id AND NOT EXISTS (SELECT 1 FROM role_scope_map m2
+                    WHERE m2.role_norm = lower(regexp_replace(btrim(n2.name), '[ _-]+', '-', 'g'))))
+ON CONFLICT DO NOTHING" ;;
+  esac
+}
+shape_check_sql() {  # the written values, normalised where the formats allow two spellings
+  case $1 in
+    array) echo "SELECT count(*) || ' ' || md5(string_agg(id::text || ':' || coalesce(scopes::text, '-'), ',' ORDER BY id)) FROM array_tokens" ;;
+    json) echo "SELECT count(*) || ' ' || md5(string_agg(id::text || ':' || coalesce(abilities::jsonb::text, '-'), ',' ORDER BY id)) FROM json_tokens" ;;
+    delimited) echo "SELECT count(*) || ' ' || md5(string_agg(id::text || ':' || coalesce(scopes, '-'), ',' ORDER BY id)) FROM delimited_tokens" ;;
+    ids) echo "$CHECK_SQL" ;;
+  esac
+}
+CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(api_key_id::text || ':' || scope, ',' ORDER BY api_key_id, scope)) FROM api_key_scopes"
+declare -A SHAPE_SUM SHAPE_CHECK SHAPE_ROWS
+for shape in $SHAPES; do
+  echo "measuring the $shape shape ..."
+  warm bench_a
+  read_sql=$(shape_read_sql "$shape")
+  for _ in $(seq "$REPEAT"); do
+    measure "${shape}_read" /dev/null psql -X -q -v ON_ERROR_STOP=1 -d bench_a -c "COPY ($read_sql) TO STDOUT"
+    rm -f "$TMP/plan_$shape.jsonl"
+    measure "${shape}_plan" /dev/null "$BIN" plan --db dbname=bench_a --mapping "$MAPPING" \
+      --layout "$TMP/$shape.yaml" --format jsonl --out "$TMP/plan_$shape.jsonl" --no-progress
+  done
+  before_write "bench_${shape}_w"
+  measure "${shape}_write" "$TMP/${shape}_write.out" psql -X -v ON_ERROR_STOP=1 -d "bench_${shape}_w" \
+    -c "$(shape_write_sql "$shape")"
+  before_write "bench_${shape}_t"
+  measure "${shape}_apply" "$TMP/${shape}_apply.out" "$BIN" apply --db "dbname=bench_${shape}_t" \
+    "$TMP/plan_$shape.jsonl" --layout "$TMP/$shape.yaml" --allow-blocked --no-progress --quiet
+  sql_sum=$(psql_db "bench_${shape}_w" -At -c "$(shape_check_sql "$shape")")
+  tool_sum=$(psql_db "bench_${shape}_t" -At -c "$(shape_check_sql "$shape")")
+  SHAPE_SUM[$shape]=$sql_sum
+  SHAPE_CHECK[$shape]=MATCH
+  [ "$sql_sum" = "$tool_sum" ] || { SHAPE_CHECK[$shape]="MISMATCH ($sql_sum by SQL, $tool_sum by apply)"; CHECK=MISMATCH; }
+  SHAPE_ROWS[$shape]=$(awk '/^(UPDATE|INSERT)/ { print $NF }' "$TMP/${shape}_write.out")
 done
-before_write bench_cw
-measure col_update "$TMP/col_update.out" psql -X -v ON_ERROR_STOP=1 -d bench_cw -c "$COLUMN_UPDATE_SQL"
-before_write bench_ct
-measure col_apply "$TMP/col_apply.out" "$BIN" apply --db dbname=bench_ct "$TMP/plan_c.jsonl" \
-  --layout "$TMP/columns.yaml" --allow-blocked --no-progress --quiet
-COL_CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(id::text || ':' || coalesce(scopes::text, '-'), ',' ORDER BY id)) FROM service_tokens"
-COL_SQL_SUM=$(psql_db bench_cw -At -c "$COL_CHECK_SQL")
-COL_TOOL_SUM=$(psql_db bench_ct -At -c "$COL_CHECK_SQL")
-COL_CHECK=MATCH
-[ "$COL_SQL_SUM" = "$COL_TOOL_SUM" ] || { COL_CHECK=MISMATCH; CHECK=MISMATCH; }
-COL_UPDATED=$(awk '/^UPDATE/ { print $2 }' "$TMP/col_update.out")
 
 # ------------------------------------------------------------------------------------------------
 # 4. Same rows everywhere?
 # ------------------------------------------------------------------------------------------------
-CHECK_SQL="SELECT count(*) || ' ' || md5(string_agg(api_key_id::text || ':' || scope, ',' ORDER BY api_key_id, scope)) FROM api_key_scopes"
 declare -A SUM
 CHECK=${CHECK:-MATCH}
 for db in bench_w1 bench_t1 bench_wn bench_tn; do
   SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")
   [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] || CHECK=MISMATCH
 done
+
+shape_lines() {
+  local shape
+  for shape in $SHAPES; do
+    printf '           %-10s %6.2f / %6.2f s = %-5s %7.2f / %7.2f s = %-5s %5s / %5s MiB  (%s keys or rows written by SQL)\n' \
+      "$shape" "${SECS[${shape}_read]}" "${SECS[${shape}_plan]}" "$(ratio "${SECS[${shape}_plan]}" "${SECS[${shape}_read]}")" \
+      "${SECS[${shape}_write]}" "${SECS[${shape}_apply]}" "$(ratio "${SECS[${shape}_apply]}" "${SECS[${shape}_write]}")" \
+      "$(mib "${RSS[${shape}_plan]}")" "$(mib "${RSS[${shape}_apply]}")" "${SHAPE_ROWS[$shape]:-?}"
+  done
+}
 
 cat <<EOF
 
@@ -385,15 +492,11 @@ rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATC
            (tool's own CPU ${CPU[tool_apply]} s with --jobs 1; the rest is the server)
 (c) peak RSS  plan $(mib "${RSS[tool_plan]}") MiB, apply $(mib "${RSS[tool_apply]}") MiB, apply --jobs $JOBS $(mib "${RSS[tool_apply_n]}") MiB   (target < 100)
     plan file $((PLAN_BYTES / 1048576)) MiB = $((PLAN_BYTES / LINES)) bytes per key; zstd $((ZST_BYTES / 1048576)) MiB = $((ZST_BYTES / LINES)) bytes per key
-(d) column shape (text[] columns of the keys table, samples/shapes/array)
-           plain read (COPY)           ${SECS[col_read]} s
-           plan --layout               ${SECS[col_plan]} s   ratio = $(ratio "${SECS[col_plan]}" "${SECS[col_read]}")
-           one UPDATE                  ${SECS[col_update]} s   (${COL_UPDATED:-?} keys)
-           apply --layout --jobs 1     ${SECS[col_apply]} s   ratio = $(ratio "${SECS[col_apply]}" "${SECS[col_update]}")
-           peak RSS plan $(mib "${RSS[col_plan]}") MiB, apply $(mib "${RSS[col_apply]}") MiB
+(d) storage shapes (samples/shapes/), the same keys       read / plan      write / apply    RSS plan / apply
+$(shape_lines)
     reads timed best of $REPEAT, writes once; 2 shared cores, timings are noisy
 row check  $CHECK   (${SUM[bench_w1]} in bench_w1, bench_t1, bench_wn and bench_tn;
-           columns $COL_CHECK: $COL_SQL_SUM by UPDATE, $COL_TOOL_SUM by apply)
+           shapes: $(for shape in $SHAPES; do printf '%s %s; ' "$shape" "${SHAPE_CHECK[$shape]}"; done))
 =================================================================
 EOF
 
