@@ -362,6 +362,40 @@ TEST_F(ShapeValuesTest, ARoleWithOnlyTheAuditSqlGrantsAppliesAndRollsBack) {
   ExecSql(*conn_, "DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
+// A json (not jsonb) scopes column and a varchar(64)[] one: written through their own
+// types, rolled back to the same bytes.
+TEST_F(ShapeValuesTest, JsonAndVarcharArrayColumnsRoundTrip) {
+  for (const std::string shape : {"json", "array"}) {
+    SCOPED_TRACE(shape);
+    testing::DbTest::SetUp();
+    Load(shape);
+    const std::string table = shape == "json" ? "personal_access_tokens" : "service_tokens";
+    const std::string column = shape == "json" ? "abilities" : "scopes";
+    // A json column holds only JSON: key 5's "read,write" cannot stay.
+    if (shape == "json") ExecSql(*conn_, "DELETE FROM personal_access_tokens WHERE id = 5");
+    ExecSql(*conn_, "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " +
+                        (shape == "json" ? "json USING abilities::json"
+                                         : "varchar(64)[] USING scopes::varchar(64)[]"));
+    const std::string state = "SELECT string_agg(id || '=' || coalesce(" + column +
+                              "::text, '<NULL>'), ' ' ORDER BY id) FROM " + table;
+    const std::string before = Value(state);
+    const ToolResult applied = PlanAndApply();
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    EXPECT_NE(Value(state), before);
+    EXPECT_EQ(Value("SELECT " + column + "::text FROM " + table + " WHERE id = 1"),
+              shape == "json" ? R"(["contract-order-management-read","document-management-read",)"
+                                R"("product-management-read","product-management-write",)"
+                                R"("tenant-management-read"])"
+                              : "{contract-order-management-read,document-management-read,"
+                                "product-management-read,product-management-write,"
+                                "tenant-management-read}");
+    const ToolResult rollback =
+        RunTool({"rollback", "--run", "1", "--layout", Layout(), "--yes", "--jobs", "2"}, env_);
+    ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+    EXPECT_EQ(Value(state), before);
+  }
+}
+
 TEST_F(ShapeValuesTest, TimestampColumnsPlanTheSameUnderEverySessionZone) {
   Load("json");
   std::string first;
