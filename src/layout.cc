@@ -408,7 +408,8 @@ Layout Layout::Load(const std::string& path) { return LayoutLoader(path).Load();
 
 ToolError Layout::Error(const std::string& entry, const std::string& message) const {
   const auto it = positions.find(entry);
-  if (it == positions.end()) return InputError(source, 0, 0, message);
+  // An entry the file left at its default has no position: name the entry instead.
+  if (it == positions.end()) return InputError(source, 0, 0, entry + ": " + message);
   return InputError(source, it->second.first, it->second.second, message);
 }
 

@@ -59,7 +59,8 @@ struct Layout {
   std::map<std::string, std::pair<int, int>> positions;
 
   static Layout Load(const std::string& path);  // throws ToolError(65) at FILE:LINE:COL
-  // ToolError(65) at the position of `entry` (the file alone when it was not given).
+  // ToolError(65) at the position of `entry` ("FILE: entry: message" when the file left
+  // the entry at its default).
   ToolError Error(const std::string& entry, const std::string& message) const;
 };
 
