@@ -36,6 +36,7 @@ class Catalog {
   std::string path_;
   std::string sha256_;
   std::vector<Scope> scopes_;
+  std::vector<std::string> privileged_;  // the few privileged names, for IsPrivileged
 };
 
 bool GlobMatch(const std::string& pattern, const std::string& text);

@@ -62,6 +62,28 @@ TEST(ColumnFormatTest, JsonMustBeAnArrayOfStrings) {
   EXPECT_EQ(Parse(kJson, R"("auditor")"), Strings{"error: a JSON string, not an array"});
 }
 
+// Plain arrays of ASCII strings take a fast path; everything near it must read exactly as
+// the full JSON parser reads it.
+TEST(ColumnFormatTest, PlainArraysAndTheirNeighboursReadAlike) {
+  EXPECT_EQ(Parse(kJson, " [ ] "), Strings{});
+  EXPECT_EQ(Parse(kJson, R"(["a" ,"b"])"), (Strings{"a", "b"}));
+  EXPECT_EQ(Parse(kJson, "[\"a\",\n\t\"\"]"), (Strings{"a", ""}));
+  EXPECT_EQ(Parse(kJson, R"(["Order Manager & Customer Support"])"),
+            Strings{"Order Manager & Customer Support"});
+  // Escapes and non-ASCII go through the full parser, which decodes them.
+  EXPECT_EQ(Parse(kJson, R"(["a\"b","c\\d","\u00e9"])"), (Strings{"a\"b", "c\\d", "\xc3\xa9"}));
+  EXPECT_EQ(Parse(kJson, "[\"\xc3\xa9\"]"), Strings{"\xc3\xa9"});
+  EXPECT_EQ(Parse(kJson, "[\"\xff\"]"), Strings{"error: not JSON"});  // not UTF-8
+  // Malformed near misses are refused as the parser refuses them.
+  EXPECT_EQ(Parse(kJson, R"(["a",])"), Strings{"error: not JSON"});
+  EXPECT_EQ(Parse(kJson, R"(["a" "b"])"), Strings{"error: not JSON"});
+  EXPECT_EQ(Parse(kJson, R"(["a"] x)"), Strings{"error: not JSON"});
+  EXPECT_EQ(Parse(kJson, R"([,"a"])"), Strings{"error: not JSON"});
+  EXPECT_EQ(Parse(kJson, "[\"a\tb\"]"), Strings{"error: not JSON"});  // a raw tab in a string
+  EXPECT_EQ(Parse(kJson, R"(["a",1])"), Strings{"error: element 2 is a number, not a string"});
+  EXPECT_EQ(Parse(kArray, R"(["a",null,"b"])"), Strings{"error: element 2 is NULL"});
+}
+
 TEST(ColumnFormatTest, DelimitedTrimsAndIgnoresEmptyElements) {
   EXPECT_EQ(Parse(kComma, " auditor ,Super User,,\t"), (Strings{"auditor", "Super User"}));
   EXPECT_EQ(Parse(kComma, ""), Strings{});
