@@ -12,11 +12,6 @@ namespace {
 
 std::string Col(const pqxx::field& f) { return f.is_null() ? "" : f.c_str(); }
 
-std::optional<std::string> Optional(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return std::string(f.c_str(), f.size());
-}
-
 RunRow ToRun(const pqxx::row& r) {
   static const std::pair<const char*, std::string RunRow::*> kTexts[] = {
       {"kind", &RunRow::kind},
@@ -477,7 +472,7 @@ std::vector<KeyChange> AuditLog::NextKeysToRevert(pqxx::transaction_base& txn, i
             keys.emplace_back();
             keys.back().id = row[0].c_str();
             if (row[3].as<bool>())
-              keys.back().recorded = RecordedValue{Optional(row[4]), Optional(row[5])};
+              keys.back().recorded = RecordedValue{FieldText(row[4]), FieldText(row[5])};
           }
           // The reverse of what the run did: remove what it added, add back what it removed.
           auto& list = std::string(row[2].c_str()) == "add" ? keys.back().remove : keys.back().add;

@@ -98,6 +98,11 @@ DbTarget DescribeConnection(pqxx::connection& conn) {
   return target;
 }
 
+std::optional<std::string> FieldText(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return std::string(field.c_str(), field.size());
+}
+
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
   txn.exec("SET LOCAL lock_timeout = " +
            txn.quote(std::to_string(timeouts.lock_timeout_ms) + "ms"));

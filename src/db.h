@@ -38,6 +38,9 @@ DbTarget DescribeConnection(pqxx::connection& conn);
 // SET LOCAL lock_timeout / statement_timeout: every transaction the tool opens calls it.
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts);
 
+// A field's text, all of its bytes; absent for NULL.
+std::optional<std::string> FieldText(const pqxx::field& field);
+
 // What went wrong, for a person: purpose, SQLSTATE and the server's message.
 // A lost connection and an unknown commit outcome get their own wording.
 ToolError DbFailure(const std::exception& error, const std::string& purpose);

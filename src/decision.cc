@@ -31,7 +31,6 @@ std::vector<std::string> TargetOf(const std::vector<const Role*>& roles) {
       target = role->scopes;
       continue;
     }
-    if (role->scopes == target) continue;  // the same role twice, or an alias
     merged.clear();
     merged.reserve(target.size() + role->scopes.size());
     std::set_union(target.begin(), target.end(), role->scopes.begin(), role->scopes.end(),

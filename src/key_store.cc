@@ -34,31 +34,27 @@ class KeyStoreBase : public KeyStore {
  protected:
   std::string IdsMatch() const { return "k." + l_.id + " = ANY($1::" + l_.id_type + "[])"; }
 
-  static std::optional<std::string> Field(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return std::string(field.c_str(), field.size());
-  }
-
   const ResolvedLayout l_;
 
  private:
   KeyState State(const pqxx::row& row) const {
     KeyState state;
     state.revoked = row[1].as<bool>();
-    state.unreadable = ReadRoles(l_, Field(row[2]), Field(row[3]), state.roles);
+    state.unreadable = ReadRoles(l_, FieldText(row[2]), FieldText(row[3]), state.roles);
     std::sort(state.roles.begin(), state.roles.end());
-    const std::optional<std::string> scopes = Field(row[4]);
-    const std::string scopes_error = ReadScopes(l_, scopes, state.scope_items);
+    // A scopes column keeps its items in stored order too, to compute the new value from.
+    const bool column = l_.scopes_shape == Shape::kColumn;
+    const std::optional<std::string> scopes = FieldText(row[4]);
+    const std::string scopes_error =
+        ReadScopes(l_, scopes, column ? state.scope_items : state.scopes);
     if (state.unreadable.empty()) state.unreadable = scopes_error;
-    state.scopes = state.scope_items;
+    if (column) {
+      state.scopes = state.scope_items;
+      const bool array = l_.scopes_format.format == ValueFormat::kArray;
+      state.raw_scopes = array ? FieldText(row[5]) : scopes;
+    }
     std::sort(state.scopes.begin(), state.scopes.end());
     state.scopes.erase(std::unique(state.scopes.begin(), state.scopes.end()), state.scopes.end());
-    if (l_.scopes_shape == Shape::kColumn) {
-      const bool array = l_.scopes_format.format == ValueFormat::kArray;
-      state.raw_scopes = array ? Field(row[5]) : scopes;
-    } else {
-      state.scope_items.clear();
-    }
     return state;
   }
 
@@ -163,7 +159,7 @@ class ColumnKeyStore : public KeyStoreBase {
     std::vector<ValueChange> written;
     for (const auto& row : updated) {
       const std::string id = row[0].c_str();
-      written.push_back({id, now.at(id).raw_scopes, Field(row[1])});
+      written.push_back({id, now.at(id).raw_scopes, FieldText(row[1])});
     }
     return written;
   }

@@ -8,6 +8,15 @@
 namespace scope_migrate {
 namespace {
 
+void AppendQuoted(std::string& out, const std::string& value) {
+  out.push_back('"');
+  for (const char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
 // Reads a quoted array element starting at the opening quote `i`; returns the position
 // after the closing quote.
 size_t ReadQuotedElement(const std::string& literal, size_t i, size_t end, std::string& value) {
@@ -97,19 +106,6 @@ void ParseTextArray(const std::string& literal, std::vector<std::string>& out) {
   }
   out.resize(count);
 }
-
-namespace {
-
-void AppendQuoted(std::string& out, const std::string& value) {
-  out.push_back('"');
-  for (const char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
-}  // namespace
 
 std::string TextArrayLiteral(const std::vector<std::string>& values) {
   std::string out = "{";

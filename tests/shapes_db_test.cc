@@ -257,14 +257,18 @@ class ShapeValuesTest : public testing::DbTest {
     return testing::SourcePath("samples/shapes/" + shape_ + "/" + file);
   }
 
-  ToolResult PlanAndApply(const std::vector<std::string>& plan_extra = {}) {
+  // Plans into a file as `env`'s role and returns the file's path.
+  std::string Plan(const testing::Env& env) {
     const std::string plan = dir_ + "/plan.jsonl";
-    std::vector<std::string> args = {"plan",  "--mapping", kMapping,   "--layout", Layout(),
-                                     "--out", plan,        "--format", "jsonl"};
-    args.insert(args.end(), plan_extra.begin(), plan_extra.end());
-    const ToolResult planned = RunTool(args, env_);
+    const ToolResult planned = RunTool(
+        {"plan", "--mapping", kMapping, "--layout", Layout(), "--out", plan, "--format", "jsonl"},
+        env);
     EXPECT_EQ(planned.exit_code, 0) << planned.err;
-    return RunTool({"apply", plan, "--layout", Layout(), "--allow-blocked"}, env_);
+    return plan;
+  }
+
+  ToolResult PlanAndApply() {
+    return RunTool({"apply", Plan(env_), "--layout", Layout(), "--allow-blocked"}, env_);
   }
 
   std::string Value(const std::string& sql) {
@@ -318,12 +322,7 @@ TEST_F(ShapeValuesTest, TenThousandRolesInOneKey) {
 
 TEST_F(ShapeValuesTest, AValueThatStopsParsingAfterThePlanIsStale) {
   Load("json");
-  const std::string plan = dir_ + "/plan.jsonl";
-  ASSERT_EQ(RunTool({"plan", "--mapping", kMapping, "--layout", Layout(), "--out", plan, "--format",
-                     "jsonl"},
-                    env_)
-                .exit_code,
-            0);
+  const std::string plan = Plan(env_);
   ExecSql(*conn_, "UPDATE personal_access_tokens SET abilities = '{oops' WHERE id = 1");
   const ToolResult applied =
       RunTool({"apply", plan, "--layout", Layout(), "--allow-blocked"}, env_);
@@ -347,12 +346,7 @@ TEST_F(ShapeValuesTest, ARoleWithOnlyTheAuditSqlGrantsAppliesAndRollsBack) {
   ExecSql(*conn_, sql.out);
   testing::Env env = env_;
   env["PGUSER"] = role;
-  const std::string plan = dir_ + "/plan.jsonl";
-  ASSERT_EQ(RunTool({"plan", "--mapping", kMapping, "--layout", Layout(), "--out", plan, "--format",
-                     "jsonl"},
-                    env)
-                .exit_code,
-            0);
+  const std::string plan = Plan(env);
   const ToolResult applied = RunTool({"apply", plan, "--layout", Layout(), "--allow-blocked"}, env);
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   const ToolResult rollback =
