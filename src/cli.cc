@@ -12,12 +12,13 @@
 #include <iostream>
 #include <map>
 
-#include "db.h"
-#include "did_you_mean.h"
-#include "durations.h"
-#include "errors.h"
-#include "options.h"
-#include "version.h"
+#include "base/did_you_mean.h"
+#include "base/durations.h"
+#include "base/errors.h"
+#include "base/version.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "pg/db.h"
 
 namespace po = boost::program_options;
 

@@ -10,12 +10,13 @@
 #include <fstream>
 #include <iostream>
 
-#include "apply_step.h"
-#include "command_support.h"
-#include "db.h"
-#include "pg_key_source.h"
-#include "planner.h"
-#include "run_lease.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "pg/db.h"
+#include "pg/pg_key_source.h"
+#include "plan/planner.h"
+#include "write/apply_step.h"
+#include "write/run_lease.h"
 
 namespace scope_migrate {
 namespace {

@@ -7,10 +7,11 @@
 #include <set>
 #include <vector>
 
-#include "audit.h"
-#include "command_support.h"
-#include "pg_text.h"
-#include "version.h"
+#include "base/version.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "pg/pg_text.h"
+#include "write/audit.h"
 
 namespace scope_migrate {
 namespace {

@@ -1,4 +1,4 @@
-#include "command_support.h"
+#include "commands/command_support.h"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "db.h"
-#include "errors.h"
+#include "base/errors.h"
+#include "pg/db.h"
 
 namespace scope_migrate {
 

@@ -5,11 +5,11 @@
 #include <chrono>
 #include <string>
 
-#include "batch_runner.h"
-#include "layout.h"
-#include "mapping.h"
-#include "options.h"
-#include "planner.h"
+#include "commands/options.h"
+#include "core/mapping.h"
+#include "pg/layout.h"
+#include "plan/planner.h"
+#include "write/batch_runner.h"
 
 namespace scope_migrate {
 

@@ -7,11 +7,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "audit.h"
-#include "command_support.h"
-#include "db.h"
-#include "json_text.h"
-#include "text_escape.h"
+#include "base/json_text.h"
+#include "base/text_escape.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "pg/db.h"
+#include "write/audit.h"
 
 namespace scope_migrate {
 namespace {

@@ -4,11 +4,12 @@
 #include <iomanip>
 #include <iostream>
 
-#include "exit_codes.h"
-#include "mapping.h"
-#include "options.h"
-#include "role_matrix.h"
-#include "text_escape.h"
+#include "base/exit_codes.h"
+#include "base/text_escape.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "core/mapping.h"
+#include "core/role_matrix.h"
 
 namespace scope_migrate {
 namespace {

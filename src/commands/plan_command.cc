@@ -6,13 +6,14 @@
 #include <fstream>
 #include <iostream>
 
-#include "command_support.h"
-#include "exit_codes.h"
-#include "file_streams.h"
-#include "fixture_source.h"
-#include "options.h"
-#include "pg_key_source.h"
-#include "planner.h"
+#include "base/exit_codes.h"
+#include "base/file_streams.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "core/fixture_source.h"
+#include "pg/pg_key_source.h"
+#include "plan/planner.h"
 
 namespace scope_migrate {
 namespace {

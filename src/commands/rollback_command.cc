@@ -4,10 +4,11 @@
 // runs), newest first, each as a rollback run of its own.
 #include <iostream>
 
-#include "command_support.h"
-#include "db.h"
-#include "rollback_step.h"
-#include "run_lease.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "pg/db.h"
+#include "write/rollback_step.h"
+#include "write/run_lease.h"
 
 namespace scope_migrate {
 namespace {

@@ -5,10 +5,11 @@
 // damaged file is refused with exit 65.
 #include <iostream>
 
-#include "errors.h"
-#include "options.h"
-#include "plan_reader.h"
-#include "report.h"
+#include "base/errors.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "plan/plan_reader.h"
+#include "plan/report.h"
 
 namespace scope_migrate {
 namespace {

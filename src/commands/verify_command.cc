@@ -3,12 +3,13 @@
 // 0 when all match, 1 otherwise.
 #include <iostream>
 
-#include "decision.h"
-#include "exit_codes.h"
-#include "fixtures.h"
-#include "mapping.h"
-#include "options.h"
-#include "text_escape.h"
+#include "base/exit_codes.h"
+#include "base/text_escape.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "core/decision.h"
+#include "core/fixtures.h"
+#include "core/mapping.h"
 
 namespace scope_migrate {
 namespace {

@@ -1,0 +1,38 @@
+// The one error type the core throws to the command layer. It carries the SPEC exit code
+// and a message a person can act on: FILE:LINE:COL for input files, the key id for a key,
+// the SQLSTATE and the statement's purpose for a database error. main() prints the
+// message on stderr and exits with the code; nothing else decides exit codes.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "base/exit_codes.h"
+
+namespace scope_migrate {
+
+class ToolError : public std::runtime_error {
+ public:
+  ToolError(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+// An error in an input file at a 1-based line and column (0 means unknown).
+inline ToolError InputError(const std::string& file, int line, int column,
+                            const std::string& message) {
+  std::string where = file;
+  if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column > 0 ? column : 1);
+  return ToolError(kExitInvalidInput, where + ": " + message);
+}
+
+inline ToolError UsageError(const std::string& message) { return ToolError(kExitUsage, message); }
+
+inline ToolError RuntimeFailure(const std::string& message) {
+  return ToolError(kExitFailure, message);
+}
+
+}  // namespace scope_migrate

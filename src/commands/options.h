@@ -1,0 +1,68 @@
+// The parsed command line: a plain struct that cli.cc fills from Boost.Program_options and
+// each command reads. Nothing here touches a database or a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/progress.h"
+#include "base/timeouts.h"
+#include "core/key_source.h"
+#include "plan/report.h"
+
+namespace scope_migrate {
+
+struct Options {
+  std::string command;
+
+  // SOURCE and common options
+  std::optional<std::string> db;        // conninfo or URI; absent: PG* variables
+  std::optional<std::string> fixtures;  // a fixture file instead of a database
+  std::optional<std::string> layout;
+  std::optional<std::string> audit_schema;
+  Timeouts timeouts;
+  ProgressMode progress = ProgressMode::kAuto;
+  int64_t progress_every_ms = 5000;  // plain progress lines when stderr is not a terminal
+  bool quiet = false;
+  bool verbose = false;
+
+  // lint, verify, plan, apply
+  std::optional<std::string> mapping;
+  std::optional<std::string> cutoff;  // overrides the mapping's
+  bool prune = false;
+  KeyFilter filter;
+
+  // plan
+  std::string format_name = "text";           // --format as given (each command's own list)
+  ReportFormat format = ReportFormat::kText;  // the same, for the plan's report formats
+  std::optional<std::string> out;
+  bool detailed_exitcode = false;
+  size_t max_keys = 1000;
+
+  // apply and rollback
+  std::optional<std::string> plan_file;
+  bool yes = false;
+  bool allow_blocked = false;
+  size_t batch_size = 1000;
+  bool single_transaction = false;
+  int jobs = 1;  // parallel connections writing whole batches
+  std::optional<std::string> operator_name;
+  int64_t pause_ms = 0;
+  double max_rate = 0;                       // keys per second; 0 = unlimited
+  int64_t lock_lease_ms = 120000;            // --lock-lease
+  int64_t run_id = 0;                        // rollback --run
+  std::optional<std::string> rollback_plan;  // rollback --plan SHA256
+
+  // audit-sql
+  std::optional<std::string> grant_to;
+
+  // completion
+  std::string shell;
+
+  std::string command_line;  // as typed, with any password in --db masked
+
+  std::string Conninfo() const { return db.value_or(""); }
+};
+
+}  // namespace scope_migrate

@@ -1,0 +1,48 @@
+#include "core/fixture_source.h"
+
+namespace scope_migrate {
+
+bool KeyFilter::Matches(const std::string& id, const std::string* tenant) const {
+  if (!ids.empty()) {
+    bool found = false;
+    for (const auto& wanted : ids) found = found || wanted == id;
+    if (!found) return false;
+  }
+  if (!tenants.empty()) {
+    if (tenant == nullptr) return false;
+    bool found = false;
+    for (const auto& wanted : tenants) found = found || wanted == *tenant;
+    if (!found) return false;
+  }
+  return true;
+}
+
+std::string KeyFilter::Describe() const {
+  std::string out;
+  for (const auto& tenant : tenants)
+    out += (out.empty() ? "" : " ") + std::string("--tenant ") + tenant;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + std::string("--key ") + id;
+  return out;
+}
+
+FixtureSource::FixtureSource(std::string path)
+    : path_(std::move(path)), keys_(LoadFixtures(path_)) {}
+
+void FixtureSource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
+  uint64_t legacy = 0, excluded = 0;
+  auto selected = [&](const KeyRecord& key) {
+    return filter.Matches(key.id, key.tenant ? &*key.tenant : nullptr);
+  };
+  for (const auto& fixture : keys_) {
+    if (!selected(fixture.key)) continue;
+    const auto& created = fixture.key.created_at;
+    (created && *created >= cutoff ? excluded : legacy) += 1;
+  }
+  visitor.Begin(legacy, excluded);
+  for (const auto& fixture : keys_) {
+    const auto& created = fixture.key.created_at;
+    if (selected(fixture.key) && !(created && *created >= cutoff)) visitor.Visit(fixture.key);
+  }
+}
+
+}  // namespace scope_migrate

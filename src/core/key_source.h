@@ -1,0 +1,45 @@
+// Where keys come from. The planner reads keys only through this interface, so it and the
+// report writers never see libpqxx: PgKeySource reads PostgreSQL, FixtureSource a fixture
+// file, and tests feed keys from memory. A source visits the legacy keys (created before
+// the cutoff, or with no creation date) that pass the filter, in id order, one at a time
+// so memory does not grow with the number of keys, with roles and scopes sorted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/key.h"
+
+namespace scope_migrate {
+
+// --tenant and --key: an empty list means "no limit on this field".
+struct KeyFilter {
+  std::vector<std::string> tenants;
+  std::vector<std::string> ids;
+
+  bool empty() const { return tenants.empty() && ids.empty(); }
+  bool Matches(const std::string& id, const std::string* tenant) const;
+  // "--tenant acme --key 42", or "" when empty.
+  std::string Describe() const;
+};
+
+class KeyVisitor {
+ public:
+  virtual ~KeyVisitor() = default;
+  // Called once before the first key: how many legacy keys will follow, and how many
+  // keys (passing the filter) were left out because they were created at or after the
+  // cutoff.
+  virtual void Begin(uint64_t legacy_keys, uint64_t excluded_post_cutoff) = 0;
+  virtual void Visit(const KeyRecord& key) = 0;
+};
+
+class KeySource {
+ public:
+  virtual ~KeySource() = default;
+  // What the report header shows as "source"; never contains a password.
+  virtual std::string Describe() const = 0;
+  virtual void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) = 0;
+};
+
+}  // namespace scope_migrate

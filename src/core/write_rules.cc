@@ -1,0 +1,68 @@
+#include "core/write_rules.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace scope_migrate {
+namespace {
+
+// `values` sorted (and unique when asked), copied into `storage` only when it is not
+// already: the key store and the plan deliver sorted lists.
+const std::vector<std::string>& Sorted(const std::vector<std::string>& values,
+                                       std::vector<std::string>& storage, bool unique) {
+  const bool sorted = unique ? std::adjacent_find(values.begin(), values.end(),
+                                                  [](const auto& a, const auto& b) {
+                                                    return !(a < b);
+                                                  }) == values.end()
+                             : std::is_sorted(values.begin(), values.end());
+  if (sorted) return values;
+  storage = values;
+  std::sort(storage.begin(), storage.end());
+  if (unique) storage.erase(std::unique(storage.begin(), storage.end()), storage.end());
+  return storage;
+}
+
+}  // namespace
+
+std::vector<std::string> StateAfter(const std::vector<std::string>& current,
+                                    const std::vector<std::string>& add,
+                                    const std::vector<std::string>& remove) {
+  std::vector<std::string> after = current;
+  after.insert(after.end(), add.begin(), add.end());
+  std::sort(after.begin(), after.end());
+  after.erase(std::unique(after.begin(), after.end()), after.end());
+  std::vector<std::string> kept;
+  std::set_difference(after.begin(), after.end(), remove.begin(), remove.end(),
+                      std::back_inserter(kept));
+  return kept;
+}
+
+Verdict JudgeApply(const KeyState* now, const KeyChange& planned) {
+  // The fingerprint is the state itself, compared exactly: revoked or not, the raw roles
+  // (in any order, duplicates kept) and the set of scopes.
+  if (now == nullptr || now->revoked || !now->unreadable.empty()) return Verdict::kChangedSince;
+  std::vector<std::string> now_roles, planned_roles, now_scopes, planned_scopes;
+  if (Sorted(now->roles, now_roles, false) != Sorted(planned.planned_roles, planned_roles, false)) {
+    return Verdict::kChangedSince;
+  }
+  const auto& scopes = Sorted(now->scopes, now_scopes, true);
+  const auto& before = Sorted(planned.planned_scopes, planned_scopes, true);
+  if (scopes == before) return Verdict::kWrite;
+  if (scopes == StateAfter(before, planned.add, planned.remove)) {
+    return Verdict::kAlreadyDone;
+  }
+  return Verdict::kChangedSince;
+}
+
+Verdict JudgeRevert(const KeyState* now, const KeyChange& inverse, bool touched_later) {
+  if (now == nullptr || touched_later || !now->unreadable.empty()) return Verdict::kChangedSince;
+  const auto& scopes = now->scopes;
+  auto present = [&scopes](const std::string& scope) {
+    return std::binary_search(scopes.begin(), scopes.end(), scope);
+  };
+  const bool added_still_there = std::all_of(inverse.remove.begin(), inverse.remove.end(), present);
+  const bool removed_still_gone = std::none_of(inverse.add.begin(), inverse.add.end(), present);
+  return added_still_there && removed_still_gone ? Verdict::kWrite : Verdict::kChangedSince;
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,72 @@
+// The PostgreSQL adapter boundary: connecting, describing the server without the password,
+// per-transaction timeouts, and turning libpqxx exceptions into ToolError with the SQLSTATE
+// and the purpose of the statement. Code above this layer never catches pqxx exceptions.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "base/errors.h"
+#include "base/timeouts.h"
+
+namespace scope_migrate {
+
+// host, port and database of a conninfo string or URI (PG* variables and libpq defaults
+// fill the gaps). Never includes the password.
+struct DbTarget {
+  std::string host;
+  std::string port;
+  std::string dbname;
+  std::string Url() const { return "postgresql://" + host + ":" + port + "/" + dbname; }
+};
+
+DbTarget DescribeConninfo(const std::string& conninfo);
+
+// The conninfo with any password replaced by "***" (keyword form and URI form).
+std::string RedactConninfo(const std::string& conninfo);
+
+// Connects, or throws ToolError(1) naming host and port.
+std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
+
+// The connection's own host, port and database, as the report's "source".
+DbTarget DescribeConnection(pqxx::connection& conn);
+
+// SET LOCAL lock_timeout / statement_timeout: every transaction the tool opens calls it.
+void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts);
+
+// A field's text, all of its bytes; absent for NULL.
+std::optional<std::string> FieldText(const pqxx::field& field);
+
+// What went wrong, for a person: purpose, SQLSTATE and the server's message.
+// A lost connection and an unknown commit outcome get their own wording.
+ToolError DbFailure(const std::exception& error, const std::string& purpose);
+
+// The SQLSTATE of a pqxx::sql_error, or "" for anything else.
+std::string SqlState(const std::exception& error);
+
+// A permission error (SQLSTATE 42501) as a person needs it: the server's words, what the
+// statement needs (`needs`, e.g. "INSERT on "public"."api_key_scopes"") and where the
+// GRANTs are (`scope-migrate audit-sql --grant-to ROLE`). ToolError(1).
+ToolError PermissionDenied(const std::exception& error, const std::string& needs);
+
+// Runs `f`, turning a permission error into PermissionDenied(needs).
+template <typename F>
+auto NeedsPrivilege(const std::string& needs, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const pqxx::sql_error& e) {
+    if (SqlState(e) != "42501") throw;
+    throw PermissionDenied(e, needs);
+  }
+}
+
+// Refuses to write to a server that cannot take writes: a hot standby (in recovery) or
+// one whose transactions are read-only. ToolError(1) naming the server, before anything
+// is written.
+void RefuseReadOnlyServer(pqxx::connection& conn, const std::string& command);
+
+}  // namespace scope_migrate

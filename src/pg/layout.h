@@ -1,0 +1,95 @@
+// The database layout (SPEC sections 3 and 10.9): which tables and columns hold keys,
+// legacy roles and scopes, and in what shape. Every entry of a --layout file is optional
+// and defaults to the standard names; tables may be schema-qualified; tenant, name and
+// revoked_at may be null (no such column). Roles live in a table of role rows (the
+// default), in a table of role ids resolved through a table of names, or in a column of
+// the keys table; scopes in a table of scope rows or in a column of the keys table. A
+// column holds an array, a JSON array or a delimited string (column_format.h).
+//
+// Load() checks the file's own rules at FILE:LINE:COL. Resolve() checks every table and
+// column against the live catalog (the column exists, its type fits its format, roles and
+// scopes are not the same column, role ids compare with the names' ids), throwing
+// ToolError(65) at the entry's position, and returns the names quoted, so no name is
+// ever spliced raw into SQL.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/errors.h"
+#include "pg/column_format.h"
+
+namespace scope_migrate {
+
+// A column of the keys table holding a key's roles or scopes.
+struct ValueColumn {
+  std::string column;
+  ColumnFormat format;
+};
+
+// Role ids resolved to role names through a table of names.
+struct NamesTable {
+  std::string table, id = "id", name = "name";
+};
+
+struct Layout {
+  std::string source = "default layout";  // the file it came from, for messages
+  std::string keys_table = "api_keys";
+  std::string key_id = "id";
+  std::optional<std::string> tenant = std::string("tenant_id");
+  std::optional<std::string> name = std::string("name");
+  std::string created_at = "created_at";
+  std::optional<std::string> revoked_at = std::string("revoked_at");
+  // The zone the values of `timestamp without time zone` columns are in (IANA name).
+  std::optional<std::string> timezone;
+  std::string roles_table = "api_key_roles";
+  std::string roles_key = "api_key_id";
+  std::string role = "role";
+  std::optional<NamesTable> role_names;     // roles are ids into this table
+  std::optional<ValueColumn> roles_column;  // roles are a column of the keys table
+  std::string scopes_table = "api_key_scopes";
+  std::string scopes_key = "api_key_id";
+  std::string scope = "scope";
+  std::optional<ValueColumn> scopes_column;  // scopes are a column of the keys table
+  // Where each entry given ("roles.column", "keys.table", ...) is in the file.
+  std::map<std::string, std::pair<int, int>> positions;
+
+  static Layout Load(const std::string& path);  // throws ToolError(65) at FILE:LINE:COL
+  // ToolError(65) at the position of `entry` ("FILE: entry: message" when the file left
+  // the entry at its default).
+  ToolError Error(const std::string& entry, const std::string& message) const;
+};
+
+enum class Shape { kTable, kIds, kColumn };
+
+// The layout checked against a database, every identifier quoted.
+struct ResolvedLayout {
+  std::string keys, id, tenant /* "" if none */, name /* "" if none */, created_at;
+  // k.<created_at> as a timestamptz: the column itself, or for a `timestamp` column the
+  // column read in the layout's zone. The filter and the decision both use this instant,
+  // so which keys are legacy never depends on the server's or session's TimeZone.
+  std::string created_at_instant;
+  std::string revoked;  // SQL over the keys table `k`: "k.<revoked_at> IS NOT NULL" or "false"
+  Shape roles_shape = Shape::kTable, scopes_shape = Shape::kTable;
+  std::string roles, roles_key, role;        // kTable and kIds
+  std::string names, names_id, names_name;   // kIds
+  std::string scopes, scopes_key, scope;     // kTable
+  std::string roles_column, scopes_column;   // kColumn
+  ColumnFormat roles_format, scopes_format;  // kColumn
+  std::string scopes_column_type;            // kColumn: its SQL type without modifier, for the cast
+  std::string id_type;                       // SQL type of the key id column, e.g. "uuid"
+  std::string scopes_key_type;               // SQL type of the scopes table's key column
+  std::string keys_schema;                   // unquoted schema of the keys table
+};
+
+ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout);
+
+// Every scope of the catalog can be written into the layout's scopes column (a delimited
+// column cannot hold a scope containing its separator); ToolError(65) at the entry if not.
+void CheckScopesWritable(const Layout& layout, const std::vector<std::string>& catalog);
+
+}  // namespace scope_migrate

@@ -1,0 +1,42 @@
+// A KeySource over PostgreSQL. Read() opens one read-only REPEATABLE READ transaction, so
+// the plan is one consistent snapshot and cannot write anything, checks the layout,
+// counts the legacy and post-cutoff keys, then streams the legacy keys with their roles
+// and scopes in id order through COPY (pqxx::stream_from). The cutoff is compared in the
+// database on timestamptz. Only the layout's columns are read, never secrets.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/key_source.h"
+#include "pg/db.h"
+#include "pg/layout.h"
+
+namespace scope_migrate {
+
+class PgKeySource : public KeySource {
+ public:
+  PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts);
+  std::string Describe() const override { return source_; }
+  void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) override;
+
+ private:
+  pqxx::connection& conn_;
+  Layout layout_;
+  Timeouts timeouts_;
+  std::string source_;
+};
+
+// The SQL of one key per row (id, tenant, name, created_at in epoch seconds, revoked, and
+// the four fields of key_columns.h) for the legacy keys passing the filter, in id order.
+// Values are quoted literals, names quoted identifiers.
+std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& layout,
+                            Instant cutoff, const KeyFilter& filter);
+
+// "AND <tenant> IN (...) AND <id>::text IN (...)" for a filter, or "".
+std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
+                      const KeyFilter& filter, const std::string& alias);
+
+}  // namespace scope_migrate

@@ -1,0 +1,187 @@
+#include "plan/key_line_parser.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/errors.h"
+
+namespace scope_migrate {
+namespace {
+
+using Json = nlohmann::json;
+
+enum class Field { kOther, kType, kId, kTenant, kName, kStatus, kReason, kList };
+
+// Collects the fields of one key line; stops at the first rule broken, with `error` set.
+class KeyLineSax : public nlohmann::json_sax<Json> {
+ public:
+  explicit KeyLineSax(PlanKeyLine& out) : out_(out) {}
+
+  std::string error;
+  std::string type, status;
+  bool has_type = false, has_id = false, has_status = false;
+
+  bool null() override { return Scalar(nullptr); }
+  bool boolean(bool) override { return Scalar("boolean"); }
+  bool number_integer(number_integer_t) override { return Scalar("number"); }
+  bool number_unsigned(number_unsigned_t) override { return Scalar("number"); }
+  bool number_float(number_float_t, const string_t&) override { return Scalar("number"); }
+  bool binary(binary_t&) override { return Scalar("binary"); }
+
+  bool string(string_t& value) override {
+    if (depth_ == 2 && list_ != nullptr) {
+      list_->push_back(std::move(value));
+      return true;
+    }
+    if (depth_ != 1) return Nested();
+    switch (field_) {
+      case Field::kType:
+        has_type = true;
+        type = std::move(value);
+        break;
+      case Field::kId:
+        has_id = true;
+        out_.id = std::move(value);
+        break;
+      case Field::kTenant:
+        out_.tenant = std::move(value);
+        break;
+      case Field::kName:
+        out_.name = std::move(value);
+        break;
+      case Field::kStatus:
+        has_status = true;
+        status = std::move(value);
+        break;
+      case Field::kReason:
+        out_.reason = std::move(value);
+        break;
+      case Field::kList:
+        return Fail("must be a list");
+      case Field::kOther:
+        break;
+    }
+    return true;
+  }
+
+  bool start_object(std::size_t) override {
+    if (depth_ == 1 && field_ != Field::kOther) return Fail(Expected());
+    if (depth_ == 2 && list_ != nullptr) return Fail("must hold strings");
+    ++depth_;
+    return true;
+  }
+
+  bool key(string_t& name) override {
+    if (depth_ != 1) return true;
+    field_name_ = name;
+    field_ = FieldOf(name);
+    return true;
+  }
+
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+
+  bool start_array(std::size_t) override {
+    if (depth_ == 0) return Fail("", "not a plan line (no \"type\")");
+    if (depth_ == 1 && field_ == Field::kList) {
+      list_ = ListOf(field_name_);
+      list_->clear();
+    } else if (depth_ == 1 && field_ != Field::kOther) {
+      return Fail(Expected());
+    } else if (depth_ == 2 && list_ != nullptr) {
+      return Fail("must hold strings");
+    }
+    ++depth_;
+    return true;
+  }
+
+  bool end_array() override {
+    if (--depth_ == 1) list_ = nullptr;
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    error = std::string("not valid JSON: ") + e.what();
+    return false;
+  }
+
+ private:
+  static Field FieldOf(const std::string& name) {
+    static const std::pair<const char*, Field> kFields[] = {
+        {"type", Field::kType},  {"id", Field::kId},         {"tenant", Field::kTenant},
+        {"name", Field::kName},  {"status", Field::kStatus}, {"reason", Field::kReason},
+        {"roles", Field::kList}, {"current", Field::kList},  {"add", Field::kList},
+        {"extra", Field::kList}};
+    for (const auto& [field_name, field] : kFields) {
+      if (name == field_name) return field;
+    }
+    return Field::kOther;
+  }
+
+  std::vector<std::string>* ListOf(const std::string& name) {
+    if (name == "roles") return &out_.roles;
+    if (name == "current") return &out_.current;
+    if (name == "add") return &out_.add;
+    return &out_.extra;
+  }
+
+  const char* Expected() const {
+    return field_ == Field::kList ? "must be a list" : "must be a string";
+  }
+
+  // A value that is not a string.
+  bool Scalar(const char* kind) {
+    if (depth_ == 0) return Fail("", "not a plan line (no \"type\")");
+    if (depth_ == 2 && list_ != nullptr) return Fail("must hold strings");
+    if (depth_ != 1 || field_ == Field::kOther) return true;
+    if (kind == nullptr && field_ == Field::kReason) return true;  // null: no reason
+    if (kind == nullptr && (field_ == Field::kTenant || field_ == Field::kName)) {
+      (field_ == Field::kTenant ? out_.tenant : out_.name).reset();
+      return true;
+    }
+    if (field_ == Field::kType) return Fail("", "not a plan line (no \"type\")");
+    return Fail(Expected());
+  }
+
+  bool Nested() const { return true; }  // inside an unknown field: ignored
+
+  bool Fail(const std::string& rule, const std::string& message = "") {
+    error = message.empty() ? "\"" + field_name_ + "\" " + rule : message;
+    return false;
+  }
+
+  PlanKeyLine& out_;
+  int depth_ = 0;
+  Field field_ = Field::kOther;
+  std::string field_name_;
+  std::vector<std::string>* list_ = nullptr;
+};
+
+std::optional<Status> StatusOf(const std::string& name) {
+  for (Status s :
+       {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked, Status::kSkipped}) {
+    if (name == StatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ParseKeyLineFields(const std::string& path, int number, const std::string& text,
+                        PlanKeyLine& out) {
+  auto error = [&](const std::string& message) { return InputError(path, number, 1, message); };
+  out = PlanKeyLine{};
+  out.line = number;
+  KeyLineSax sax(out);
+  if (!Json::sax_parse(text, &sax) || !sax.error.empty()) throw error(sax.error);
+  if (!sax.has_type) throw error("not a plan line (no \"type\")");
+  if (sax.type != "key") throw error("expected a key line, found \"" + sax.type + "\"");
+  if (!sax.has_id) throw error("\"id\" must be a string");
+  if (!sax.has_status) throw error("\"status\" must be a string");
+  const auto status = StatusOf(sax.status);
+  if (!status) throw error("unknown status \"" + sax.status + "\"");
+  out.status = *status;
+}
+
+}  // namespace scope_migrate

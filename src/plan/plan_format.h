@@ -1,0 +1,58 @@
+// The plan file's format (JSON Lines, one object a line, "type" first): a header line,
+// one line per key in id order, and a summary line whose "sha256" is the SHA-256 of every
+// byte before it, which makes a plan file tamper-evident. `--format jsonl` prints the same
+// lines. plan_writer.cc writes it and plan_reader.cc reads it back; both take the version
+// from here. Rules: a field may be added within a version (readers ignore unknown fields);
+// anything else bumps kPlanFormatVersion, and a reader refuses versions it does not know.
+//
+// Version 2 carries nothing that can be derived from the rest. A key line holds "id",
+// "tenant" and "name" (when the key has them), "status", "reason" (blocked and skipped
+// keys), and the sorted lists "roles" (raw, as stored), "current" (its scopes), "add" and
+// "extra" (current scopes outside the target), each left out when empty. Derived on
+// reading: target = current + add - extra; remove = extra for a "change" key of a plan
+// made with prune, else nothing. The fingerprint apply checks is the state the plan saw
+// (not revoked, roles, current), compared exactly (write_rules.h). Version 1 (which also
+// wrote target, remove and a hashed fingerprint) is still read.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/timestamps.h"
+#include "core/decision.h"
+#include "core/key_source.h"
+#include "core/role_matrix.h"
+
+namespace scope_migrate {
+
+inline constexpr int kPlanFormatVersion = 2;
+inline constexpr int kOldestPlanFormatVersion = 1;  // the oldest version still read
+
+struct PlanHeader {
+  std::string tool_version;
+  std::string tool_commit;  // the git commit the tool was built from
+  std::string mapping_sha256;
+  std::string catalog_sha256;
+  Instant cutoff = 0;
+  bool prune = false;
+  std::string source;
+  KeyFilter filter;    // non-empty: a partial run
+  RoleMatrix mapping;  // "mapping": the roles and their scopes, for reviewers (and `show`)
+};
+
+// One key line as read back, with the derived lists filled in.
+struct PlanKeyLine {
+  int line = 0;
+  std::string id;
+  std::optional<std::string> tenant, name;
+  Status status = Status::kUnchanged;
+  std::string reason;
+  std::vector<std::string> roles, current, add, extra;  // as written
+  std::vector<std::string> target, remove;              // derived
+};
+
+// Only the summary line starts with this; key lines are by far the most.
+inline constexpr char kSummaryLinePrefix[] = "{\"type\":\"summary\",";
+
+}  // namespace scope_migrate

@@ -1,0 +1,68 @@
+// Reading a plan file (plan_format.h) for `apply`. Open() reads the whole file once: it
+// checks the header's format_version, parses every line, checks that the last line is the
+// summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
+// edited or unknown-version file throws ToolError(65) naming the line before anything is
+// written. As it goes it keeps every key that passes the filter, parsed, in a private,
+// already unlinked temporary file, and ForEachKey() streams the keys from that copy: what
+// is applied is exactly what was verified, even if the file at the path is replaced or
+// edited in the meantime, and no line is parsed twice.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/key_source.h"
+#include "core/summary.h"
+#include "plan/plan_format.h"
+
+namespace scope_migrate {
+
+struct PlanFileCounts {  // of the keys passing the filter
+  uint64_t keys = 0, change = 0, blocked = 0;
+  uint64_t scopes_to_add = 0, scopes_to_remove = 0;  // of the change keys
+};
+
+class PlanFile {
+ public:
+  // Only keys passing `filter` are counted and visited.
+  static PlanFile Open(const std::string& path, const KeyFilter& filter);
+
+  const std::string& path() const { return path_; }
+  const PlanHeader& header() const { return header_; }
+  const std::string& sha256() const { return sha256_; }
+  const PlanFileCounts& counts() const { return counts_; }
+  // The summary line as written (of the whole plan, whatever the filter), with its sha256.
+  const Summary& summary() const { return summary_; }
+
+  // Reads the verified key lines passing the filter, in file (id) order. One cursor at
+  // a time: a new one starts again from the first key.
+  class Cursor {
+   public:
+    explicit Cursor(const PlanFile& plan);
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    bool Next(PlanKeyLine& key);  // false after the last key
+
+   private:
+    const PlanFile& plan_;
+  };
+
+  // Calls `visit` for each key line passing the filter, in file (id) order.
+  void ForEachKey(const std::function<void(const PlanKeyLine&)>& visit) const;
+
+ private:
+  class Loader;
+
+  std::string path_;
+  std::shared_ptr<std::FILE> copy_;  // the verified keys
+  KeyFilter filter_;
+  PlanHeader header_;
+  std::string sha256_;
+  PlanFileCounts counts_;
+  Summary summary_;
+};
+
+}  // namespace scope_migrate

@@ -1,0 +1,91 @@
+#include "plan/planner.h"
+
+#include <ostream>
+
+#include "base/version.h"
+
+namespace scope_migrate {
+namespace {
+
+// Swallows what is written: the plan written only for its checksum.
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return traits_type::not_eof(c); }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+class PlanningVisitor : public KeyVisitor {
+ public:
+  PlanningVisitor(const Mapping& mapping, const PlanParams& params,
+                  const std::vector<ReportWriter*>& writers, Progress* progress)
+      : mapping_(mapping), writers_(writers), progress_(progress) {
+    options_.cutoff = params.cutoff;
+    options_.prune = params.prune;
+  }
+
+  void Begin(uint64_t legacy_keys, uint64_t excluded) override {
+    summary_.excluded_post_cutoff = excluded;
+    if (progress_) progress_->Start(legacy_keys);
+  }
+
+  void Visit(const KeyRecord& key) override {
+    const Decision decision = Decide(key, mapping_, options_);
+    summary_.Add(decision, mapping_.catalog());
+    if (decision.status == Status::kExcluded) return;
+    const PlannedKey planned{key, decision};
+    for (ReportWriter* writer : writers_) writer->WriteKey(planned);
+    if (progress_) progress_->Update(summary_.keys_read);
+  }
+
+  const Summary& summary() const { return summary_; }
+
+ private:
+  const Mapping& mapping_;
+  const std::vector<ReportWriter*>& writers_;
+  Progress* progress_;
+  DecisionOptions options_;
+  Summary summary_;
+};
+
+}  // namespace
+
+PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
+                          const KeySource& source) {
+  PlanHeader header;
+  header.tool_version = ToolVersion();
+  header.tool_commit = ToolCommit();
+  header.mapping_sha256 = mapping.sha256();
+  header.catalog_sha256 = mapping.catalog().sha256();
+  header.cutoff = params.cutoff;
+  header.prune = params.prune;
+  header.source = source.Describe();
+  header.filter = params.filter;
+  header.mapping = MakeRoleMatrix(mapping);
+  return header;
+}
+
+Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& params,
+                const std::vector<ReportWriter*>& reports, Progress* progress, PlanWriter* plan) {
+  // Without a plan file the plan is still written, to nowhere, for its checksum.
+  NullBuffer nowhere;
+  std::ostream discard(&nowhere);
+  std::unique_ptr<PlanWriter> hash_only;
+  if (plan == nullptr) {
+    hash_only = MakeJsonlWriter(discard);
+    plan = hash_only.get();
+  }
+  std::vector<ReportWriter*> writers = {plan};
+  writers.insert(writers.end(), reports.begin(), reports.end());
+  const PlanHeader header = MakePlanHeader(mapping, params, source);
+  for (ReportWriter* writer : writers) writer->WriteHeader(header);
+  PlanningVisitor visitor(mapping, params, writers, progress);
+  source.Read(params.cutoff, params.filter, visitor);
+  if (progress) progress->Finish();
+  Summary summary = visitor.summary();
+  plan->WriteSummary(summary);
+  summary.plan_sha256 = plan->sha256();
+  for (ReportWriter* report : reports) report->WriteSummary(summary);
+  return summary;
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,27 @@
+#include "plan/report.h"
+
+namespace scope_migrate {
+
+std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
+                                         const ReportOptions& options) {
+  switch (format) {
+    case ReportFormat::kJsonl:
+      return MakeJsonlWriter(out);
+    case ReportFormat::kCsv:
+      return MakeCsvWriter(out);
+    case ReportFormat::kMarkdown:
+      return MakeMarkdownWriter(out, options);
+    case ReportFormat::kText:
+      break;
+  }
+  return MakeTextWriter(out, options);
+}
+
+ReportFormat ReportFormatNamed(const std::string& name) {
+  if (name == "jsonl") return ReportFormat::kJsonl;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "markdown") return ReportFormat::kMarkdown;
+  return ReportFormat::kText;
+}
+
+}  // namespace scope_migrate

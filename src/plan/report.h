@@ -1,0 +1,56 @@
+// Report writers: the plan streams each key's decision to one or more writers (the report
+// on stdout in --format, the plan file with --out). A writer sees the header, then every
+// key in id order, then the summary, and writes as it goes so memory stays flat.
+// Writers are pure formatting over std::ostream and are tested in memory.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "core/decision.h"
+#include "core/key.h"
+#include "core/key_source.h"
+#include "core/summary.h"
+#include "plan/plan_format.h"
+
+namespace scope_migrate {
+
+struct PlannedKey {
+  const KeyRecord& key;
+  const Decision& decision;
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual void WriteHeader(const PlanHeader& header) = 0;
+  virtual void WriteKey(const PlannedKey& key) = 0;
+  virtual void WriteSummary(const Summary& summary) = 0;
+};
+
+enum class ReportFormat { kText, kJsonl, kCsv, kMarkdown };
+
+struct ReportOptions {
+  size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
+};
+
+// The plan file (JSON Lines, plan_format.h; also the --format jsonl report), written by
+// plan_writer.cc. Once its summary is written, sha256() is the plan's checksum, which
+// every other report then shows.
+class PlanWriter : public ReportWriter {
+ public:
+  virtual const std::string& sha256() const = 0;
+};
+std::unique_ptr<PlanWriter> MakeJsonlWriter(std::ostream& out);
+std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
+std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
+                                         const ReportOptions& options);
+
+// "text", "jsonl", "csv" or "markdown"; text for anything else.
+ReportFormat ReportFormatNamed(const std::string& name);
+
+}  // namespace scope_migrate

@@ -1,0 +1,77 @@
+#include "plan/report.h"
+
+namespace scope_migrate {
+namespace {
+
+// RFC 4180: a field with a comma, quote, CR or LF is quoted and its quotes doubled.
+void AppendCsvField(std::string& out, const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    out += value;
+    return;
+  }
+  out.push_back('"');
+  for (const char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+// One row per scope change (action add or remove); a key without changes (blocked,
+// skipped, unchanged, drift) gets one row with empty action and scope, so every key read
+// appears at least once. A seventh column holds the key's name; the last row the plan's sha256.
+class CsvWriter : public ReportWriter {
+ public:
+  explicit CsvWriter(std::ostream& out) : out_(out) {}
+
+  void WriteHeader(const PlanHeader&) override {
+    out_ << "key_id,tenant,status,action,scope,reason,name\r\n";
+  }
+
+  void WriteKey(const PlannedKey& k) override {
+    const auto& d = k.decision;
+    if (d.add.empty() && d.remove.empty()) {
+      Row(k, "", "");
+      return;
+    }
+    for (const auto& scope : d.add) Row(k, "add", scope);
+    for (const auto& scope : d.remove) Row(k, "remove", scope);
+  }
+
+  // The last row carries the plan's checksum: status "plan", reason "sha256 HEX".
+  void WriteSummary(const Summary& s) override {
+    out_ << ",,plan,,,sha256 " << s.plan_sha256 << ",\r\n";
+    out_.flush();
+  }
+
+ private:
+  void Row(const PlannedKey& k, const char* action, const std::string& scope) {
+    row_.clear();
+    AppendCsvField(row_, k.key.id);
+    row_.push_back(',');
+    AppendCsvField(row_, k.key.tenant.value_or(""));
+    row_.push_back(',');
+    row_ += StatusName(k.decision.status);
+    row_.push_back(',');
+    row_ += action;
+    row_.push_back(',');
+    AppendCsvField(row_, scope);
+    row_.push_back(',');
+    AppendCsvField(row_, k.decision.reason);
+    row_.push_back(',');
+    AppendCsvField(row_, k.key.name.value_or(""));
+    row_ += "\r\n";
+    out_ << row_;
+  }
+
+  std::ostream& out_;
+  std::string row_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out) {
+  return std::make_unique<CsvWriter>(out);
+}
+
+}  // namespace scope_migrate

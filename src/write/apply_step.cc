@@ -1,0 +1,68 @@
+#include "write/apply_step.h"
+
+namespace scope_migrate {
+
+bool ApplyStep::Next(pqxx::connection&, size_t limit, Batch& batch) {
+  PlanKeyLine line;
+  while (batch.keys.size() < limit && cursor_.Next(line)) {
+    if (line.status == Status::kBlocked && blocked_.size() < 50) {
+      blocked_.emplace_back(line.id, line.reason);
+    }
+    if (line.status != Status::kChange) continue;
+    KeyChange change;
+    change.id = std::move(line.id);
+    change.line = line.line;
+    change.add = std::move(line.add);
+    change.remove = std::move(line.remove);
+    change.planned_roles = std::move(line.roles);
+    change.planned_scopes = std::move(line.current);
+    batch.keys.push_back(std::move(change));
+  }
+  return !batch.keys.empty();
+}
+
+Selection ApplyStep::Select(pqxx::transaction_base&, const Batch& batch, const KeyStates& now) {
+  Selection selection;
+  for (const KeyChange& key : batch.keys) {
+    const auto it = now.find(key.id);
+    const KeyState* state = it == now.end() ? nullptr : &it->second;
+    switch (JudgeApply(state, key)) {
+      case Verdict::kWrite:
+        selection.write.push_back(&key);
+        break;
+      case Verdict::kAlreadyDone:
+        ++selection.already_done;  // written by an earlier, interrupted run of this plan
+        break;
+      case Verdict::kChangedSince:
+        throw ToolError(
+            kExitStalePlan,
+            "key " + key.id + " (plan line " + std::to_string(key.line) + ") " +
+                (state == nullptr ? "no longer exists"
+                 : !state->unreadable.empty()
+                     ? "changed since the plan: " + state->unreadable
+                     : "changed since the plan: its roles, scopes or revocation differ"));
+    }
+  }
+  return selection;
+}
+
+void PrintApplyReport(std::ostream& out, int64_t run_id, const std::string& filter,
+                      uint64_t blocked_total, const ApplyStep& step, const RunEnd& end) {
+  const auto& blocked = step.blocked();
+  if (!blocked.empty()) {
+    out << blocked_total << " blocked keys were left alone (--allow-blocked):\n";
+    for (const auto& [id, reason] : blocked) out << "  blocked  " << id << "  " << reason << "\n";
+    if (blocked_total > blocked.size()) {
+      out << "  ... and " << blocked_total - blocked.size() << " more\n";
+    }
+  }
+  const RunTotals& t = end.totals;
+  out << "apply run " << run_id << " " << end.status
+      << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << ": " << t.keys
+      << " keys changed, " << t.added << " scopes added, " << t.removed << " removed, in "
+      << t.batches << " committed batch" << (t.batches == 1 ? "" : "es");
+  if (t.already_done > 0) out << "; " << t.already_done << " keys were already applied";
+  out << "\n";
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,331 @@
+#include "write/batch_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "pg/db.h"
+#include "write/interrupt.h"
+#include "write/throttle.h"
+
+namespace scope_migrate {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+ToolError Interrupted() {
+  return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
+}
+
+StopReason SqlFailure(const pqxx::sql_error& e, const std::string& where, bool interrupted) {
+  const std::string state = SqlState(e);
+  if (interrupted) {
+    return {"interrupted",
+            ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName() +
+                                            " (second signal: " + where +
+                                            " was cancelled and rolled back whole)")};
+  }
+  std::string message;
+  if (state == "55P03") {
+    message = where +
+              " waited longer than --lock-timeout for a lock held by another session and was "
+              "rolled back whole (SQLSTATE 55P03)";
+  } else if (state == "57014") {
+    message =
+        where + " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
+  } else {
+    message =
+        where + " failed and was rolled back whole (SQLSTATE " + state + "): " + Trimmed(e.what());
+  }
+  return {"failed", RuntimeFailure(message)};
+}
+
+}  // namespace
+
+StopReason ClassifyFailure(const std::exception& failure, size_t batch,
+                           const std::string& first_key, bool interrupted) {
+  const std::string where = "batch " + std::to_string(batch) + " starting at key " + first_key;
+  if (const auto* tool = dynamic_cast<const ToolError*>(&failure)) {
+    switch (tool->exit_code()) {
+      case kExitInterrupted:
+        return {"interrupted", *tool};
+      case kExitStalePlan:
+        return {"stale", ToolError(kExitStalePlan, where + ": " + tool->what())};
+      case kExitLocked:
+        return {"interrupted", ToolError(kExitLocked, where + ": " + tool->what())};
+      default:
+        return {"failed", ToolError(tool->exit_code(), where + ": " + tool->what())};
+    }
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr) {
+    return {"failed",
+            RuntimeFailure("the connection broke while committing " + where +
+                           ": whether it committed is unknown (" + Trimmed(failure.what()) + ")")};
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
+    return {"failed", RuntimeFailure("lost the connection to PostgreSQL during " + where +
+                                     "; the batch in flight was rolled back (" +
+                                     Trimmed(failure.what()) + ")")};
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    return SqlFailure(*sql, where, interrupted);
+  }
+  return {"failed",
+          RuntimeFailure(where + " failed with an unexpected error: " + Trimmed(failure.what()))};
+}
+
+void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
+  audit.FinishRun(conn, run_id, "succeeded", "");
+}
+
+// What the workers share; every member but the constant ones is guarded by `mutex`.
+struct BatchRunner::Shared {
+  Shared(WriteStep& step, const RunnerOptions& options)
+      : step(step),
+        progress(options.progress, options.label, options.progress_every_ms),
+        throttle(options.pause_ms, options.max_rate, Clock::now()) {}
+
+  std::mutex mutex;
+  WriteStep& step;
+  size_t batches_handed_out = 0;
+  uint64_t keys_done = 0;  // keys of committed batches, written or not, for progress
+  RunTotals totals;
+  std::optional<StopReason> stop;
+  Progress progress;
+  Throttle throttle;
+};
+
+class BatchRunner::Worker {
+ public:
+  Worker(const BatchRunner& runner, Shared& shared, pqxx::connection& conn)
+      : runner_(runner), options_(runner.options_), shared_(shared), conn_(conn) {}
+
+  // Runs batches until there are none left or the run stops; never throws.
+  void Loop() {
+    Batch batch;
+    try {
+      while (TakeBatch(batch) && WaitTurn(batch.keys.size())) {
+        RunBatch(batch);
+        if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
+      }
+      Commit();  // --single-transaction: the whole run
+    } catch (const std::exception& e) {
+      txn_.reset();  // rolls back the batch in flight, whole
+      const std::string first = batch.keys.empty() ? "?" : batch.keys.front().id;
+      Stop(ClassifyFailure(e, batch.number, first, InterruptGuard::Requested()));
+    }
+  }
+
+ private:
+  bool TakeBatch(Batch& batch) {
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    if (shared_.stop) return false;
+    batch.keys.clear();
+    if (!shared_.step.Next(conn_, options_.batch_size, batch) || batch.keys.empty()) return false;
+    batch.number = ++shared_.batches_handed_out;
+    return true;
+  }
+
+  // Sleeps until the throttle lets the batch start, renewing the lease meanwhile; false
+  // when the run stops first.
+  bool WaitTurn(size_t keys) {
+    const Clock::time_point start = shared_.throttle.Reserve(Clock::now(), keys);
+    if (start <= Clock::now()) return !Stopping();
+    const auto wait = std::chrono::duration<double, std::milli>(start - Clock::now()).count();
+    SetNote("pausing " + std::to_string(static_cast<int64_t>(std::ceil(wait))) + "ms");
+    const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
+    for (Clock::time_point now = Clock::now(); now < start && !Stopping(); now = Clock::now()) {
+      const auto slice = std::min<Clock::duration>(start - now, renew_every);
+      const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count() + 1;
+      if (!InterruptGuard::SleepUnlessInterrupted(ms) && !options_.dry_run) throw Interrupted();
+      if (!options_.dry_run && Clock::now() < start) {
+        runner_.audit_.Heartbeat(conn_, runner_.run_id_);
+      }
+    }
+    SetNote("");
+    return !Stopping();
+  }
+
+  void RunBatch(const Batch& batch) {
+    if (!txn_) Begin();
+    std::vector<std::string> ids;
+    ids.reserve(batch.keys.size());
+    for (const KeyChange& key : batch.keys) ids.push_back(key.id);
+    const KeyStates now = runner_.store_.Read(*txn_, ids, !options_.dry_run);
+    const Selection selection = shared_.step.Select(*txn_, batch, now);
+    BatchCounts counts;
+    counts.keys = selection.write.size();
+    for (const KeyChange* change : selection.write) {
+      counts.added += change->add.size();
+      counts.removed += change->remove.size();
+    }
+    if (!options_.dry_run) {
+      const std::vector<ValueChange> values = runner_.store_.Write(*txn_, selection.write, now);
+      runner_.audit_.RecordChanges(*txn_, runner_.run_id_, selection.write);
+      runner_.audit_.RecordValues(*txn_, runner_.run_id_, values);
+      runner_.audit_.RecordBatch(*txn_, runner_.run_id_, counts);
+    }
+    Add(counts, selection);
+    if (!options_.single_transaction) Commit();
+  }
+
+  void Begin() {
+    if (options_.dry_run) {
+      txn_ = std::make_unique<pqxx::read_transaction>(conn_, "dry_run_batch");
+    } else {
+      txn_ = std::make_unique<pqxx::work>(conn_, "batch");
+    }
+    SetLocalTimeouts(*txn_, options_.timeouts);
+  }
+
+  void Add(const BatchCounts& counts, const Selection& selection) {
+    pending_.batches += 1;
+    pending_.keys += counts.keys;
+    pending_.added += counts.added;
+    pending_.removed += counts.removed;
+    pending_.already_done += selection.already_done;
+    pending_.left_alone += selection.left_alone.size();
+    for (const auto& id : selection.left_alone) {
+      if (pending_.left_alone_ids.size() < 50) pending_.left_alone_ids.push_back(id);
+    }
+    pending_keys_seen_ += counts.keys + selection.already_done + selection.left_alone.size();
+  }
+
+  // Commits the open transaction and adds what it held to the run's totals.
+  void Commit() {
+    if (!txn_) return;
+    txn_->commit();
+    txn_.reset();
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    RunTotals& t = shared_.totals;
+    t.batches += pending_.batches;
+    t.keys += pending_.keys;
+    t.added += pending_.added;
+    t.removed += pending_.removed;
+    t.already_done += pending_.already_done;
+    t.left_alone += pending_.left_alone;
+    for (const auto& id : pending_.left_alone_ids) {
+      if (t.left_alone_ids.size() < 50) t.left_alone_ids.push_back(id);
+    }
+    shared_.keys_done += pending_keys_seen_;
+    pending_ = RunTotals{};
+    pending_keys_seen_ = 0;
+    shared_.throttle.Committed(Clock::now());
+    shared_.progress.Update(shared_.keys_done, true, t.batches);
+  }
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    return shared_.stop.has_value();
+  }
+
+  void Stop(StopReason reason) {
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    if (!shared_.stop) shared_.stop = std::move(reason);
+  }
+
+  void SetNote(const std::string& note) {
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    shared_.progress.SetNote(note);
+  }
+
+  const BatchRunner& runner_;
+  const RunnerOptions& options_;
+  Shared& shared_;
+  pqxx::connection& conn_;
+  std::unique_ptr<pqxx::transaction_base> txn_;  // open across batches only in one transaction
+  RunTotals pending_;                            // of the open transaction
+  uint64_t pending_keys_seen_ = 0;
+};
+
+BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, const AuditLog& audit,
+                         KeyStore& store, int64_t run_id, RunnerOptions options)
+    : conn_(conn),
+      connect_(std::move(connect)),
+      audit_(audit),
+      store_(store),
+      run_id_(run_id),
+      options_(std::move(options)) {}
+
+BatchRunner::~BatchRunner() = default;
+
+RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
+  Shared shared(step, options_);
+  std::vector<std::unique_ptr<pqxx::connection>> extra;
+  std::vector<pqxx::connection*> connections = {&conn_};
+  for (int i = 1; i < options_.jobs; ++i) {
+    extra.push_back(connect_());
+    connections.push_back(extra.back().get());
+  }
+  std::optional<InterruptGuard> interrupt;
+  if (!options_.dry_run) interrupt.emplace(connections);
+  shared.progress.Start(total_keys);
+  std::vector<Worker> workers;
+  workers.reserve(connections.size());
+  for (pqxx::connection* conn : connections) workers.emplace_back(*this, shared, *conn);
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers.size(); ++i) {
+    threads.emplace_back([&workers, i] { workers[i].Loop(); });
+  }
+  workers[0].Loop();
+  for (auto& thread : threads) thread.join();
+  shared.progress.Finish();
+  interrupt.reset();
+  return Finish(step, shared.totals, shared.stop);
+}
+
+RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,
+                           const std::optional<StopReason>& stop) {
+  RunEnd end;
+  end.totals = totals;
+  end.status = stop ? stop->status : "succeeded";
+  if (stop) end.error = WithAdvice(stop->error);
+  if (options_.dry_run) return end;
+  try {
+    Record(step, end, conn_);
+  } catch (const std::exception&) {
+    // The connection may be the one that broke: record on a fresh one.
+    try {
+      Record(step, end, *connect_());
+    } catch (const std::exception& e) {
+      const std::string what = end.error ? end.error->what() : "every batch committed";
+      end.error = ToolError(end.error ? end.error->exit_code() : kExitFailure,
+                            what + "; the end of run " + std::to_string(run_id_) +
+                                " could not be recorded (" + DbFailure(e, "recording it").what() +
+                                "): it stays 'running' until the next run marks it 'interrupted'");
+    }
+  }
+  return end;
+}
+
+ToolError BatchRunner::WithAdvice(const ToolError& error) const {
+  switch (error.exit_code()) {
+    case kExitStalePlan:
+      return ToolError(error.exit_code(), std::string(error.what()) +
+                                              "; nothing was written from this batch on. " +
+                                              options_.stale_advice);
+    case kExitLocked:
+      return ToolError(error.exit_code(), std::string(error.what()) + "; committed batches stay");
+    default:
+      return ToolError(error.exit_code(),
+                       std::string(error.what()) +
+                           "; committed batches stay. Resume with: " + options_.resume_hint);
+  }
+}
+
+void BatchRunner::Record(WriteStep& step, const RunEnd& end, pqxx::connection& conn) {
+  if (!end.error) {
+    step.FinishSucceeded(conn, audit_, run_id_);
+  } else {
+    audit_.FinishRun(conn, run_id_, end.status, end.error->what());
+  }
+}
+
+}  // namespace scope_migrate

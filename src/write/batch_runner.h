@@ -1,0 +1,125 @@
+// The one write loop of every command that writes (apply and rollback; each storage shape
+// only brings its KeyStore). A command supplies a WriteStep: where the batches come from
+// and which keys of a batch may be written. The runner owns everything else, for every
+// batch: a transaction with the timeouts set, the keys read under their row locks, the
+// step's selection, the write, the audit rows and the run's counters, the commit; then
+// interrupts, --pause/--max-rate and progress. It maps every way a run can stop (stale,
+// lock or statement timeout, interrupt, lost connection, commit in doubt, anything else)
+// to one run status, message and exit code, and records it with FinishRun.
+//
+// A batch is always whole: it commits with its audit rows and counts, or not at all. With
+// `jobs` > 1 each worker has a connection of its own and takes whole batches in turn; the
+// first worker to stop makes the others stop after the batch they are on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "base/errors.h"
+#include "base/progress.h"
+#include "base/timeouts.h"
+#include "core/write_rules.h"
+#include "write/audit.h"
+#include "write/key_store.h"
+
+namespace scope_migrate {
+
+struct RunnerOptions {
+  size_t batch_size = 1000;
+  bool single_transaction = false;
+  bool dry_run = false;  // read-only transactions, no row locks, nothing written or recorded
+  int jobs = 1;
+  int64_t pause_ms = 0;
+  double max_rate = 0;  // keys per second, 0 = unlimited
+  Timeouts timeouts;
+  int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
+  ProgressMode progress = ProgressMode::kAuto;
+  int64_t progress_every_ms = 5000;
+  std::string label = "apply";  // for the progress line
+  std::string resume_hint;      // the command that resumes, shown after a failure
+  std::string stale_advice;     // what to do after a stale stop
+};
+
+struct Batch {
+  size_t number = 0;  // 1-based, in the order batches are handed out
+  std::vector<KeyChange> keys;
+};
+
+// What a step chose in one batch.
+struct Selection {
+  std::vector<const KeyChange*> write;  // to write now
+  uint64_t already_done = 0;            // written by an earlier run
+  std::vector<std::string> left_alone;  // changed since, not written (rollback)
+};
+
+struct RunTotals {
+  uint64_t batches = 0, keys = 0, added = 0, removed = 0, already_done = 0, left_alone = 0;
+  std::vector<std::string> left_alone_ids;  // the first 50
+};
+
+class WriteStep {
+ public:
+  virtual ~WriteStep() = default;
+  // Fills `batch` with up to `limit` keys; false when none are left. The runner calls it
+  // from one worker at a time, with that worker's connection.
+  virtual bool Next(pqxx::connection& conn, size_t limit, Batch& batch) = 0;
+  // Inside the batch's transaction, with `now` the keys' state read under their locks:
+  // which keys to write. Throws ToolError to stop the run (kExitStalePlan: stale).
+  virtual Selection Select(pqxx::transaction_base& txn, const Batch& batch,
+                           const KeyStates& now) = 0;
+  // Records a run that ended well; by default its status becomes "succeeded".
+  virtual void FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id);
+};
+
+struct RunEnd {
+  std::string status;              // as recorded: succeeded, failed, stale, interrupted
+  std::optional<ToolError> error;  // why it stopped early, with its exit code
+  RunTotals totals;                // of the committed batches
+};
+
+// How a batch failure ends the run: the run status for the runs table and the error
+// (exit code and message) for the person. `batch` and `first_key` name where it happened;
+// `interrupted`: a signal had been received.
+struct StopReason {
+  std::string status;
+  ToolError error;
+};
+StopReason ClassifyFailure(const std::exception& failure, size_t batch,
+                           const std::string& first_key, bool interrupted);
+
+using ConnectionFactory = std::function<std::unique_ptr<pqxx::connection>()>;
+
+class BatchRunner {
+ public:
+  // `conn` is the first worker's connection; `connect` opens the others (and a fresh one
+  // to record the end after a lost connection). `run_id` is 0 for a dry run.
+  BatchRunner(pqxx::connection& conn, ConnectionFactory connect, const AuditLog& audit,
+              KeyStore& store, int64_t run_id, RunnerOptions options);
+  ~BatchRunner();
+
+  // Runs every batch of `step`, records the end of the run and returns it. `total_keys`
+  // is for the progress line.
+  RunEnd Run(WriteStep& step, uint64_t total_keys);
+
+ private:
+  class Worker;
+  struct Shared;
+
+  RunEnd Finish(WriteStep& step, const RunTotals& totals, const std::optional<StopReason>& stop);
+  void Record(WriteStep& step, const RunEnd& end, pqxx::connection& conn);
+  ToolError WithAdvice(const ToolError& error) const;  // what to do next, for the person
+
+  pqxx::connection& conn_;
+  ConnectionFactory connect_;
+  const AuditLog& audit_;
+  KeyStore& store_;
+  int64_t run_id_;
+  RunnerOptions options_;
+};
+
+}  // namespace scope_migrate

@@ -1,0 +1,56 @@
+#include "base/timestamps.h"
+
+#include <gtest/gtest.h>
+
+namespace scope_migrate {
+namespace {
+
+TEST(TimestampsTest, ParsesOffsetsToTheSameInstant) {
+  const auto utc = ParseRfc3339("2026-03-22T23:00:00Z");
+  ASSERT_TRUE(utc.has_value());
+  EXPECT_EQ(ParseRfc3339("2026-03-23T00:00:00+01:00"), utc);
+  EXPECT_EQ(ParseRfc3339("2026-03-22T18:00:00-05:00"), utc);
+  EXPECT_EQ(*utc, 1774220400LL * 1000000);
+}
+
+TEST(TimestampsTest, KeepsMicroseconds) {
+  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:00.5Z"), 500000);
+  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:01.000001Z"), 1000001);
+  EXPECT_EQ(FormatUtc(1000001), "1970-01-01T00:00:01.000001Z");
+}
+
+TEST(TimestampsTest, RejectsInstantsWithoutOffsetOrOutOfRange) {
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23"));
+  EXPECT_FALSE(ParseRfc3339("2026-02-29T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T24:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00+0100"));
+  EXPECT_FALSE(ParseRfc3339("2026-03-23T00:00:00Z junk"));
+  EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z"));
+}
+
+TEST(TimestampsTest, FormatsUtc) {
+  EXPECT_EQ(FormatUtc(*ParseRfc3339("2026-03-23T00:00:00+01:00")), "2026-03-22T23:00:00Z");
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(*ParseRfc3339("1969-12-31T23:59:59Z")), "1969-12-31T23:59:59Z");
+}
+
+TEST(TimestampsTest, EpochSecondsAreExact) {
+  EXPECT_EQ(ParseEpochSeconds("0"), 0);
+  EXPECT_EQ(ParseEpochSeconds("1774220400"), 1774220400LL * 1000000);
+  EXPECT_EQ(ParseEpochSeconds("1774220399.999999"), 1774220400LL * 1000000 - 1);
+  EXPECT_EQ(ParseEpochSeconds("1.5"), 1500000);
+  EXPECT_EQ(ParseEpochSeconds("-86400.25"), -86400250000LL);
+  EXPECT_EQ(ParseEpochSeconds("Infinity"), std::numeric_limits<Instant>::max());
+  EXPECT_EQ(ParseEpochSeconds("-Infinity"), std::numeric_limits<Instant>::min());
+}
+
+TEST(TimestampsTest, EpochSecondsRefuseWhatIsNotANumber) {
+  for (const char* bad : {"", "-", "1.", ".5", "1.1234567", "12a", "1e9", " 1", "NaN"}) {
+    EXPECT_EQ(ParseEpochSeconds(bad), std::nullopt) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace scope_migrate

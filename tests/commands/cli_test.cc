@@ -1,0 +1,575 @@
+// Runs the built scope-migrate binary. None of these commands reaches a database: they stop
+// at a usage error, or read only mappings and fixture files.
+#include "cli.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/version.h"
+#include "support/test_util.h"
+
+namespace scope_migrate {
+namespace {
+
+using testing::RunTool;
+using testing::ToolResult;
+
+const char kMapping[] = "mappings/legacy-roles.yaml";
+const char kFixtures[] = "samples/fixtures.yaml";
+const char kChangeKey[] = "00000000-0000-4000-9000-000000000001";
+const char kUnchangedKey[] = "00000000-0000-4000-9000-000000000024";
+const char kDriftKey[] = "00000000-0000-4000-9000-000000000026";
+const char kBlockedKey[] = "00000000-0000-4000-9000-000000000035";
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+class CliTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  const std::string& Dir() {
+    if (dir_.empty()) dir_ = testing::MakeTempDir();
+    return dir_;
+  }
+
+  // A usage error: exit 64, nothing on stdout, stderr "scope-migrate: <message>" then the usage.
+  void ExpectUsageError(const std::vector<std::string>& args, const std::string& message) {
+    const ToolResult r = RunTool(args);
+    EXPECT_EQ(r.exit_code, 64) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(FirstLine(r.err), "scope-migrate: " + message);
+    EXPECT_NE(r.err.find("\nusage: scope-migrate COMMAND [options]\n"), std::string::npos) << r.err;
+  }
+
+  std::string dir_;
+};
+
+// ---- help and version ----------------------------------------------------------------------
+
+TEST_F(CliTest, HelpExitsZeroWithUsage) {
+  const ToolResult r = RunTool({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("usage: scope-migrate COMMAND [options]\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, VersionExitsZero) {
+  const ToolResult r = RunTool({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out,
+            std::string("scope-migrate ") + ToolVersion() + " (commit " + ToolCommit() + ")\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, PlanHelpListsItsOptions) {
+  const ToolResult r = RunTool({"plan", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("usage: scope-migrate COMMAND [options]\n", 0), 0u);
+  for (const char* option : {"--detailed-exitcode", "--format", "--out", "--tenant", "--key",
+                             "--mapping", "--fixtures", "--cutoff", "--prune", "--lock-timeout"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, EverySubcommandHelpExitsZero) {
+  for (const char* command : {"lint", "verify", "plan", "apply", "rollback", "history"}) {
+    const ToolResult r = RunTool({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command << ": " << r.err;
+    EXPECT_NE(r.out.find("usage:"), std::string::npos) << command;
+    EXPECT_NE(r.out.find(std::string(command) + " options"), std::string::npos) << command;
+    EXPECT_EQ(r.err, "") << command;
+  }
+}
+
+TEST_F(CliTest, ApplyHelpNeedsNoYes) {
+  const ToolResult r = RunTool({"apply", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--allow-blocked"), std::string::npos);
+  EXPECT_NE(r.out.find("--yes"), std::string::npos);
+}
+
+// ---- usage errors (64) ---------------------------------------------------------------------
+
+TEST_F(CliTest, NoCommandIsAUsageError) { ExpectUsageError({}, "no command given"); }
+
+TEST_F(CliTest, UnknownFlagIsAUsageErrorNamingIt) {
+  ExpectUsageError({"lint", "--mapping", kMapping, "--no-such-flag"},
+                   "unrecognised option '--no-such-flag'");
+}
+
+// Regression: Boost's prefix guessing ran `--pru` as --prune and `--allow` as --allow-blocked.
+TEST_F(CliTest, AbbreviatedFlagsAreRefusedWithASuggestion) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"plan", "--mapping", kMapping, "--pru"}, "prune"},
+      {{"apply", "--mapping", kMapping, "--yes", "--pru"}, "prune"},
+      {{"apply", "p.jsonl", "--allow"}, "allow-blocked"},
+      {{"apply", "p.jsonl", "--allow-block"}, "allow-blocked"},
+      {{"apply", "--mapping", kMapping, "--ye"}, "yes"},
+      {{"rollback", "--run", "1", "--ye"}, "yes"},
+      {{"apply", "p.jsonl", "--single"}, "single-transaction"},
+      {{"apply", "p.jsonl", "--batch", "5"}, "batch-size"},
+      {{"rollback", "--pla", "abc"}, "plan"},
+      {{"plan", "--mapping", kMapping, "--detailed"}, "detailed-exitcode"},
+      {{"plan", "--mapping", kMapping, "--prnue"}, "prune"},
+  };
+  for (const auto& [args, flag] : cases) {
+    std::string typed;
+    for (const auto& arg : args) {
+      if (arg.rfind("--", 0) == 0 && arg.find(flag) != 0) typed = arg;
+    }
+    const ToolResult r = RunTool(args);
+    EXPECT_EQ(r.exit_code, 64) << typed << "\n" << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("; did you mean --" + flag + "?"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(CliTest, FlagsTypedInFullStillWork) {
+  const ToolResult r = RunTool({"lint", "--mapping=" + std::string(kMapping), "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, MistypedCommandGetsASuggestion) {
+  ExpectUsageError({"aply", "p.jsonl"}, "unknown command \"aply\"; did you mean apply?");
+}
+
+TEST_F(CliTest, FlagOfAnotherCommandIsAUsageError) {
+  ExpectUsageError({"lint", "--mapping", kMapping, "--prune"}, "unrecognised option '--prune'");
+}
+
+TEST_F(CliTest, UnknownCommandIsAUsageError) {
+  ExpectUsageError({"frobnicate", "--mapping", kMapping}, "unknown command \"frobnicate\"");
+}
+
+TEST_F(CliTest, PlanWithoutMappingIsAUsageError) {
+  ExpectUsageError({"plan", "--fixtures", kFixtures}, "plan needs --mapping FILE");
+}
+
+TEST_F(CliTest, LintWithoutMappingIsAUsageError) {
+  ExpectUsageError({"lint"}, "lint needs --mapping FILE");
+}
+
+TEST_F(CliTest, VerifyWithoutFixturesIsAUsageError) {
+  ExpectUsageError({"verify", "--mapping", kMapping}, "verify needs --fixtures FILE");
+}
+
+TEST_F(CliTest, ApplyWithMappingWithoutYesIsAUsageError) {
+  ExpectUsageError({"apply", "--db", "x", "--mapping", "m"},
+                   "apply --mapping plans and writes in one go and needs --yes (or save a plan "
+                   "with `plan --out` and apply that file)");
+}
+
+TEST_F(CliTest, ApplyWithoutPlanOrMappingIsAUsageError) {
+  ExpectUsageError({"apply", "--db", "x", "--yes"},
+                   "apply needs a PLANFILE or --mapping FILE --yes");
+}
+
+TEST_F(CliTest, ApplyWithPlanFileAndMappingIsAUsageError) {
+  ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--mapping", "m", "--yes"},
+                   "apply takes either a PLANFILE or --mapping, not both (a plan file is applied "
+                   "exactly as planned)");
+}
+
+TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
+  ExpectUsageError({"apply", "--fixtures", kFixtures, "--mapping", kMapping, "--yes"},
+                   "unrecognised option '--fixtures'");
+}
+
+TEST_F(CliTest, SingleTransactionDoesNotWait) {
+  ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--pause", "2s"},
+                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
+                   "the one transaction would only hold its locks longer");
+  ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--max-rate", "5"},
+                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
+                   "the one transaction would only hold its locks longer");
+}
+
+TEST_F(CliTest, DbAndFixturesConflict) {
+  ExpectUsageError({"plan", "--db", "x", "--fixtures", "y", "--mapping", "m"},
+                   "--db and --fixtures conflict: give one SOURCE");
+}
+
+TEST_F(CliTest, UnknownFormatIsAUsageError) {
+  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", "xml"},
+                   "--format must be text, jsonl, csv or markdown");
+}
+
+TEST_F(CliTest, BadLockTimeoutIsAUsageError) {
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5 parsecs"},
+      "--lock-timeout \"5 parsecs\" is not a duration (e.g. 500ms, 5s, 2min)");
+}
+
+TEST_F(CliTest, LockTimeoutWithoutUnitIsAUsageError) {
+  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5"},
+                   "--lock-timeout \"5\" is not a duration (e.g. 500ms, 5s, 2min)");
+}
+
+TEST_F(CliTest, StrayPositionalArgumentIsAUsageError) {
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--lock-timeout", "5", "parsecs"});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliTest, BadStatementTimeoutIsAUsageError) {
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--statement-timeout", "soon"},
+      "--statement-timeout \"soon\" is not a duration (e.g. 500ms, 5s, 2min)");
+}
+
+TEST_F(CliTest, ProgressAndNoProgressConflict) {
+  ExpectUsageError(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--progress", "--no-progress"},
+      "--progress and --no-progress conflict");
+}
+
+TEST_F(CliTest, ZeroBatchSizeIsAUsageError) {
+  ExpectUsageError({"apply", "--db", "x", "--mapping", "m", "--yes", "--batch-size", "0"},
+                   "--batch-size must be at least 1");
+}
+
+TEST_F(CliTest, RollbackWithoutRunIsAUsageError) {
+  ExpectUsageError({"rollback", "--db", "x", "--yes"},
+                   "rollback needs one of --run RUN_ID and --plan SHA256");
+}
+
+TEST_F(CliTest, RollbackWithRunAndPlanIsAUsageError) {
+  ExpectUsageError({"rollback", "--db", "x", "--run", "1", "--plan", "abc"},
+                   "rollback needs one of --run RUN_ID and --plan SHA256");
+}
+
+TEST_F(CliTest, LockLeaseUnderASecondIsAUsageError) {
+  ExpectUsageError({"apply", "p.jsonl", "--lock-lease", "500ms"},
+                   "--lock-lease must be at least 1s");
+}
+
+TEST_F(CliTest, BadCutoffIsAUsageError) {
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--cutoff", "2026-03-23T00:00:00"});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "scope-migrate: --cutoff \"2026-03-23T00:00:00\" is not an RFC 3339 instant with an "
+            "offset (e.g. 2026-03-23T00:00:00+01:00)\n");
+}
+
+// ---- lint ----------------------------------------------------------------------------------
+
+TEST_F(CliTest, LintShippedMapping) {
+  const ToolResult r = RunTool({"lint", "--mapping", kMapping});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::istringstream in(r.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 13u) << r.out;
+  EXPECT_EQ(lines[0],
+            "mapping mappings/legacy-roles.yaml is valid: 10 roles, catalog mappings/scopes.yaml "
+            "(26 scopes), cutoff 2026-03-22T23:00:00Z");
+  EXPECT_EQ(lines[1], "");
+  auto row = [](const std::string& role, int scopes, const std::string& read_only,
+                const std::string& privileged) {
+    std::ostringstream s;
+    s << std::left << std::setw(32) << role << std::right << std::setw(7) << scopes << "  "
+      << std::left << std::setw(10) << read_only << privileged;
+    return s.str();
+  };
+  EXPECT_EQ(lines[3],
+            row("super-user", 26, "no",
+                "access-management-write, custom-payment-provider-write, tenant-management-write"));
+  EXPECT_EQ(lines[4],
+            row("admin", 5, "no",
+                "access-management-write, custom-payment-provider-write, tenant-management-write"));
+  EXPECT_EQ(lines[5], row("auditor", 12, "yes", "-"));
+  EXPECT_EQ(lines[6], row("order-manager-customer-support", 11, "no", "-"));
+  EXPECT_EQ(lines[7], row("finance-manager", 15, "no", "-"));
+  EXPECT_EQ(lines[8], row("ar-manager", 14, "no", "-"));
+  EXPECT_EQ(lines[9], row("product-manager", 5, "no", "-"));
+  EXPECT_EQ(lines[10], row("manage-users", 2, "no", "access-management-write"));
+  EXPECT_EQ(lines[11], row("manage-api-credentials", 2, "no", "access-management-write"));
+  EXPECT_EQ(lines[12], row("beta-preview", 1, "no", "-"));
+}
+
+TEST_F(CliTest, LintQuietPrintsNothing) {
+  const ToolResult r = RunTool({"lint", "--mapping", kMapping, "--quiet"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, LintMalformedMappingExits65WithFileLineColumn) {
+  const std::string dir = Dir();
+  testing::WriteFile(dir + "/scopes.yaml",
+                     testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
+  const std::string path = dir + "/mapping.yaml";
+  testing::WriteFile(path,
+                     "version: 1\n"
+                     "cutoff: \"2026-03-23T00:00:00+01:00\"\n"
+                     "roles:\n"
+                     "  admin:\n"
+                     "    scope: [access-management-read]\n");
+  const ToolResult r = RunTool({"lint", "--mapping", path});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "scope-migrate: " + path +
+                ":5:5: unknown key \"scope\" in role \"admin\" (expected one of: description, "
+                "aliases, read-only, scopes)\n");
+}
+
+TEST_F(CliTest, LintMissingMappingExits65) {
+  const ToolResult r = RunTool({"lint", "--mapping", "no/such/mapping.yaml"});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "scope-migrate: no/such/mapping.yaml: cannot read file\n");
+}
+
+// ---- verify --------------------------------------------------------------------------------
+
+TEST_F(CliTest, VerifySampleFixturesPasses) {
+  const ToolResult r = RunTool({"verify", "--mapping", kMapping, "--fixtures", kFixtures});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "48 keys checked, 48 match, 0 mismatches (0 without expect)\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, VerifyWrongFixtureExits1AndNamesTheKey) {
+  const ToolResult r = RunTool(
+      {"verify", "--mapping", kMapping, "--fixtures", "tests/data/unit-fixtures-wrong.yaml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(
+      r.out,
+      "MISMATCH tests/data/unit-fixtures-wrong.yaml:10 key 00000000-0000-4000-9000-000000000008\n"
+      "  expected: target [beta-preview, tenant-management-read]\n"
+      "  got:      target [beta-preview] (change)\n"
+      "4 keys checked, 3 match, 1 mismatch (1 without expect)\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, VerifyBadFixtureFileExits65) {
+  const std::string path = Dir() + "/fixtures.yaml";
+  testing::WriteFile(path, "keys:\n  - id: k1\n  - id: k1\n");
+  const ToolResult r = RunTool({"verify", "--mapping", kMapping, "--fixtures", path});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "scope-migrate: " + path + ":3:9: duplicate key id \"k1\"\n");
+}
+
+// ---- plan over fixtures --------------------------------------------------------------------
+
+TEST_F(CliTest, PlanDetailedExitcodeWithBlockedKeysIs3) {
+  const ToolResult r =
+      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--detailed-exitcode"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, PlanDetailedExitcodeWithOnlyAChangeIs2) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--key", kChangeKey});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.out.find("  keys     PARTIAL RUN, only --key " + std::string(kChangeKey) + "\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliTest, PlanDetailedExitcodeWithAnUnchangedKeyIs0) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--key", kUnchangedKey});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, PlanDetailedExitcodeWithADriftKeyIs0) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--key", kDriftKey});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, PlanDetailedExitcodeWithADriftKeyAndPruneIs2) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--prune", "--key", kDriftKey});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST_F(CliTest, PlanDetailedExitcodeBlockedWinsOverChanges) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--key", kChangeKey, "--key", kBlockedKey});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+}
+
+TEST_F(CliTest, PlanWithoutDetailedExitcodeIs0EvenWithBlockedKeys) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, PlanOutputMatchesTheInProcessGoldenReports) {
+  const std::vector<std::pair<std::string, std::string>> formats = {
+      {"text", "txt"}, {"jsonl", "jsonl"}, {"csv", "csv"}, {"markdown", "md"}};
+  for (const auto& [format, extension] : formats) {
+    const ToolResult r =
+        RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", format});
+    EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_EQ(r.err, "") << format;
+    EXPECT_EQ(
+        testing::NormalizeReport(r.out),
+        testing::ReadFile(testing::SourcePath("tests/golden/unit-fixtures-plan." + extension)))
+        << format;
+  }
+}
+
+TEST_F(CliTest, PlanOutWritesThePlanFile) {
+  const std::string plan = Dir() + "/plan.jsonl";
+  const ToolResult r = RunTool(
+      {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", "jsonl", "--out", plan});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "plan file written: " + plan + "\n");
+  EXPECT_EQ(testing::ReadFile(plan), r.out);
+  EXPECT_FALSE(std::filesystem::exists(plan + ".partial"));
+}
+
+TEST_F(CliTest, VerifyGithubAnnotatesEachMismatchOnItsLine) {
+  const ToolResult r = RunTool({"verify", "--mapping", kMapping, "--fixtures",
+                                "tests/data/unit-fixtures-wrong.yaml", "--format", "github"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "::error file=tests/data/unit-fixtures-wrong.yaml,line=10::key "
+            "00000000-0000-4000-9000-000000000008: expected target [beta-preview, "
+            "tenant-management-read], got target [beta-preview] (change)\n"
+            "4 keys checked, 3 match, 1 mismatch (1 without expect)\n");
+  const ToolResult ok = RunTool(
+      {"verify", "--mapping", kMapping, "--fixtures", kFixtures, "--format", "github", "--quiet"});
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out, "");
+}
+
+TEST_F(CliTest, LintMarkdownDrawsTheRoleScopeMatrix) {
+  const ToolResult r = RunTool({"lint", "--mapping", kMapping, "--format", "markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string header =
+      "| resource | super-user | admin | auditor (read-only) | order-manager-customer-support | "
+      "finance-manager | ar-manager | product-manager | manage-users | manage-api-credentials | "
+      "beta-preview |\n";
+  EXPECT_NE(r.out.find(header), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n| custom-payment-provider | **w** | **w** |  |  |  |  |  |  |  |  |\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n| beta-preview | x |  |  |  |  |  |  |  |  | x |\n"), std::string::npos);
+  EXPECT_NE(r.out.find("\n| tax-management | rw |  | r |  |  |  |  |  |  |  |\n"),
+            std::string::npos);
+  EXPECT_EQ(RunTool({"lint", "--mapping", kMapping, "--format", "csv"}).exit_code, 64);
+}
+
+// ---- man page and completion --------------------------------------------------------------
+
+// The man page is written by hand: it must name every command and every flag there is.
+TEST_F(CliTest, ManPageNamesEveryCommandAndFlag) {
+  const std::string man = testing::ReadFile(testing::SourcePath("docs/scope-migrate.1"));
+  ASSERT_FALSE(man.empty());
+  auto roff = [](const std::string& text) {  // "-" is written "\-" in roff
+    std::string out;
+    for (const char c : text) out += c == '-' ? std::string("\\-") : std::string(1, c);
+    return out;
+  };
+  for (const CommandSummary& command : CommandSummaries()) {
+    EXPECT_NE(man.find(".B scope-migrate " + command.name), std::string::npos) << command.name;
+    for (const auto& option : command.options) {
+      EXPECT_NE(man.find(roff(option)), std::string::npos) << command.name << " " << option;
+    }
+  }
+}
+
+TEST_F(CliTest, BashCompletionCompletesCommandsFlagsAndFormats) {
+  const std::string script = Dir() + "/completion.bash";
+  const ToolResult made = RunTool({"completion", "bash"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  testing::WriteFile(script, made.out);
+  auto complete = [&script](const std::string& words, int cword) {
+    const std::string command = "bash -c 'source " + script + "; COMP_WORDS=(" + words +
+                                "); COMP_CWORD=" + std::to_string(cword) +
+                                "; _scope_migrate; echo \"${COMPREPLY[*]}\"'";
+    std::FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    pclose(pipe);
+    return out;
+  };
+  EXPECT_EQ(complete("scope-migrate ro", 1), "rollback\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate verify --format ''", 3), "text junit github\n");
+  EXPECT_EQ(complete("scope-migrate plan --pr", 2), "--prune --progress --progress-every\n");
+  EXPECT_EQ(RunTool({"completion", "zsh"}).exit_code, 64);
+}
+
+// ---- show ----------------------------------------------------------------------------------
+
+// `show` renders a saved plan without a database: byte for byte the plan's own report.
+TEST_F(CliTest, ShowOfAPlanEqualsThePlansOwnReportInEveryFormat) {
+  for (const char* name : {"/p.jsonl", "/p.jsonl.zst"}) {
+    const std::string plan = Dir() + name;
+    ASSERT_EQ(
+        RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan}).exit_code,
+        0);
+    for (const char* format : {"text", "jsonl", "csv", "markdown"}) {
+      for (const char* max_keys : {"1000", "3"}) {
+        const ToolResult planned = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                            "--format", format, "--max-keys", max_keys});
+        const ToolResult shown =
+            RunTool({"show", plan, "--format", format, "--max-keys", max_keys});
+        ASSERT_EQ(shown.exit_code, 0) << shown.err;
+        EXPECT_EQ(shown.out, planned.out) << name << " " << format << " " << max_keys;
+        EXPECT_EQ(shown.err, "");
+      }
+    }
+  }
+}
+
+TEST_F(CliTest, EveryReportShowsThePlansSha256) {
+  const std::string plan = Dir() + "/p.jsonl";
+  const ToolResult text =
+      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const std::string file = testing::ReadFile(plan);
+  const std::string sha = file.substr(file.rfind("\"sha256\":\"") + 10, 64);
+  EXPECT_NE(text.out.find("\nplan sha256 " + sha + "\n"), std::string::npos) << text.out;
+  const ToolResult csv = RunTool({"show", plan, "--format", "csv"});
+  EXPECT_NE(csv.out.find(",,plan,,,sha256 " + sha + ",\r\n"), std::string::npos);
+  const ToolResult markdown = RunTool({"show", plan, "--format", "markdown"});
+  EXPECT_NE(markdown.out.find("Plan sha256: `" + sha + "`"), std::string::npos);
+}
+
+TEST_F(CliTest, ShowRefusesADamagedPlanWith65) {
+  const std::string plan = Dir() + "/p.jsonl";
+  ASSERT_EQ(
+      RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan}).exit_code,
+      0);
+  std::string text = testing::ReadFile(plan);
+  text[text.find("\"tenant\":\"acme\"") + 11] = 'X';
+  testing::WriteFile(plan, text);
+  const ToolResult r = RunTool({"show", plan});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("the summary's sha256 does not match the file's content"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(RunTool({"show"}).exit_code, 64);
+  EXPECT_EQ(RunTool({"show", plan, "--format", "junit"}).exit_code, 64);
+}
+
+TEST_F(CliTest, PlanWithABrokenFixtureFileExits65) {
+  const ToolResult r =
+      RunTool({"plan", "--fixtures", "no/such/fixtures.yaml", "--mapping", kMapping});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.err, "scope-migrate: no/such/fixtures.yaml: cannot read file\n");
+}
+
+}  // namespace
+}  // namespace scope_migrate

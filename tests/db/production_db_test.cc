@@ -1,0 +1,304 @@
+// Production manners on a real PostgreSQL: subset runs, lock timeouts, clean interruption
+// by SIGINT/SIGTERM (and a second signal), and --pause spacing the batches.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "base/durations.h"
+#include "support/pg_harness.h"
+
+namespace scope_migrate {
+namespace {
+
+using testing::DbTest;
+using testing::RunTool;
+
+const char kKey01[] = "00000000-0000-4000-8000-000000000001";
+const char kKey11[] = "00000000-0000-4000-8000-000000000011";
+const char kKey12[] = "00000000-0000-4000-8000-000000000012";
+
+class ProductionTest : public DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    testing::LoadSamples(*conn_);
+    dir_ = testing::MakeTempDir();
+    plan_ = dir_ + "/plan.jsonl";
+    const auto result =
+        RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--out", plan_}, env_);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+
+  long long ChangeRows() {
+    return testing::Count(*conn_, "SELECT count(*) FROM scope_migration_changes");
+  }
+  bool AuditExists() {
+    return testing::Count(
+               *conn_, "SELECT count(*) FROM pg_class WHERE relname = 'scope_migration_changes'") >
+           0;
+  }
+  // Polls until the spawned apply has committed at least one batch.
+  void WaitForFirstBatch() {
+    for (int i = 0; i < 400; ++i) {
+      if (AuditExists() && ChangeRows() > 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    FAIL() << "the apply never committed a batch";
+  }
+  std::string RunStatus(int run) {
+    pqxx::read_transaction txn(*conn_);
+    return txn
+        .exec("SELECT status FROM scope_migration_runs WHERE run_id = " + std::to_string(run))[0][0]
+        .c_str();
+  }
+  long long AdvisoryLocks() {
+    return testing::Count(*conn_, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
+  }
+  // Every change key has either none or all of its planned scopes: nothing half-written.
+  void ExpectNoKeyHalfWritten() {
+    const long long partial = testing::Count(*conn_, R"(
+      WITH audit AS (SELECT api_key_id, count(*) AS n FROM scope_migration_changes GROUP BY 1)
+      SELECT count(*) FROM audit a WHERE a.n <> (SELECT count(*) FROM scope_migration_changes c
+        JOIN api_key_scopes s ON s.api_key_id::text = c.api_key_id AND s.scope = c.scope
+        WHERE c.api_key_id = a.api_key_id))");
+    EXPECT_EQ(partial, 0);
+  }
+  void ExpectResumeCompletes() {
+    const auto rerun = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "3"}, env_);
+    EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_EQ(ChangeRows(), 312);
+    EXPECT_EQ(
+        testing::Count(*conn_,
+                       "SELECT count(DISTINCT (api_key_id, scope)) FROM scope_migration_changes"),
+        312);
+    const auto replan =
+        RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--format", "jsonl"}, env_);
+    EXPECT_NE(replan.out.find("\"change\":0,"), std::string::npos);
+  }
+
+  std::string dir_, plan_;
+};
+
+TEST_F(ProductionTest, TenantSubsetAppliesOnlyThatTenant) {
+  const long long others_before =
+      testing::Count(*conn_,
+                     "SELECT count(*) FROM api_key_scopes s JOIN api_keys k ON k.id = s.api_key_id "
+                     "WHERE k.tenant_id <> 'acme'");
+  const auto result = RunTool({"apply", plan_, "--allow-blocked", "--tenant", "acme"}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::Count(*conn_,
+                           "SELECT count(*) FROM api_key_scopes s JOIN api_keys k ON k.id = "
+                           "s.api_key_id WHERE k.tenant_id <> 'acme'"),
+            others_before);
+  EXPECT_EQ(testing::Count(*conn_,
+                           "SELECT count(*) FROM scope_migration_changes c JOIN api_keys k "
+                           "ON k.id::text = c.api_key_id WHERE k.tenant_id <> 'acme'"),
+            0);
+  EXPECT_GT(ChangeRows(), 0);
+  pqxx::read_transaction txn(*conn_);
+  EXPECT_STREQ(txn.exec("SELECT filter FROM scope_migration_runs WHERE run_id = 1")[0][0].c_str(),
+               "--tenant acme");
+}
+
+TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
+  const auto result =
+      RunTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--key", kKey01}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(
+      testing::Count(*conn_, "SELECT count(DISTINCT api_key_id) FROM scope_migration_changes"), 1);
+  EXPECT_EQ(testing::ScopesOf(*conn_, kKey01).size(), 15u);
+}
+
+TEST_F(ProductionTest, LockTimeoutRollsBackTheBatchAndRerunFinishes) {
+  auto other = testing::PgHarness::Get().Connect(db_);
+  auto holder = std::make_unique<pqxx::work>(*other);
+  holder->exec(std::string("SELECT 1 FROM api_keys WHERE id = '") + kKey12 + "' FOR UPDATE");
+
+  const auto result = RunTool(
+      {"apply", plan_, "--allow-blocked", "--batch-size", "5", "--lock-timeout", "500ms"}, env_);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(std::string("starting at key ") + kKey11), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("--lock-timeout"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("Resume with: scope-migrate apply"), std::string::npos) << result.err;
+  EXPECT_EQ(RunStatus(1), "failed");
+  // Batches 1 and 2 (keys 1-10) committed; nothing of batch 3 (keys 11-15) or after.
+  EXPECT_EQ(
+      testing::Count(*conn_, "SELECT count(DISTINCT api_key_id) FROM scope_migration_changes"), 10);
+  EXPECT_TRUE(testing::ScopesOf(*conn_, kKey11).empty());
+  ExpectNoKeyHalfWritten();
+
+  holder->commit();
+  holder.reset();
+  ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, SigtermFinishesTheBatchRecordsInterruptedAndResumes) {
+  const pid_t pid = testing::SpawnTool(
+      {"apply", plan_, "--allow-blocked", "--batch-size", "3", "--pause", "300ms"}, env_,
+      dir_ + "/out", dir_ + "/err");
+  WaitForFirstBatch();
+  kill(pid, SIGTERM);
+  EXPECT_EQ(testing::WaitTool(pid), 130);
+  const std::string err = testing::ReadFile(dir_ + "/err");
+  EXPECT_NE(err.find("stopped by SIGTERM"), std::string::npos) << err;
+  EXPECT_NE(err.find("Resume with: scope-migrate apply"), std::string::npos) << err;
+  EXPECT_EQ(RunStatus(1), "interrupted");
+  EXPECT_EQ(AdvisoryLocks(), 0);
+  EXPECT_LT(ChangeRows(), 312);
+  ExpectNoKeyHalfWritten();
+  ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, SigintFinishesTheBatchRecordsInterruptedAndResumes) {
+  const pid_t pid = testing::SpawnTool(
+      {"apply", plan_, "--allow-blocked", "--batch-size", "3", "--pause", "300ms"}, env_,
+      dir_ + "/out", dir_ + "/err");
+  WaitForFirstBatch();
+  kill(pid, SIGINT);
+  EXPECT_EQ(testing::WaitTool(pid), 130);
+  EXPECT_NE(testing::ReadFile(dir_ + "/err").find("stopped by SIGINT"), std::string::npos);
+  EXPECT_EQ(RunStatus(1), "interrupted");
+  EXPECT_EQ(AdvisoryLocks(), 0);
+  ExpectNoKeyHalfWritten();
+  ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
+  auto other = testing::PgHarness::Get().Connect(db_);
+  auto holder = std::make_unique<pqxx::work>(*other);
+  holder->exec(std::string("SELECT 1 FROM api_keys WHERE id = '") + kKey01 + "' FOR UPDATE");
+  const pid_t pid = testing::SpawnTool({"apply", plan_, "--allow-blocked", "--lock-timeout", "60s"},
+                                       env_, dir_ + "/out", dir_ + "/err");
+  // Wait until the apply is blocked on the row lock.
+  for (int i = 0; i < 400; ++i) {
+    if (testing::Count(*conn_,
+                       "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE "
+                       "'scope-migrate apply%' AND wait_event_type = 'Lock'") > 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  kill(pid, SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  kill(pid, SIGTERM);
+  EXPECT_EQ(testing::WaitTool(pid), 130);  // well before the 60s lock timeout
+  EXPECT_EQ(RunStatus(1), "interrupted");
+  EXPECT_EQ(ChangeRows(), 0);
+  EXPECT_EQ(AdvisoryLocks(), 0);
+  holder->commit();
+  holder.reset();
+  ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, PauseSpacesTheBatches) {
+  const auto result =
+      RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--pause", "400ms"}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Each batch's audit rows carry its transaction's start time: 4 batches, >= 400ms apart.
+  pqxx::read_transaction txn(*conn_);
+  const pqxx::result gaps = txn.exec(
+      "SELECT extract(epoch FROM t - lag(t) OVER (ORDER BY t)) FROM "
+      "(SELECT DISTINCT committed_at AS t FROM scope_migration_changes) b ORDER BY t");
+  ASSERT_EQ(gaps.size(), 4u);
+  for (size_t i = 1; i < gaps.size(); ++i) EXPECT_GE(gaps[i][0].as<double>(), 0.4);
+}
+
+TEST_F(ProductionTest, MaxRateSpacesTheBatches) {
+  const auto result =
+      RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--max-rate", "20"}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  pqxx::read_transaction txn(*conn_);
+  const pqxx::result gaps = txn.exec(
+      "SELECT extract(epoch FROM t - lag(t) OVER (ORDER BY t)) FROM "
+      "(SELECT DISTINCT committed_at AS t FROM scope_migration_changes) b ORDER BY t");
+  ASSERT_EQ(gaps.size(), 4u);
+  // 10 keys a batch at 20 keys/s: the next batch starts no sooner than 0.5 s later.
+  for (size_t i = 1; i < gaps.size(); ++i) EXPECT_GE(gaps[i][0].as<double>(), 0.45);
+}
+
+TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
+  const auto quiet_plan = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml"}, env_);
+  EXPECT_EQ(quiet_plan.err.find("keys/s"), std::string::npos);  // stderr is a file here
+  const auto plan =
+      RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--progress"}, env_);
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.err.find("plan 51/51 keys"), std::string::npos) << plan.err;
+  EXPECT_NE(plan.err.find("ETA"), std::string::npos);
+  EXPECT_EQ(plan.out.find("keys/s"), std::string::npos);
+  EXPECT_EQ(plan.out, quiet_plan.out);
+
+  // Not a terminal: plain lines (every --progress-every, here each change), no control
+  // characters, the batch count, pauses, and a last line when done.
+  const auto apply = RunTool({"apply", plan_, "--allow-blocked", "--progress", "--progress-every",
+                              "0", "--batch-size", "10", "--pause", "100ms"},
+                             env_);
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_NE(apply.err.find("\napply 31/31 keys (100.0%)"), std::string::npos) << apply.err;
+  // The last line is not repeated when the run ends.
+  EXPECT_EQ(apply.err.find("apply 31/31 keys"), apply.err.rfind("apply 31/31 keys")) << apply.err;
+  EXPECT_NE(apply.err.find("keys/s  ETA"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("  batch 4\n"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("pausing 100ms\n"), std::string::npos) << apply.err;
+  EXPECT_EQ(apply.err.find_first_of("\r\x1b"), std::string::npos) << apply.err;
+  EXPECT_EQ(apply.out.find("keys/s"), std::string::npos);
+  const auto none = RunTool({"apply", plan_, "--allow-blocked", "--no-progress"}, env_);
+  EXPECT_EQ(none.err.find("keys/s"), std::string::npos);
+}
+
+// Regression: a plan made with --tenant and applied without one was recorded as a full run.
+TEST_F(ProductionTest, PartialPlanIsRecordedAsPartial) {
+  const std::string partial = dir_ + "/acme.jsonl";
+  ASSERT_EQ(RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--tenant", "acme", "--out",
+                     partial},
+                    env_)
+                .exit_code,
+            0);
+  const auto result = RunTool({"apply", partial, "--allow-blocked"}, env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("apply run 1 succeeded (PARTIAL RUN, only --tenant acme)"),
+            std::string::npos)
+      << result.out;
+  pqxx::read_transaction txn(*conn_);
+  EXPECT_STREQ(txn.exec("SELECT filter FROM scope_migration_runs WHERE run_id = 1")[0][0].c_str(),
+               "--tenant acme");
+}
+
+// Row locks do not stop another session deleting scope rows; a prune that removes fewer
+// rows than planned would leave audit rows the table does not match, so it is stale.
+TEST_F(ProductionTest, PruneThatRemovesFewerRowsThanPlannedIsStale) {
+  const std::string pruned = dir_ + "/prune.jsonl";
+  ASSERT_EQ(
+      RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--prune", "--out", pruned}, env_)
+          .exit_code,
+      0);
+  {
+    pqxx::work txn(*conn_);  // a trigger that silently keeps the rows, as if already deleted
+    txn.exec(
+        "CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';"
+        "CREATE TRIGGER keep BEFORE DELETE ON api_key_scopes FOR EACH ROW EXECUTE FUNCTION keep()");
+    txn.commit();
+  }
+  const std::string before = testing::DataDigest(*conn_);
+  const auto result = RunTool({"apply", pruned, "--allow-blocked", "--single-transaction"}, env_);
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(result.err.find("scopes to remove were already gone"), std::string::npos) << result.err;
+  EXPECT_EQ(testing::DataDigest(*conn_), before);
+  EXPECT_EQ(RunStatus(1), "stale");
+}
+
+TEST(DurationsTest, ParsesTheSpellingsOfTheFlags) {
+  EXPECT_EQ(ParseDurationMs("500ms"), 500);
+  EXPECT_EQ(ParseDurationMs("5s"), 5000);
+  EXPECT_EQ(ParseDurationMs("2min"), 120000);
+  EXPECT_EQ(ParseDurationMs("1h"), 3600000);
+  EXPECT_EQ(ParseDurationMs("0"), 0);
+  EXPECT_FALSE(ParseDurationMs("5"));
+  EXPECT_FALSE(ParseDurationMs("fast"));
+  EXPECT_FALSE(ParseDurationMs("-1s"));
+}
+
+}  // namespace
+}  // namespace scope_migrate

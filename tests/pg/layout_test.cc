@@ -1,0 +1,139 @@
+// The layout file's own rules (no database): shapes, formats and where each entry is,
+// and the pieces of key_columns.h that turn what the database yields into lists.
+#include "pg/layout.h"
+
+#include <gtest/gtest.h>
+
+#include "pg/key_columns.h"
+#include "support/test_util.h"
+
+namespace scope_migrate {
+namespace {
+
+class LayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override { path_ = testing::MakeTempDir() + "/layout.yaml"; }
+
+  Layout Load(const std::string& body) {
+    testing::WriteFile(path_, body);
+    return Layout::Load(path_);
+  }
+
+  void ExpectError(const std::string& body, int line, int col, const std::string& message) {
+    testing::WriteFile(path_, body);
+    testing::ExpectInputError([&] { Layout::Load(path_); }, path_, line, col, message);
+  }
+
+  std::string path_;
+};
+
+TEST_F(LayoutTest, DefaultsAreTheStandardTables) {
+  const Layout layout = Load("keys: {table: api_keys}\n");
+  EXPECT_EQ(layout.roles_table, "api_key_roles");
+  EXPECT_FALSE(layout.roles_column);
+  EXPECT_FALSE(layout.scopes_column);
+  EXPECT_FALSE(layout.role_names);
+  ASSERT_TRUE(layout.revoked_at);
+}
+
+TEST_F(LayoutTest, ReadsEachShape) {
+  const Layout layout = Load(
+      "keys: {table: t, revoked_at: null}\n"
+      "roles: {table: r, key: k, role: role_id, names: {table: n, id: nid, name: label}}\n"
+      "scopes: {column: scopes, format: delimited, separator: \" \"}\n");
+  EXPECT_FALSE(layout.revoked_at);
+  ASSERT_TRUE(layout.role_names);
+  EXPECT_EQ(layout.role_names->table, "n");
+  EXPECT_EQ(layout.role_names->id, "nid");
+  EXPECT_EQ(layout.role_names->name, "label");
+  ASSERT_TRUE(layout.scopes_column);
+  EXPECT_EQ(layout.scopes_column->column, "scopes");
+  EXPECT_EQ(layout.scopes_column->format.format, ValueFormat::kDelimited);
+  EXPECT_EQ(layout.scopes_column->format.separator, " ");
+  EXPECT_EQ(layout.positions.at("scopes.separator"), std::make_pair(3, 56));
+
+  const Layout json = Load("roles: {column: abilities, format: json}\n");
+  ASSERT_TRUE(json.roles_column);
+  EXPECT_EQ(json.roles_column->format.format, ValueFormat::kJson);
+}
+
+TEST_F(LayoutTest, RefusesWhatCannotBeMeant) {
+  ExpectError("roles: {column: r}\n", 1, 17,
+              "roles.column needs a format: array, json or delimited");
+  ExpectError("roles: {column: r, format: csv}\n", 1, 28,
+              "roles.format \"csv\" is not one of array, json, delimited");
+  ExpectError("scopes: {column: s, format: json, separator: \";\"}\n", 1, 46,
+              "scopes.separator is only for format delimited");
+  ExpectError("scopes: {column: s, format: delimited, separator: \"\"}\n", 1, 51,
+              "scopes.separator is empty");
+  ExpectError("scopes: {format: array}\n", 1, 18, "scopes.format needs scopes.column");
+  ExpectError("roles: {column: r, format: array, names: {table: n}}\n", 1, 42,
+              "roles.names cannot be combined with roles.column: roles are either rows of a "
+              "table or a column of the keys table");
+  ExpectError("roles: {names: {id: x}}\n", 1, 16,
+              "roles.names needs a table (and its id and name columns)");
+}
+
+TEST_F(LayoutTest, ADelimitedScopesColumnMustHoldEveryScope) {
+  const Layout comma = Load("scopes: {column: s, format: delimited}\n");
+  EXPECT_NO_THROW(CheckScopesWritable(comma, {"invoices-read", "beta-preview"}));
+  const Layout dash = Load("scopes: {column: s, format: delimited, separator: \"-\"}\n");
+  testing::ExpectInputError(
+      [&] {
+        CheckScopesWritable(dash, {"beta", "beta-preview"});
+      },
+      path_, 1, 51,
+      "scope \"beta-preview\" of the catalog holds the separator \"-\": it cannot be "
+      "written into scopes.column");
+}
+
+TEST(KeyColumnsTest, TablesYieldArraysAndUnresolvedIds) {
+  ResolvedLayout l;
+  l.roles_shape = Shape::kIds;
+  std::vector<std::string> roles;
+  EXPECT_EQ(ReadRoles(l, std::string("{Admin,\"Super User\"}"), std::nullopt, roles), "");
+  EXPECT_EQ(roles, (std::vector<std::string>{"Admin", "Super User"}));
+  EXPECT_EQ(ReadRoles(l, std::nullopt, std::string("99"), roles), "unknown role id \"99\"");
+  EXPECT_TRUE(roles.empty());
+  std::vector<std::string> scopes;
+  EXPECT_EQ(ReadScopes(l, std::nullopt, scopes), "");
+  EXPECT_TRUE(scopes.empty());
+}
+
+TEST(KeyColumnsTest, ColumnsParseInTheirFormatOrSayWhy) {
+  ResolvedLayout l;
+  l.roles_shape = l.scopes_shape = Shape::kColumn;
+  l.roles_format.format = ValueFormat::kJson;
+  l.scopes_format.format = ValueFormat::kDelimited;
+  l.scopes_format.separator = " ";
+  std::vector<std::string> roles, scopes;
+  EXPECT_EQ(ReadRoles(l, std::string(R"({"a": 1})"), std::nullopt, roles),
+            "roles value does not parse: a JSON object, not an array");
+  EXPECT_EQ(ReadRoles(l, std::string(R"(["Admin", "Auditor"])"), std::nullopt, roles), "");
+  EXPECT_EQ(roles, (std::vector<std::string>{"Admin", "Auditor"}));
+  EXPECT_EQ(ReadScopes(l, std::string(" read  write "), scopes), "");
+  EXPECT_EQ(scopes, (std::vector<std::string>{"read", "write"}));
+  l.scopes_format.format = ValueFormat::kArray;
+  EXPECT_EQ(ReadScopes(l, std::string("[\"a\", null]"), scopes),
+            "scopes value does not parse: element 2 is NULL");
+}
+
+TEST(KeyColumnsTest, SqlReadsOnlyWhatTheShapeHas) {
+  ResolvedLayout l;
+  l.keys = "\"t\"";
+  l.id = "\"id\"";
+  l.roles_shape = l.scopes_shape = Shape::kColumn;
+  l.roles_column = "\"r\"";
+  l.scopes_column = "\"s\"";
+  l.scopes_format.format = ValueFormat::kArray;
+  const KeyColumnsSql sql = RolesAndScopesSql(l, Reach::kEachKey, true);
+  EXPECT_EQ(sql.joins, "");
+  EXPECT_EQ(sql.select,
+            "to_json(k.\"r\")::text, NULL::text, to_json(k.\"s\")::text, k.\"s\"::text");
+  EXPECT_EQ(ReadObjects(l), "\"t\"");
+  EXPECT_EQ(RolesAndScopesSql(l, Reach::kAllKeys, false).select,
+            "to_json(k.\"r\")::text, NULL::text, to_json(k.\"s\")::text, NULL::text");
+}
+
+}  // namespace
+}  // namespace scope_migrate

@@ -1,0 +1,445 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/errors.h"
+#include "base/sha256.h"
+#include "base/version.h"
+#include "core/fixture_source.h"
+#include "core/mapping.h"
+#include "plan/plan_reader.h"
+#include "plan/planner.h"
+#include "plan/report.h"
+#include "support/test_util.h"
+
+namespace scope_migrate {
+namespace {
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
+class PlanFileTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    mapping_ = new Mapping(Mapping::Load(testing::SourcePath("mappings/legacy-roles.yaml")));
+  }
+  static void TearDownTestSuite() {
+    delete mapping_;
+    mapping_ = nullptr;
+  }
+
+  void SetUp() override {
+    dir_ = testing::MakeTempDir();
+    path_ = dir_ + "/plan.jsonl";
+    FixtureSource source(testing::SourcePath("samples/fixtures.yaml"));
+    PlanParams params;
+    params.cutoff = mapping_->cutoff();
+    {
+      std::ofstream out(path_, std::ios::binary);
+      auto writer = MakeJsonlWriter(out);
+      summary_ = RunPlan(source, *mapping_, params, {writer.get()}, nullptr);
+    }
+    content_ = testing::ReadFile(path_);
+    lines_ = SplitLines(content_);
+  }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Writes `content` as a second plan file and expects Open to refuse it with exactly
+  // "path:line:1: message".
+  void ExpectRefused(const std::string& content, int line, const std::string& message,
+                     const KeyFilter& filter = {}) {
+    const std::string path = dir_ + "/edited.jsonl";
+    testing::WriteFile(path, content);
+    try {
+      PlanFile::Open(path, filter);
+      ADD_FAILURE() << "PlanFile::Open accepted the edited plan";
+    } catch (const ToolError& e) {
+      EXPECT_EQ(e.exit_code(), 65);
+      EXPECT_EQ(std::string(e.what()), path + ":" + std::to_string(line) + ":1: " + message);
+    }
+  }
+
+  std::string ExpectedDigestOf(const std::vector<std::string>& lines_before_summary) const {
+    return Sha256Hex(JoinLines(lines_before_summary));
+  }
+
+  static Mapping* mapping_;
+  std::string dir_;
+  std::string path_;
+  std::string content_;
+  std::vector<std::string> lines_;
+  Summary summary_;
+};
+
+Mapping* PlanFileTest::mapping_ = nullptr;
+
+TEST_F(PlanFileTest, OpensAPlanWrittenByThePlanner) {
+  ASSERT_EQ(lines_.size(), 45u);  // header, 43 legacy keys, summary
+  const PlanFile plan = PlanFile::Open(path_, KeyFilter{});
+  EXPECT_EQ(plan.path(), path_);
+  EXPECT_EQ(plan.counts().keys, 43u);
+  EXPECT_EQ(plan.counts().change, 27u);
+  EXPECT_EQ(plan.counts().blocked, 9u);
+  EXPECT_EQ(plan.counts().keys, summary_.keys_read);
+  EXPECT_EQ(plan.counts().change, summary_.change);
+  EXPECT_EQ(plan.counts().blocked, summary_.blocked);
+  EXPECT_EQ(plan.sha256(), ExpectedDigestOf({lines_.begin(), lines_.end() - 1}));
+  EXPECT_EQ(plan.header().tool_version, ToolVersion());
+  EXPECT_EQ(plan.header().mapping_sha256, mapping_->sha256());
+  EXPECT_EQ(plan.header().catalog_sha256, mapping_->catalog().sha256());
+  EXPECT_EQ(plan.header().cutoff, mapping_->cutoff());
+  EXPECT_FALSE(plan.header().prune);
+  EXPECT_EQ(plan.header().source, "fixtures:" + testing::SourcePath("samples/fixtures.yaml"));
+}
+
+TEST_F(PlanFileTest, ForEachKeyVisitsEveryKeyInIdOrder) {
+  const PlanFile plan = PlanFile::Open(path_, KeyFilter{});
+  std::vector<PlanKeyLine> keys;
+  plan.ForEachKey([&](const PlanKeyLine& key) { keys.push_back(key); });
+  ASSERT_EQ(keys.size(), 43u);
+  for (size_t i = 1; i < keys.size(); ++i) EXPECT_LT(keys[i - 1].id, keys[i].id);
+  const PlanKeyLine& first = keys[0];
+  EXPECT_EQ(first.line, 2);
+  EXPECT_EQ(first.id, "00000000-0000-4000-9000-000000000001");
+  EXPECT_EQ(first.tenant, std::optional<std::string>("acme"));
+  EXPECT_EQ(first.status, Status::kChange);
+  EXPECT_EQ(first.reason, "");
+  EXPECT_EQ(first.roles, std::vector<std::string>{"Finance Manager"});
+  EXPECT_EQ(first.current, std::vector<std::string>{});
+  EXPECT_EQ(first.add.size(), 15u);
+  EXPECT_EQ(first.target, first.add);
+  EXPECT_EQ(first.remove, std::vector<std::string>{});
+  EXPECT_EQ(first.extra, std::vector<std::string>{});
+  const PlanKeyLine& blocked = keys[34];  // ...0035
+  EXPECT_EQ(blocked.id, "00000000-0000-4000-9000-000000000035");
+  EXPECT_EQ(blocked.status, Status::kBlocked);
+  EXPECT_EQ(blocked.reason, "unknown role \"SUPERUSER\"");
+  EXPECT_EQ(blocked.line, 36);
+}
+
+TEST_F(PlanFileTest, FlippedByteInAKeyLineIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t at = lines[10].find("\"tenant\":\"") + 10;
+  ASSERT_NE(at, std::string::npos + 10);
+  lines[10][at] ^= 0x01;  // "acme" -> "`cme" etc.: still valid JSON
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's sha256 does not match the file's content: the plan file was edited "
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+}
+
+TEST_F(PlanFileTest, FlippedByteInTheHeaderIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t at = lines[0].find("\"source\":\"fixtures:") + 10;
+  lines[0][at] = 'F';
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's sha256 does not match the file's content: the plan file was edited "
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+}
+
+TEST_F(PlanFileTest, EditedSummaryChecksumIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t at = lines.back().find("\"sha256\":\"") + 10;
+  lines.back()[at] = lines.back()[at] == '0' ? '1' : '0';
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's sha256 does not match the file's content: the plan file was edited "
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+}
+
+TEST_F(PlanFileTest, RemovedKeyLineIsRefused) {
+  std::vector<std::string> lines = lines_;
+  lines.erase(lines.begin() + 5);
+  ExpectRefused(JoinLines(lines), 44,
+                "the summary's sha256 does not match the file's content: the plan file was edited "
+                "or damaged (expected " +
+                    ExpectedDigestOf({lines.begin(), lines.end() - 1}) + ")");
+}
+
+TEST_F(PlanFileTest, MissingSummaryLineIsTruncated) {
+  std::vector<std::string> lines = lines_;
+  lines.pop_back();
+  ExpectRefused(JoinLines(lines), 44, "no summary line: the file is truncated");
+}
+
+TEST_F(PlanFileTest, CutInTheMiddleOfAKeyLineIsTruncated) {
+  const size_t line_start =
+      content_.find("\n{\"type\":\"key\",\"id\":\"00000000-0000-4000-9000-000000000010\"");
+  ASSERT_NE(line_start, std::string::npos);
+  ExpectRefused(content_.substr(0, line_start + 1 + 40), 11,
+                "the last line is not complete: the file is truncated");
+}
+
+TEST_F(PlanFileTest, CutInTheMiddleOfTheSummaryIsTruncated) {
+  ExpectRefused(content_.substr(0, content_.size() - 20), 45,
+                "the last line is not complete: the file is truncated");
+}
+
+TEST_F(PlanFileTest, SummaryWithoutItsNewlineIsTruncated) {
+  ExpectRefused(content_.substr(0, content_.size() - 1), 45,
+                "the last line is not complete: the file is truncated");
+}
+
+TEST_F(PlanFileTest, LineAfterTheSummaryIsRefused) {
+  std::vector<std::string> lines = lines_;
+  lines.push_back(lines[1]);
+  ExpectRefused(JoinLines(lines), 46, "a line follows the summary: the file was edited");
+}
+
+TEST_F(PlanFileTest, EmptyLineAfterTheSummaryIsRefused) {
+  ExpectRefused(content_ + "\n", 46, "a line follows the summary: the file was edited");
+}
+
+TEST_F(PlanFileTest, UnknownFormatVersionIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"format_version\":2,";
+  const size_t at = lines[0].find(from);
+  ASSERT_NE(at, std::string::npos);
+  lines[0].replace(at, from.size(), "\"format_version\":3,");
+  ExpectRefused(JoinLines(lines), 1,
+                "plan format_version 3 is not supported by this version (it reads versions 1 "
+                "to 2)");
+}
+
+TEST_F(PlanFileTest, HeaderWithoutFormatVersionIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"format_version\":2,";
+  lines[0].replace(lines[0].find(from), from.size(), "");
+  ExpectRefused(JoinLines(lines), 1, "the header has no format_version");
+}
+
+TEST_F(PlanFileTest, FirstLineNotAHeaderIsRefused) {
+  std::vector<std::string> lines = lines_;
+  lines.erase(lines.begin());
+  ExpectRefused(JoinLines(lines), 1, "the first line is not the plan header");
+}
+
+TEST_F(PlanFileTest, EmptyFileIsRefused) {
+  const std::string path = dir_ + "/empty.jsonl";
+  testing::WriteFile(path, "");
+  try {
+    PlanFile::Open(path, KeyFilter{});
+    ADD_FAILURE() << "opened an empty plan";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_EQ(std::string(e.what()), path + ": the plan file is empty");
+  }
+}
+
+TEST_F(PlanFileTest, MissingFileIsRefused) {
+  const std::string path = dir_ + "/none.jsonl";
+  try {
+    PlanFile::Open(path, KeyFilter{});
+    ADD_FAILURE() << "opened a missing plan";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_EQ(std::string(e.what()), path + ": cannot read the plan file");
+  }
+}
+
+TEST_F(PlanFileTest, TenantFilterCountsOnlyThatTenant) {
+  KeyFilter filter;
+  filter.tenants = {"acme"};
+  const PlanFile plan = PlanFile::Open(path_, filter);
+  EXPECT_EQ(plan.counts().keys, 18u);
+  EXPECT_EQ(plan.counts().change, 11u);
+  EXPECT_EQ(plan.counts().blocked, 4u);
+  std::vector<std::string> ids;
+  plan.ForEachKey([&](const PlanKeyLine& key) {
+    EXPECT_EQ(key.tenant, std::optional<std::string>("acme")) << key.id;
+    ids.push_back(key.id.substr(34));
+  });
+  EXPECT_EQ(ids, (std::vector<std::string>{"01", "04", "07", "10", "12", "16", "17", "20", "23",
+                                           "24", "26", "28", "31", "34", "35", "38", "41", "43"}));
+}
+
+TEST_F(PlanFileTest, KeyFilterCountsOnlyThoseKeys) {
+  KeyFilter filter;
+  filter.ids = {"00000000-0000-4000-9000-000000000024", "00000000-0000-4000-9000-000000000035",
+                "no-such-key"};
+  const PlanFile plan = PlanFile::Open(path_, filter);
+  EXPECT_EQ(plan.counts().keys, 2u);
+  EXPECT_EQ(plan.counts().change, 0u);
+  EXPECT_EQ(plan.counts().blocked, 1u);
+  std::vector<Status> statuses;
+  plan.ForEachKey([&](const PlanKeyLine& key) { statuses.push_back(key.status); });
+  EXPECT_EQ(statuses, (std::vector<Status>{Status::kUnchanged, Status::kBlocked}));
+}
+
+// A file re-signed after an edit passes the checksum; its lists must still fit together.
+std::string Resigned(const std::vector<std::string>& lines) {
+  std::vector<std::string> body(lines.begin(), lines.end() - 1);
+  std::string summary = lines.back();
+  summary.replace(summary.find("\"sha256\":\"") + 10, 64, Sha256Hex(JoinLines(body)));
+  body.push_back(summary);
+  return JoinLines(body);
+}
+
+TEST_F(PlanFileTest, ResignedKeyThatAddsAScopeItHasIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"status\":\"change\",";
+  lines[1].replace(lines[1].find(from), from.size(),
+                   from + "\"current\":[\"accounting-clearing-read\"],");
+  ExpectRefused(Resigned(lines), 2,
+                "key 00000000-0000-4000-9000-000000000001 adds \"accounting-clearing-read\", "
+                "which it has");
+}
+
+TEST_F(PlanFileTest, ResignedUnsortedListIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"add\":[\"accounting-clearing-read\",";
+  lines[1].replace(lines[1].find(from), from.size(),
+                   "\"add\":[\"zzz\",\"accounting-clearing-read\",");
+  ExpectRefused(Resigned(lines), 2, "\"add\" must be sorted and unique");
+}
+
+TEST_F(PlanFileTest, ResignedChangeWithNothingToChangeIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t at = lines[1].find(",\"add\":[");
+  lines[1] = lines[1].substr(0, at) + "}";
+  ExpectRefused(Resigned(lines), 2,
+                "key 00000000-0000-4000-9000-000000000001 is a change with nothing to add or "
+                "remove");
+}
+
+// Version 2 writes no derived list (target, remove) and no fingerprint, and leaves out
+// empty lists and absent fields.
+TEST_F(PlanFileTest, KeyLinesCarryNothingDerived) {
+  EXPECT_EQ(
+      lines_[1].substr(0, 159),
+      "{\"type\":\"key\",\"id\":\"00000000-0000-4000-9000-000000000001\",\"tenant\":\"acme\","
+      "\"name\":\"Nightly invoice export\",\"status\":\"change\",\"roles\":[\"Finance Manager\"],"
+      "\"add\":[");
+  for (size_t i = 1; i + 1 < lines_.size(); ++i) {
+    for (const char* field :
+         {"\"target\"", "\"remove\"", "\"fingerprint\"", "[]", "\"reason\":\"\""}) {
+      EXPECT_EQ(lines_[i].find(field), std::string::npos) << field << " in " << lines_[i];
+    }
+  }
+}
+
+// Plans written by version 1 of the format (0.1.x) still apply.
+TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
+  const std::vector<std::string> v1 = {
+      "{\"type\":\"header\",\"format_version\":1,\"tool_version\":\"0.1.0\",\"mapping_sha256\":"
+      "\"m\",\"catalog_sha256\":\"c\",\"cutoff\":\"2026-03-22T23:00:00Z\",\"prune\":true,"
+      "\"source\":\"postgresql://h:1/d\",\"partial\":false}",
+      "{\"type\":\"key\",\"id\":\"k1\",\"tenant\":null,\"status\":\"change\",\"reason\":\"\","
+      "\"roles\":[\"Beta preview\"],\"current\":[\"tax-management-read\"],\"target\":["
+      "\"beta-preview\"],\"add\":[\"beta-preview\"],\"remove\":[\"tax-management-read\"],"
+      "\"extra\":[\"tax-management-read\"],\"fingerprint\":\"x\"}",
+      "{\"type\":\"summary\",\"keys_read\":1,\"change\":1,\"unchanged\":0,\"drift\":0,"
+      "\"blocked\":0,\"skipped\":0,\"excluded_post_cutoff\":0,\"scopes_to_add\":1,"
+      "\"scopes_to_remove\":1,\"by_role\":{\"beta-preview\":1},\"by_scope\":{},"
+      "\"privileged_grants\":{},\"sha256\":\"" +
+          std::string(64, '0') + "\"}"};
+  const std::string path = dir_ + "/v1.jsonl";
+  testing::WriteFile(path, Resigned(v1));
+  const PlanFile plan = PlanFile::Open(path, KeyFilter{});
+  std::vector<PlanKeyLine> keys;
+  plan.ForEachKey([&](const PlanKeyLine& key) { keys.push_back(key); });
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].tenant, std::nullopt);
+  EXPECT_EQ(keys[0].add, std::vector<std::string>{"beta-preview"});
+  EXPECT_EQ(keys[0].remove, std::vector<std::string>{"tax-management-read"});
+  EXPECT_EQ(keys[0].target, std::vector<std::string>{"beta-preview"});
+}
+
+TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
+  const std::string fixtures = dir_ + "/latin1.yaml";
+  testing::WriteFile(fixtures,
+                     "keys:\n"
+                     "  - id: k1\n"
+                     "    created_at: 2025-01-01T00:00:00Z\n"
+                     "    roles: [\"Beta preview\"]\n"
+                     "  - id: k2\n"
+                     "    created_at: 2025-01-01T00:00:00Z\n"
+                     "    roles: [\"Caf\xe9\"]\n");
+  FixtureSource source(fixtures);
+  PlanParams params;
+  params.cutoff = mapping_->cutoff();
+  const std::string path = dir_ + "/latin1.jsonl";
+  {
+    std::ofstream out(path, std::ios::binary);
+    auto writer = MakeJsonlWriter(out);
+    RunPlan(source, *mapping_, params, {writer.get()}, nullptr);
+  }
+  std::optional<PlanFile> plan;
+  try {
+    plan = PlanFile::Open(path, KeyFilter{});
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);  // refusing the whole file up front is safe too
+    return;
+  }
+  std::vector<std::string> ids;
+  EXPECT_NO_THROW(plan->ForEachKey([&](const PlanKeyLine& key) { ids.push_back(key.id); }));
+  EXPECT_EQ(ids, (std::vector<std::string>{"k1", "k2"}));
+}
+
+}  // namespace
+}  // namespace scope_migrate
+
+namespace scope_migrate {
+namespace {
+
+// Regression: apply verified the file, then re-read it by path, so a file swapped in
+// between was applied unverified.
+TEST_F(PlanFileTest, KeysComeFromTheVerifiedBytesEvenIfTheFileIsReplaced) {
+  const PlanFile plan = PlanFile::Open(path_, KeyFilter{});
+  std::vector<std::string> expected;
+  for (size_t i = 1; i + 1 < lines_.size(); ++i) {
+    expected.push_back(nlohmann::json::parse(lines_[i])["id"].get<std::string>());
+  }
+  testing::WriteFile(path_, "{\"type\":\"header\"}\n");  // replaced after verification
+  std::vector<std::string> seen;
+  plan.ForEachKey([&](const PlanKeyLine& key) { seen.push_back(key.id); });
+  EXPECT_EQ(seen, expected);
+}
+
+// Regression: format_version was read as int, so 4294967297 wrapped around to 1.
+TEST_F(PlanFileTest, HugeFormatVersionIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"format_version\":2";
+  lines[0].replace(lines[0].find(from), from.size(), "\"format_version\":4294967297");
+  std::vector<std::string> body(lines.begin(), lines.end() - 1);
+  std::string summary = lines.back();
+  summary.replace(summary.find("\"sha256\":\"") + 10, 64, Sha256Hex(JoinLines(body)));
+  body.push_back(summary);
+  const std::string path = dir_ + "/version.jsonl";
+  testing::WriteFile(path, JoinLines(body));
+  try {
+    PlanFile::Open(path, KeyFilter{});
+    ADD_FAILURE() << "a plan with format_version 4294967297 was accepted";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_NE(std::string(e.what()).find("format_version 4294967297 is not supported"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(PlanFileTest, HeaderFilterOfAPartialPlanIsRead) {
+  EXPECT_EQ(PlanFile::Open(path_, KeyFilter{}).header().filter.Describe(), "");
+}
+
+}  // namespace
+}  // namespace scope_migrate

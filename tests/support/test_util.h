@@ -1,0 +1,53 @@
+// Helpers for every test, with no database: run the built scope-migrate binary and capture
+// what it prints, spawn it in the background (for lock, kill and signal tests), temporary
+// files and directories (removed when the test binary exits), golden files, and the
+// expectation that a loader fails with exactly FILE:LINE:COL. The database readers are in
+// db_util.h.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace scope_migrate::testing {
+
+struct ToolResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+  long max_rss_kib = 0;
+};
+
+using Env = std::map<std::string, std::string>;
+
+// Runs the binary with `args` (and extra environment) from the project's source dir.
+ToolResult RunTool(const std::vector<std::string>& args, const Env& env = {});
+
+// Starts the binary in the background with stdout/stderr to files; returns its pid.
+pid_t SpawnTool(const std::vector<std::string>& args, const Env& env, const std::string& out_path,
+                const std::string& err_path);
+// Waits for a spawned process; returns its exit code (128+signal when killed).
+int WaitTool(pid_t pid);
+
+std::string SourceDir();
+std::string SourcePath(const std::string& relative);  // SourceDir() + "/" + relative
+std::string MakeTempDir();
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+// Compares `actual` with tests/golden/<name>; with SCOPE_MIGRATE_UPDATE_GOLDEN=1 rewrites it.
+void ExpectGolden(const std::string& name, const std::string& actual);
+
+// Replaces the parts of a report that change from run to run (server port, the tool's
+// commit, the plan checksums over them) with fixed placeholders.
+std::string NormalizeReport(std::string report);
+
+// `load` must throw ToolError(65) with exactly "path:line:col: message".
+void ExpectInputError(const std::function<void()>& load, const std::string& path, int line, int col,
+                      const std::string& message);
+
+}  // namespace scope_migrate::testing
