@@ -32,11 +32,7 @@ std::string WriteAndRead(const std::string& path, const std::string& text) {
   return std::string(std::istreambuf_iterator<char>(read), {});
 }
 
-class FileStreamsTest : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = testing::MakeTempDir(); }
-  std::string dir_;
-};
+class FileStreamsTest : public testing::TempDirTest {};
 
 TEST_F(FileStreamsTest, CompressionComesFromTheName) {
   EXPECT_EQ(CompressionForName("p.jsonl"), Compression::kNone);
@@ -48,23 +44,23 @@ TEST_F(FileStreamsTest, CompressionComesFromTheName) {
 TEST_F(FileStreamsTest, EveryKindRoundTripsLargeContent) {
   const std::string text = Text(60000);  // a few MB: more than one buffer
   for (const char* name : {"/p.jsonl", "/p.jsonl.gz", "/p.jsonl.zst"}) {
-    EXPECT_EQ(WriteAndRead(dir_ + name, text), text) << name;
+    EXPECT_EQ(WriteAndRead(Dir() + name, text), text) << name;
   }
-  EXPECT_LT(testing::ReadFile(dir_ + "/p.jsonl.gz").size(), text.size() / 5);
-  EXPECT_LT(testing::ReadFile(dir_ + "/p.jsonl.zst").size(), text.size() / 5);
+  EXPECT_LT(testing::ReadFile(Dir() + "/p.jsonl.gz").size(), text.size() / 5);
+  EXPECT_LT(testing::ReadFile(Dir() + "/p.jsonl.zst").size(), text.size() / 5);
 }
 
 TEST_F(FileStreamsTest, EmptyContentRoundTrips) {
   for (const char* name : {"/e.jsonl", "/e.jsonl.gz", "/e.jsonl.zst"}) {
-    EXPECT_EQ(WriteAndRead(dir_ + name, ""), "") << name;
+    EXPECT_EQ(WriteAndRead(Dir() + name, ""), "") << name;
   }
 }
 
 TEST_F(FileStreamsTest, ReadingRecognisesTheContentNotTheName) {
   const std::string text = Text(100);
-  WriteAndRead(dir_ + "/p.jsonl.zst", text);
-  std::rename((dir_ + "/p.jsonl.zst").c_str(), (dir_ + "/renamed.jsonl").c_str());
-  InputFile in(dir_ + "/renamed.jsonl");
+  WriteAndRead(Dir() + "/p.jsonl.zst", text);
+  std::rename((Dir() + "/p.jsonl.zst").c_str(), (Dir() + "/renamed.jsonl").c_str());
+  InputFile in(Dir() + "/renamed.jsonl");
   EXPECT_EQ(in.compression(), Compression::kZstd);
   std::istream read(&in);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(read), {}), text);
@@ -90,7 +86,7 @@ TEST_F(FileStreamsTest, TruncatedCompressedFilesAreRefused) {
   for (const auto& [name, message] :
        {std::pair<std::string, std::string>{"/t.jsonl.gz", "the gzip stream is truncated"},
         {"/t.jsonl.zst", "the zstd stream is truncated"}}) {
-    const std::string path = dir_ + name;
+    const std::string path = Dir() + name;
     WriteAndRead(path, text);
     const std::string bytes = testing::ReadFile(path);
     testing::WriteFile(path, bytes.substr(0, bytes.size() / 2));
@@ -99,7 +95,7 @@ TEST_F(FileStreamsTest, TruncatedCompressedFilesAreRefused) {
 }
 
 TEST_F(FileStreamsTest, DamagedGzipIsRefused) {
-  const std::string path = dir_ + "/d.jsonl.gz";
+  const std::string path = Dir() + "/d.jsonl.gz";
   WriteAndRead(path, Text(20000));
   std::string bytes = testing::ReadFile(path);
   for (size_t i = 100; i < 140; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
@@ -118,7 +114,7 @@ TEST_F(FileStreamsTest, DamagedGzipIsRefused) {
 }
 
 TEST_F(FileStreamsTest, MissingFileIsRefused) {
-  ExpectUnreadable(dir_ + "/none.jsonl", "cannot read the plan file");
+  ExpectUnreadable(Dir() + "/none.jsonl", "cannot read the plan file");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/version.h"
+#include "support/shipped_mapping.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -28,17 +29,8 @@ const char kBlockedKey[] = "00000000-0000-4000-9000-000000000035";
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing::TempDirTest {
  protected:
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  const std::string& Dir() {
-    if (dir_.empty()) dir_ = testing::MakeTempDir();
-    return dir_;
-  }
-
   // A usage error: exit 64, nothing on stdout, stderr "scope-migrate: <message>" then the usage.
   void ExpectUsageError(const std::vector<std::string>& args, const std::string& message) {
     const ToolResult r = RunTool(args);
@@ -47,8 +39,6 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(FirstLine(r.err), "scope-migrate: " + message);
     EXPECT_NE(r.err.find("\nusage: scope-migrate COMMAND [options]\n"), std::string::npos) << r.err;
   }
-
-  std::string dir_;
 };
 
 // ---- help and version ----------------------------------------------------------------------
@@ -308,8 +298,7 @@ TEST_F(CliTest, LintQuietPrintsNothing) {
 
 TEST_F(CliTest, LintMalformedMappingExits65WithFileLineColumn) {
   const std::string dir = Dir();
-  testing::WriteFile(dir + "/scopes.yaml",
-                     testing::ReadFile(testing::SourcePath("mappings/scopes.yaml")));
+  testing::WriteFile(dir + "/scopes.yaml", testing::ReadFile(testing::ShippedCatalogPath()));
   const std::string path = dir + "/mapping.yaml";
   testing::WriteFile(path,
                      "version: 1\n"

@@ -2,57 +2,29 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "base/errors.h"
+#include "support/shipped_mapping.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
 namespace {
 
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public testing::TempDirTest {
  protected:
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  const std::string& Dir() {
-    if (dir_.empty()) dir_ = testing::MakeTempDir();
-    return dir_;
-  }
-
-  static std::string ShippedPath() { return testing::SourcePath("mappings/scopes.yaml"); }
+  static std::string ShippedPath() { return testing::ShippedCatalogPath(); }
 
   // Writes `yaml` as a catalog file in a fresh temp dir and returns its path.
-  std::string WriteCatalog(const std::string& yaml) {
-    const std::string path = Dir() + "/scopes.yaml";
-    testing::WriteFile(path, yaml);
-    return path;
-  }
+  std::string WriteCatalog(const std::string& yaml) { return WriteTemp("scopes.yaml", yaml); }
 
   // Catalog::Load(path) must fail with exit code 65 and exactly `message` at line:col.
   void ExpectLoadError(const std::string& path, int line, int col, const std::string& message) {
     testing::ExpectInputError([&] { Catalog::Load(path); }, path, line, col, message);
   }
-
-  std::string dir_;
 };
-
-const std::vector<std::string> kReadScopes = {"access-management-read",
-                                              "accounting-clearing-read",
-                                              "accounting-management-read",
-                                              "accounts-receivable-management-read",
-                                              "contract-order-management-read",
-                                              "customer-management-read",
-                                              "document-management-read",
-                                              "draft-document-management-read",
-                                              "product-management-read",
-                                              "report-management-read",
-                                              "tax-management-read",
-                                              "tenant-management-read"};
 
 TEST_F(CatalogTest, ShippedCatalogHas26ScopesSortedWithDescriptions) {
   const Catalog catalog = Catalog::Load(ShippedPath());
@@ -97,7 +69,7 @@ TEST_F(CatalogTest, FindReturnsTheScopeOrNull) {
 
 TEST_F(CatalogTest, ExpandReadGlobGivesTheTwelveReadScopes) {
   const Catalog catalog = Catalog::Load(ShippedPath());
-  EXPECT_EQ(catalog.Expand("*-read"), kReadScopes);
+  EXPECT_EQ(catalog.Expand("*-read"), testing::kReadScopes);
 }
 
 TEST_F(CatalogTest, ExpandStarGivesAll26Sorted) {
@@ -156,67 +128,61 @@ TEST_F(CatalogTest, NormalizeScopeName) {
   EXPECT_EQ(NormalizeScopeName("   "), "");
 }
 
-TEST_F(CatalogTest, DuplicateScopeIsAnErrorAtTheSecondName) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scopes:\n"
-      "  - name: a-read\n"
-      "  - name: b-read\n"
-      "  - name: a-read\n");
-  ExpectLoadError(path, 5, 11, "duplicate scope \"a-read\"");
+// Each malformed catalog fails with exit 65 and exactly its message at line:col.
+class CatalogErrorTest : public CatalogTest,
+                         public ::testing::WithParamInterface<testing::InputErrorCase> {};
+
+TEST_P(CatalogErrorTest, NamesTheLineAndColumn) {
+  const testing::InputErrorCase& c = GetParam();
+  ExpectLoadError(WriteCatalog(c.text), c.line, c.col, c.message);
 }
 
-TEST_F(CatalogTest, UnknownKeyInAScopeIsAnError) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scopes:\n"
-      "  - name: a-read\n"
-      "    descripton: typo\n");
-  ExpectLoadError(path, 4, 5,
-                  "unknown key \"descripton\" in a scope (expected one of: name, description, "
-                  "privileged)");
-}
-
-TEST_F(CatalogTest, UnknownTopLevelKeyIsAnError) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scope:\n"
-      "  - name: a-read\n");
-  ExpectLoadError(path, 2, 1,
-                  "unknown key \"scope\" in the catalog (expected one of: version, scopes)");
-}
-
-TEST_F(CatalogTest, ScopeNameMustBeNormalised) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scopes:\n"
-      "  - name: A_READ\n");
-  ExpectLoadError(path, 3, 11, "scope name \"A_READ\" must be lower-case words joined by \"-\"");
-}
-
-TEST_F(CatalogTest, UnsupportedVersionIsAnError) {
-  const std::string path = WriteCatalog(
-      "version: 2\n"
-      "scopes:\n"
-      "  - name: a-read\n");
-  ExpectLoadError(path, 1, 10, "unsupported catalog version (expected 1)");
-}
-
-TEST_F(CatalogTest, PrivilegedMustBeABoolean) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scopes:\n"
-      "  - name: a-write\n"
-      "    privileged: maybe\n");
-  ExpectLoadError(path, 4, 17, "privileged must be true or false");
-}
-
-TEST_F(CatalogTest, EmptyScopesListIsAnError) {
-  const std::string path = WriteCatalog(
-      "version: 1\n"
-      "scopes: []\n");
-  ExpectLoadError(path, 2, 9, "\"scopes\" must be a non-empty list");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, CatalogErrorTest,
+    ::testing::Values(
+        testing::InputErrorCase{"DuplicateScopeIsAnErrorAtTheSecondName",
+                                "version: 1\n"
+                                "scopes:\n"
+                                "  - name: a-read\n"
+                                "  - name: b-read\n"
+                                "  - name: a-read\n",
+                                5, 11, "duplicate scope \"a-read\""},
+        testing::InputErrorCase{"UnknownKeyInAScopeIsAnError",
+                                "version: 1\n"
+                                "scopes:\n"
+                                "  - name: a-read\n"
+                                "    descripton: typo\n",
+                                4, 5,
+                                "unknown key \"descripton\" in a scope (expected one of: name, "
+                                "description, privileged)"},
+        testing::InputErrorCase{
+            "UnknownTopLevelKeyIsAnError",
+            "version: 1\n"
+            "scope:\n"
+            "  - name: a-read\n",
+            2, 1, "unknown key \"scope\" in the catalog (expected one of: version, scopes)"},
+        testing::InputErrorCase{"ScopeNameMustBeNormalised",
+                                "version: 1\n"
+                                "scopes:\n"
+                                "  - name: A_READ\n",
+                                3, 11,
+                                "scope name \"A_READ\" must be lower-case words joined by \"-\""},
+        testing::InputErrorCase{"UnsupportedVersionIsAnError",
+                                "version: 2\n"
+                                "scopes:\n"
+                                "  - name: a-read\n",
+                                1, 10, "unsupported catalog version (expected 1)"},
+        testing::InputErrorCase{"PrivilegedMustBeABoolean",
+                                "version: 1\n"
+                                "scopes:\n"
+                                "  - name: a-write\n"
+                                "    privileged: maybe\n",
+                                4, 17, "privileged must be true or false"},
+        testing::InputErrorCase{"EmptyScopesListIsAnError",
+                                "version: 1\n"
+                                "scopes: []\n",
+                                2, 9, "\"scopes\" must be a non-empty list"}),
+    testing::InputErrorCaseName);
 
 TEST_F(CatalogTest, MissingFileIsAnError) {
   const std::string path = Dir() + "/missing.yaml";

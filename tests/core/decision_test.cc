@@ -7,6 +7,7 @@
 
 #include "base/timestamps.h"
 #include "core/mapping.h"
+#include "support/shipped_mapping.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -38,14 +39,6 @@ const int64_t kMicrosPerHour = 3600LL * 1000000;
 
 class DecisionTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    mapping_ = new Mapping(Mapping::Load(testing::SourcePath("mappings/legacy-roles.yaml")));
-  }
-  static void TearDownTestSuite() {
-    delete mapping_;
-    mapping_ = nullptr;
-  }
-
   DecisionOptions Options(bool prune = false) const {
     DecisionOptions options;
     options.cutoff = mapping_->cutoff();
@@ -68,10 +61,8 @@ class DecisionTest : public ::testing::Test {
     return Decide(key, *mapping_, Options(prune));
   }
 
-  static Mapping* mapping_;
+  const Mapping* const mapping_ = &testing::ShippedMapping();
 };
-
-Mapping* DecisionTest::mapping_ = nullptr;
 
 void ExpectBlocked(const Decision& d, const std::string& reason) {
   EXPECT_EQ(d.status, Status::kBlocked);

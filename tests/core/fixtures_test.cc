@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,28 +14,13 @@ namespace {
 
 using Scopes = std::vector<std::string>;
 
-class FixturesTest : public ::testing::Test {
+class FixturesTest : public testing::TempDirTest {
  protected:
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  const std::string& Dir() {
-    if (dir_.empty()) dir_ = testing::MakeTempDir();
-    return dir_;
-  }
-
-  std::string Write(const std::string& yaml) {
-    const std::string path = Dir() + "/fixtures.yaml";
-    testing::WriteFile(path, yaml);
-    return path;
-  }
+  std::string Write(const std::string& yaml) { return WriteTemp("fixtures.yaml", yaml); }
 
   void ExpectLoadError(const std::string& path, int line, int col, const std::string& message) {
     testing::ExpectInputError([&] { LoadFixtures(path); }, path, line, col, message);
   }
-
-  std::string dir_;
 };
 
 TEST_F(FixturesTest, SampleFixturesLoadSortedById) {
@@ -104,74 +88,6 @@ TEST_F(FixturesTest, RolesKeepDuplicatesAndScopesBecomeASet) {
   EXPECT_EQ(keys[0].key.scopes, (Scopes{"x", "y"}));
 }
 
-TEST_F(FixturesTest, DuplicateIdIsAnErrorAtTheSecondId) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    roles: [Admin]\n"
-      "  - id: k2\n"
-      "  - tenant: acme\n"
-      "    id: k1\n");
-  ExpectLoadError(path, 6, 9, "duplicate key id \"k1\"");
-}
-
-TEST_F(FixturesTest, UnknownFieldIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    role: [Admin]\n");
-  ExpectLoadError(path, 3, 5,
-                  "unknown key \"role\" in a fixture key (expected one of: id, tenant, name, "
-                  "created_at, revoked_at, roles, scopes, expect)");
-}
-
-TEST_F(FixturesTest, BadCreatedAtIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    created_at: yesterday\n");
-  ExpectLoadError(path, 3, 17,
-                  "created_at \"yesterday\" is not an RFC 3339 instant with an offset");
-}
-
-TEST_F(FixturesTest, CreatedAtWithoutOffsetIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    created_at: 2024-01-01T00:00:00\n");
-  ExpectLoadError(path, 3, 17,
-                  "created_at \"2024-01-01T00:00:00\" is not an RFC 3339 instant with an offset");
-}
-
-TEST_F(FixturesTest, BadRevokedAtIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    revoked_at: true\n");
-  ExpectLoadError(path, 3, 17, "revoked_at \"true\" is not an RFC 3339 instant with an offset");
-}
-
-TEST_F(FixturesTest, MissingIdIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "  - tenant: acme\n");
-  ExpectLoadError(path, 3, 5, "a fixture key needs an \"id\"");
-}
-
-TEST_F(FixturesTest, RolesAsAStringIsAnError) {
-  const std::string path = Write(
-      "keys:\n"
-      "  - id: k1\n"
-      "    roles: Admin\n");
-  ExpectLoadError(path, 3, 12, "roles must be a list");
-}
-
-TEST_F(FixturesTest, KeysMustBeAList) {
-  const std::string path = Write("keys: {id: k1}\n");
-  ExpectLoadError(path, 1, 7, "\"keys\" must be a list");
-}
-
 TEST_F(FixturesTest, ExpectListIsANormalisedSortedTarget) {
   const auto keys =
       LoadFixtures(Write("keys:\n"
@@ -214,23 +130,75 @@ TEST_F(FixturesTest, ExpectExcluded) {
   EXPECT_EQ(keys[0].expect.reason_prefix, "");
 }
 
-TEST_F(FixturesTest, ExpectExcludedFalseIsAnError) {
-  const std::string path = Write("keys:\n  - id: k1\n    expect: {excluded: false}\n");
-  ExpectLoadError(path, 3, 24, "expect.excluded can only be true");
+// Each malformed fixture file fails with exit 65 and exactly its message at line:col.
+class FixturesErrorTest : public FixturesTest,
+                          public ::testing::WithParamInterface<testing::InputErrorCase> {};
+
+TEST_P(FixturesErrorTest, NamesTheLineAndColumn) {
+  const testing::InputErrorCase& c = GetParam();
+  ExpectLoadError(Write(c.text), c.line, c.col, c.message);
 }
 
-TEST_F(FixturesTest, ExpectWithTwoKindsIsAnError) {
-  const std::string path = Write("keys:\n  - id: k1\n    expect: {blocked: a, skipped: b}\n");
-  ExpectLoadError(path, 3, 13,
-                  "expect must be a list of scopes or one of {blocked: \"reason\"}, "
-                  "{skipped: \"reason\"}, {excluded: true}");
-}
-
-TEST_F(FixturesTest, ExpectWithUnknownKindIsAnError) {
-  const std::string path = Write("keys:\n  - id: k1\n    expect: {target: [a]}\n");
-  ExpectLoadError(path, 3, 14,
-                  "unknown key \"target\" in expect (expected one of: blocked, skipped, excluded)");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, FixturesErrorTest,
+    ::testing::Values(
+        testing::InputErrorCase{"DuplicateIdIsAnErrorAtTheSecondId",
+                                "keys:\n"
+                                "  - id: k1\n"
+                                "    roles: [Admin]\n"
+                                "  - id: k2\n"
+                                "  - tenant: acme\n"
+                                "    id: k1\n",
+                                6, 9, "duplicate key id \"k1\""},
+        testing::InputErrorCase{
+            "UnknownFieldIsAnError",
+            "keys:\n"
+            "  - id: k1\n"
+            "    role: [Admin]\n",
+            3, 5,
+            "unknown key \"role\" in a fixture key (expected one of: id, tenant, name, "
+            "created_at, revoked_at, roles, scopes, expect)"},
+        testing::InputErrorCase{
+            "BadCreatedAtIsAnError",
+            "keys:\n"
+            "  - id: k1\n"
+            "    created_at: yesterday\n",
+            3, 17, "created_at \"yesterday\" is not an RFC 3339 instant with an offset"},
+        testing::InputErrorCase{
+            "CreatedAtWithoutOffsetIsAnError",
+            "keys:\n"
+            "  - id: k1\n"
+            "    created_at: 2024-01-01T00:00:00\n",
+            3, 17, "created_at \"2024-01-01T00:00:00\" is not an RFC 3339 instant with an offset"},
+        testing::InputErrorCase{"BadRevokedAtIsAnError",
+                                "keys:\n"
+                                "  - id: k1\n"
+                                "    revoked_at: true\n",
+                                3, 17,
+                                "revoked_at \"true\" is not an RFC 3339 instant with an offset"},
+        testing::InputErrorCase{"MissingIdIsAnError",
+                                "keys:\n"
+                                "  - id: k1\n"
+                                "  - tenant: acme\n",
+                                3, 5, "a fixture key needs an \"id\""},
+        testing::InputErrorCase{"RolesAsAStringIsAnError",
+                                "keys:\n"
+                                "  - id: k1\n"
+                                "    roles: Admin\n",
+                                3, 12, "roles must be a list"},
+        testing::InputErrorCase{"KeysMustBeAList", "keys: {id: k1}\n", 1, 7,
+                                "\"keys\" must be a list"},
+        testing::InputErrorCase{"ExpectExcludedFalseIsAnError",
+                                "keys:\n  - id: k1\n    expect: {excluded: false}\n", 3, 24,
+                                "expect.excluded can only be true"},
+        testing::InputErrorCase{"ExpectWithTwoKindsIsAnError",
+                                "keys:\n  - id: k1\n    expect: {blocked: a, skipped: b}\n", 3, 13,
+                                "expect must be a list of scopes or one of {blocked: \"reason\"}, "
+                                "{skipped: \"reason\"}, {excluded: true}"},
+        testing::InputErrorCase{
+            "ExpectWithUnknownKindIsAnError", "keys:\n  - id: k1\n    expect: {target: [a]}\n", 3,
+            14, "unknown key \"target\" in expect (expected one of: blocked, skipped, excluded)"}),
+    testing::InputErrorCaseName);
 
 TEST_F(FixturesTest, MissingFileIsAnError) {
   const std::string path = Dir() + "/none.yaml";

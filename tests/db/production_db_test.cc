@@ -7,7 +7,6 @@
 #include <chrono>
 #include <thread>
 
-#include "base/durations.h"
 #include "support/pg_harness.h"
 
 namespace scope_migrate {
@@ -287,17 +286,6 @@ TEST_F(ProductionTest, PruneThatRemovesFewerRowsThanPlannedIsStale) {
   EXPECT_NE(result.err.find("scopes to remove were already gone"), std::string::npos) << result.err;
   EXPECT_EQ(testing::DataDigest(*conn_), before);
   EXPECT_EQ(RunStatus(1), "stale");
-}
-
-TEST(DurationsTest, ParsesTheSpellingsOfTheFlags) {
-  EXPECT_EQ(ParseDurationMs("500ms"), 500);
-  EXPECT_EQ(ParseDurationMs("5s"), 5000);
-  EXPECT_EQ(ParseDurationMs("2min"), 120000);
-  EXPECT_EQ(ParseDurationMs("1h"), 3600000);
-  EXPECT_EQ(ParseDurationMs("0"), 0);
-  EXPECT_FALSE(ParseDurationMs("5"));
-  EXPECT_FALSE(ParseDurationMs("fast"));
-  EXPECT_FALSE(ParseDurationMs("-1s"));
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +15,7 @@
 #include "plan/plan_reader.h"
 #include "plan/planner.h"
 #include "plan/report.h"
+#include "support/shipped_mapping.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -35,19 +35,10 @@ std::string JoinLines(const std::vector<std::string>& lines) {
   return out;
 }
 
-class PlanFileTest : public ::testing::Test {
+class PlanFileTest : public testing::TempDirTest {
  protected:
-  static void SetUpTestSuite() {
-    mapping_ = new Mapping(Mapping::Load(testing::SourcePath("mappings/legacy-roles.yaml")));
-  }
-  static void TearDownTestSuite() {
-    delete mapping_;
-    mapping_ = nullptr;
-  }
-
   void SetUp() override {
-    dir_ = testing::MakeTempDir();
-    path_ = dir_ + "/plan.jsonl";
+    path_ = Dir() + "/plan.jsonl";
     FixtureSource source(testing::SourcePath("samples/fixtures.yaml"));
     PlanParams params;
     params.cutoff = mapping_->cutoff();
@@ -60,13 +51,11 @@ class PlanFileTest : public ::testing::Test {
     lines_ = SplitLines(content_);
   }
 
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Writes `content` as a second plan file and expects Open to refuse it with exactly
   // "path:line:1: message".
   void ExpectRefused(const std::string& content, int line, const std::string& message,
                      const KeyFilter& filter = {}) {
-    const std::string path = dir_ + "/edited.jsonl";
+    const std::string path = Dir() + "/edited.jsonl";
     testing::WriteFile(path, content);
     try {
       PlanFile::Open(path, filter);
@@ -81,15 +70,12 @@ class PlanFileTest : public ::testing::Test {
     return Sha256Hex(JoinLines(lines_before_summary));
   }
 
-  static Mapping* mapping_;
-  std::string dir_;
+  const Mapping* const mapping_ = &testing::ShippedMapping();
   std::string path_;
   std::string content_;
   std::vector<std::string> lines_;
   Summary summary_;
 };
-
-Mapping* PlanFileTest::mapping_ = nullptr;
 
 TEST_F(PlanFileTest, OpensAPlanWrittenByThePlanner) {
   ASSERT_EQ(lines_.size(), 45u);  // header, 43 legacy keys, summary
@@ -234,7 +220,7 @@ TEST_F(PlanFileTest, FirstLineNotAHeaderIsRefused) {
 }
 
 TEST_F(PlanFileTest, EmptyFileIsRefused) {
-  const std::string path = dir_ + "/empty.jsonl";
+  const std::string path = Dir() + "/empty.jsonl";
   testing::WriteFile(path, "");
   try {
     PlanFile::Open(path, KeyFilter{});
@@ -246,7 +232,7 @@ TEST_F(PlanFileTest, EmptyFileIsRefused) {
 }
 
 TEST_F(PlanFileTest, MissingFileIsRefused) {
-  const std::string path = dir_ + "/none.jsonl";
+  const std::string path = Dir() + "/none.jsonl";
   try {
     PlanFile::Open(path, KeyFilter{});
     ADD_FAILURE() << "opened a missing plan";
@@ -352,7 +338,7 @@ TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
       "\"scopes_to_remove\":1,\"by_role\":{\"beta-preview\":1},\"by_scope\":{},"
       "\"privileged_grants\":{},\"sha256\":\"" +
           std::string(64, '0') + "\"}"};
-  const std::string path = dir_ + "/v1.jsonl";
+  const std::string path = Dir() + "/v1.jsonl";
   testing::WriteFile(path, Resigned(v1));
   const PlanFile plan = PlanFile::Open(path, KeyFilter{});
   std::vector<PlanKeyLine> keys;
@@ -365,7 +351,7 @@ TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
 }
 
 TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
-  const std::string fixtures = dir_ + "/latin1.yaml";
+  const std::string fixtures = Dir() + "/latin1.yaml";
   testing::WriteFile(fixtures,
                      "keys:\n"
                      "  - id: k1\n"
@@ -377,7 +363,7 @@ TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
   FixtureSource source(fixtures);
   PlanParams params;
   params.cutoff = mapping_->cutoff();
-  const std::string path = dir_ + "/latin1.jsonl";
+  const std::string path = Dir() + "/latin1.jsonl";
   {
     std::ofstream out(path, std::ios::binary);
     auto writer = MakeJsonlWriter(out);
@@ -424,7 +410,7 @@ TEST_F(PlanFileTest, HugeFormatVersionIsRefused) {
   std::string summary = lines.back();
   summary.replace(summary.find("\"sha256\":\"") + 10, 64, Sha256Hex(JoinLines(body)));
   body.push_back(summary);
-  const std::string path = dir_ + "/version.jsonl";
+  const std::string path = Dir() + "/version.jsonl";
   testing::WriteFile(path, JoinLines(body));
   try {
     PlanFile::Open(path, KeyFilter{});

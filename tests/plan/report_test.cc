@@ -15,6 +15,7 @@
 #include "core/key_source.h"
 #include "core/mapping.h"
 #include "plan/planner.h"
+#include "support/shipped_mapping.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -185,14 +186,6 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
 
 class ReportTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    mapping_ = new Mapping(Mapping::Load(testing::SourcePath("mappings/legacy-roles.yaml")));
-  }
-  static void TearDownTestSuite() {
-    delete mapping_;
-    mapping_ = nullptr;
-  }
-
   PlanParams Params(bool prune = false) const {
     PlanParams params;
     params.cutoff = mapping_->cutoff();
@@ -227,10 +220,8 @@ class ReportTest : public ::testing::Test {
     return out.str();
   }
 
-  static Mapping* mapping_;
+  const Mapping* const mapping_ = &testing::ShippedMapping();
 };
-
-Mapping* ReportTest::mapping_ = nullptr;
 
 // ---- summary -------------------------------------------------------------------------------
 

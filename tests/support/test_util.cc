@@ -124,6 +124,21 @@ void WriteFile(const std::string& path, const std::string& content) {
   out << content;
 }
 
+void TempDirTest::TearDown() {
+  if (!dir_.empty()) std::filesystem::remove_all(dir_);
+}
+
+const std::string& TempDirTest::Dir() {
+  if (dir_.empty()) dir_ = MakeTempDir();
+  return dir_;
+}
+
+std::string TempDirTest::WriteTemp(const std::string& name, const std::string& content) {
+  const std::string path = Dir() + "/" + name;
+  WriteFile(path, content);
+  return path;
+}
+
 void ExpectGolden(const std::string& name, const std::string& actual) {
   const std::string path = SourcePath("tests/golden/" + name);
   const char* update = std::getenv("SCOPE_MIGRATE_UPDATE_GOLDEN");
@@ -162,6 +177,12 @@ void ExpectInputError(const std::function<void()>& load, const std::string& path
     EXPECT_EQ(std::string(e.what()),
               path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
   }
+}
+
+void PrintTo(const InputErrorCase& c, std::ostream* out) { *out << c.name; }
+
+std::string InputErrorCaseName(const ::testing::TestParamInfo<InputErrorCase>& info) {
+  return info.param.name;
 }
 
 }  // namespace scope_migrate::testing

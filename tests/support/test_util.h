@@ -1,14 +1,17 @@
 // Helpers for every test, with no database: run the built scope-migrate binary and capture
 // what it prints, spawn it in the background (for lock, kill and signal tests), temporary
-// files and directories (removed when the test binary exits), golden files, and the
-// expectation that a loader fails with exactly FILE:LINE:COL. The database readers are in
+// files and directories (removed when the test binary exits, or after each test with
+// TempDirTest), golden files, and the expectation that a loader fails with exactly
+// FILE:LINE:COL. The shipped mapping is in shipped_mapping.h, the database readers in
 // db_util.h.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <functional>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -46,8 +49,33 @@ void ExpectGolden(const std::string& name, const std::string& actual);
 // commit, the plan checksums over them) with fixed placeholders.
 std::string NormalizeReport(std::string report);
 
+// A fixture with a temporary directory of its own: made on first use of Dir(), removed
+// with what it holds after each test.
+class TempDirTest : public ::testing::Test {
+ protected:
+  void TearDown() override;
+  const std::string& Dir();
+  // Writes `content` as Dir()/name and returns that path.
+  std::string WriteTemp(const std::string& name, const std::string& content);
+
+ private:
+  std::string dir_;
+};
+
 // `load` must throw ToolError(65) with exactly "path:line:col: message".
 void ExpectInputError(const std::function<void()>& load, const std::string& path, int line, int col,
                       const std::string& message);
+
+// One row of a table of malformed inputs: `text` written as the file must fail to load
+// with exactly "path:line:col: message". `name` names the case in the test list.
+struct InputErrorCase {
+  std::string name;
+  std::string text;
+  int line = 0;
+  int col = 0;
+  std::string message;
+};
+void PrintTo(const InputErrorCase& c, std::ostream* out);  // the name, not the bytes
+std::string InputErrorCaseName(const ::testing::TestParamInfo<InputErrorCase>& info);
 
 }  // namespace scope_migrate::testing

@@ -7,8 +7,6 @@
 
 #include <string>
 
-#include "base/progress.h"
-
 namespace scope_migrate {
 namespace {
 
@@ -95,15 +93,6 @@ TEST(ClassifyFailureTest, AnythingElseIsAnUnexpectedFailure) {
   EXPECT_EQ(r.status, "failed");
   EXPECT_EQ(r.error.exit_code(), kExitFailure);
   EXPECT_STREQ(r.error.what(), "batch 5 starting at key k5 failed with an unexpected error: boom");
-}
-
-TEST(ProgressLineTest, SaysCountRateEtaBatchAndNote) {
-  EXPECT_EQ(Progress::Line("apply", 120, 1200, 2.0, 3, ""),
-            "apply 120/1200 keys (10.0%)  60 keys/s  ETA 0:18  batch 3");
-  EXPECT_EQ(Progress::Line("plan", 0, 50, 0.0, 0, "pausing 2s"),
-            "plan 0/50 keys (0.0%)  0 keys/s  ETA --  pausing 2s");
-  EXPECT_EQ(Progress::Line("rollback", 7, 0, 1.0, 1, ""),
-            "rollback 7/0 keys (100.0%)  7 keys/s  ETA --  batch 1");
 }
 
 }  // namespace
