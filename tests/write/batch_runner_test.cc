@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/progress.h"
+#include "pg/db_errors.h"
 
 namespace scope_migrate {
 namespace {
@@ -18,7 +19,7 @@ bool Contains(const std::string& text, const std::string& part) {
 
 TEST(ClassifyFailureTest, StaleKeyStopsAsStaleWithExit4) {
   const StopReason r = ClassifyFailure(ToolError(kExitStalePlan, "key k7 changed"), 3, "k5", false);
-  EXPECT_EQ(r.status, "stale");
+  EXPECT_EQ(r.status, RunStatus::kStale);
   EXPECT_EQ(r.error.exit_code(), kExitStalePlan);
   EXPECT_STREQ(r.error.what(), "batch 3 starting at key k5: key k7 changed");
 }
@@ -26,7 +27,7 @@ TEST(ClassifyFailureTest, StaleKeyStopsAsStaleWithExit4) {
 TEST(ClassifyFailureTest, InterruptStopsAsInterruptedWith130) {
   const StopReason r =
       ClassifyFailure(ToolError(kExitInterrupted, "stopped by SIGTERM"), 2, "k", true);
-  EXPECT_EQ(r.status, "interrupted");
+  EXPECT_EQ(r.status, RunStatus::kInterrupted);
   EXPECT_EQ(r.error.exit_code(), kExitInterrupted);
   EXPECT_STREQ(r.error.what(), "stopped by SIGTERM");
 }
@@ -34,7 +35,7 @@ TEST(ClassifyFailureTest, InterruptStopsAsInterruptedWith130) {
 TEST(ClassifyFailureTest, LockTimeoutIsAFailureNamingTheFlag) {
   const pqxx::sql_error e("ERROR:  canceling statement due to lock timeout", "SELECT", "55P03");
   const StopReason r = ClassifyFailure(e, 4, "k9", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(r.error.exit_code(), kExitFailure);
   EXPECT_TRUE(
       Contains(r.error.what(), "batch 4 starting at key k9 waited longer than --lock-timeout"))
@@ -45,14 +46,14 @@ TEST(ClassifyFailureTest, LockTimeoutIsAFailureNamingTheFlag) {
 TEST(ClassifyFailureTest, StatementTimeoutIsAFailureNamingTheFlag) {
   const pqxx::sql_error e("ERROR:  canceling statement due to statement timeout", "", "57014");
   const StopReason r = ClassifyFailure(e, 1, "k1", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_TRUE(Contains(r.error.what(), "ran longer than --statement-timeout")) << r.error.what();
 }
 
 TEST(ClassifyFailureTest, CancelAfterASecondSignalIsAnInterrupt) {
   const pqxx::sql_error e("ERROR:  canceling statement due to user request", "", "57014");
   const StopReason r = ClassifyFailure(e, 6, "k6", true);
-  EXPECT_EQ(r.status, "interrupted");
+  EXPECT_EQ(r.status, RunStatus::kInterrupted);
   EXPECT_EQ(r.error.exit_code(), kExitInterrupted);
   EXPECT_TRUE(Contains(r.error.what(), "second signal")) << r.error.what();
 }
@@ -60,7 +61,7 @@ TEST(ClassifyFailureTest, CancelAfterASecondSignalIsAnInterrupt) {
 TEST(ClassifyFailureTest, LostConnectionIsAFailureSayingSo) {
   const pqxx::broken_connection e("server closed the connection unexpectedly");
   const StopReason r = ClassifyFailure(e, 2, "k2", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(r.error.exit_code(), kExitFailure);
   EXPECT_TRUE(Contains(r.error.what(), "lost the connection to PostgreSQL during batch 2"))
       << r.error.what();
@@ -69,14 +70,14 @@ TEST(ClassifyFailureTest, LostConnectionIsAFailureSayingSo) {
 TEST(ClassifyFailureTest, CommitInDoubtSaysTheOutcomeIsUnknown) {
   const pqxx::in_doubt_error e("connection lost during commit");
   const StopReason r = ClassifyFailure(e, 8, "k8", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_TRUE(Contains(r.error.what(), "whether it committed is unknown")) << r.error.what();
 }
 
 TEST(ClassifyFailureTest, OtherSqlErrorsNameTheirState) {
   const pqxx::sql_error e("ERROR:  duplicate key value\n", "COPY", "23505");
   const StopReason r = ClassifyFailure(e, 1, "k1", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_TRUE(
       Contains(r.error.what(), "rolled back whole (SQLSTATE 23505): ERROR:  duplicate key value"))
       << r.error.what();
@@ -92,7 +93,7 @@ TEST(ClassifyFailureTest, SubclassedSqlErrorsStillNameTheirState) {
 TEST(ClassifyFailureTest, AnythingElseIsAnUnexpectedFailure) {
   const std::runtime_error e("boom");
   const StopReason r = ClassifyFailure(e, 5, "k5", false);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(r.error.exit_code(), kExitFailure);
   EXPECT_STREQ(r.error.what(), "batch 5 starting at key k5 failed with an unexpected error: boom");
 }
@@ -104,6 +105,48 @@ TEST(ProgressLineTest, SaysCountRateEtaBatchAndNote) {
             "plan 0/50 keys (0.0%)  0 keys/s  ETA --  pausing 2s");
   EXPECT_EQ(Progress::Line("rollback", 7, 0, 1.0, 1, ""),
             "rollback 7/0 keys (100.0%)  7 keys/s  ETA --  batch 1");
+}
+
+}  // namespace
+}  // namespace scope_migrate
+
+namespace scope_migrate {
+namespace {
+
+TEST(RunStatusTest, EveryStatusAndKindRoundTripsThroughItsTableText) {
+  const std::pair<RunStatus, const char*> statuses[] = {
+      {RunStatus::kRunning, "running"},         {RunStatus::kSucceeded, "succeeded"},
+      {RunStatus::kFailed, "failed"},           {RunStatus::kStale, "stale"},
+      {RunStatus::kInterrupted, "interrupted"}, {RunStatus::kRolledBack, "rolled-back"}};
+  for (const auto& [status, text] : statuses) {
+    EXPECT_STREQ(ToString(status), text);
+    EXPECT_EQ(ParseRunStatus(text), status);
+  }
+  EXPECT_EQ(ParseRunStatus("rolled_back"), std::nullopt);
+  EXPECT_STREQ(ToString(RunKind::kApply), "apply");
+  EXPECT_STREQ(ToString(RunKind::kRollback), "rollback");
+  EXPECT_EQ(ParseRunKind("rollback"), RunKind::kRollback);
+  EXPECT_EQ(ParseRunKind("Apply"), std::nullopt);
+}
+
+TEST(DbErrorTest, ClassifiesEachLibpqxxFailureBeforeSqlError) {
+  const DbError in_doubt = ClassifyDbError(pqxx::in_doubt_error("lost during COMMIT\n"));
+  EXPECT_EQ(in_doubt.kind, DbErrorKind::kInDoubt);
+  EXPECT_EQ(in_doubt.message, "lost during COMMIT");
+  EXPECT_EQ(ClassifyDbError(pqxx::broken_connection("gone")).kind, DbErrorKind::kConnectionLost);
+  const DbError serial = ClassifyDbError(pqxx::serialization_failure("could not serialize"));
+  EXPECT_EQ(serial.kind, DbErrorKind::kTransactionRollback);
+  EXPECT_EQ(serial.sqlstate, "40001");
+  const DbError lock =
+      ClassifyDbError(pqxx::sql_error("ERROR:  lock timeout\n", "SELECT 1", "55P03"));
+  EXPECT_EQ(lock.kind, DbErrorKind::kSql);
+  EXPECT_EQ(lock.sqlstate, "55P03");
+  EXPECT_EQ(lock.exit_code, kExitFailure);
+  EXPECT_EQ(ClassifyDbError(pqxx::insufficient_privilege("denied", "")).sqlstate, "42501");
+  const DbError tool = ClassifyDbError(ToolError(kExitStalePlan, "stale"));
+  EXPECT_EQ(tool.kind, DbErrorKind::kNotDatabase);
+  EXPECT_EQ(tool.exit_code, kExitStalePlan);
+  EXPECT_EQ(tool.sqlstate, "");
 }
 
 }  // namespace
