@@ -50,7 +50,7 @@ PlanFile OpenPlanFile(const Options& options) {
 
 // `apply --mapping`: plans now into a temporary plan file and reads it back verified, so a
 // direct apply writes exactly what a saved plan would.
-PlanFile PlanNow(pqxx::connection& conn, const Layout& layout, const Mapping& mapping,
+PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Mapping& mapping,
                  const Options& options, TempFile& temp) {
   char path[] = "/tmp/scope-migrate-plan-XXXXXX";
   const int fd = mkstemp(path);
@@ -109,7 +109,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
                       const PlanFile& plan, const Options& options) {
   audit.EnsureTables(conn);
   RunStart start;
-  start.kind = "apply";
+  start.kind = RunKind::kApply;
   start.operator_name = OperatorName(options);
   start.mapping_sha256 = plan.header().mapping_sha256;
   start.plan_sha256 = plan.sha256();
@@ -160,7 +160,7 @@ int RunApplyCommand(const Options& options) {
                        resolved.scopes_shape == Shape::kColumn);
   TempFile temp;
   if (!plan) {
-    plan = PlanNow(*conn, layout, *mapping, options, temp);
+    plan = PlanNow(*conn, resolved, *mapping, options, temp);
     timer.Lap("plan");
     RefuseBlocked(*plan, options);
   }

@@ -11,7 +11,7 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/pg_text.h"
-#include "write/audit.h"
+#include "write/audit_schema.h"
 
 namespace scope_migrate {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "commands/options.h"
 #include "core/mapping.h"
-#include "pg/layout.h"
+#include "pg/layout_resolve.h"
 #include "plan/planner.h"
 #include "write/batch_runner.h"
 

@@ -12,7 +12,8 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
-#include "write/audit.h"
+#include "write/change_rows.h"
+#include "write/run_history.h"
 
 namespace scope_migrate {
 namespace {
@@ -75,17 +76,16 @@ void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
     if (r.rolled_back_by) add("rolled back by run " + std::to_string(*r.rolled_back_by));
     if (!r.filter.empty()) add("partial: " + r.filter);
     if (!r.message.empty()) add(r.message);
-    std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << r.kind << std::setw(13)
-              << r.status << std::setw(22) << r.started_at << std::setw(22)
-              << (r.finished_at.empty() ? "-" : r.finished_at) << std::setw(12)
+    std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << ToString(r.kind)
+              << std::setw(13) << ToString(r.status) << std::setw(22) << r.started_at
+              << std::setw(22) << (r.finished_at.empty() ? "-" : r.finished_at) << std::setw(12)
               << Printable(r.operator_name) << std::right << std::setw(7) << r.keys_changed
               << std::setw(8) << r.scopes_added << std::setw(9) << r.scopes_removed << "  "
               << Printable(note) << "\n";
   }
 }
 
-std::vector<std::pair<std::string, std::string>> ChangeFields(int64_t run_id,
-                                                              const AuditLog::ChangeRow& c) {
+std::vector<std::pair<std::string, std::string>> ChangeFields(int64_t run_id, const ChangeRow& c) {
   return {{"run_id", std::to_string(run_id)},
           {"api_key_id", c.api_key_id},
           {"scope", c.scope},
@@ -119,7 +119,7 @@ void PrintRun(pqxx::connection& conn, const AuditLog& audit, const RunRow& run,
               << std::setw(38) << "scope"
               << "committed (UTC)\n";
   }
-  audit.ForEachChange(conn, run.run_id, [&](const AuditLog::ChangeRow& c) {
+  ForEachChange(audit, conn, run.run_id, [&](const ChangeRow& c) {
     ++changes;
     if (format == "jsonl") {
       std::cout << Json(ChangeFields(run.run_id, c), "change") << "\n";
@@ -152,11 +152,11 @@ int RunHistoryCommand(const Options& options) {
     return kExitOk;
   }
   if (options.run_id > 0) {
-    const auto run = audit.FindRun(*conn, options.run_id);
+    const auto run = FindRun(audit, *conn, options.run_id);
     if (!run) throw RuntimeFailure("there is no run " + std::to_string(options.run_id));
     PrintRun(*conn, audit, *run, options.format_name);
   } else {
-    PrintRunList(audit.History(*conn), options.format_name);
+    PrintRunList(History(audit, *conn), options.format_name);
   }
   std::cout.flush();
   return kExitOk;

@@ -7,7 +7,9 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
+#include "write/change_rows.h"
 #include "write/rollback_step.h"
+#include "write/run_history.h"
 #include "write/run_lease.h"
 
 namespace scope_migrate {
@@ -16,17 +18,19 @@ namespace {
 // Why a run cannot be reverted, or "" when it can.
 std::string NotRevertible(const RunRow& run) {
   const std::string name = "run " + std::to_string(run.run_id);
-  if (run.kind != "apply") return name + " is a " + run.kind + ", not an apply run";
-  if (run.status == "rolled-back") {
+  if (run.kind != RunKind::kApply) {
+    return name + " is a " + ToString(run.kind) + ", not an apply run";
+  }
+  if (run.status == RunStatus::kRolledBack) {
     return name + " is already rolled back (by run " +
            std::to_string(run.rolled_back_by.value_or(0)) + ")";
   }
-  if (run.status == "running") return name + " is still running";
+  if (run.status == RunStatus::kRunning) return name + " is still running";
   return "";
 }
 
 RunRow RunToRevert(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
-  const auto run = audit.FindRun(conn, run_id);
+  const auto run = FindRun(audit, conn, run_id);
   if (!run) {
     throw RuntimeFailure("there is no run " + std::to_string(run_id) +
                          " (see `scope-migrate history`)");
@@ -38,7 +42,7 @@ RunRow RunToRevert(pqxx::connection& conn, const AuditLog& audit, int64_t run_id
 // The apply runs of the plan still to revert, newest first.
 std::vector<RunRow> RunsOfPlanToRevert(pqxx::connection& conn, const AuditLog& audit,
                                        const std::string& sha256, const Options& options) {
-  const std::vector<RunRow> all = audit.RunsOfPlan(conn, sha256);
+  const std::vector<RunRow> all = RunsOfPlan(audit, conn, sha256);
   if (all.empty()) {
     throw RuntimeFailure("no apply run of plan " + sha256 +
                          " in this database (see `scope-migrate history`)");
@@ -46,7 +50,7 @@ std::vector<RunRow> RunsOfPlanToRevert(pqxx::connection& conn, const AuditLog& a
   std::vector<RunRow> runs;
   for (const RunRow& run : all) {
     const std::string why = NotRevertible(run);
-    if (run.status == "running") throw RuntimeFailure(why);
+    if (run.status == RunStatus::kRunning) throw RuntimeFailure(why);
     if (why.empty()) {
       runs.push_back(run);
     } else if (!options.quiet) {
@@ -62,7 +66,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
   int64_t rollback_id = 0;
   if (!dry_run) {
     RunStart start;
-    start.kind = "rollback";
+    start.kind = RunKind::kRollback;
     start.operator_name = OperatorName(options);
     start.mapping_sha256 = run.mapping_sha256;
     start.plan_sha256 = run.plan_sha256;
@@ -84,7 +88,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
                      runner_options);
   RollbackStep step(audit, run.run_id, dry_run, std::cout);
-  const RunEnd end = runner.Run(step, static_cast<uint64_t>(audit.KeysOfRun(conn, run.run_id)));
+  const RunEnd end = runner.Run(step, static_cast<uint64_t>(KeysOfRun(audit, conn, run.run_id)));
   PrintRollbackReport(std::cout, run.run_id, dry_run, end);
   if (end.error) throw *end.error;
   if (!dry_run) {

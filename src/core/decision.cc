@@ -12,12 +12,6 @@ const char* StatusName(Status status) {
   return kNames[static_cast<int>(status)];
 }
 
-std::vector<std::string> SortedUnique(std::vector<std::string> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  return values;
-}
-
 namespace {
 
 // The union of the roles' scopes, sorted and unique. Each role's list is already sorted and

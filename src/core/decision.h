@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/string_lists.h"
 #include "core/key.h"
 #include "core/mapping.h"
 
@@ -33,8 +34,5 @@ struct Decision {
 };
 
 Decision Decide(const KeyRecord& key, const Mapping& mapping, const DecisionOptions& options);
-
-// Sorted, de-duplicated copy.
-std::vector<std::string> SortedUnique(std::vector<std::string> values);
 
 }  // namespace scope_migrate

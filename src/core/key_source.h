@@ -2,7 +2,9 @@
 // report writers never see libpqxx: PgKeySource reads PostgreSQL, FixtureSource a fixture
 // file, and tests feed keys from memory. A source visits the legacy keys (created before
 // the cutoff, or with no creation date) that pass the filter, in id order, one at a time
-// so memory does not grow with the number of keys, with roles and scopes sorted.
+// so memory does not grow with the number of keys, with roles sorted in byte order
+// (duplicates kept). Scopes come in no promised order and may repeat (a scopes column
+// keeps its stored order): Decide sorts and de-duplicates them.
 #pragma once
 
 #include <cstdint>

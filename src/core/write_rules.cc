@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "base/string_lists.h"
+
 namespace scope_migrate {
 namespace {
 
@@ -16,9 +18,12 @@ const std::vector<std::string>& Sorted(const std::vector<std::string>& values,
                                                   }) == values.end()
                              : std::is_sorted(values.begin(), values.end());
   if (sorted) return values;
-  storage = values;
-  std::sort(storage.begin(), storage.end());
-  if (unique) storage.erase(std::unique(storage.begin(), storage.end()), storage.end());
+  if (unique) {
+    storage = SortedUnique(values);
+  } else {
+    storage = values;
+    std::sort(storage.begin(), storage.end());
+  }
   return storage;
 }
 
@@ -29,8 +34,7 @@ std::vector<std::string> StateAfter(const std::vector<std::string>& current,
                                     const std::vector<std::string>& remove) {
   std::vector<std::string> after = current;
   after.insert(after.end(), add.begin(), add.end());
-  std::sort(after.begin(), after.end());
-  after.erase(std::unique(after.begin(), after.end()), after.end());
+  after = SortedUnique(std::move(after));
   std::vector<std::string> kept;
   std::set_difference(after.begin(), after.end(), remove.begin(), remove.end(),
                       std::back_inserter(kept));

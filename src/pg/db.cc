@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <typeinfo>
+
+#include "base/string_lists.h"
 
 namespace scope_migrate {
 
@@ -80,8 +81,7 @@ std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {
     return std::make_unique<pqxx::connection>(conninfo);
   } catch (const std::exception& e) {
     const DbTarget target = DescribeConninfo(conninfo);
-    std::string reason = e.what();
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    const std::string reason = TrimTrailing(e.what());
     throw RuntimeFailure("cannot connect to PostgreSQL at host " + target.host + " port " +
                          target.port + " database " + target.dbname + ": " + reason);
   }
@@ -113,33 +113,8 @@ void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts) {
   }
 }
 
-std::string SqlState(const std::exception& error) {
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
-  if (sql == nullptr) return "";
-  if (!sql->sqlstate().empty()) return sql->sqlstate();
-  // libpqxx 6.4 throws its own subclass for some states and leaves sqlstate() empty then.
-  static const std::pair<const std::type_info*, const char*> kStates[] = {
-      {&typeid(pqxx::insufficient_privilege), "42501"},
-      {&typeid(pqxx::unique_violation), "23505"},
-      {&typeid(pqxx::foreign_key_violation), "23503"},
-      {&typeid(pqxx::not_null_violation), "23502"},
-      {&typeid(pqxx::check_violation), "23514"},
-      {&typeid(pqxx::undefined_table), "42P01"},
-      {&typeid(pqxx::undefined_column), "42703"},
-      {&typeid(pqxx::undefined_function), "42883"},
-      {&typeid(pqxx::syntax_error), "42601"},
-      {&typeid(pqxx::feature_not_supported), "0A000"},
-      {&typeid(pqxx::disk_full), "53100"},
-      {&typeid(pqxx::out_of_memory), "53200"}};
-  for (const auto& [type, state] : kStates) {
-    if (typeid(*sql) == *type) return state;
-  }
-  return "";
-}
-
 ToolError PermissionDenied(const std::exception& error, const std::string& needs) {
-  std::string message = error.what();
-  message = message.substr(0, message.find('\n'));
+  std::string message = FirstLine(error.what());
   if (message.rfind("ERROR:  ", 0) == 0) message.erase(0, 8);
   return RuntimeFailure(message + " (SQLSTATE 42501): this needs " + needs +
                         ". `scope-migrate audit-sql --grant-to ROLE` prints the GRANTs each "
@@ -166,22 +141,24 @@ void RefuseReadOnlyServer(pqxx::connection& conn, const std::string& command) {
 }
 
 ToolError DbFailure(const std::exception& error, const std::string& purpose) {
-  std::string message = error.what();
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
-    return RuntimeFailure(purpose +
-                          ": the connection broke during COMMIT, so its outcome is "
-                          "unknown; re-running the same command checks and finishes the work (" +
-                          message + ")");
+  const DbError db = ClassifyDbError(error);
+  switch (db.kind) {
+    case DbErrorKind::kInDoubt:
+      return RuntimeFailure(purpose +
+                            ": the connection broke during COMMIT, so its outcome is "
+                            "unknown; re-running the same command checks and finishes the work (" +
+                            db.message + ")");
+    case DbErrorKind::kConnectionLost:
+      return RuntimeFailure(purpose + ": lost the connection to PostgreSQL (" + db.message + ")");
+    case DbErrorKind::kSql:
+      if (!db.sqlstate.empty()) {
+        return RuntimeFailure(purpose + " failed (SQLSTATE " + db.sqlstate + "): " + db.message);
+      }
+      break;
+    default:
+      break;
   }
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
-    return RuntimeFailure(purpose + ": lost the connection to PostgreSQL (" + message + ")");
-  }
-  const std::string state = SqlState(error);
-  if (!state.empty()) {
-    return RuntimeFailure(purpose + " failed (SQLSTATE " + state + "): " + message);
-  }
-  return RuntimeFailure(purpose + " failed: " + message);
+  return RuntimeFailure(purpose + " failed: " + db.message);
 }
 
 }  // namespace scope_migrate

@@ -1,6 +1,8 @@
 // The PostgreSQL adapter boundary: connecting, describing the server without the password,
 // per-transaction timeouts, and turning libpqxx exceptions into ToolError with the SQLSTATE
-// and the purpose of the statement. Code above this layer never catches pqxx exceptions.
+// and the purpose of the statement. Which failure an exception is, is decided once, by
+// ClassifyDbError (db_errors.h): code above pg/ never names a pqxx exception type; it
+// catches std::exception and asks the classifier or DbFailure.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 
 #include "base/errors.h"
 #include "base/timeouts.h"
+#include "pg/db_errors.h"
 
 namespace scope_migrate {
 
@@ -35,7 +38,9 @@ std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
 // The connection's own host, port and database, as the report's "source".
 DbTarget DescribeConnection(pqxx::connection& conn);
 
-// SET LOCAL lock_timeout / statement_timeout: every transaction the tool opens calls it.
+// SET LOCAL lock_timeout / statement_timeout. Every transaction the tool opens calls it
+// first, except RefuseReadOnlyServer's probe below: one statement that reads settings,
+// no table and takes no lock, before any transaction of the command.
 void SetLocalTimeouts(pqxx::transaction_base& txn, const Timeouts& timeouts);
 
 // A field's text, all of its bytes; absent for NULL.
@@ -44,9 +49,6 @@ std::optional<std::string> FieldText(const pqxx::field& field);
 // What went wrong, for a person: purpose, SQLSTATE and the server's message.
 // A lost connection and an unknown commit outcome get their own wording.
 ToolError DbFailure(const std::exception& error, const std::string& purpose);
-
-// The SQLSTATE of a pqxx::sql_error, or "" for anything else.
-std::string SqlState(const std::exception& error);
 
 // A permission error (SQLSTATE 42501) as a person needs it: the server's words, what the
 // statement needs (`needs`, e.g. "INSERT on "public"."api_key_scopes"") and where the

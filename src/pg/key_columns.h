@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "pg/layout.h"
+#include "pg/layout_resolve.h"
 
 namespace scope_migrate {
 

@@ -1,5 +1,6 @@
 // A KeySource over PostgreSQL. Read() opens one read-only REPEATABLE READ transaction, so
-// the plan is one consistent snapshot and cannot write anything, checks the layout,
+// the plan is one consistent snapshot and cannot write anything, checks the layout (in
+// that snapshot, unless the source was made from a layout already resolved),
 // counts the legacy and post-cutoff keys, then streams the legacy keys with their roles
 // and scopes in id order through COPY (pqxx::stream_from). The cutoff is compared in the
 // database on timestamptz. Only the layout's columns are read, never secrets.
@@ -12,19 +13,22 @@
 
 #include "core/key_source.h"
 #include "pg/db.h"
-#include "pg/layout.h"
+#include "pg/layout_resolve.h"
 
 namespace scope_migrate {
 
 class PgKeySource : public KeySource {
  public:
   PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts);
+  // With a layout the caller has resolved on this database already: Read() uses it as is.
+  PgKeySource(pqxx::connection& conn, ResolvedLayout resolved, Timeouts timeouts);
   std::string Describe() const override { return source_; }
   void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) override;
 
  private:
   pqxx::connection& conn_;
   Layout layout_;
+  std::optional<ResolvedLayout> resolved_;
   Timeouts timeouts_;
   std::string source_;
 };

@@ -1,5 +1,7 @@
 #include "write/apply_step.h"
 
+#include "core/write_rules.h"
+
 namespace scope_migrate {
 
 bool ApplyStep::Next(pqxx::connection&, size_t limit, Batch& batch) {
@@ -57,7 +59,7 @@ void PrintApplyReport(std::ostream& out, int64_t run_id, const std::string& filt
     }
   }
   const RunTotals& t = end.totals;
-  out << "apply run " << run_id << " " << end.status
+  out << "apply run " << run_id << " " << ToString(end.status)
       << (filter.empty() ? "" : " (PARTIAL RUN, only " + filter + ")") << ": " << t.keys
       << " keys changed, " << t.added << " scopes added, " << t.removed << " removed, in "
       << t.batches << " committed batch" << (t.batches == 1 ? "" : "es");

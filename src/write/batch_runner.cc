@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "pg/db.h"
+#include "write/change_rows.h"
 #include "write/interrupt.h"
 #include "write/throttle.h"
 
@@ -15,19 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 ToolError Interrupted() {
   return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
 }
 
-StopReason SqlFailure(const pqxx::sql_error& e, const std::string& where, bool interrupted) {
-  const std::string state = SqlState(e);
+StopReason SqlFailure(const DbError& e, const std::string& where, bool interrupted) {
+  const std::string& state = e.sqlstate;
   if (interrupted) {
-    return {"interrupted",
+    return {RunStatus::kInterrupted,
             ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName() +
                                             " (second signal: " + where +
                                             " was cancelled and rolled back whole)")};
@@ -41,10 +37,9 @@ StopReason SqlFailure(const pqxx::sql_error& e, const std::string& where, bool i
     message =
         where + " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
   } else {
-    message =
-        where + " failed and was rolled back whole (SQLSTATE " + state + "): " + Trimmed(e.what());
+    message = where + " failed and was rolled back whole (SQLSTATE " + state + "): " + e.message;
   }
-  return {"failed", RuntimeFailure(message)};
+  return {RunStatus::kFailed, RuntimeFailure(message)};
 }
 
 }  // namespace
@@ -55,34 +50,35 @@ StopReason ClassifyFailure(const std::exception& failure, size_t batch,
   if (const auto* tool = dynamic_cast<const ToolError*>(&failure)) {
     switch (tool->exit_code()) {
       case kExitInterrupted:
-        return {"interrupted", *tool};
+        return {RunStatus::kInterrupted, *tool};
       case kExitStalePlan:
-        return {"stale", ToolError(kExitStalePlan, where + ": " + tool->what())};
+        return {RunStatus::kStale, ToolError(kExitStalePlan, where + ": " + tool->what())};
       case kExitLocked:
-        return {"interrupted", ToolError(kExitLocked, where + ": " + tool->what())};
+        return {RunStatus::kInterrupted, ToolError(kExitLocked, where + ": " + tool->what())};
       default:
-        return {"failed", ToolError(tool->exit_code(), where + ": " + tool->what())};
+        return {RunStatus::kFailed, ToolError(tool->exit_code(), where + ": " + tool->what())};
     }
   }
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr) {
-    return {"failed",
-            RuntimeFailure("the connection broke while committing " + where +
-                           ": whether it committed is unknown (" + Trimmed(failure.what()) + ")")};
+  const DbError db = ClassifyDbError(failure);
+  switch (db.kind) {
+    case DbErrorKind::kInDoubt:
+      return {RunStatus::kFailed,
+              RuntimeFailure("the connection broke while committing " + where +
+                             ": whether it committed is unknown (" + db.message + ")")};
+    case DbErrorKind::kConnectionLost:
+      return {RunStatus::kFailed,
+              RuntimeFailure("lost the connection to PostgreSQL during " + where +
+                             "; the batch in flight was rolled back (" + db.message + ")")};
+    case DbErrorKind::kSql:
+      return SqlFailure(db, where, interrupted);
+    default:
+      return {RunStatus::kFailed,
+              RuntimeFailure(where + " failed with an unexpected error: " + db.message)};
   }
-  if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
-    return {"failed", RuntimeFailure("lost the connection to PostgreSQL during " + where +
-                                     "; the batch in flight was rolled back (" +
-                                     Trimmed(failure.what()) + ")")};
-  }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    return SqlFailure(*sql, where, interrupted);
-  }
-  return {"failed",
-          RuntimeFailure(where + " failed with an unexpected error: " + Trimmed(failure.what()))};
 }
 
 void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
-  audit.FinishRun(conn, run_id, "succeeded", "");
+  FinishRun(audit, conn, run_id, RunStatus::kSucceeded, "");
 }
 
 // What the workers share; every member but the constant ones is guarded by `mutex`.
@@ -146,7 +142,7 @@ class BatchRunner::Worker {
       const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count() + 1;
       if (!InterruptGuard::SleepUnlessInterrupted(ms) && !options_.dry_run) throw Interrupted();
       if (!options_.dry_run && Clock::now() < start) {
-        runner_.audit_.Heartbeat(conn_, runner_.run_id_);
+        Heartbeat(runner_.audit_, conn_, runner_.run_id_);
       }
     }
     SetNote("");
@@ -168,9 +164,9 @@ class BatchRunner::Worker {
     }
     if (!options_.dry_run) {
       const std::vector<ValueChange> values = runner_.store_.Write(*txn_, selection.write, now);
-      runner_.audit_.RecordChanges(*txn_, runner_.run_id_, selection.write);
-      runner_.audit_.RecordValues(*txn_, runner_.run_id_, values);
-      runner_.audit_.RecordBatch(*txn_, runner_.run_id_, counts);
+      RecordChanges(runner_.audit_, *txn_, runner_.run_id_, selection.write);
+      RecordValues(runner_.audit_, *txn_, runner_.run_id_, values);
+      RecordBatch(runner_.audit_, *txn_, runner_.run_id_, counts);
     }
     Add(counts, selection);
     if (!options_.single_transaction) Commit();
@@ -285,7 +281,7 @@ RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,
                            const std::optional<StopReason>& stop) {
   RunEnd end;
   end.totals = totals;
-  end.status = stop ? stop->status : "succeeded";
+  end.status = stop ? stop->status : RunStatus::kSucceeded;
   if (stop) end.error = WithAdvice(stop->error);
   if (options_.dry_run) return end;
   try {
@@ -324,7 +320,7 @@ void BatchRunner::Record(WriteStep& step, const RunEnd& end, pqxx::connection& c
   if (!end.error) {
     step.FinishSucceeded(conn, audit_, run_id_);
   } else {
-    audit_.FinishRun(conn, run_id_, end.status, end.error->what());
+    FinishRun(audit_, conn, run_id_, end.status, end.error->what());
   }
 }
 

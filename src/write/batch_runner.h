@@ -23,9 +23,10 @@
 #include "base/errors.h"
 #include "base/progress.h"
 #include "base/timeouts.h"
-#include "core/write_rules.h"
-#include "write/audit.h"
+#include "core/key_change.h"
+#include "write/audit_schema.h"
 #include "write/key_store.h"
+#include "write/run_rows.h"
 
 namespace scope_migrate {
 
@@ -77,16 +78,16 @@ class WriteStep {
 };
 
 struct RunEnd {
-  std::string status;              // as recorded: succeeded, failed, stale, interrupted
-  std::optional<ToolError> error;  // why it stopped early, with its exit code
-  RunTotals totals;                // of the committed batches
+  RunStatus status = RunStatus::kSucceeded;  // succeeded, failed, stale or interrupted
+  std::optional<ToolError> error;            // why it stopped early, with its exit code
+  RunTotals totals;                          // of the committed batches
 };
 
 // How a batch failure ends the run: the run status for the runs table and the error
 // (exit code and message) for the person. `batch` and `first_key` name where it happened;
 // `interrupted`: a signal had been received.
 struct StopReason {
-  std::string status;
+  RunStatus status;
   ToolError error;
 };
 StopReason ClassifyFailure(const std::exception& failure, size_t batch,

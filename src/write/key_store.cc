@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/errors.h"
+#include "base/string_lists.h"
 #include "pg/column_format.h"
 #include "pg/db.h"
 #include "pg/key_columns.h"
@@ -53,8 +54,7 @@ class KeyStoreBase : public KeyStore {
       const bool array = l_.scopes_format.format == ValueFormat::kArray;
       state.raw_scopes = array ? FieldText(row[5]) : scopes;
     }
-    std::sort(state.scopes.begin(), state.scopes.end());
-    state.scopes.erase(std::unique(state.scopes.begin(), state.scopes.end()), state.scopes.end());
+    state.scopes = SortedUnique(std::move(state.scopes));
     return state;
   }
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "core/write_rules.h"
-#include "pg/layout.h"
+#include "core/key_change.h"
+#include "pg/layout_resolve.h"
 
 namespace scope_migrate {
 

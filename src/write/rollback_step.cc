@@ -1,12 +1,15 @@
 #include "write/rollback_step.h"
 
+#include "core/write_rules.h"
 #include "pg/db.h"
+#include "write/change_rows.h"
 
 namespace scope_migrate {
 
 bool RollbackStep::Next(pqxx::connection& conn, size_t limit, Batch& batch) {
   pqxx::read_transaction txn(conn, "rollback_keys");
-  batch.keys = audit_.NextKeysToRevert(txn, run_id_, last_key_, limit);
+  SetLocalTimeouts(txn, audit_.timeouts());
+  batch.keys = NextKeysToRevert(audit_, txn, run_id_, last_key_, limit);
   txn.commit();
   if (batch.keys.empty()) return false;
   last_key_ = batch.keys.back().id;
@@ -17,7 +20,7 @@ Selection RollbackStep::Select(pqxx::transaction_base& txn, const Batch& batch,
                                const KeyStates& now) {
   std::vector<std::string> ids;
   for (const KeyChange& key : batch.keys) ids.push_back(key.id);
-  const std::set<std::string> touched = audit_.TouchedLater(txn, run_id_, ids);
+  const std::set<std::string> touched = TouchedLater(audit_, txn, run_id_, ids);
   Selection selection;
   for (const KeyChange& key : batch.keys) {
     const auto it = now.find(key.id);
@@ -40,7 +43,7 @@ void RollbackStep::List(const KeyChange& key) {
 }
 
 void RollbackStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
-  audit.FinishRollback(conn, run_id, run_id_);
+  FinishRollback(audit, conn, run_id, run_id_);
 }
 
 void PrintRollbackReport(std::ostream& out, int64_t run_id, bool dry_run, const RunEnd& end) {

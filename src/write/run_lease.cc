@@ -36,7 +36,7 @@ std::string Seconds(double seconds) {
 }
 
 std::string Describe(const RunRow& holder) {
-  return "run " + std::to_string(holder.run_id) + " (" + holder.kind + " by " +
+  return "run " + std::to_string(holder.run_id) + " (" + ToString(holder.kind) + " by " +
          holder.operator_name + " on host " + holder.host + ", pid " + std::to_string(holder.pid) +
          "), last heartbeat " + Seconds(holder.heartbeat_age_s) + " ago";
 }
@@ -69,7 +69,8 @@ std::string TakeoverReason(const RunRow& holder, HolderState state, int64_t new_
 // The holder named in the message when the runs table itself is busy.
 ToolError Busy(pqxx::connection& conn, const AuditLog& audit, int64_t lease_ms) {
   pqxx::read_transaction txn(conn);
-  const auto running = audit.RunningRuns(txn);
+  SetLocalTimeouts(txn, audit.timeouts());
+  const auto running = RunningRuns(audit, txn);
   if (!running.empty()) return Held(running.front(), lease_ms);
   return ToolError(kExitLocked,
                    "another scope-migrate run is starting or writing on this database (its "
@@ -105,22 +106,22 @@ Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart
   try {
     pqxx::work txn(conn, "take_lease");
     SetLocalTimeouts(txn, audit.timeouts());
-    audit.LockForNewRun(txn);
+    LockForNewRun(audit, txn);
     std::vector<std::pair<RunRow, HolderState>> stale;
-    for (const RunRow& holder : audit.RunningRuns(txn)) {
+    for (const RunRow& holder : RunningRuns(audit, txn)) {
       const HolderState state = Judge(holder, lease_ms, me);
       if (state == HolderState::kLive) throw Held(holder, lease_ms);
       stale.emplace_back(holder, state);
     }
-    lease.run_id = audit.InsertRunningRun(txn, start, me);
+    lease.run_id = InsertRunningRun(audit, txn, start, me);
     for (const auto& [holder, state] : stale) {
       const std::string reason = TakeoverReason(holder, state, lease.run_id, lease_ms);
-      audit.MarkTakenOver(txn, holder.run_id, lease.run_id, reason);
+      MarkTakenOver(audit, txn, holder.run_id, lease.run_id, reason);
       lease.notes.push_back("run " + std::to_string(holder.run_id) + " was 'running': " + reason);
     }
     txn.commit();
-  } catch (const pqxx::sql_error& e) {
-    if (SqlState(e) != "55P03") throw;
+  } catch (const std::exception& e) {
+    if (ClassifyDbError(e).sqlstate != "55P03") throw;
     throw Busy(conn, audit, lease_ms);
   }
   return lease;

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "write/audit.h"
+#include "write/run_rows.h"
 
 namespace scope_migrate {
 

@@ -1,4 +1,4 @@
-// The database layout (SPEC sections 3 and 10.9): which tables and columns hold keys,
+// The database layout file (SPEC sections 3 and 10.9): which tables and columns hold keys,
 // legacy roles and scopes, and in what shape. Every entry of a --layout file is optional
 // and defaults to the standard names; tables may be schema-qualified; tenant, name and
 // revoked_at may be null (no such column). Roles live in a table of role rows (the
@@ -6,16 +6,12 @@
 // the keys table; scopes in a table of scope rows or in a column of the keys table. A
 // column holds an array, a JSON array or a delimited string (column_format.h).
 //
-// Load() checks the file's own rules at FILE:LINE:COL. Resolve() checks every table and
-// column against the live catalog (the column exists, its type fits its format, roles and
-// scopes are not the same column, role ids compare with the names' ids), throwing
-// ToolError(65) at the entry's position, and returns the names quoted, so no name is
-// ever spliced raw into SQL.
+// Load() reads the file and checks its own rules at FILE:LINE:COL (ToolError 65), without
+// a database; layout_resolve.h checks it against the live catalog.
 #pragma once
 
 #include <map>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,30 +59,6 @@ struct Layout {
   // the entry at its default).
   ToolError Error(const std::string& entry, const std::string& message) const;
 };
-
-enum class Shape { kTable, kIds, kColumn };
-
-// The layout checked against a database, every identifier quoted.
-struct ResolvedLayout {
-  std::string keys, id, tenant /* "" if none */, name /* "" if none */, created_at;
-  // k.<created_at> as a timestamptz: the column itself, or for a `timestamp` column the
-  // column read in the layout's zone. The filter and the decision both use this instant,
-  // so which keys are legacy never depends on the server's or session's TimeZone.
-  std::string created_at_instant;
-  std::string revoked;  // SQL over the keys table `k`: "k.<revoked_at> IS NOT NULL" or "false"
-  Shape roles_shape = Shape::kTable, scopes_shape = Shape::kTable;
-  std::string roles, roles_key, role;        // kTable and kIds
-  std::string names, names_id, names_name;   // kIds
-  std::string scopes, scopes_key, scope;     // kTable
-  std::string roles_column, scopes_column;   // kColumn
-  ColumnFormat roles_format, scopes_format;  // kColumn
-  std::string scopes_column_type;            // kColumn: its SQL type without modifier, for the cast
-  std::string id_type;                       // SQL type of the key id column, e.g. "uuid"
-  std::string scopes_key_type;               // SQL type of the scopes table's key column
-  std::string keys_schema;                   // unquoted schema of the keys table
-};
-
-ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout);
 
 // Every scope of the catalog can be written into the layout's scopes column (a delimited
 // column cannot hold a scope containing its separator); ToolError(65) at the entry if not.

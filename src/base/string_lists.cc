@@ -1,0 +1,20 @@
+#include "base/string_lists.h"
+
+#include <algorithm>
+
+namespace scope_migrate {
+
+std::vector<std::string> SortedUnique(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string TrimTrailing(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace scope_migrate

@@ -1,0 +1,21 @@
+// Small helpers on lists of strings and on error texts, shared by every floor: one sorted,
+// de-duplicated list (byte order, as everything the tool compares and prints), and the
+// two ways an exception's text is cut for a message (its first line; no trailing
+// newlines or spaces). Pure functions, no state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scope_migrate {
+
+// `values` sorted in byte order with duplicates removed.
+std::vector<std::string> SortedUnique(std::vector<std::string> values);
+
+// `text` up to its first newline (all of it without one).
+std::string FirstLine(const std::string& text);
+
+// `text` without trailing newlines and spaces (libpq ends its messages with "\n").
+std::string TrimTrailing(std::string text);
+
+}  // namespace scope_migrate

@@ -1,0 +1,47 @@
+#include "write/run_history.h"
+
+#include "pg/db.h"
+
+namespace scope_migrate {
+namespace {
+
+// The runs `query` selects: it gets the transaction and "SELECT <run columns> FROM <runs>"
+// and adds its WHERE and ORDER BY.
+template <typename Query>
+std::vector<RunRow> ReadRuns(const AuditLog& audit, pqxx::connection& conn, Query&& query) {
+  return NeedsPrivilege("SELECT on " + audit.runs_table(), [&] {
+    pqxx::read_transaction txn(conn);
+    SetLocalTimeouts(txn, audit.timeouts());
+    const std::string select = "SELECT " + audit.RunSelectList(txn) + " FROM " + audit.runs_table();
+    std::vector<RunRow> out;
+    for (const auto& row : query(txn, select)) out.push_back(ReadRunRow(row));
+    return out;
+  });
+}
+
+}  // namespace
+
+std::optional<RunRow> FindRun(const AuditLog& audit, pqxx::connection& conn, int64_t run_id) {
+  const std::vector<RunRow> runs =
+      ReadRuns(audit, conn, [&](pqxx::transaction_base& txn, const std::string& select) {
+        return txn.exec_params(select + " WHERE run_id = $1", run_id);
+      });
+  if (runs.empty()) return std::nullopt;
+  return runs.front();
+}
+
+std::vector<RunRow> History(const AuditLog& audit, pqxx::connection& conn) {
+  return ReadRuns(audit, conn, [](pqxx::transaction_base& txn, const std::string& select) {
+    return txn.exec(select + " ORDER BY run_id DESC");
+  });
+}
+
+std::vector<RunRow> RunsOfPlan(const AuditLog& audit, pqxx::connection& conn,
+                               const std::string& plan_sha256) {
+  return ReadRuns(audit, conn, [&](pqxx::transaction_base& txn, const std::string& select) {
+    return txn.exec_params(
+        select + " WHERE kind = 'apply' AND plan_sha256 = $1 ORDER BY run_id DESC", plan_sha256);
+  });
+}
+
+}  // namespace scope_migrate
