@@ -12,6 +12,14 @@ const char* StatusName(Status status) {
   return kNames[static_cast<int>(status)];
 }
 
+std::optional<Status> ParseStatus(std::string_view name) {
+  for (Status s : {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked,
+                   Status::kSkipped, Status::kExcluded}) {
+    if (name == StatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> SortedUnique(std::vector<std::string> values) {
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());

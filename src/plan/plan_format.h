@@ -21,7 +21,7 @@
 
 #include "base/timestamps.h"
 #include "core/decision.h"
-#include "core/key_source.h"
+#include "core/key_filter.h"
 #include "core/role_matrix.h"
 
 namespace scope_migrate {
