@@ -1,7 +1,8 @@
-// The one error type the core throws to the command layer. It carries the SPEC exit code
-// and a message a person can act on: FILE:LINE:COL for input files, the key id for a key,
-// the SQLSTATE and the statement's purpose for a database error. main() prints the
-// message on stderr and exits with the code; nothing else decides exit codes.
+// The one error type every floor below the command line throws. It carries the SPEC exit
+// code and a message a person can act on: FILE:LINE:COL for input files, the key id for a
+// key, the SQLSTATE and the statement's purpose for a database error. The command line
+// (cli.cc) prints the message on stderr and exits with the code; a command that ends
+// without an error returns its own exit code.
 #pragma once
 
 #include <stdexcept>

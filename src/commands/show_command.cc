@@ -9,29 +9,16 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "plan/plan_reader.h"
+#include "plan/planned_key.h"
 #include "plan/report.h"
 
 namespace scope_migrate {
 namespace {
 
-// The key and its decision as the plan recorded them.
+// The key and its decision as the plan recorded them (planned_key.h).
 void WriteKey(ReportWriter& writer, const PlanKeyLine& line) {
-  KeyRecord key;
-  key.id = line.id;
-  key.tenant = line.tenant;
-  key.name = line.name;
-  key.revoked = line.status == Status::kSkipped && line.reason == "revoked";
-  key.roles = line.roles;
-  key.scopes = line.current;
-  Decision decision;
-  decision.status = line.status;
-  decision.reason = line.reason;
-  decision.current = line.current;
-  decision.target = line.target;
-  decision.add = line.add;
-  decision.extra = line.extra;
-  decision.remove = line.remove;
-  writer.WriteKey(PlannedKey{key, decision});
+  const RecordedKey recorded = RecordedKeyOf(line);
+  writer.WriteKey(PlannedKey{recorded.key, recorded.decision});
 }
 
 }  // namespace

@@ -21,15 +21,15 @@ std::string Join(const std::vector<std::string>& values) {
 }
 
 std::string Describe(const Decision& d) {
+  const std::string status = StatusName(d.status);
   switch (d.status) {
     case Status::kBlocked:
-      return "blocked: " + d.reason;
     case Status::kSkipped:
-      return "skipped: " + d.reason;
+      return status + ": " + d.reason;
     case Status::kExcluded:
-      return "excluded (created at or after the cutoff)";
+      return status + " (created at or after the cutoff)";
     default:
-      return "target " + Join(d.target) + " (" + StatusName(d.status) + ")";
+      return "target " + Join(d.target) + " (" + status + ")";
   }
 }
 

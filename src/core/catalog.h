@@ -1,4 +1,4 @@
-// The scope catalog: the 26 scopes an API key can carry, loaded from mappings/scopes.yaml.
+// The scope catalog: the scopes an API key can carry, loaded from mappings/scopes.yaml.
 // It is the only list of scopes in the tool: mapping globs expand against it and every
 // scope a mapping names must be in it. Loading fails with ToolError(65) at FILE:LINE:COL.
 #pragma once

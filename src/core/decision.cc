@@ -12,6 +12,14 @@ const char* StatusName(Status status) {
   return kNames[static_cast<int>(status)];
 }
 
+std::optional<Status> ParseStatus(std::string_view name) {
+  for (Status s : {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked,
+                   Status::kSkipped, Status::kExcluded}) {
+    if (name == StatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // The union of the roles' scopes, sorted and unique. Each role's list is already sorted and

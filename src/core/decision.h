@@ -4,7 +4,9 @@
 // (blocked), not an error, and a blocked or skipped key is never written.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/string_lists.h"
@@ -13,9 +15,20 @@
 
 namespace scope_migrate {
 
+// What happens to a key. A key is skipped exactly when it is revoked; an excluded key
+// (created at or after the cutoff) is counted but never listed, so plan files hold the
+// other five.
 enum class Status { kChange, kUnchanged, kDrift, kBlocked, kSkipped, kExcluded };
 
-const char* StatusName(Status status);  // "change", "unchanged", ... "excluded"
+// The statuses a plan lists (every one but excluded), in the order the summaries count them.
+inline constexpr Status kListedStatuses[] = {Status::kChange, Status::kUnchanged, Status::kDrift,
+                                             Status::kBlocked, Status::kSkipped};
+
+// The one spelling of a status, wherever one is written or read (plan files, reports,
+// summaries): "change", "unchanged", "drift", "blocked", "skipped", "excluded".
+const char* StatusName(Status status);
+// The status `name` spells, or nullopt.
+std::optional<Status> ParseStatus(std::string_view name);
 
 struct DecisionOptions {
   Instant cutoff = 0;  // keys created at or after this instant are not legacy

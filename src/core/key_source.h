@@ -12,19 +12,9 @@
 #include <vector>
 
 #include "core/key.h"
+#include "core/key_filter.h"
 
 namespace scope_migrate {
-
-// --tenant and --key: an empty list means "no limit on this field".
-struct KeyFilter {
-  std::vector<std::string> tenants;
-  std::vector<std::string> ids;
-
-  bool empty() const { return tenants.empty() && ids.empty(); }
-  bool Matches(const std::string& id, const std::string* tenant) const;
-  // "--tenant acme --key 42", or "" when empty.
-  std::string Describe() const;
-};
 
 class KeyVisitor {
  public:

@@ -3,7 +3,7 @@
 namespace scope_migrate {
 
 void Summary::Add(const Decision& d, const Catalog& catalog) {
-  ++*Counter(d.status);
+  ++Count(d.status);
   if (d.status == Status::kExcluded) return;  // not read as a legacy key
   ++keys_read;
   if (d.status == Status::kBlocked || d.status == Status::kSkipped) return;
@@ -17,14 +17,12 @@ void Summary::Add(const Decision& d, const Catalog& catalog) {
   for (const auto& scope : d.remove) ++by_scope[scope].remove;
 }
 
-uint64_t Summary::Count(Status status) const {
-  return *const_cast<Summary*>(this)->Counter(status);
-}
+uint64_t Summary::Count(Status status) const { return const_cast<Summary*>(this)->Count(status); }
 
-uint64_t* Summary::Counter(Status status) {
+uint64_t& Summary::Count(Status status) {
   uint64_t* const counters[] = {&change,  &unchanged, &drift,
                                 &blocked, &skipped,   &excluded_post_cutoff};  // enum order
-  return counters[static_cast<int>(status)];
+  return *counters[static_cast<int>(status)];
 }
 
 }  // namespace scope_migrate

@@ -31,10 +31,9 @@ struct Summary {
   std::string plan_sha256;  // the plan's checksum, known once its key lines are written
 
   void Add(const Decision& decision, const Catalog& catalog);
+  // The counter of `status` (excluded: excluded_post_cutoff).
   uint64_t Count(Status status) const;
-
- private:
-  uint64_t* Counter(Status status);
+  uint64_t& Count(Status status);
 };
 
 }  // namespace scope_migrate

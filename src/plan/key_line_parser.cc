@@ -1,8 +1,10 @@
 #include "plan/key_line_parser.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "base/errors.h"
+#include "plan/planned_key.h"
 
 namespace scope_migrate {
 namespace {
@@ -158,13 +160,52 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
   std::vector<std::string>* list_ = nullptr;
 };
 
-std::optional<Status> StatusOf(const std::string& name) {
-  for (Status s :
-       {Status::kChange, Status::kUnchanged, Status::kDrift, Status::kBlocked, Status::kSkipped}) {
-    if (name == StatusName(s)) return s;
-  }
-  return std::nullopt;
+bool Contains(const std::vector<std::string>& sorted, const std::string& value) {
+  return std::binary_search(sorted.begin(), sorted.end(), value);
 }
+
+// The lists must fit together as a decision made them: sorted, add and current disjoint,
+// extra a part of current, and a "change" key has something to change.
+class ListCheck {
+ public:
+  ListCheck(const std::string& path, const PlanKeyLine& k) : path_(path), k_(k) {}
+
+  void Run() const {
+    Sorted("roles", k_.roles, false);
+    Sorted("current", k_.current, true);
+    Sorted("add", k_.add, true);
+    Sorted("extra", k_.extra, true);
+    for (const auto& scope : k_.add) {
+      if (Contains(k_.current, scope))
+        throw Error("key " + k_.id + " adds \"" + scope + "\", which it has");
+    }
+    for (const auto& scope : k_.extra) {
+      if (!Contains(k_.current, scope)) {
+        throw Error("key " + k_.id + ": extra scope \"" + scope + "\" is not one of its scopes");
+      }
+    }
+    if (k_.status == Status::kChange && k_.add.empty() && k_.remove.empty()) {
+      throw Error("key " + k_.id + " is a change with nothing to add or remove");
+    }
+  }
+
+ private:
+  ToolError Error(const std::string& message) const {
+    return InputError(path_, k_.line, 1, message);
+  }
+
+  void Sorted(const char* field, const std::vector<std::string>& values, bool unique) const {
+    for (size_t i = 1; i < values.size(); ++i) {
+      if (values[i] < values[i - 1] || (unique && values[i] == values[i - 1])) {
+        throw Error(std::string("\"") + field + "\" must be sorted" +
+                    (unique ? " and unique" : ""));
+      }
+    }
+  }
+
+  const std::string& path_;
+  const PlanKeyLine& k_;
+};
 
 }  // namespace
 
@@ -179,9 +220,17 @@ void ParseKeyLineFields(const std::string& path, int number, const std::string& 
   if (sax.type != "key") throw error("expected a key line, found \"" + sax.type + "\"");
   if (!sax.has_id) throw error("\"id\" must be a string");
   if (!sax.has_status) throw error("\"status\" must be a string");
-  const auto status = StatusOf(sax.status);
-  if (!status) throw error("unknown status \"" + sax.status + "\"");
+  const auto status = ParseStatus(sax.status);
+  if (!status || *status == Status::kExcluded) throw error("unknown status \"" + sax.status + "\"");
   out.status = *status;
+}
+
+PlanKeyLine ParseKeyLine(const std::string& path, int number, const std::string& text, bool prune) {
+  PlanKeyLine k;
+  ParseKeyLineFields(path, number, text, k);
+  DeriveLists(k, prune);
+  ListCheck(path, k).Run();
+  return k;
 }
 
 }  // namespace scope_migrate

@@ -1,9 +1,10 @@
 // The plan file's format (JSON Lines, one object a line, "type" first): a header line,
 // one line per key in id order, and a summary line whose "sha256" is the SHA-256 of every
 // byte before it, which makes a plan file tamper-evident. `--format jsonl` prints the same
-// lines. plan_writer.cc writes it and plan_reader.cc reads it back; both take the version
-// from here. Rules: a field may be added within a version (readers ignore unknown fields);
-// anything else bumps kPlanFormatVersion, and a reader refuses versions it does not know.
+// lines. plan_writer.h writes it and plan_reader.h reads it back; both take the version
+// from here, and planned_key.h follows one key line through every shape it takes. Rules: a field
+// may be added within a version (readers ignore unknown fields); anything else bumps
+// kPlanFormatVersion, and a reader refuses versions it does not know.
 //
 // Version 2 carries nothing that can be derived from the rest. A key line holds "id",
 // "tenant" and "name" (when the key has them), "status", "reason" (blocked and skipped
@@ -21,7 +22,7 @@
 
 #include "base/timestamps.h"
 #include "core/decision.h"
-#include "core/key_source.h"
+#include "core/key_filter.h"
 #include "core/role_matrix.h"
 
 namespace scope_migrate {

@@ -1,22 +1,23 @@
-// Reading a plan file (plan_format.h) for `apply`. Open() reads the whole file once: it
-// checks the header's format_version, parses every line, checks that the last line is the
-// summary and that its "sha256" is the SHA-256 of every byte before it. A truncated,
-// edited or unknown-version file throws ToolError(65) naming the line before anything is
-// written. As it goes it keeps every key that passes the filter, parsed, in a private,
-// already unlinked temporary file, and ForEachKey() streams the keys from that copy: what
-// is applied is exactly what was verified, even if the file at the path is replaced or
-// edited in the meantime, and no line is parsed twice.
+// Reading a plan file (plan_format.h) for `apply` and `show`: the cursor over its keys.
+// Open() reads the whole file once (plain, gzip or zstd): it parses and checks every line
+// (the header and summary: plan_lines.h; each key: key_line_parser.h), checks that the
+// last line is the summary and that its "sha256" is the SHA-256 of every byte before it.
+// A truncated, edited or unknown-version file throws ToolError(65) naming the line before
+// anything is written. As it goes it keeps every key that passes the filter in the
+// verified copy (verified_copy.h), and the Cursor and ForEachKey() read the keys from that
+// copy: what is applied is exactly what was verified, even if the file at the path is
+// replaced or edited in the meantime, and no line is parsed twice.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <memory>
+#include <optional>
 #include <string>
 
-#include "core/key_source.h"
+#include "core/key_filter.h"
 #include "core/summary.h"
 #include "plan/plan_format.h"
+#include "plan/verified_copy.h"
 
 namespace scope_migrate {
 
@@ -57,7 +58,7 @@ class PlanFile {
   class Loader;
 
   std::string path_;
-  std::shared_ptr<std::FILE> copy_;  // the verified keys
+  std::optional<VerifiedCopy> copy_;  // the verified keys
   KeyFilter filter_;
   PlanHeader header_;
   std::string sha256_;

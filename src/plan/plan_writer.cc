@@ -1,11 +1,12 @@
-// Writes the plan file format (plan_format.h): the header and summary through
-// nlohmann::json, the key lines by hand (they are most of the bytes).
+// The header and summary go through nlohmann::json; the key lines are written by hand
+// (planned_key.cc), since they are most of the bytes.
+#include "plan/plan_writer.h"
+
 #include <nlohmann/json.hpp>
 
-#include "base/json_text.h"
 #include "base/sha256.h"
 #include "plan/plan_format.h"
-#include "plan/report.h"
+#include "plan/planned_key.h"
 
 namespace scope_migrate {
 
@@ -44,20 +45,8 @@ class JsonlWriter : public PlanWriter {
   }
 
   void WriteKey(const PlannedKey& k) override {
-    const Decision& d = k.decision;
-    line_.assign("{\"type\":\"key\",\"id\":");
-    AppendJsonString(line_, k.key.id);
-    if (k.key.tenant) AppendText(",\"tenant\":", *k.key.tenant);
-    if (k.key.name) AppendText(",\"name\":", *k.key.name);
-    line_ += ",\"status\":\"";
-    line_ += StatusName(d.status);
-    line_ += '"';
-    if (!d.reason.empty()) AppendText(",\"reason\":", d.reason);
-    AppendList(",\"roles\":", k.key.roles);
-    AppendList(",\"current\":", d.current);
-    AppendList(",\"add\":", d.add);
-    AppendList(",\"extra\":", d.extra);
-    line_ += "}";
+    line_.clear();
+    AppendKeyLine(line_, k);
     Emit(line_);
   }
 
@@ -65,11 +54,7 @@ class JsonlWriter : public PlanWriter {
     nlohmann::ordered_json j;
     j["type"] = "summary";
     j["keys_read"] = s.keys_read;
-    j["change"] = s.change;
-    j["unchanged"] = s.unchanged;
-    j["drift"] = s.drift;
-    j["blocked"] = s.blocked;
-    j["skipped"] = s.skipped;
+    for (Status status : kListedStatuses) j[StatusName(status)] = s.Count(status);
     j["excluded_post_cutoff"] = s.excluded_post_cutoff;
     j["scopes_to_add"] = s.scopes_to_add;
     j["scopes_to_remove"] = s.scopes_to_remove;
@@ -90,18 +75,6 @@ class JsonlWriter : public PlanWriter {
   }
 
  private:
-  void AppendText(const char* field, const std::string& value) {
-    line_ += field;
-    AppendJsonString(line_, value);
-  }
-
-  // Empty lists are left out (plan_format.h).
-  void AppendList(const char* field, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    line_ += field;
-    AppendJsonStringArray(line_, values);
-  }
-
   void Emit(const std::string& line) {
     hasher_.Update(line);
     hasher_.Update("\n");

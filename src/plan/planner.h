@@ -10,7 +10,7 @@
 #include "core/key_source.h"
 #include "core/mapping.h"
 #include "core/summary.h"
-#include "plan/report.h"
+#include "plan/plan_writer.h"
 
 namespace scope_migrate {
 

@@ -1,5 +1,7 @@
 #include "plan/report.h"
 
+#include "plan/plan_writer.h"
+
 namespace scope_migrate {
 
 std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,

@@ -9,18 +9,11 @@
 #include <ostream>
 #include <string>
 
-#include "core/decision.h"
-#include "core/key.h"
-#include "core/key_source.h"
 #include "core/summary.h"
 #include "plan/plan_format.h"
+#include "plan/planned_key.h"
 
 namespace scope_migrate {
-
-struct PlannedKey {
-  const KeyRecord& key;
-  const Decision& decision;
-};
 
 class ReportWriter {
  public:
@@ -36,14 +29,7 @@ struct ReportOptions {
   size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
 };
 
-// The plan file (JSON Lines, plan_format.h; also the --format jsonl report), written by
-// plan_writer.cc. Once its summary is written, sha256() is the plan's checksum, which
-// every other report then shows.
-class PlanWriter : public ReportWriter {
- public:
-  virtual const std::string& sha256() const = 0;
-};
-std::unique_ptr<PlanWriter> MakeJsonlWriter(std::ostream& out);
+// The other writers (the JSON Lines one, which writes the plan file, is in plan_writer.h).
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const ReportOptions& options);

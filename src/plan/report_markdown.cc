@@ -36,10 +36,10 @@ class MarkdownWriter : public ReportWriter {
 
   void WriteSummary(const Summary& s) override {
     out_ << "### Keys by status" << (filter_.empty() ? "" : " (partial run)") << "\n\n"
-         << "| status | keys |\n|---|---:|\n"
-         << "| change | " << s.change << " |\n| unchanged | " << s.unchanged << " |\n"
-         << "| drift | " << s.drift << " |\n| blocked | " << s.blocked << " |\n"
-         << "| skipped | " << s.skipped << " |\n| **keys read** | **" << s.keys_read << "** |\n"
+         << "| status | keys |\n|---|---:|\n";
+    for (Status status : kListedStatuses)
+      out_ << "| " << StatusName(status) << " | " << s.Count(status) << " |\n";
+    out_ << "| **keys read** | **" << s.keys_read << "** |\n"
          << "| excluded (created at or after cutoff) | " << s.excluded_post_cutoff << " |\n\n"
          << "Scopes to add: **" << s.scopes_to_add << "**, scopes to remove: **"
          << s.scopes_to_remove << "**.\n\n";

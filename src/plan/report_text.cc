@@ -1,4 +1,7 @@
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/text_escape.h"
 #include "plan/report.h"
@@ -66,17 +69,12 @@ class TextWriter : public ReportWriter {
     }
     if (shown_ > 0) out_ << "\n";
     out_ << "Summary" << (filter_.empty() ? "" : " (PARTIAL RUN, only " + filter_ + ")") << "\n";
-    const std::pair<const char*, uint64_t> rows[] = {
-        {"keys read", s.keys_read},
-        {"  change", s.change},
-        {"  unchanged", s.unchanged},
-        {"  drift", s.drift},
-        {"  blocked", s.blocked},
-        {"  skipped", s.skipped},
-        {"excluded (created at or after cutoff)", s.excluded_post_cutoff},
-        {"scopes to add", s.scopes_to_add},
-        {"scopes to remove", s.scopes_to_remove},
-    };
+    std::vector<std::pair<std::string, uint64_t>> rows = {{"keys read", s.keys_read}};
+    for (Status status : kListedStatuses)
+      rows.emplace_back(std::string("  ") + StatusName(status), s.Count(status));
+    rows.insert(rows.end(), {{"excluded (created at or after cutoff)", s.excluded_post_cutoff},
+                             {"scopes to add", s.scopes_to_add},
+                             {"scopes to remove", s.scopes_to_remove}});
     for (const auto& [label, count] : rows)
       out_ << "  " << Pad(label, 40) << Right(count, 9) << "\n";
 

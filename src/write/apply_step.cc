@@ -1,6 +1,7 @@
 #include "write/apply_step.h"
 
 #include "core/write_rules.h"
+#include "plan/planned_key.h"
 
 namespace scope_migrate {
 
@@ -11,14 +12,7 @@ bool ApplyStep::Next(pqxx::connection&, size_t limit, Batch& batch) {
       blocked_.emplace_back(line.id, line.reason);
     }
     if (line.status != Status::kChange) continue;
-    KeyChange change;
-    change.id = std::move(line.id);
-    change.line = line.line;
-    change.add = std::move(line.add);
-    change.remove = std::move(line.remove);
-    change.planned_roles = std::move(line.roles);
-    change.planned_scopes = std::move(line.current);
-    batch.keys.push_back(std::move(change));
+    batch.keys.push_back(KeyChangeOf(std::move(line)));
   }
   return !batch.keys.empty();
 }
