@@ -1,17 +1,8 @@
-<<<<<<< HEAD
 // The layout file's own rules (no database): shapes, formats and where each entry is.
-#include "pg/layout.h"
+#include "pg/layout_file.h"
 
 #include <gtest/gtest.h>
 
-=======
-// The layout file's own rules (no database): shapes, formats and where each entry is,
-// and the pieces of key_columns.h that turn what the database yields into lists.
-#include <gtest/gtest.h>
-
-#include "pg/key_columns.h"
-#include "pg/layout_resolve.h"
->>>>>>> s17a
 #include "support/test_util.h"
 
 namespace scope_migrate {
