@@ -146,6 +146,7 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
     o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
   }
   if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
+  if (vm.count("batch-time")) o.batch_time_ms = DurationOption(vm, "batch-time");
   if (vm.count("progress-every")) o.progress_every_ms = DurationOption(vm, "progress-every");
   if (vm.count("lock-lease")) {
     o.lock_lease_ms = DurationOption(vm, "lock-lease");

@@ -70,13 +70,14 @@ const Command kCommands[] = {
      RunShowCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-     "[--allow-blocked] [--batch-size N] [--jobs N] [--single-transaction] [--operator NAME]\n"
-     "[--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS] [--lock-lease D]",
+     "[--allow-blocked] [--batch-size N] [--batch-time D] [--jobs N] [--single-transaction]\n"
+     "[--operator NAME] [--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]\n"
+     "[--lock-lease D]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
-     "[--batch-size N] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
+     "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
@@ -172,7 +173,9 @@ po::options_description CommandOptions(const Command& command) {
     add("single-transaction", "the whole run in one transaction");
   }
   if (g & kWritingOptions) {
-    add("batch-size", po::value<int64_t>()->default_value(1000), "keys per transaction");
+    add("batch-size", po::value<int64_t>()->default_value(1000), "the most keys per transaction");
+    add("batch-time", po::value<std::string>()->default_value("200ms"),
+        "size batches to take about this long, 0 = always --batch-size");
     add("jobs", po::value<int64_t>()->default_value(1), "connections writing batches in parallel");
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");

@@ -22,7 +22,8 @@ enum OptionGroup : unsigned {
   kPlanOutOptions = 1 << 5,    // --out --detailed-exitcode
   kPlanFileArgument = 1 << 6,  // PLANFILE
   kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction
-  kWritingOptions = 1 << 8,  // --batch-size --jobs --operator --pause --max-rate --yes --lock-lease
+  kWritingOptions = 1 << 8,  // --batch-size --batch-time --jobs --operator --pause --max-rate --yes
+                             // --lock-lease
   kRunOption = 1 << 9,       // --run
   kRollbackPlanOption = 1 << 10,  // --plan
   kAuditSqlOptions = 1 << 11,     // --grant-to

@@ -17,13 +17,15 @@ void Progress::Start(uint64_t total) {
   total_ = total;
   done_ = 0;
   batches_ = 0;
+  batch_.clear();
   start_ = std::chrono::steady_clock::now();
   last_draw_ = terminal_ ? start_ - std::chrono::seconds(1) : start_;
 }
 
-void Progress::Update(uint64_t done, bool force, uint64_t batches) {
+void Progress::Update(uint64_t done, bool force, uint64_t batches, const std::string& batch) {
   done_ = done;
   if (batches > 0) batches_ = batches;
+  if (!batch.empty()) batch_ = batch;
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const auto interval = terminal_ ? std::chrono::milliseconds(250) : log_every_;
@@ -43,7 +45,7 @@ void Progress::SetNote(const std::string& note) {
 }
 
 std::string Progress::Line(const std::string& label, uint64_t done, uint64_t total, double seconds,
-                           uint64_t batches, const std::string& note) {
+                           uint64_t batches, const std::string& note, const std::string& batch) {
   const double rate = seconds > 0 ? done / seconds : 0;
   char eta[32] = "--";
   if (rate > 0 && total >= done) {
@@ -55,7 +57,9 @@ std::string Progress::Line(const std::string& label, uint64_t done, uint64_t tot
                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                 total > 0 ? 100.0 * done / total : 100.0, rate, eta);
   std::string out = line;
-  if (batches > 0) out += "  batch " + std::to_string(batches);
+  if (batches > 0) {
+    out += "  batch " + std::to_string(batches) + (batch.empty() ? "" : " (" + batch + ")");
+  }
   if (!note.empty()) out += "  " + note;
   return out;
 }
@@ -63,7 +67,7 @@ std::string Progress::Line(const std::string& label, uint64_t done, uint64_t tot
 void Progress::Draw() {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const std::string line = Line(label_, done_, total_, seconds, batches_, note_);
+  const std::string line = Line(label_, done_, total_, seconds, batches_, note_, batch_);
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
   } else {

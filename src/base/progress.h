@@ -20,15 +20,18 @@ class Progress {
   ~Progress();
 
   void Start(uint64_t total);
-  // `batches`: committed so far (0: not shown).
-  void Update(uint64_t done, bool force = false, uint64_t batches = 0);
+  // `batches`: committed so far (0: not shown); `batch`: how the last one went, e.g.
+  // "380 keys in 190ms" ("" keeps the one before).
+  void Update(uint64_t done, bool force = false, uint64_t batches = 0,
+              const std::string& batch = "");
   void SetNote(const std::string& note);  // e.g. "pausing 2s"; shown until cleared
   void Finish();
   bool enabled() const { return enabled_; }
 
-  // The status line: "apply 120/31000 keys (0.4%)  40 keys/s  ETA 12:55  batch 12  pausing 2s".
+  // The status line: "apply 120/31000 keys (0.4%)  40 keys/s  ETA 12:55  batch 12 (10 keys in
+  // 180ms)  pausing 2s".
   static std::string Line(const std::string& label, uint64_t done, uint64_t total, double seconds,
-                          uint64_t batches, const std::string& note);
+                          uint64_t batches, const std::string& note, const std::string& batch = "");
 
  private:
   void Draw();
@@ -37,6 +40,7 @@ class Progress {
   bool terminal_;
   std::string label_;
   std::string note_;
+  std::string batch_;
   std::chrono::milliseconds log_every_;
   uint64_t total_ = 0;
   uint64_t done_ = 0;

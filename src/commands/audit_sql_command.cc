@@ -46,13 +46,13 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
   std::cout << "GRANT SELECT ON " << read << to;
   if (layout.scopes_column) {
     std::cout << "\n-- apply and rollback: row locks on the keys and the scopes column written\n"
-              << "-- (UPDATE on the key id column allows SELECT ... FOR UPDATE), the audit trail\n"
+              << "-- (UPDATE on the key id column allows SELECT ... FOR KEY SHARE), the audit trail\n"
               << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ", "
               << QuoteIdentifier(layout.scopes_column->column) << ") ON " << keys << to;
   } else {
     std::cout << "\n-- apply and rollback: row locks on the keys (PostgreSQL has no lock-only "
                  "privilege;\n-- UPDATE on one column is the least that allows SELECT ... FOR "
-                 "UPDATE, and the tool\n-- never updates the keys table), scopes added and "
+                 "KEY SHARE, and the tool\n-- never updates the keys table), scopes added and "
                  "removed, the audit trail\n"
               << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ") ON " << keys << to
               << "GRANT INSERT, DELETE ON " << QuoteQualified(layout.scopes_table) << to;

@@ -59,6 +59,7 @@ std::string AuditSchema(const Options& options, const ResolvedLayout& layout) {
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label) {
   RunnerOptions runner;
   runner.batch_size = options.batch_size;
+  runner.batch_time_ms = options.batch_time_ms;
   runner.single_transaction = options.single_transaction;
   runner.jobs = options.jobs;
   runner.pause_ms = options.pause_ms;
@@ -78,10 +79,11 @@ std::string DescribeBatches(const Options& options) {
            : ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
                             : std::to_string(ms) + "ms";
   };
-  std::string text =
-      options.single_transaction
-          ? "one transaction (batches of " + std::to_string(options.batch_size) + " keys)"
-          : "batches of " + std::to_string(options.batch_size) + " keys";
+  const std::string size = std::to_string(options.batch_size);
+  std::string text = options.single_transaction  ? "one transaction (batches of " + size + " keys)"
+                     : options.batch_time_ms > 0 ? "batches of up to " + size + " keys sized to " +
+                                                       duration(options.batch_time_ms)
+                                                 : "batches of " + size + " keys";
   text += ", " + std::to_string(options.jobs) + (options.jobs == 1 ? " job" : " jobs");
   text += options.pause_ms > 0 ? ", pause " + duration(options.pause_ms) : ", no pause";
   if (options.max_rate > 0) {

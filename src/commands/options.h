@@ -44,7 +44,8 @@ struct Options {
   std::optional<std::string> plan_file;
   bool yes = false;
   bool allow_blocked = false;
-  size_t batch_size = 1000;
+  size_t batch_size = 1000;     // the most keys in a batch
+  int64_t batch_time_ms = 200;  // --batch-time: batches sized to take about this long
   bool single_transaction = false;
   int jobs = 1;  // parallel connections writing whole batches
   std::optional<std::string> operator_name;

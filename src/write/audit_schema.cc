@@ -40,7 +40,12 @@ const Column kRunsAddedSince[] = {{"pid", "bigint"},
                                   {"host_id", "text"},
                                   {"heartbeat_at", "timestamptz"},
                                   {"taken_over_by", "bigint"},
-                                  {"tool_commit", "text"}};
+                                  {"tool_commit", "text"},
+                                  {"batch_time_ms", "bigint"},
+                                  {"last_batch_keys", "bigint"},
+                                  {"last_batch_ms", "bigint"},
+                                  {"max_batch_ms", "bigint"},
+                                  {"lock_retries", "bigint NOT NULL DEFAULT 0"}};
 const Column kChangesTable[] = {{"run_id", "bigint NOT NULL"},
                                 {"api_key_id", "text NOT NULL"},
                                 {"scope", "text NOT NULL"},
@@ -173,7 +178,8 @@ std::string AuditLog::RunSelectList(pqxx::transaction_base& txn) const {
       "run_id, kind, status, operator, host, tool_version, mapping_sha256, "
       "plan_sha256, filter, message, keys_changed, scopes_added, scopes_removed, "
       "rolled_back_by, rollback_of";
-  for (const char* name : {"host_id", "pid", "tool_commit", "taken_over_by"}) {
+  for (const char* name : {"host_id", "pid", "tool_commit", "taken_over_by", "batch_time_ms",
+                           "last_batch_keys", "last_batch_ms", "max_batch_ms", "lock_retries"}) {
     list += ", " + column(name);
   }
   for (const char* name :

@@ -3,18 +3,24 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <mutex>
 #include <thread>
 
 #include "pg/db.h"
 #include "write/change_rows.h"
 #include "write/interrupt.h"
+#include "write/test_pause.h"
 #include "write/throttle.h"
 
 namespace scope_migrate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 ToolError Interrupted() {
   return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
@@ -108,7 +114,7 @@ class BatchRunner::Worker {
     Batch batch;
     try {
       while (TakeBatch(batch) && WaitTurn(batch.keys.size())) {
-        RunBatch(batch);
+        RunWithRetries(batch);
         if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
       }
       Commit();  // --single-transaction: the whole run
@@ -120,13 +126,55 @@ class BatchRunner::Worker {
   }
 
  private:
+  bool Sized() const { return !options_.dry_run && !options_.single_transaction; }
+
+  // The next `size_` keys: those held back from a batch split after lock timeouts first.
   bool TakeBatch(Batch& batch) {
     std::lock_guard<std::mutex> hold(shared_.mutex);
     if (shared_.stop) return false;
     batch.keys.clear();
-    if (!shared_.step.Next(conn_, options_.batch_size, batch) || batch.keys.empty()) return false;
+    while (!held_.empty() && batch.keys.size() < size_) {
+      batch.keys.push_back(std::move(held_.front()));
+      held_.pop_front();
+    }
+    if (batch.keys.empty() && !shared_.step.Next(conn_, size_, batch)) return false;
+    if (batch.keys.empty()) return false;
     batch.number = ++shared_.batches_handed_out;
     return true;
+  }
+
+  // Runs the batch; after a lock timeout or deadlock, tries it again as batch_sizing.h
+  // says, holding back the keys of a smaller attempt for the next batches.
+  void RunWithRetries(Batch& batch) {
+    for (;;) {
+      const Clock::time_point start = Clock::now();
+      try {
+        RunBatch(batch, start);
+        break;
+      } catch (const pqxx::sql_error& e) {
+        if (!Retryable(e)) throw;
+        txn_.reset();
+        pending_ = RunTotals{};
+        pending_keys_seen_ = 0;
+        const LockRetry retry = AfterLockTimeout(++lock_failures_, batch.keys.size());
+        if (retry.give_up) throw;
+        ++lock_retries_;
+        SetNote("lock wait failed, attempt " + std::to_string(lock_failures_ + 1) + " in " +
+                std::to_string(retry.wait_ms) + "ms");
+        if (!InterruptGuard::SleepUnlessInterrupted(retry.wait_ms)) throw Interrupted();
+        SetNote("");
+        while (batch.keys.size() > retry.size) {
+          held_.push_front(std::move(batch.keys.back()));
+          batch.keys.pop_back();
+        }
+      }
+    }
+    lock_failures_ = 0;
+  }
+
+  bool Retryable(const pqxx::sql_error& e) const {
+    const std::string state = SqlState(e);
+    return Sized() && (state == "55P03" || state == "40P01") && !InterruptGuard::Requested();
   }
 
   // Sleeps until the throttle lets the batch start, renewing the lease meanwhile; false
@@ -149,27 +197,55 @@ class BatchRunner::Worker {
     return !Stopping();
   }
 
-  void RunBatch(const Batch& batch) {
+  void RunBatch(const Batch& batch, Clock::time_point start) {
     if (!txn_) Begin();
     std::vector<std::string> ids;
     ids.reserve(batch.keys.size());
     for (const KeyChange& key : batch.keys) ids.push_back(key.id);
     const KeyStates now = runner_.store_.Read(*txn_, ids, !options_.dry_run);
     const Selection selection = shared_.step.Select(*txn_, batch, now);
+    TestPausePoint("read");
+    BatchCounts counts = options_.dry_run ? Planned(selection) : Write(selection, now);
+    if (!options_.dry_run) {
+      counts.batch_time_ms = options_.batch_time_ms;
+      counts.batch_keys = batch.keys.size();
+      counts.batch_ms = std::lround(MsSince(start));
+      counts.lock_retries = lock_retries_;
+      RecordBatch(runner_.audit_, *txn_, runner_.run_id_, counts);
+      TestPausePoint("write");
+    }
+    Add(counts, selection);
+    if (options_.single_transaction) return;
+    Commit(batch.keys.size(), start);
+    if (Sized()) {
+      size_ = NextBatchSize(batch.keys.size(), MsSince(start), options_.batch_time_ms,
+                            options_.batch_size);
+    }
+  }
+
+  // Writes the selected keys and audits what the statements changed; its counts.
+  BatchCounts Write(const Selection& selection, const KeyStates& now) {
+    const WriteResult written = runner_.store_.Write(*txn_, selection.write, now);
+    RecordChanges(runner_.audit_, *txn_, runner_.run_id_, written.changed);
+    RecordValues(runner_.audit_, *txn_, runner_.run_id_, written.values);
+    BatchCounts counts;
+    counts.keys = written.changed.size();
+    for (const KeyChange& change : written.changed) {
+      counts.added += change.add.size();
+      counts.removed += change.remove.size();
+    }
+    return counts;
+  }
+
+  // What a dry run would write.
+  static BatchCounts Planned(const Selection& selection) {
     BatchCounts counts;
     counts.keys = selection.write.size();
     for (const KeyChange* change : selection.write) {
       counts.added += change->add.size();
       counts.removed += change->remove.size();
     }
-    if (!options_.dry_run) {
-      const std::vector<ValueChange> values = runner_.store_.Write(*txn_, selection.write, now);
-      RecordChanges(runner_.audit_, *txn_, runner_.run_id_, selection.write);
-      RecordValues(runner_.audit_, *txn_, runner_.run_id_, values);
-      RecordBatch(runner_.audit_, *txn_, runner_.run_id_, counts);
-    }
-    Add(counts, selection);
-    if (!options_.single_transaction) Commit();
+    return counts;
   }
 
   void Begin() {
@@ -191,14 +267,20 @@ class BatchRunner::Worker {
     for (const auto& id : selection.left_alone) {
       if (pending_.left_alone_ids.size() < 50) pending_.left_alone_ids.push_back(id);
     }
-    pending_keys_seen_ += counts.keys + selection.already_done + selection.left_alone.size();
+    pending_keys_seen_ +=
+        selection.write.size() + selection.already_done + selection.left_alone.size();
   }
 
-  // Commits the open transaction and adds what it held to the run's totals.
-  void Commit() {
+  // Commits the open transaction and adds what it held to the run's totals; `keys` and
+  // `start`: the batch's, for the progress line (0 keys: none shown).
+  void Commit(size_t keys = 0, Clock::time_point start = Clock::time_point()) {
     if (!txn_) return;
     txn_->commit();
     txn_.reset();
+    lock_retries_ = 0;
+    const std::string batch = keys == 0 ? ""
+                                        : std::to_string(keys) + " keys in " +
+                                              std::to_string(std::lround(MsSince(start))) + "ms";
     std::lock_guard<std::mutex> hold(shared_.mutex);
     RunTotals& t = shared_.totals;
     t.batches += pending_.batches;
@@ -214,7 +296,7 @@ class BatchRunner::Worker {
     pending_ = RunTotals{};
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
-    shared_.progress.Update(shared_.keys_done, true, t.batches);
+    shared_.progress.Update(shared_.keys_done, true, t.batches, batch);
   }
 
   bool Stopping() {
@@ -239,6 +321,10 @@ class BatchRunner::Worker {
   std::unique_ptr<pqxx::transaction_base> txn_;  // open across batches only in one transaction
   RunTotals pending_;                            // of the open transaction
   uint64_t pending_keys_seen_ = 0;
+  size_t size_ = Sized() ? FirstBatchSize(options_.batch_size) : options_.batch_size;
+  std::deque<KeyChange> held_;  // keys of a batch split after lock timeouts, next in turn
+  int lock_failures_ = 0;       // lock timeouts in a row of the batch being tried
+  int64_t lock_retries_ = 0;    // attempts that timed out since the last commit
 };
 
 BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, const AuditLog& audit,

@@ -2,10 +2,17 @@
 // only brings its KeyStore). A command supplies a WriteStep: where the batches come from
 // and which keys of a batch may be written. The runner owns everything else, for every
 // batch: a transaction with the timeouts set, the keys read under their row locks, the
-// step's selection, the write, the audit rows and the run's counters, the commit; then
-// interrupts, --pause/--max-rate and progress. It maps every way a run can stop (stale,
-// lock or statement timeout, interrupt, lost connection, commit in doubt, anything else)
-// to one run status, message and exit code, and records it with FinishRun.
+// step's selection, the write, the audit rows of what the write changed and the run's
+// counters, the commit; then interrupts, --pause/--max-rate and progress. It maps every
+// way a run can stop (stale, lock or statement timeout, interrupt, lost connection, commit
+// in doubt, anything else) to one run status, message and exit code, and records it with
+// FinishRun.
+//
+// Batches are sized by time (batch_sizing.h): each worker starts small and scales its
+// next batch by --batch-time over the last one's duration, up to --batch-size; a key is
+// never split across batches. A batch that times out on a lock (55P03) or is chosen as a
+// deadlock victim (40P01) rolls back whole and is tried again after a pause, then in
+// smaller pieces, before the run stops (not with --single-transaction or a dry run).
 //
 // A batch is always whole: it commits with its audit rows and counts, or not at all. With
 // `jobs` > 1 each worker has a connection of its own and takes whole batches in turn; the
@@ -23,6 +30,7 @@
 #include "base/errors.h"
 #include "base/progress.h"
 #include "base/timeouts.h"
+#include "core/batch_sizing.h"
 #include "core/key_change.h"
 #include "write/audit_schema.h"
 #include "write/key_store.h"
@@ -31,7 +39,8 @@
 namespace scope_migrate {
 
 struct RunnerOptions {
-  size_t batch_size = 1000;
+  size_t batch_size = 1000;                     // the most keys in a batch
+  int64_t batch_time_ms = kDefaultBatchTimeMs;  // batches sized to take this long (0: max)
   bool single_transaction = false;
   bool dry_run = false;  // read-only transactions, no row locks, nothing written or recorded
   int jobs = 1;

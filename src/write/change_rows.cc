@@ -22,16 +22,16 @@ std::string RecordedValueJoin(const AuditLog& audit) {
 }  // namespace
 
 void RecordChanges(const AuditLog& audit, pqxx::transaction_base& txn, int64_t run_id,
-                   const std::vector<const KeyChange*>& changes) {
+                   const std::vector<KeyChange>& changes) {
   return NeedsPrivilege("INSERT on " + audit.changes_table(), [&] {
     if (changes.empty()) return;
     pqxx::stream_to stream(txn, audit.changes_table(),
                            std::vector<std::string>{"run_id", "api_key_id", "scope", "action"});
     const std::string add = "add", remove = "remove";
-    for (const KeyChange* change : changes) {
-      for (const auto& scope : change->add) stream << std::tie(run_id, change->id, scope, add);
-      for (const auto& scope : change->remove) {
-        stream << std::tie(run_id, change->id, scope, remove);
+    for (const KeyChange& change : changes) {
+      for (const auto& scope : change.add) stream << std::tie(run_id, change.id, scope, add);
+      for (const auto& scope : change.remove) {
+        stream << std::tie(run_id, change.id, scope, remove);
       }
     }
     stream.complete();

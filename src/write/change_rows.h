@@ -17,9 +17,10 @@
 
 namespace scope_migrate {
 
-// Inside a batch transaction: the audit rows of the changes.
+// Inside a batch transaction: the audit rows of the changes, which are what the tool's
+// statements changed (KeyStore::Write), not the plan.
 void RecordChanges(const AuditLog& audit, pqxx::transaction_base& txn, int64_t run_id,
-                   const std::vector<const KeyChange*>& changes);
+                   const std::vector<KeyChange>& changes);
 // The values written into a scopes column, as stored before and after.
 void RecordValues(const AuditLog& audit, pqxx::transaction_base& txn, int64_t run_id,
                   const std::vector<ValueChange>& values);

@@ -1,6 +1,7 @@
 #include "write/key_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "base/errors.h"
 #include "base/string_lists.h"
@@ -58,14 +59,20 @@ class KeyStoreBase : public KeyStore {
     return state;
   }
 
+  // FOR KEY SHARE: the key cannot be deleted under the batch, and nothing else waits.
   void Lock(pqxx::transaction_base& txn, const std::string& id_array) {
-    NeedsPrivilege("UPDATE on " + l_.keys + " (only for the row locks of SELECT ... FOR UPDATE)",
+    NeedsPrivilege("UPDATE on " + l_.keys + " (only for the row locks of SELECT ... FOR KEY SHARE)",
                    [&] {
                      txn.exec_params("SELECT 1 FROM " + l_.keys + " k WHERE " + IdsMatch() +
-                                         " ORDER BY k." + l_.id + " FOR UPDATE OF k",
+                                         " ORDER BY k." + l_.id + " FOR KEY SHARE OF k",
                                      id_array);
                    });
   }
+};
+
+// (key, scope) pairs, one per scope of each change's `add` or `remove`.
+struct Pairs {
+  std::vector<std::string> keys, scopes;
 };
 
 // Scopes in a table of scope rows (SPEC section 3).
@@ -73,54 +80,89 @@ class TableKeyStore : public KeyStoreBase {
  public:
   using KeyStoreBase::KeyStoreBase;
 
-  std::vector<ValueChange> Write(pqxx::transaction_base& txn,
-                                 const std::vector<const KeyChange*>& changes,
-                                 const KeyStates&) override {
-    Add(txn, changes);
-    Remove(txn, changes);
-    return {};
+  WriteResult Write(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes,
+                    const KeyStates&) override {
+    std::map<std::string, KeyChange> done;  // by key id: what the statements changed
+    const Pairs add = PairsOf(changes, &KeyChange::add);
+    const Pairs remove = PairsOf(changes, &KeyChange::remove);
+    if (!add.keys.empty()) Insert(txn, add, done);
+    if (!remove.keys.empty()) Delete(txn, remove, done);
+    WriteResult result;
+    for (const KeyChange* change : changes) {
+      const auto it = done.find(change->id);
+      if (it == done.end()) continue;
+      KeyChange& changed = it->second;
+      changed.id = change->id;
+      changed.line = change->line;
+      std::sort(changed.add.begin(), changed.add.end());
+      std::sort(changed.remove.begin(), changed.remove.end());
+      result.changed.push_back(std::move(changed));
+    }
+    return result;
   }
 
  private:
-  void Add(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes) {
-    const bool any = std::any_of(changes.begin(), changes.end(),
-                                 [](const KeyChange* c) { return !c->add.empty(); });
-    if (!any) return;
-    // Should a scope exist after all (a layout without a foreign key), the COPY fails on
-    // the primary key and the batch rolls back whole.
-    NeedsPrivilege("INSERT on " + l_.scopes, [&] {
-      pqxx::stream_to stream(txn, l_.scopes, std::vector<std::string>{l_.scopes_key, l_.scope});
-      for (const KeyChange* change : changes) {
-        for (const auto& scope : change->add) stream << std::tie(change->id, scope);
+  static Pairs PairsOf(const std::vector<const KeyChange*>& changes,
+                       std::vector<std::string> KeyChange::*list) {
+    Pairs pairs;
+    for (const KeyChange* change : changes) {
+      for (const auto& scope : change->*list) {
+        pairs.keys.push_back(change->id);
+        pairs.scopes.push_back(scope);
       }
-      stream.complete();
-    });
+    }
+    return pairs;
   }
 
-  void Remove(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes) {
-    std::vector<std::string> keys, scopes;
-    for (const KeyChange* change : changes) {
-      for (const auto& scope : change->remove) {
-        keys.push_back(change->id);
-        scopes.push_back(scope);
-      }
-    }
-    if (keys.empty()) return;
-    const pqxx::result deleted = NeedsPrivilege("DELETE on " + l_.scopes, [&] {
-      return txn.exec_params("DELETE FROM " + l_.scopes +
-                                 " s USING unnest($1::text[], $2::text[]) AS t(key, scope) "
-                                 "WHERE s." +
-                                 l_.scopes_key + " = t.key::" + l_.scopes_key_type + " AND s." +
-                                 l_.scope + " = t.scope",
-                             TextArrayLiteral(keys), TextArrayLiteral(scopes));
+  std::string PairsTable() const { return "unnest($1::text[], $2::text[]) AS t(key, scope)"; }
+
+  // A scope the application inserted first (committed before, or while the INSERT waited
+  // on it) is not returned: not the tool's add.
+  void Insert(pqxx::transaction_base& txn, const Pairs& add,
+              std::map<std::string, KeyChange>& done) {
+    const pqxx::result rows = NeedsPrivilege("INSERT on " + l_.scopes, [&] {
+      return txn.exec_params("INSERT INTO " + l_.scopes + " (" + l_.scopes_key + ", " + l_.scope +
+                                 ") SELECT t.key::" + l_.scopes_key_type + ", t.scope FROM " +
+                                 PairsTable() + " ON CONFLICT DO NOTHING RETURNING " +
+                                 l_.scopes_key + "::text, " + l_.scope + "::text",
+                             TextArrayLiteral(add.keys), TextArrayLiteral(add.scopes));
     });
-    // Row locks on the keys do not stop another session deleting scope rows: if fewer rows
-    // went than expected, the audit would not match the table.
-    if (deleted.affected_rows() != keys.size()) {
-      throw ToolError(kExitStalePlan,
-                      std::to_string(keys.size() - deleted.affected_rows()) +
-                          " scopes to remove were already gone (changed since they were read)");
-    }
+    for (const auto& row : rows) done[row[0].c_str()].add.push_back(row[1].c_str());
+    if (rows.size() != add.keys.size()) ExpectAll(txn, add, true);
+  }
+
+  // A scope the application deleted first is not returned: not the tool's removal.
+  void Delete(pqxx::transaction_base& txn, const Pairs& remove,
+              std::map<std::string, KeyChange>& done) {
+    const pqxx::result rows = NeedsPrivilege("DELETE on " + l_.scopes, [&] {
+      return txn.exec_params("DELETE FROM " + l_.scopes + " s USING " + PairsTable() + " WHERE s." +
+                                 l_.scopes_key + " = t.key::" + l_.scopes_key_type + " AND s." +
+                                 l_.scope + " = t.scope RETURNING s." + l_.scopes_key +
+                                 "::text, s." + l_.scope + "::text",
+                             TextArrayLiteral(remove.keys), TextArrayLiteral(remove.scopes));
+    });
+    for (const auto& row : rows) done[row[0].c_str()].remove.push_back(row[1].c_str());
+    if (rows.size() != remove.keys.size()) ExpectAll(txn, remove, false);
+  }
+
+  // Fewer rows changed than asked is fine when the others are already as wanted (the
+  // application got there first); a row still there after the DELETE, or still missing
+  // after the INSERT (a trigger or rule kept it), leaves the key neither as planned nor as
+  // found: stale, and the batch rolls back.
+  void ExpectAll(pqxx::transaction_base& txn, const Pairs& pairs, bool present) {
+    const pqxx::result r = txn.exec_params(
+        "SELECT count(*) FROM " + PairsTable() + " WHERE " + (present ? "NOT " : "") +
+            "EXISTS (SELECT 1 FROM " + l_.scopes + " s WHERE s." + l_.scopes_key +
+            " = t.key::" + l_.scopes_key_type + " AND s." + l_.scope + " = t.scope)",
+        TextArrayLiteral(pairs.keys), TextArrayLiteral(pairs.scopes));
+    const int64_t wrong = r[0][0].as<int64_t>();
+    if (wrong == 0) return;
+    throw ToolError(kExitStalePlan, std::to_string(wrong) +
+                                        (present ? " scopes to add are still missing after "
+                                                   "the INSERT"
+                                                 : " scopes to remove are still there after "
+                                                   "the DELETE") +
+                                        " (a trigger or rule on " + l_.scopes + " kept them)");
   }
 };
 
@@ -129,42 +171,50 @@ class ColumnKeyStore : public KeyStoreBase {
  public:
   using KeyStoreBase::KeyStoreBase;
 
-  std::vector<ValueChange> Write(pqxx::transaction_base& txn,
-                                 const std::vector<const KeyChange*>& changes,
-                                 const KeyStates& now) override {
+  WriteResult Write(pqxx::transaction_base& txn, const std::vector<const KeyChange*>& changes,
+                    const KeyStates& now) override {
     std::vector<std::string> ids;
-    std::vector<std::optional<std::string>> values;
+    std::vector<std::optional<std::string>> values, read;
     for (const KeyChange* change : changes) {
       ids.push_back(change->id);
       values.push_back(NewValue(*change, now.at(change->id)));
+      read.push_back(now.at(change->id).raw_scopes);
     }
     if (ids.empty()) return {};
-    // RETURNING gives each value as stored (a jsonb or an array in the server's own text
-    // form): what a rollback compares with, and what history shows.
-    const pqxx::result updated =
-        NeedsPrivilege("UPDATE (" + l_.scopes_column + ") on " + l_.keys, [&] {
-          return txn.exec_params("UPDATE " + l_.keys + " k SET " + l_.scopes_column +
-                                     " = v.value::" + l_.scopes_column_type +
-                                     " FROM unnest($1::text[], $2::text[]) AS v(id, value) "
-                                     "WHERE k." +
-                                     l_.id + " = v.id::" + l_.id_type + " RETURNING v.id, k." +
-                                     l_.scopes_column + "::text",
-                                 TextArrayLiteral(ids), NullableTextArrayLiteral(values));
-        });
+    const pqxx::result updated = Update(txn, ids, values, read);
     if (updated.affected_rows() != ids.size()) {
       throw ToolError(kExitStalePlan, std::to_string(ids.size() - updated.affected_rows()) +
-                                          " keys to write were gone (changed since they were "
-                                          "read)");
+                                          " keys to write changed since they were read (their "
+                                          "scopes column or the key itself)");
     }
-    std::vector<ValueChange> written;
+    WriteResult result;
+    for (const KeyChange* change : changes) result.changed.push_back(*change);
     for (const auto& row : updated) {
       const std::string id = row[0].c_str();
-      written.push_back({id, now.at(id).raw_scopes, FieldText(row[1])});
+      result.values.push_back({id, now.at(id).raw_scopes, FieldText(row[1])});
     }
-    return written;
+    return result;
   }
 
  private:
+  // Only where the column still holds the value read: an application change committed
+  // since (the UPDATE waits for one in flight, then re-checks) is never overwritten.
+  // RETURNING gives each value as stored (a jsonb or an array in the server's own text
+  // form): what a rollback compares with, and what history shows.
+  pqxx::result Update(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
+                      const std::vector<std::optional<std::string>>& values,
+                      const std::vector<std::optional<std::string>>& read) {
+    return NeedsPrivilege("UPDATE (" + l_.scopes_column + ") on " + l_.keys, [&] {
+      return txn.exec_params(
+          "UPDATE " + l_.keys + " k SET " + l_.scopes_column +
+              " = v.value::" + l_.scopes_column_type +
+              " FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, value, read) WHERE k." +
+              l_.id + " = v.id::" + l_.id_type + " AND k." + l_.scopes_column +
+              "::text IS NOT DISTINCT FROM v.read RETURNING v.id, k." + l_.scopes_column + "::text",
+          TextArrayLiteral(ids), NullableTextArrayLiteral(values), NullableTextArrayLiteral(read));
+    });
+  }
+
   std::optional<std::string> NewValue(const KeyChange& change, const KeyState& state) const {
     // A rollback of a key still holding what its run wrote: the value before, exactly.
     if (change.recorded && state.raw_scopes == change.recorded->written) {

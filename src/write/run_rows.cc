@@ -57,10 +57,11 @@ RunRow ReadRunRow(const pqxx::row& r) {
       {"heartbeat_at", &RunRow::heartbeat_at},
       {"last_batch_at", &RunRow::last_batch_at}};
   static const std::pair<const char*, int64_t RunRow::*> kNumbers[] = {
-      {"keys_changed", &RunRow::keys_changed},
-      {"scopes_added", &RunRow::scopes_added},
-      {"scopes_removed", &RunRow::scopes_removed},
-      {"pid", &RunRow::pid}};
+      {"keys_changed", &RunRow::keys_changed},     {"scopes_added", &RunRow::scopes_added},
+      {"scopes_removed", &RunRow::scopes_removed}, {"pid", &RunRow::pid},
+      {"batch_time_ms", &RunRow::batch_time_ms},   {"last_batch_keys", &RunRow::last_batch_keys},
+      {"last_batch_ms", &RunRow::last_batch_ms},   {"max_batch_ms", &RunRow::max_batch_ms},
+      {"lock_retries", &RunRow::lock_retries}};
   static const std::pair<const char*, std::optional<int64_t> RunRow::*> kOptional[] = {
       {"rolled_back_by", &RunRow::rolled_back_by},
       {"rollback_of", &RunRow::rollback_of},
@@ -110,6 +111,11 @@ std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& r) {
           {"taken_over_by", optional(r.taken_over_by)},
           {"heartbeat_at", r.heartbeat_at},
           {"last_batch_at", r.last_batch_at},
+          {"batch_time_ms", r.batch_time_ms ? number(r.batch_time_ms) : ""},
+          {"last_batch_keys", r.last_batch_keys ? number(r.last_batch_keys) : ""},
+          {"last_batch_ms", r.last_batch_ms ? number(r.last_batch_ms) : ""},
+          {"max_batch_ms", r.max_batch_ms ? number(r.max_batch_ms) : ""},
+          {"lock_retries", number(r.lock_retries)},
           {"message", r.message}};
 }
 
@@ -213,9 +219,12 @@ void RecordBatch(const AuditLog& audit, pqxx::transaction_base& txn, int64_t run
         "UPDATE " + audit.runs_table() +
             " SET keys_changed = keys_changed + $2, scopes_added = scopes_added + $3, "
             "scopes_removed = scopes_removed + $4, last_batch_at = clock_timestamp(), "
-            "heartbeat_at = clock_timestamp() WHERE run_id = $1 AND status = 'running'",
+            "heartbeat_at = clock_timestamp(), batch_time_ms = $5, last_batch_keys = $6, "
+            "last_batch_ms = $7, max_batch_ms = greatest(max_batch_ms, $7), "
+            "lock_retries = lock_retries + $8 WHERE run_id = $1 AND status = 'running'",
         run_id, static_cast<int64_t>(counts.keys), static_cast<int64_t>(counts.added),
-        static_cast<int64_t>(counts.removed));
+        static_cast<int64_t>(counts.removed), counts.batch_time_ms,
+        static_cast<int64_t>(counts.batch_keys), counts.batch_ms, counts.lock_retries);
     if (r.affected_rows() != 1) throw LostLease(run_id);
   });
 }

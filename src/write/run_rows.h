@@ -55,6 +55,10 @@ struct RunRow {
   std::string tool_commit, mapping_sha256, plan_sha256, cutoff, filter, message;
   std::string heartbeat_at, last_batch_at, host_id;
   int64_t keys_changed = 0, scopes_added = 0, scopes_removed = 0, pid = 0;
+  // Batches sized by time: the target, the last batch's keys and duration, the longest
+  // batch, and how many batch attempts timed out on a lock and were tried again (0 = NULL).
+  int64_t batch_time_ms = 0, last_batch_keys = 0, last_batch_ms = 0, max_batch_ms = 0;
+  int64_t lock_retries = 0;
   std::optional<int64_t> rolled_back_by, rollback_of, taken_over_by;
   double heartbeat_age_s = 0;  // seconds since the last heartbeat (running runs)
 };
@@ -67,9 +71,15 @@ std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& run);
 // this tool never writes.
 RunRow ReadRunRow(const pqxx::row& row);
 
-// What one batch wrote, added to the run's counters in the batch's transaction.
+// What one batch wrote, added to the run's counters in the batch's transaction, and how it
+// was sized: --batch-time, its keys (written or not), its duration up to this record, the
+// lock timeouts it took to get there.
 struct BatchCounts {
   uint64_t keys = 0, added = 0, removed = 0;
+  int64_t batch_time_ms = 0;
+  uint64_t batch_keys = 0;
+  int64_t batch_ms = 0;
+  int64_t lock_retries = 0;
 };
 
 // The lease's rows. All inside the caller's transaction, which first takes LockForNewRun

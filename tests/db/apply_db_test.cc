@@ -878,7 +878,7 @@ TEST_F(ApplyTest, HistoryOfOneRunShowsItsRowAndChanges) {
   EXPECT_NE(apply.out.find("\n  plan     sha256 " + sha +
                            "\n  keys     31 to change (312 scopes "
                            "to add, 0 to remove); 9 blocked, left alone\n  writes   batches of "
-                           "1000 keys, 1 job, no pause, no rate limit, lease 2min\n"),
+                           "up to 1000 keys sized to 200ms, 1 job, no pause, no rate limit, lease 2min\n"),
             std::string::npos)
       << apply.out;
 

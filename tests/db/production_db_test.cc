@@ -111,7 +111,9 @@ TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
   EXPECT_EQ(testing::ScopesOf(*conn_, kKey01).size(), 15u);
 }
 
-TEST_F(ProductionTest, LockTimeoutRollsBackTheBatchAndRerunFinishes) {
+// A batch that times out on a lock is tried again (twice at its size, then halving it):
+// keys 11-15 shrink to key 11 alone, which commits; key 12 then fails every attempt.
+TEST_F(ProductionTest, LockTimeoutIsRetriedSmallerThenStopsTheRunAndRerunFinishes) {
   auto other = testing::PgHarness::Get().Connect(db_);
   auto holder = std::make_unique<pqxx::work>(*other);
   holder->exec(std::string("SELECT 1 FROM api_keys WHERE id = '") + kKey12 + "' FOR UPDATE");
@@ -119,20 +121,52 @@ TEST_F(ProductionTest, LockTimeoutRollsBackTheBatchAndRerunFinishes) {
   const auto result = RunTool(
       {"apply", plan_, "--allow-blocked", "--batch-size", "5", "--lock-timeout", "500ms"}, env_);
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  EXPECT_NE(result.err.find(std::string("starting at key ") + kKey11), std::string::npos)
+  EXPECT_NE(result.err.find(std::string("starting at key ") + kKey12), std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("--lock-timeout"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("Resume with: scope-migrate apply"), std::string::npos) << result.err;
   EXPECT_EQ(RunStatus(1), "failed");
-  // Batches 1 and 2 (keys 1-10) committed; nothing of batch 3 (keys 11-15) or after.
+  // Keys 1-10 in two batches, then key 11 after four timed-out attempts; nothing of key 12.
   EXPECT_EQ(
-      testing::Count(*conn_, "SELECT count(DISTINCT api_key_id) FROM scope_migration_changes"), 10);
-  EXPECT_TRUE(testing::ScopesOf(*conn_, kKey11).empty());
+      testing::Count(*conn_, "SELECT count(DISTINCT api_key_id) FROM scope_migration_changes"), 11);
+  EXPECT_FALSE(testing::ScopesOf(*conn_, kKey11).empty());
+  EXPECT_TRUE(testing::ScopesOf(*conn_, kKey12).empty());
+  EXPECT_EQ(testing::Count(*conn_, "SELECT lock_retries FROM scope_migration_runs"), 4);
   ExpectNoKeyHalfWritten();
 
   holder->commit();
   holder.reset();
   ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, LockTimeoutRetryGoesThroughOnceTheLockIsReleased) {
+  auto other = testing::PgHarness::Get().Connect(db_);
+  auto holder = std::make_unique<pqxx::work>(*other);
+  holder->exec(std::string("SELECT 1 FROM api_keys WHERE id = '") + kKey01 + "' FOR UPDATE");
+  const pid_t pid =
+      testing::SpawnTool({"apply", plan_, "--allow-blocked", "--lock-timeout", "200ms"}, env_,
+                         dir_ + "/out", dir_ + "/err");
+  // The tool waits on the lock, then stops waiting while it is still held: its attempt
+  // timed out and it sleeps before the next one.
+  auto waits = [&] {
+    return testing::Count(*conn_,
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE "
+                          "'scope-migrate apply%' AND wait_event_type = 'Lock'") > 0;
+  };
+  bool waited = false, timed_out = false;
+  for (int i = 0; i < 2000 && !timed_out; ++i) {
+    const bool now = waits();
+    timed_out = waited && !now;
+    waited = waited || now;
+    if (!timed_out) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(timed_out);
+  holder->commit();
+  holder.reset();
+  EXPECT_EQ(testing::WaitTool(pid), 0) << testing::ReadFile(dir_ + "/err");
+  EXPECT_EQ(RunStatus(1), "succeeded");
+  EXPECT_GE(testing::Count(*conn_, "SELECT lock_retries FROM scope_migration_runs"), 1);
+  EXPECT_EQ(ChangeRows(), 312);
 }
 
 TEST_F(ProductionTest, SigtermFinishesTheBatchRecordsInterruptedAndResumes) {
@@ -265,9 +299,10 @@ TEST_F(ProductionTest, PartialPlanIsRecordedAsPartial) {
                "--tenant acme");
 }
 
-// Row locks do not stop another session deleting scope rows; a prune that removes fewer
-// rows than planned would leave audit rows the table does not match, so it is stale.
-TEST_F(ProductionTest, PruneThatRemovesFewerRowsThanPlannedIsStale) {
+// A scope row the application deleted first is simply not the tool's removal, but one
+// that is still there after the DELETE (a trigger kept it) leaves the key neither as
+// planned nor as found: stale.
+TEST_F(ProductionTest, PruneWhoseRowsAreStillThereAfterTheDeleteIsStale) {
   const std::string pruned = dir_ + "/prune.jsonl";
   ASSERT_EQ(
       RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--prune", "--out", pruned}, env_)
@@ -283,7 +318,8 @@ TEST_F(ProductionTest, PruneThatRemovesFewerRowsThanPlannedIsStale) {
   const std::string before = testing::DataDigest(*conn_);
   const auto result = RunTool({"apply", pruned, "--allow-blocked", "--single-transaction"}, env_);
   EXPECT_EQ(result.exit_code, 4) << result.err;
-  EXPECT_NE(result.err.find("scopes to remove were already gone"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("scopes to remove are still there after the DELETE"), std::string::npos)
+      << result.err;
   EXPECT_EQ(testing::DataDigest(*conn_), before);
   EXPECT_EQ(RunStatus(1), "stale");
 }
