@@ -18,6 +18,14 @@
 #       table; for each, the plain read (COPY of the rows, or of the keys joined with their
 #       named roles) vs plan --layout, and the write a user would write (one UPDATE
 #       appending each key's missing scopes; for ids one INSERT) vs apply --layout
+#   (e) live traffic (SPEC 11.1), unless LIVE=0: an application workload (pgbench, 4 clients at a
+#       fixed rate RATE, default 200/s; each transaction reads a random legacy key's scopes
+#       and updates its last_used_at, a column added to the live copies only) runs while, each
+#       on its own copy, the plain INSERT, apply --jobs 1 and apply --jobs JOBS write; the
+#       application's p50/p99/max latency (pgbench --log, per transaction, scheduled start
+#       to end) in each writer's window and in the 3 s before it, its errors, and the
+#       writer's time under load against its quiet time of (b). PROFILE=1 also samples the
+#       wait events of pg_stat_activity every 100 ms during each window.
 # and checks that all four writes left the same rows in api_key_scopes, and each shape's
 # two writes the same values.
 #
@@ -25,6 +33,8 @@
 #   BIN=path        the binary (default build/scope-migrate)
 #   JOBS=n          parallel sessions / --jobs for the second write (default 2)
 #   REPEAT=k        time each read k times and keep the fastest (default 3)
+#   LIVE=0          skip (e); RATE=n the application's transactions per second (default 200)
+#   PROFILE=1       with (e): sample pg_stat_activity's wait events during each window
 #   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_*
 #                   are dropped and re-created there, and dropped at exit)
 # --keep leaves the server (and the temp directory with the plan file) up for profiling.
@@ -48,6 +58,10 @@ JOBS=${JOBS:-2}
 SHAPES=${SHAPES:-array json delimited ids}
 DBS="bench_a bench_w1 bench_wn bench_t1 bench_tn"
 for shape in $SHAPES; do DBS="$DBS bench_${shape}_w bench_${shape}_t"; done
+LIVE=${LIVE:-1}
+RATE=${RATE:-200}
+PROFILE=${PROFILE:-0}
+[ "$LIVE" = 1 ] && DBS="$DBS bench_lw bench_l1 bench_ln"
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
 [ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
@@ -457,11 +471,114 @@ for shape in $SHAPES; do
 done
 
 # ------------------------------------------------------------------------------------------------
+# 3c. Live traffic (SPEC 11.1): the application's transactions at a fixed rate while each
+#     writer runs on its own copy; latency per transaction from pgbench's --log.
+# ------------------------------------------------------------------------------------------------
+cat >"$TMP/app.sql" <<'SQL'
+\set n random(1, :nkeys)
+BEGIN;
+SELECT scope FROM api_key_scopes WHERE api_key_id = (SELECT id FROM bench_live_keys WHERE n = :n);
+UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM bench_live_keys WHERE n = :n);
+END;
+SQL
+live_prepare() {  # the application's column and its list of legacy keys, in this copy only
+  psql_db "$1" <<SQL
+ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz;
+CREATE TABLE bench_live_keys AS
+  SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM api_keys WHERE created_at < '$CUTOFF';
+ALTER TABLE bench_live_keys ADD PRIMARY KEY (n);
+VACUUM (ANALYZE) bench_live_keys;
+SQL
+}
+profile_loop() {  # DB OUT: what the active sessions wait on, every 100 ms, until killed
+  while :; do
+    psql_db "$1" -At -F ' ' -c "SELECT CASE WHEN application_name LIKE 'pgbench%' THEN 'app' ELSE 'writer' END,
+        coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+        WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()" >>"$2" 2>/dev/null || true
+    sleep 0.1
+  done
+}
+# live NAME DB QUIET_SECS CMD...: the application's load on DB for 3 s, then CMD (timed as
+# live_NAME), then 3 s more; window start and end (epoch seconds) into WIN0/WIN1[NAME].
+declare -A WIN0 WIN1 LIVE_ERR
+live() {
+  local name=$1 db=$2 quiet=$3 nkeys secs pgb prof=""
+  shift 3
+  nkeys=$(psql_db "$db" -At -c "SELECT count(*) FROM bench_live_keys")
+  secs=$(awk -v q="$quiet" 'BEGIN { printf "%d", 8 + 4 * q }')
+  before_write "$db"
+  pgbench -n -c 4 -j 2 -R "$RATE" -T "$secs" -D nkeys="$nkeys" -f "$TMP/app.sql" --log \
+    --log-prefix="$TMP/pgb_$name" "$db" >"$TMP/pgb_$name.out" 2>"$TMP/pgb_$name.err" &
+  pgb=$!
+  sleep 3
+  if [ "$PROFILE" = 1 ]; then profile_loop "$db" "$TMP/prof_$name.txt" & prof=$!; fi
+  WIN0[$name]=$(date +%s.%N)
+  measure "live_$name" "$TMP/live_$name.out" "$@"
+  WIN1[$name]=$(date +%s.%N)
+  [ -n "$prof" ] && { kill "$prof"; wait "$prof" 2>/dev/null || true; }
+  # The window is over: 3 s more for pgbench to flush its log of it, then stop it (-T is
+  # only a backstop; what it has not flushed yet is after the window).
+  sleep 3
+  kill -TERM "$pgb" 2>/dev/null || true
+  wait "$pgb" 2>/dev/null || true
+  LIVE_ERR[$name]=$(grep -ci 'error\|abort' "$TMP/pgb_$name.err" || true)
+  LIVE_ERR[$name]=$((LIVE_ERR[$name] + $(cat "$TMP"/pgb_"$name".[0-9]* | awk '$3 !~ /^[0-9]+$/' | wc -l)))
+}
+# latency_stats NAME FROM TO: count, p50, p99 and max (ms) of the transactions scheduled in
+# [FROM, TO), and how many failed (a time that is not a number).
+latency_stats() {
+  cat "$TMP"/pgb_"$1".* 2>/dev/null | awk -v a="$2" -v b="$3" '
+    NF >= 6 { if ($3 !~ /^[0-9]+$/) { failed++; next }
+              start = $5 + $6 / 1e6 - $3 / 1e6
+              if (start >= a && start < b) print $3 / 1000 }
+    END { if (failed) print "failed " failed > "/dev/stderr" }' | sort -n | awk '
+    { v[NR] = $1 } END {
+      if (NR == 0) { print "0 - - -"; exit }
+      p50 = v[int(0.50 * (NR - 1)) + 1]; p99 = v[int(0.99 * (NR - 1)) + 1]
+      printf "%d %.1f %.1f %.1f\n", NR, p50, p99, v[NR] }'
+}
+profile_lines() {  # the wait events of each window, most frequent first
+  local name
+  for name in write apply1 applyn; do
+    [ -f "$TMP/prof_$name.txt" ] || continue
+    printf '    %-7s ' "$name"
+    sort "$TMP/prof_$name.txt" | uniq -c | sort -rn | head -n 8 | awk '{ printf "%s %s %d; ", $2, $3, $1 }'
+    echo
+  done
+}
+if [ "$LIVE" = 1 ]; then
+  echo "measuring under live traffic (pgbench -R $RATE, 4 clients) ..."
+  for db in bench_lw bench_l1 bench_ln; do live_prepare "$db"; done
+  live write bench_lw "${SECS[sql_write]}" psql -X -v ON_ERROR_STOP=1 -d bench_lw -c "$(insert_sql "")"
+  live apply1 bench_l1 "${SECS[tool_apply]}" "$BIN" apply --db dbname=bench_l1 "$TMP/plan.jsonl" \
+    --allow-blocked --no-progress --quiet
+  live applyn bench_ln "${SECS[tool_apply_n]}" "$BIN" apply --db dbname=bench_ln "$TMP/plan.jsonl" \
+    --allow-blocked --no-progress --quiet --jobs "$JOBS"
+fi
+live_line() {  # LABEL NAME QUIET_SECS
+  local idle busy
+  idle=$(latency_stats "$2" "$(awk -v w="${WIN0[$2]}" 'BEGIN { printf "%.6f", w - 2.5 }')" "${WIN0[$2]}")
+  busy=$(latency_stats "$2" "${WIN0[$2]}" "${WIN1[$2]}")
+  printf '           %-16s %6.2f s (quiet %6.2f s, %5s x)  app: %s tx, p50 %s / p99 %s / max %s ms; errors %s   (idle before: p50 %s / p99 %s / max %s ms)\n' \
+    "$1" "${SECS[live_$2]}" "$3" "$(ratio "$3" "${SECS[live_$2]}")" \
+    $(echo "$busy" | awk '{ print $1, $2, $3, $4 }') "${LIVE_ERR[$2]}" $(echo "$idle" | awk '{ print $2, $3, $4 }')
+}
+live_lines() {
+  [ "$LIVE" = 1 ] || { echo "           (skipped: LIVE=0)"; return; }
+  live_line "one INSERT" write "${SECS[sql_write]}"
+  live_line "apply --jobs 1" apply1 "${SECS[tool_apply]}"
+  live_line "apply --jobs $JOBS" applyn "${SECS[tool_apply_n]}"
+  [ "$PROFILE" = 1 ] && { echo "    wait events sampled every 100 ms (who, event, samples):"; profile_lines; }
+  return 0
+}
+# ------------------------------------------------------------------------------------------------
 # 4. Same rows everywhere?
 # ------------------------------------------------------------------------------------------------
 declare -A SUM
 CHECK=${CHECK:-MATCH}
-for db in bench_w1 bench_t1 bench_wn bench_tn; do
+CHECK_DBS="bench_w1 bench_t1 bench_wn bench_tn"
+[ "$LIVE" = 1 ] && CHECK_DBS="$CHECK_DBS bench_lw bench_l1 bench_ln"
+for db in $CHECK_DBS; do
   SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")
   [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] || CHECK=MISMATCH
 done
@@ -492,10 +609,13 @@ rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATC
            (tool's own CPU ${CPU[tool_apply]} s with --jobs 1; the rest is the server)
 (c) peak RSS  plan $(mib "${RSS[tool_plan]}") MiB, apply $(mib "${RSS[tool_apply]}") MiB, apply --jobs $JOBS $(mib "${RSS[tool_apply_n]}") MiB   (target < 100)
     plan file $((PLAN_BYTES / 1048576)) MiB = $((PLAN_BYTES / LINES)) bytes per key; zstd $((ZST_BYTES / 1048576)) MiB = $((ZST_BYTES / LINES)) bytes per key
+(e) live traffic: the writer's time under load (quiet time of (b); throughput ratio, target >= 0.8) and
+    the application's latency while it runs (pgbench -R $RATE, 4 clients; targets: p99 <= the INSERT's, max <= 500 ms, no error)
+$(live_lines)
 (d) storage shapes (samples/shapes/), the same keys       read / plan      write / apply    RSS plan / apply
 $(shape_lines)
     reads timed best of $REPEAT, writes once; 2 shared cores, timings are noisy
-row check  $CHECK   (${SUM[bench_w1]} in bench_w1, bench_t1, bench_wn and bench_tn;
+row check  $CHECK   (${SUM[bench_w1]} in $CHECK_DBS;
            shapes: $(for shape in $SHAPES; do printf '%s %s; ' "$shape" "${SHAPE_CHECK[$shape]}"; done))
 =================================================================
 EOF
@@ -503,10 +623,10 @@ EOF
 if [ "$CHECK" = MISMATCH ]; then
   echo
   echo "Rows differ between the writes:"
-  for db in bench_w1 bench_t1 bench_wn bench_tn; do echo "  $db: ${SUM[$db]}"; done
+  for db in $CHECK_DBS; do echo "  $db: ${SUM[$db]}"; done
   psql_db bench_w1 -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_sql.tsv'"
   LC_ALL=C sort -o "$TMP/rows_sql.tsv" "$TMP/rows_sql.tsv"
-  for db in bench_t1 bench_wn bench_tn; do
+  for db in ${CHECK_DBS#bench_w1 }; do
     [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] && continue
     psql_db "$db" -c "\\copy (SELECT api_key_id, scope FROM api_key_scopes ORDER BY 1, 2) TO '$TMP/rows_$db.tsv'"
     LC_ALL=C sort -o "$TMP/rows_$db.tsv" "$TMP/rows_$db.tsv"
