@@ -278,9 +278,10 @@ class BatchRunner::Worker {
     txn_->commit();
     txn_.reset();
     lock_retries_ = 0;
-    const std::string batch = keys == 0 ? ""
-                                        : std::to_string(keys) + " keys in " +
-                                              std::to_string(std::lround(MsSince(start))) + "ms";
+    const std::string batch = keys == 0
+                                  ? ""
+                                  : std::to_string(keys) + (keys == 1 ? " key in " : " keys in ") +
+                                        std::to_string(std::lround(MsSince(start))) + "ms";
     std::lock_guard<std::mutex> hold(shared_.mutex);
     RunTotals& t = shared_.totals;
     t.batches += pending_.batches;

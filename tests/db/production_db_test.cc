@@ -169,6 +169,29 @@ TEST_F(ProductionTest, LockTimeoutRetryGoesThroughOnceTheLockIsReleased) {
   EXPECT_EQ(ChangeRows(), 312);
 }
 
+// Batches sized by time never pass --batch-size (a target no batch can miss keeps them at
+// the maximum), and the run row and the progress line say how the batches went.
+TEST_F(ProductionTest, RunRowAndProgressShowTheBatches) {
+  const auto result = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "4",
+                               "--batch-time", "10min", "--progress", "--progress-every", "1h"},
+                              env_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("writes   batches of up to 4 keys sized to 10min, 1 job"),
+            std::string::npos)
+      << result.out;
+  // 31 keys in batches of at most 4: the last holds 3, and the final progress line says so.
+  EXPECT_NE(result.out.find("in 8 committed batches"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("batch 8 (3 keys in "), std::string::npos) << result.err;
+  pqxx::read_transaction txn(*conn_);
+  const pqxx::row run = txn.exec1(
+      "SELECT batch_time_ms, last_batch_keys, max_batch_ms IS NOT NULL, lock_retries "
+      "FROM scope_migration_runs WHERE run_id = 1");
+  EXPECT_EQ(run[0].as<int64_t>(), 600000);
+  EXPECT_EQ(run[1].as<int64_t>(), 3);
+  EXPECT_TRUE(run[2].as<bool>());
+  EXPECT_EQ(run[3].as<int64_t>(), 0);
+}
+
 TEST_F(ProductionTest, SigtermFinishesTheBatchRecordsInterruptedAndResumes) {
   const pid_t pid = testing::SpawnTool(
       {"apply", plan_, "--allow-blocked", "--batch-size", "3", "--pause", "300ms"}, env_,
@@ -273,7 +296,7 @@ TEST_F(ProductionTest, ProgressGoesToStderrOnlyWhenAskedOrOnATerminal) {
   // The last line is not repeated when the run ends.
   EXPECT_EQ(apply.err.find("apply 31/31 keys"), apply.err.rfind("apply 31/31 keys")) << apply.err;
   EXPECT_NE(apply.err.find("keys/s  ETA"), std::string::npos) << apply.err;
-  EXPECT_NE(apply.err.find("  batch 4\n"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("  batch 4 (1 key in "), std::string::npos) << apply.err;
   EXPECT_NE(apply.err.find("pausing 100ms\n"), std::string::npos) << apply.err;
   EXPECT_EQ(apply.err.find_first_of("\r\x1b"), std::string::npos) << apply.err;
   EXPECT_EQ(apply.out.find("keys/s"), std::string::npos);
