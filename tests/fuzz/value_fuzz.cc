@@ -41,6 +41,8 @@ bool SplitColumnInput(const std::string& in, ColumnFormat& format,
 void CheckEdit(const ColumnFormat& format, const std::optional<std::string>& value,
                const std::vector<std::string>& items, const std::string& in) {
   const std::vector<std::string> add = {"fuzz-added"};
+  // Only writable items are ever added (CheckScopesWritable refuses a catalog with others).
+  if (!UnwritableItem(format, add[0]).empty()) return;
   const std::vector<std::string> remove(items.begin(),
                                         items.begin() + std::min<size_t>(1, items.size()));
   const std::optional<std::string> edited = EditColumnValue(format, value, items, add, remove);
