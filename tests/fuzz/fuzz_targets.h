@@ -20,7 +20,7 @@ int FuzzCatalog(const uint8_t* data, size_t size);       // catalog YAML, Catalo
 int FuzzMapping(const uint8_t* data, size_t size);       // mapping YAML over the shipped catalog
 int FuzzLayout(const uint8_t* data, size_t size);        // layout YAML, Layout::Load
 int FuzzFixtures(const uint8_t* data, size_t size);      // fixtures YAML, LoadFixtures
-int FuzzKeyLine(const uint8_t* data, size_t size);       // one plan key line
+int FuzzPlanLine(const uint8_t* data, size_t size);      // a plan header, key or summary line
 int FuzzPlanFile(const uint8_t* data, size_t size);      // a whole plan file, PlanFile::Open
 int FuzzColumnFormat(const uint8_t* data, size_t size);  // array, JSON, delimited values
 int FuzzTimes(const uint8_t* data, size_t size);         // durations, RFC 3339, epoch seconds
@@ -37,7 +37,7 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"mapping", FuzzMapping},
     {"layout", FuzzLayout},
     {"fixtures", FuzzFixtures},
-    {"key_line", FuzzKeyLine},
+    {"plan_line", FuzzPlanLine},
     {"plan_file", FuzzPlanFile},
     {"column_format", FuzzColumnFormat},
     {"times", FuzzTimes},

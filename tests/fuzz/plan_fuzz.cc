@@ -1,4 +1,4 @@
-// The plan file: one key line alone (in memory), and a whole file read as apply reads it
+// The plan file: one line alone (in memory), and a whole file read as apply reads it
 // (header, key lines, summary, checksum). So that the summary's own rules are reached, the
 // plan file entry fills in a summary line's "@SHA256@" with the checksum of the lines
 // before it and "@KEYS@" with their key line count, as the writer would.
@@ -8,6 +8,7 @@
 #include "fuzz/fuzz_targets.h"
 #include "fuzz/fuzz_util.h"
 #include "plan/key_line_parser.h"
+#include "plan/plan_lines.h"
 #include "plan/plan_reader.h"
 
 namespace scope_migrate::fuzz {
@@ -34,12 +35,24 @@ std::string WithChecksum(std::string text) {
 
 }  // namespace
 
-int FuzzKeyLine(const uint8_t* data, size_t size) {
+// The same text as a header, a key line and a summary line (its checksum and key count
+// are checked against those of an empty plan body, which the seeds carry).
+int FuzzPlanLine(const uint8_t* data, size_t size) {
   const std::string text = AsString(data, size);
+  try {
+    ParseHeaderLine("fuzz.jsonl", text);
+  } catch (const ToolError&) {
+  }
   try {
     PlanKeyLine key;
     ParseKeyLineFields("fuzz.jsonl", 2, text, key);
     Check(key.line == 2, "a parsed key line keeps its number", text);
+    ParseKeyLine("fuzz.jsonl", 2, text, true);
+  } catch (const ToolError&) {
+  }
+  try {
+    static const std::string kEmpty = Sha256Hex("");
+    SummaryLine("fuzz.jsonl", 3, text).Verify(kEmpty, 0);
   } catch (const ToolError&) {
   }
   return 0;

@@ -9,7 +9,7 @@
 #include "core/mapping.h"
 #include "fuzz/fuzz_targets.h"
 #include "fuzz/fuzz_util.h"
-#include "pg/layout.h"
+#include "pg/layout_file.h"
 
 #ifndef SCOPE_MIGRATE_SOURCE_DIR
 #error "SCOPE_MIGRATE_SOURCE_DIR must name the source tree (for the shipped catalog)"
