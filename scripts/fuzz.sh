@@ -24,9 +24,9 @@ run() {  # one target; its libFuzzer log goes to $build/logs/<target>.log
 
 report() {
   local t=$1 log="$build/logs/$t.log" runs cov ft found
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-  cov=$(grep -o ' cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
-  ft=$(grep -o ' ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  cov=$(grep -ao ' cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
+  ft=$(grep -ao ' ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
   found=$(ls "$build/artifacts/$t" 2>/dev/null | sed "s|^|$build/artifacts/$t/|" | tr '\n' ' ')
   printf '%-14s runs %-10s cov %-6s ft %-6s %s\n' "$t" "${runs:-?}" "${cov:-?}" "${ft:-?}" \
     "${found:-no findings}"
