@@ -115,6 +115,12 @@ std::optional<Instant> ParseEpochSeconds(const std::string& text) {
     for (; fraction < 6; ++fraction) micros *= 10;
   }
   if (i != text.size()) return std::nullopt;
+  // PostgreSQL's range (to year 294276) passes the Instant's (to year 294247): beyond it,
+  // an instant saturates like the infinities, rather than overflowing.
+  constexpr Instant kMax = std::numeric_limits<Instant>::max();
+  if (seconds > kMax / 1000000 || (seconds == kMax / 1000000 && micros > kMax % 1000000)) {
+    return negative ? std::numeric_limits<Instant>::min() : kMax;
+  }
   const Instant value = seconds * 1000000 + micros;
   return negative ? -value : value;
 }

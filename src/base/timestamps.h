@@ -18,8 +18,9 @@ std::optional<Instant> ParseRfc3339(const std::string& text);
 std::string FormatUtc(Instant instant);
 
 // PostgreSQL's `extract(epoch FROM timestamptz)` as text ("1735689600.123456", "-86400",
-// "Infinity", "-Infinity") to an exact instant; the infinities become the largest and
-// smallest instants. Nullopt when `text` is not such a number.
+// "Infinity", "-Infinity") to an exact instant; the infinities, and the instants past
+// the Instant's range (years beyond 294247, which PostgreSQL stores), become the largest
+// and smallest instants. Nullopt when `text` is not such a number.
 std::optional<Instant> ParseEpochSeconds(const std::string& text);
 
 }  // namespace scope_migrate

@@ -46,6 +46,20 @@ TEST(TimestampsTest, EpochSecondsAreExact) {
   EXPECT_EQ(ParseEpochSeconds("-Infinity"), std::numeric_limits<Instant>::min());
 }
 
+// Found by fuzz_times: 14 digits of seconds overflowed the microseconds (undefined
+// behaviour); PostgreSQL stores timestamps up to 9224318015999 seconds.
+TEST(TimestampsTest, EpochSecondsPastTheInstantRangeSaturate) {
+  const Instant max = std::numeric_limits<Instant>::max();
+  const Instant min = std::numeric_limits<Instant>::min();
+  EXPECT_EQ(ParseEpochSeconds("9223372036854.775807"), max);
+  EXPECT_EQ(ParseEpochSeconds("9223372036854.775806"), max - 1);
+  EXPECT_EQ(ParseEpochSeconds("9223372036854.775808"), max);
+  EXPECT_EQ(ParseEpochSeconds("17356896012366"), max);
+  EXPECT_EQ(ParseEpochSeconds("9224318015999.999999"), max);
+  EXPECT_EQ(ParseEpochSeconds("-9223372036854.775807"), -max);
+  EXPECT_EQ(ParseEpochSeconds("-17356896012366"), min);
+}
+
 TEST(TimestampsTest, EpochSecondsRefuseWhatIsNotANumber) {
   for (const char* bad : {"", "-", "1.", ".5", "1.1234567", "12a", "1e9", " 1", "NaN"}) {
     EXPECT_EQ(ParseEpochSeconds(bad), std::nullopt) << bad;
