@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "base/string_lists.h"
@@ -36,44 +37,43 @@ DbTarget DescribeConninfo(const std::string& conninfo) {
   return target;
 }
 
+namespace {
+
+// A value as the keyword form reads it back: bare when it has no whitespace, quote or
+// backslash, else single-quoted with ' and \ escaped.
+std::string KeywordValue(const std::string& value) {
+  const bool bare = !value.empty() && std::none_of(value.begin(), value.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '\\';
+  });
+  if (bare) return value;
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
 std::string RedactConninfo(const std::string& conninfo) {
-  std::string out = conninfo;
-  const size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    const size_t at = out.find('@', scheme);
-    const size_t colon = out.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) {
-      out.replace(colon + 1, at - colon - 1, "***");
-    }
-    const size_t query = out.find("password=");
-    if (query != std::string::npos) {
-      const size_t end = out.find('&', query);
-      out.replace(query + 9, (end == std::string::npos ? out.size() : end) - query - 9, "***");
-    }
-    return out;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) return kUnparsableConninfo;
+  bool has_password = false;
+  std::string rebuilt;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const bool password = std::string(o->keyword) == "password";
+    has_password = has_password || password;
+    if (!rebuilt.empty()) rebuilt += ' ';
+    rebuilt += std::string(o->keyword) + "=" + (password ? "***" : KeywordValue(o->val));
   }
-  size_t pos = 0;
-  while ((pos = out.find("password", pos)) != std::string::npos) {
-    size_t eq = pos + 8;
-    while (eq < out.size() && out[eq] == ' ') ++eq;
-    if (eq >= out.size() || out[eq] != '=') {
-      pos = eq;
-      continue;
-    }
-    size_t start = eq + 1;
-    while (start < out.size() && out[start] == ' ') ++start;
-    size_t end = start;
-    if (end < out.size() && out[end] == '\'') {
-      ++end;
-      while (end < out.size() && out[end] != '\'') end += out[end] == '\\' ? 2 : 1;
-      end = std::min(end + 1, out.size());
-    } else {
-      while (end < out.size() && out[end] != ' ') ++end;
-    }
-    out.replace(start, end - start, "***");
-    pos = start + 3;
-  }
-  return out;
+  PQconninfoFree(options);
+  // Without a password (as libpq reads it) the text is shown as typed; with one, it is
+  // rebuilt from what libpq parsed, so no spelling of the keyword or the value can slip by.
+  return has_password ? rebuilt : conninfo;
 }
 
 std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {

@@ -29,7 +29,13 @@ struct DbTarget {
 
 DbTarget DescribeConninfo(const std::string& conninfo);
 
-// The conninfo with any password replaced by "***" (keyword form and URI form).
+// What RedactConninfo shows for text libpq cannot parse (it could hold a password anywhere).
+inline constexpr char kUnparsableConninfo[] = "(connection string libpq cannot parse, not shown)";
+
+// The conninfo as it may be printed. Parsed by libpq's PQconninfoParse, so every form libpq
+// accepts is covered (keyword form, URI userinfo and query, percent-encoded keys, escapes):
+// without a password it is returned as typed; with one it is rebuilt in keyword form from
+// the parsed options with password=***; text libpq rejects becomes kUnparsableConninfo.
 std::string RedactConninfo(const std::string& conninfo);
 
 // Connects, or throws ToolError(1) naming host and port.
