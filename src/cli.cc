@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cstdio>
 #include <iostream>
 #include <map>
 
 #include "base/did_you_mean.h"
 #include "base/durations.h"
 #include "base/errors.h"
+#include "base/shell_quote.h"
+#include "base/utf8.h"
 #include "base/version.h"
 #include "cli_table.h"
 #include "commands/commands.h"
@@ -35,18 +38,37 @@ int64_t DurationOption(const po::variables_map& vm, const char* name) {
   return *ms;
 }
 
-// The command line as typed, for resume hints: any password in --db masked, quoted where
-// a shell needs it.
+// The command line as typed, for resume hints: any password in --db masked, every
+// argument quoted for POSIX sh (ShellQuote) so a paste runs exactly this command.
 std::string CommandLine(const std::vector<std::string>& args) {
-  std::string line = "scope-migrate";
+  std::vector<std::string> shown = {"scope-migrate"};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (i > 0 && args[i - 1] == "--db") arg = RedactConninfo(arg);
     if (arg.rfind("--db=", 0) == 0) arg = "--db=" + RedactConninfo(arg.substr(5));
-    const bool plain = arg.find_first_of(" '\"\\$`") == std::string::npos && !arg.empty();
-    line += " " + (plain ? arg : "'" + arg + "'");
+    shown.push_back(arg);
   }
-  return line;
+  return ShellCommand(shown);
+}
+
+// Every argument is UTF-8 (names, tenants and ids end in JSON and reports): ToolError(64)
+// naming the flag whose value is not, without echoing the bytes.
+void CheckArgumentsUtf8(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const size_t bad = InvalidUtf8Offset(args[i]);
+    if (bad == std::string::npos) continue;
+    std::string what = "argument " + std::to_string(i + 1);
+    if (args[i].rfind("--", 0) == 0) {
+      what = "the value of " + args[i].substr(0, args[i].find('='));
+    } else if (i > 0 && args[i - 1].rfind("--", 0) == 0 &&
+               args[i - 1].find('=') == std::string::npos) {
+      what = "the value of " + args[i - 1];
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(args[i][bad]));
+    throw UsageError(what + " is not valid UTF-8 (byte " + hex + " at offset " +
+                     std::to_string(bad) + ")");
+  }
 }
 
 // "unrecognised option '--pru'; did you mean --prune?" where one is close.
@@ -198,6 +220,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     *exit_now = kExitOk;
     return {};
   }
+  CheckArgumentsUtf8(args);
   const Command* command = FindCommand(args[0]);
   if (command == nullptr) {
     const auto near = DidYouMean(args[0], CommandNames());

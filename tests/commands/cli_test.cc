@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -455,6 +456,42 @@ TEST_F(CliTest, LintMarkdownDrawsTheRoleScopeMatrix) {
   EXPECT_NE(r.out.find("\n| tax-management | rw |  | r |  |  |  |  |  |  |  |\n"),
             std::string::npos);
   EXPECT_EQ(RunTool({"lint", "--mapping", kMapping, "--format", "csv"}).exit_code, 64);
+}
+
+// ---- the resume command ----------------------------------------------------------------
+
+// The command a failed apply prints to resume: every argument quoted for a POSIX shell and
+// the password masked in every form libpq accepts.
+TEST_F(CliTest, TheResumeCommandIsQuotedAndShowsNoPassword) {
+  const auto command_line = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "scope-migrate");
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    std::optional<int> exit_now;
+    return ParseCommandLine(static_cast<int>(argv.size()), argv.data(), &exit_now).command_line;
+  };
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--operator", "O'Brien", "--allow-blocked"}),
+            "scope-migrate apply p.jsonl --operator 'O'\\''Brien' --allow-blocked");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db", "postgresql://db/x?sslmode=require&user=a"}),
+            "scope-migrate apply p.jsonl --db 'postgresql://db/x?sslmode=require&user=a'");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db", "host=db password\t=secret"}),
+            "scope-migrate apply p.jsonl --db 'password=*** host=db'");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db=host=db password=open\\ sesame"}),
+            "scope-migrate apply p.jsonl '--db=password=*** host=db'");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db", "postgresql://db/x?pass%77ord=secret"}),
+            "scope-migrate apply p.jsonl --db 'password=*** dbname=x host=db'");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--operator", "a\nb"}),
+            "scope-migrate apply p.jsonl --operator $'a\\x0Ab'");
+}
+
+// Flags are UTF-8 (their values end in JSON): refused at the boundary, naming the flag.
+TEST_F(CliTest, ArgumentsThatAreNotUtf8AreUsageErrors) {
+  ExpectUsageError({"plan", "--mapping", kMapping, "--fixtures", kFixtures, "--tenant", "acme\xFF"},
+                   "the value of --tenant is not valid UTF-8 (byte 0xFF at offset 4)");
+  ExpectUsageError({"plan", "--mapping", kMapping, "--fixtures", kFixtures, "--key=\xC3"},
+                   "the value of --key is not valid UTF-8 (byte 0xC3 at offset 0)");
+  ExpectUsageError({"show", "plan\xED\xA0\x80.jsonl"},
+                   "argument 2 is not valid UTF-8 (byte 0xED at offset 4)");
 }
 
 // ---- man page and completion --------------------------------------------------------------
