@@ -1,6 +1,10 @@
 #include "pg/layout_file.h"
 
+#include <string>
+#include <vector>
+
 #include "base/errors.h"
+#include "base/text_escape.h"
 #include "base/yaml_util.h"
 
 namespace scope_migrate {
@@ -124,6 +128,7 @@ class LayoutLoader {
     if (!section[key]) return false;
     out = file_.String(section[key], key);
     if (out.empty()) throw file_.Error(section[key], std::string(key) + " is empty");
+    CheckIdentifier(section[key], name + "." + key, out);
     Note(section[key], name + "." + key);
     return true;
   }
@@ -138,6 +143,32 @@ class LayoutLoader {
     }
     out = file_.String(section[key], key);
     if (out->empty()) throw file_.Error(section[key], std::string(key) + " is empty");
+    if (std::string(key) != "timezone") CheckIdentifier(section[key], name + "." + key, *out);
+  }
+
+  // A table ("schema.table": each part) or column name PostgreSQL keeps as written: no
+  // control character (NUL included), at most kMaxIdentifierBytes bytes. A longer name
+  // would be cut by the server and could name another column than the one written.
+  void CheckIdentifier(const YAML::Node& node, const std::string& entry, const std::string& name) {
+    for (char c : name) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte == 0x7F) {
+        throw file_.Error(node, entry + " \"" + Printable(name) +
+                                    "\" contains a control character; identifiers cannot");
+      }
+    }
+    const bool table = entry.size() > 6 && entry.compare(entry.size() - 6, 6, ".table") == 0;
+    const size_t dot = table ? name.find('.') : std::string::npos;
+    for (const std::string& part :
+         dot == std::string::npos
+             ? std::vector<std::string>{name}
+             : std::vector<std::string>{name.substr(0, dot), name.substr(dot + 1)}) {
+      if (part.size() <= kMaxIdentifierBytes) continue;
+      throw file_.Error(node, entry + " \"" + part + "\" is " + std::to_string(part.size()) +
+                                  " bytes: PostgreSQL identifiers are at most " +
+                                  std::to_string(kMaxIdentifierBytes) +
+                                  " bytes (a longer one is cut and may name another column)");
+    }
   }
 
   void Note(const YAML::Node& node, const std::string& entry) {

@@ -32,6 +32,10 @@ struct NamesTable {
   std::string table, id = "id", name = "name";
 };
 
+// The longest identifier PostgreSQL keeps whole (NAMEDATALEN - 1); Load() refuses longer
+// table and column names, and any holding a control character.
+inline constexpr size_t kMaxIdentifierBytes = 63;
+
 struct Layout {
   std::string source = "default layout";  // the file it came from, for messages
   std::string keys_table = "api_keys";

@@ -23,6 +23,17 @@ Table FindTable(pqxx::transaction_base& txn, const Layout& layout, const std::st
   return {table, r[0][0].c_str(), r[0][1].c_str()};
 }
 
+// Where `column` of `table` is in the catalog: its attnum as text ("" when there is none).
+// Columns are compared by table oid and attnum, never by the names the layout spells.
+std::string Attnum(pqxx::transaction_base& txn, const std::string& table_oid,
+                   const std::string& column) {
+  const pqxx::result r = txn.exec_params(
+      "SELECT a.attnum::text FROM pg_attribute a WHERE a.attrelid = $1::oid AND a.attname = $2 "
+      "AND a.attnum > 0 AND NOT a.attisdropped",
+      table_oid, column);
+  return r.empty() ? "" : r[0][0].c_str();
+}
+
 // The SQL type of `column` of `table`, or ToolError(65) at `entry` when it does not exist.
 std::string ColumnType(pqxx::transaction_base& txn, const Layout& layout, const std::string& entry,
                        const Table& table, const std::string& column) {
@@ -230,20 +241,42 @@ void ResolveRoles(pqxx::transaction_base& txn, const Layout& layout, const Table
   out.names_name = QuoteIdentifier(names.name);
 }
 
+// The scopes column is not where the roles are (same table oid and attnum).
+void CheckScopesColumnApart(pqxx::transaction_base& txn, const Layout& layout, const Table& keys) {
+  const std::string scopes = Attnum(txn, keys.oid, layout.scopes_column->column);
+  if (scopes.empty()) return;  // CheckValueColumn names the missing column
+  const bool in_keys = layout.roles_column.has_value();
+  const Table roles = in_keys ? keys : FindTable(txn, layout, "roles.table", layout.roles_table);
+  const std::string role = in_keys ? layout.roles_column->column : layout.role;
+  if (roles.oid != keys.oid || Attnum(txn, roles.oid, role) != scopes) return;
+  throw layout.Error("scopes.column", "roles and scopes are the same column \"" + role +
+                                          "\" of \"" + layout.keys_table +
+                                          "\": the migration would overwrite the roles");
+}
+
+// The scopes table is none of the tables the roles are read from, nor the keys table:
+// scope rows written there would change the roles or add keys.
+void CheckScopesTableApart(pqxx::transaction_base& txn, const Layout& layout, const Table& keys,
+                           const Table& scopes) {
+  const auto refuse = [&](const std::string& what) {
+    throw layout.Error("scopes.table", "scopes.table \"" + layout.scopes_table + "\" is " + what +
+                                           ": the migration would write scope rows into it");
+  };
+  if (scopes.oid == keys.oid) refuse("the keys table");
+  if (layout.roles_column) return;
+  if (FindTable(txn, layout, "roles.table", layout.roles_table).oid == scopes.oid) {
+    refuse("the roles table");
+  }
+  if (layout.role_names &&
+      FindTable(txn, layout, "roles.names.table", layout.role_names->table).oid == scopes.oid) {
+    refuse("the role names table");
+  }
+}
+
 void ResolveScopes(pqxx::transaction_base& txn, const Layout& layout, const Table& keys,
                    ResolvedLayout& out) {
   if (layout.scopes_column) {
-    if (layout.roles_column && layout.roles_column->column == layout.scopes_column->column) {
-      throw layout.Error("scopes.column", "roles and scopes are the same column \"" +
-                                              layout.scopes_column->column +
-                                              "\": the migration would overwrite the roles");
-    }
-    if (!layout.roles_column && layout.role == layout.scopes_column->column &&
-        FindTable(txn, layout, "roles.table", layout.roles_table).oid == keys.oid) {
-      throw layout.Error("scopes.column", "roles and scopes are the same column \"" + layout.role +
-                                              "\" of \"" + layout.keys_table +
-                                              "\": the migration would overwrite the roles");
-    }
+    CheckScopesColumnApart(txn, layout, keys);
     CheckValueColumn(txn, layout, keys, "scopes", *layout.scopes_column);
     out.scopes_column_type = CastType(txn, keys, layout.scopes_column->column);
     out.scopes_shape = Shape::kColumn;
@@ -252,6 +285,7 @@ void ResolveScopes(pqxx::transaction_base& txn, const Layout& layout, const Tabl
     return;
   }
   const Table scopes = FindTable(txn, layout, "scopes.table", layout.scopes_table);
+  CheckScopesTableApart(txn, layout, keys, scopes);
   out.scopes_key_type = ColumnType(txn, layout, "scopes.key", scopes, layout.scopes_key);
   ColumnType(txn, layout, "scopes.scope", scopes, layout.scope);
   out.scopes = QuoteQualified(layout.scopes_table);

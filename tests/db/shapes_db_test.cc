@@ -523,5 +523,36 @@ TEST_F(LayoutShapeErrorsTest, EachMistakeNamesItsEntry) {
                 "2:50", "roles.separator is only for format delimited");
 }
 
+// Two names past 63 bytes that PostgreSQL cuts to one column, and a scopes table that is
+// where the roles (or the keys) are: refused before anything is written.
+TEST_F(LayoutShapeErrorsTest, ScopesNeverOverlapTheRoles) {
+  const std::string prefix(63, 'c');
+  ExecSql(*conn_, "ALTER TABLE service_tokens ADD COLUMN " + prefix + " text[]");
+  ExpectRefused("apply",
+                std::string(kKeys) + "roles: {column: " + prefix + "_roles, format: array}\n" +
+                    "scopes: {column: " + prefix + "_scopes, format: array}\n",
+                "2:17", "roles.column \"" + prefix + "_roles\" is 69 bytes");
+  ExecSql(*conn_,
+          "CREATE TABLE token_roles (api_key_id bigint, role text); CREATE TABLE role_names (id "
+          "integer, name text)");
+  ExpectRefused("apply",
+                std::string(kKeys) + "roles: {table: token_roles}\n" +
+                    "scopes: {table: token_roles, key: api_key_id, scope: role}\n",
+                "3:17", "scopes.table \"token_roles\" is the roles table");
+  ExpectRefused("apply",
+                std::string(kKeys) + "roles: {table: token_roles}\n" +
+                    "scopes: {table: public.token_roles, key: api_key_id, scope: role}\n",
+                "3:17", "scopes.table \"public.token_roles\" is the roles table");
+  ExpectRefused("plan",
+                std::string(kKeys) + "roles: {table: role_ids, names: {table: role_names}}\n" +
+                    "scopes: {table: role_names, key: id, scope: name}\n",
+                "3:17", "scopes.table \"role_names\" is the role names table");
+  ExpectRefused("plan",
+                std::string(kKeys) + "roles: {column: roles, format: array}\n" +
+                    "scopes: {table: service_tokens, key: id, scope: label}\n",
+                "3:17", "scopes.table \"service_tokens\" is the keys table");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM token_roles"), 0);
+}
+
 }  // namespace
 }  // namespace scope_migrate

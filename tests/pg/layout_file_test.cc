@@ -1,8 +1,7 @@
 // The layout file's own rules (no database): shapes, formats and where each entry is.
-#include "pg/layout_file.h"
-
 #include <gtest/gtest.h>
 
+#include "pg/layout_file.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -70,6 +69,29 @@ TEST_F(LayoutTest, RefusesWhatCannotBeMeant) {
               "table or a column of the keys table");
   ExpectError("roles: {names: {id: x}}\n", 1, 16,
               "roles.names needs a table (and its id and name columns)");
+}
+
+// PostgreSQL cuts names past 63 bytes: two long names could be one column. A control
+// character (NUL included) cannot be part of an identifier the server keeps as written.
+TEST_F(LayoutTest, RefusesIdentifiersPostgresqlWouldNotKeepAsWritten) {
+  const std::string long_name(64, 'r');
+  ExpectError("roles: {column: " + long_name + ", format: array}\n", 1, 17,
+              "roles.column \"" + long_name +
+                  "\" is 64 bytes: PostgreSQL identifiers are at most 63 bytes (a longer one is "
+                  "cut and may name another column)");
+  ExpectError("keys: {table: billing." + long_name + "}\n", 1, 15,
+              "keys.table \"" + long_name +
+                  "\" is 64 bytes: PostgreSQL identifiers are at most 63 bytes (a longer one is "
+                  "cut and may name another column)");
+  EXPECT_EQ(Load("keys: {table: " + std::string(63, 's') + "." + std::string(63, 't') + "}\n")
+                .keys_table.size(),
+            127u);
+  ExpectError("keys: {id: \"i\\0d\"}\n", 1, 12,
+              "keys.id \"i\\x00d\" contains a control character; identifiers cannot");
+  ExpectError("scopes: {scope: \"a\\tb\"}\n", 1, 17,
+              "scopes.scope \"a\\tb\" contains a control character; identifiers cannot");
+  ExpectError("keys: {tenant: \"t\\x1b[2J\"}\n", 1, 16,
+              "keys.tenant \"t\\x1b[2J\" contains a control character; identifiers cannot");
 }
 
 TEST_F(LayoutTest, ADelimitedScopesColumnMustHoldEveryScope) {
