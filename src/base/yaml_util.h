@@ -1,6 +1,8 @@
 // Strict reading of the tool's YAML files (catalog, mapping, layout, fixtures) on top of
 // yaml-cpp. Every helper throws ToolError(65) as "FILE:LINE:COL: message", taking the
-// 1-based position from yaml-cpp's marks, so a typo in any file points at itself.
+// 1-based position from yaml-cpp's marks, so a typo in any file points at itself. A file is
+// read only if it is a regular file of at most MaxInputBytes(), must hold one document, and
+// may not expand (aliases) to more than kMaxYamlNodes nodes.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -13,9 +15,26 @@
 
 namespace scope_migrate {
 
+// The largest input file read unless SCOPE_MIGRATE_MAX_INPUT_BYTES says otherwise.
+inline constexpr size_t kDefaultMaxInputBytes = 16 * 1024 * 1024;
+
+// The most nodes a YAML file may stand for once its aliases are expanded (each alias
+// counts the whole tree it names again); past it the file is refused at FILE:LINE:COL.
+inline constexpr size_t kMaxYamlNodes = 2000000;
+
+// SCOPE_MIGRATE_MAX_INPUT_BYTES (a positive number of bytes), else kDefaultMaxInputBytes;
+// ToolError(64) for any other value.
+size_t MaxInputBytes();
+
+// The whole of an input file: ToolError(65) "FILE: ..." when it cannot be read, is not a
+// regular file (a FIFO or /dev/zero would block or never end) or holds more than
+// MaxInputBytes() bytes.
+std::string ReadInputFile(const std::string& path);
+
 class YamlFile {
  public:
-  // Parses `path`; a missing file or a syntax error throws with the position.
+  // Parses `path` (read by ReadInputFile); a syntax error or a second document (a "---" after the
+  // first) throws with the position.
   explicit YamlFile(std::string path);
 
   const std::string& path() const { return path_; }
