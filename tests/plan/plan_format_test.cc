@@ -350,7 +350,10 @@ TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
   EXPECT_EQ(keys[0].target, std::vector<std::string>{"beta-preview"});
 }
 
-TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
+// A role that is not UTF-8 can no longer reach a plan: the fixtures file holding it is
+// refused at load with its position (a plan with such a key used to fail inside the JSON
+// writer or reader).
+TEST_F(PlanFileTest, TextThatIsNotUtf8NeverReachesAPlan) {
   const std::string fixtures = Dir() + "/latin1.yaml";
   testing::WriteFile(fixtures,
                      "keys:\n"
@@ -360,25 +363,8 @@ TEST_F(PlanFileTest, PlanThatOpensCanBeReadToTheEnd) {
                      "  - id: k2\n"
                      "    created_at: 2025-01-01T00:00:00Z\n"
                      "    roles: [\"Caf\xe9\"]\n");
-  FixtureSource source(fixtures);
-  PlanParams params;
-  params.cutoff = mapping_->cutoff();
-  const std::string path = Dir() + "/latin1.jsonl";
-  {
-    std::ofstream out(path, std::ios::binary);
-    auto writer = MakeJsonlWriter(out);
-    RunPlan(source, *mapping_, params, {writer.get()}, nullptr);
-  }
-  std::optional<PlanFile> plan;
-  try {
-    plan = PlanFile::Open(path, KeyFilter{});
-  } catch (const ToolError& e) {
-    EXPECT_EQ(e.exit_code(), 65);  // refusing the whole file up front is safe too
-    return;
-  }
-  std::vector<std::string> ids;
-  EXPECT_NO_THROW(plan->ForEachKey([&](const PlanKeyLine& key) { ids.push_back(key.id); }));
-  EXPECT_EQ(ids, (std::vector<std::string>{"k1", "k2"}));
+  testing::ExpectInputError([&] { FixtureSource source(fixtures); }, fixtures, 7, 17,
+                            "byte 0xE9 is not valid UTF-8; the file must be UTF-8");
 }
 
 }  // namespace
