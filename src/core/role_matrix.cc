@@ -49,7 +49,7 @@ RoleMatrix MakeRoleMatrix(const Mapping& mapping) {
     if (scope.privileged) m.privileged.push_back(scope.name);
   }
   for (const Role& role : mapping.roles())
-    m.roles.push_back({role.name, role.read_only, role.scopes});
+    m.roles.push_back({role.name, role.read_only, role.scopes, role.aliases});
   return m;
 }
 

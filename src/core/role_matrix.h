@@ -18,7 +18,8 @@ struct RoleMatrix {
   struct Role {
     std::string name;  // normalised
     bool read_only = false;
-    std::vector<std::string> scopes;  // sorted
+    std::vector<std::string> scopes;   // sorted
+    std::vector<std::string> aliases;  // as written in the mapping
   };
   std::vector<std::string> scopes;      // the catalog's, sorted
   std::vector<std::string> privileged;  // sorted

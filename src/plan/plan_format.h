@@ -1,6 +1,7 @@
 // The plan file's format (JSON Lines, one object a line, "type" first): a header line,
 // one line per key in id order, and a summary line whose "sha256" is the SHA-256 of every
-// byte before it, which makes a plan file tamper-evident. `--format jsonl` prints the same
+// byte before it, which detects accidents and truncation (an edit that changes a decision is
+// caught by plan_check.h, against the header's mapping). `--format jsonl` prints the same
 // lines. plan_writer.h writes it and plan_reader.h reads it back; both take the version
 // from here, and planned_key.h follows one key line through every shape it takes. Rules: a field
 // may be added within a version (readers ignore unknown fields); anything else bumps

@@ -76,7 +76,8 @@ RoleMatrix ParseMatrix(const LineReader& in, const Json& j) {
       throw in.Error("each role of \"mapping\" needs \"name\", \"read_only\" and \"scopes\"");
     }
     m.roles.push_back(
-        {in.Text(role, "name"), role["read_only"].get<bool>(), in.Strings(role, "scopes")});
+        {in.Text(role, "name"), role["read_only"].get<bool>(), in.Strings(role, "scopes"),
+         role.contains("aliases") ? in.Strings(role, "aliases") : std::vector<std::string>{}});
   }
   return m;
 }

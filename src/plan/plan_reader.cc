@@ -7,6 +7,7 @@
 #include "base/file_streams.h"
 #include "base/sha256.h"
 #include "plan/key_line_parser.h"
+#include "plan/plan_check.h"
 #include "plan/plan_lines.h"
 
 namespace scope_migrate {
@@ -37,12 +38,14 @@ class PlanFile::Loader {
       if (summary_) throw Bad("a line follows the summary: the file was edited");
       if (number_ > 1 && IsSummaryLine(line)) {
         summary_.emplace(plan_.path_, number_, line);
+        summary_line_ = number_;
         continue;
       }
       hasher_.Update(line);
       hasher_.Update("\n");
       if (number_ == 1) {
         plan_.header_ = ParseHeaderLine(plan_.path_, line);
+        Defer([&] { checker_.emplace(plan_.path_, plan_.header_); });
       } else {
         // Every line is parsed now, so a plan that cannot be read to the end is refused
         // before the first batch is written.
@@ -56,6 +59,8 @@ class PlanFile::Loader {
   void CheckSummary() {
     const std::string digest = hasher_.HexDigest();
     plan_.summary_ = summary_->Verify(digest, all_keys_);
+    Defer([&] { checker_->CheckSummary(plan_.summary_, summary_line_); });
+    if (deferred_) throw *deferred_;
     plan_.sha256_ = digest;
     plan_.copy_->Finish();
   }
@@ -63,8 +68,21 @@ class PlanFile::Loader {
  private:
   ToolError Bad(const std::string& message) const { return BadPlan(plan_.path_, number_, message); }
 
+  // Runs a check of the content against the header's mapping (plan_check.h), keeping its
+  // first refusal for after the checksum: a damaged file is reported as damaged.
+  template <typename Check>
+  void Defer(const Check& check) {
+    if (deferred_) return;
+    try {
+      check();
+    } catch (const ToolError& e) {
+      deferred_ = e;
+    }
+  }
+
   void Keep(const PlanKeyLine& key) {
     ++all_keys_;
+    Defer([&] { checker_->Check(key); });
     if (!filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return;
     ++plan_.counts_.keys;
     plan_.counts_.change += key.status == Status::kChange;
@@ -81,6 +99,9 @@ class PlanFile::Loader {
   Sha256 hasher_;
   int number_ = 0;
   std::optional<SummaryLine> summary_;
+  int summary_line_ = 0;
+  std::optional<PlanChecker> checker_;  // from the header
+  std::optional<ToolError> deferred_;   // the checker's first refusal
   uint64_t all_keys_ = 0;
 };
 

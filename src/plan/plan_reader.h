@@ -4,7 +4,8 @@
 // last line is the summary and that its "sha256" is the SHA-256 of every byte before it.
 // A truncated, edited or unknown-version file throws ToolError(65) naming the line before
 // anything is written. As it goes it keeps every key that passes the filter in the
-// verified copy (verified_copy.h), and the Cursor and ForEachKey() read the keys from that
+// verified copy (verified_copy.h); once the checksum matches, the content is checked against
+// the header's mapping (plan_check.h). The Cursor and ForEachKey() read the keys from that
 // copy: what is applied is exactly what was verified, even if the file at the path is
 // replaced or edited in the meantime, and no line is parsed twice.
 #pragma once

@@ -15,7 +15,10 @@ namespace {
 nlohmann::ordered_json MatrixJson(const RoleMatrix& m) {
   nlohmann::ordered_json roles = nlohmann::ordered_json::array();
   for (const auto& role : m.roles) {
-    roles.push_back({{"name", role.name}, {"read_only", role.read_only}, {"scopes", role.scopes}});
+    roles.push_back({{"name", role.name},
+                     {"read_only", role.read_only},
+                     {"scopes", role.scopes},
+                     {"aliases", role.aliases}});
   }
   return {{"scopes", m.scopes}, {"privileged", m.privileged}, {"roles", roles}};
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -323,8 +324,9 @@ TEST_F(PlanFileTest, KeyLinesCarryNothingDerived) {
   }
 }
 
-// Plans written by version 1 of the format (0.1.x) still apply.
-TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
+// Plans written by version 1 of the format (0.1.x) carry no mapping to check their key
+// lines against (plan_check.h): they are refused with the way out.
+TEST_F(PlanFileTest, VersionOnePlanIsRefusedForWantOfAMapping) {
   const std::vector<std::string> v1 = {
       "{\"type\":\"header\",\"format_version\":1,\"tool_version\":\"0.1.0\",\"mapping_sha256\":"
       "\"m\",\"catalog_sha256\":\"c\",\"cutoff\":\"2026-03-22T23:00:00Z\",\"prune\":true,"
@@ -338,16 +340,9 @@ TEST_F(PlanFileTest, VersionOnePlanIsStillRead) {
       "\"scopes_to_remove\":1,\"by_role\":{\"beta-preview\":1},\"by_scope\":{},"
       "\"privileged_grants\":{},\"sha256\":\"" +
           std::string(64, '0') + "\"}"};
-  const std::string path = Dir() + "/v1.jsonl";
-  testing::WriteFile(path, Resigned(v1));
-  const PlanFile plan = PlanFile::Open(path, KeyFilter{});
-  std::vector<PlanKeyLine> keys;
-  plan.ForEachKey([&](const PlanKeyLine& key) { keys.push_back(key); });
-  ASSERT_EQ(keys.size(), 1u);
-  EXPECT_EQ(keys[0].tenant, std::nullopt);
-  EXPECT_EQ(keys[0].add, std::vector<std::string>{"beta-preview"});
-  EXPECT_EQ(keys[0].remove, std::vector<std::string>{"tax-management-read"});
-  EXPECT_EQ(keys[0].target, std::vector<std::string>{"beta-preview"});
+  ExpectRefused(Resigned(v1), 1,
+                "the header carries no mapping to check the key lines against: make the plan again "
+                "with this version");
 }
 
 // A role that is not UTF-8 can no longer reach a plan: the fixtures file holding it is
@@ -365,6 +360,114 @@ TEST_F(PlanFileTest, TextThatIsNotUtf8NeverReachesAPlan) {
                      "    roles: [\"Caf\xe9\"]\n");
   testing::ExpectInputError([&] { FixtureSource source(fixtures); }, fixtures, 7, 17,
                             "byte 0xE9 is not valid UTF-8; the file must be UTF-8");
+}
+
+// The lines of `lines_` that hold `needle`: its index.
+size_t IndexOf(const std::vector<std::string>& lines, const std::string& needle) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find(needle) != std::string::npos) return i;
+  }
+  ADD_FAILURE() << needle << " is in no line";
+  return 0;
+}
+
+// Regression (SPEC 11.4): the summary is outside the hash, so an edited summary kept the
+// same sha256 and `show` printed its forged counts.
+TEST_F(PlanFileTest, SummaryThatDiffersFromTheKeyLinesIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const std::string from = "\"blocked\":9,";
+  lines.back().replace(lines.back().find(from), from.size(), "\"blocked\":0,");
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's blocked is 0, the key lines give 9: the plan file was edited");
+  lines = lines_;
+  const size_t at = lines.back().find("\"privileged_grants\":{");
+  const size_t end = lines.back().find('}', at);
+  lines.back().replace(at, end - at + 1, "\"privileged_grants\":{}");
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's privileged_grants differs from the key lines: the plan file was "
+                "edited");
+}
+
+// Regression (SPEC 11.4): a plan edited and re-hashed was applied as written, an Auditor
+// (read-only) key given access-management-write and a scope outside the catalog.
+TEST_F(PlanFileTest, ResignedKeyLineThatDoesNotFollowFromTheMappingIsRefused) {
+  const size_t i = IndexOf(lines_, "\"roles\":[\"Auditor\"]");
+  nlohmann::ordered_json key = nlohmann::ordered_json::parse(lines_[i]);
+  const std::string id = key["id"];
+  const std::string given = key.dump();
+  for (const char* scope : {"access-management-write", "root-everything"}) {
+    std::vector<std::string> lines = lines_;
+    std::vector<std::string> add = key.value("add", std::vector<std::string>{});
+    add.push_back(scope);
+    std::sort(add.begin(), add.end());
+    nlohmann::ordered_json edited = key;
+    edited["add"] = add;
+    edited["status"] = "change";
+    lines[i] = edited.dump();
+    std::string mapping_add;
+    for (const auto& s : key.value("add", std::vector<std::string>{})) {
+      mapping_add += (mapping_add.empty() ? "" : ", ") + s;
+    }
+    std::string written_add;
+    for (const auto& s : add) written_add += (written_add.empty() ? "" : ", ") + s;
+    ExpectRefused(Resigned(lines), static_cast<int>(i) + 1,
+                  "key " + id + ": \"add\" is [" + written_add + "], the mapping gives [" +
+                      mapping_add + "]: the key line does not follow from the header's mapping");
+  }
+}
+
+TEST_F(PlanFileTest, ResignedStatusThatDoesNotFollowFromTheMappingIsRefused) {
+  std::vector<std::string> lines = lines_;
+  const size_t i = IndexOf(lines, "\"status\":\"unchanged\"");
+  const std::string id = nlohmann::json::parse(lines[i])["id"];
+  lines[i].replace(lines[i].find("\"unchanged\""), 11, "\"drift\"");
+  ExpectRefused(Resigned(lines), static_cast<int>(i) + 1,
+                "key " + id +
+                    ": the status is \"drift\", the mapping gives \"unchanged\": the key line "
+                    "does not follow from the header's mapping");
+}
+
+// The header's mapping must pass lint's rules: a read-only role reaching a write scope.
+TEST_F(PlanFileTest, ResignedHeaderMappingThatBreaksLintIsRefused) {
+  std::vector<std::string> lines = lines_;
+  nlohmann::ordered_json header = nlohmann::ordered_json::parse(lines[0]);
+  for (auto& role : header["mapping"]["roles"]) {
+    if (role["name"] == "auditor") role["scopes"].push_back("zz-root-everything");
+  }
+  lines[0] = header.dump();
+  ExpectRefused(Resigned(lines), 1,
+                "the header's mapping: role \"auditor\" has scope \"zz-root-everything\", which "
+                "is not in the catalog");
+  header = nlohmann::ordered_json::parse(lines_[0]);
+  for (auto& role : header["mapping"]["roles"]) {
+    if (role["name"] == "auditor") {
+      std::vector<std::string> scopes = role["scopes"];
+      scopes.push_back("access-management-write");
+      std::sort(scopes.begin(), scopes.end());
+      role["scopes"] = scopes;
+    }
+  }
+  lines[0] = header.dump();
+  ExpectRefused(Resigned(lines), 1,
+                "the header's mapping: read-only role \"auditor\" reaches the write or "
+                "privileged scope \"access-management-write\"");
+}
+
+TEST_F(PlanFileTest, ResignedRepeatedKeyIsRefused) {
+  std::vector<std::string> lines = lines_;
+  lines[2] = lines[1];
+  ExpectRefused(Resigned(lines), 3, "the key id of line 2 is repeated: a plan lists each key once");
+}
+
+// A damaged file is reported as damaged even when its content would also be refused.
+TEST_F(PlanFileTest, ChecksumIsReportedBeforeTheRecomputation) {
+  std::vector<std::string> lines = lines_;
+  lines[2] = lines[1];
+  const std::string digest = ExpectedDigestOf({lines.begin(), lines.end() - 1});
+  ExpectRefused(JoinLines(lines), 45,
+                "the summary's sha256 does not match the file's content: the plan file was "
+                "edited or damaged (expected " +
+                    digest + ")");
 }
 
 }  // namespace

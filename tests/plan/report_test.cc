@@ -277,9 +277,10 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
   EXPECT_EQ(lines[0].rfind("{\"type\":\"header\",\"format_version\":2,", 0), 0u) << lines[0];
   EXPECT_EQ(header["tool_commit"], ToolCommit());
   ASSERT_EQ(header["mapping"]["roles"].size(), mapping_->roles().size());
-  EXPECT_EQ(
-      header["mapping"]["roles"][2],
-      Json({{"name", "auditor"}, {"read_only", true}, {"scopes", mapping_->roles()[2].scopes}}));
+  EXPECT_EQ(header["mapping"]["roles"][2], Json({{"name", "auditor"},
+                                                 {"read_only", true},
+                                                 {"scopes", mapping_->roles()[2].scopes},
+                                                 {"aliases", {"Auditor"}}}));
   EXPECT_EQ(header["mapping"]["scopes"].size(), 26u);
   header.erase("tool_commit");
   header.erase("mapping");

@@ -1,0 +1,190 @@
+#include "plan/plan_check.h"
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+
+#include "base/errors.h"
+#include "core/mapping.h"
+
+namespace scope_migrate {
+namespace {
+
+bool EndsWith(const std::string& text, const std::string& ending) {
+  return text.size() >= ending.size() &&
+         text.compare(text.size() - ending.size(), ending.size(), ending) == 0;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items) out += (out.size() > 1 ? ", " : "") + item;
+  return out + "]";
+}
+
+bool Contains(const std::vector<std::string>& sorted, const std::string& item) {
+  return std::binary_search(sorted.begin(), sorted.end(), item);
+}
+
+// Lint's rules for one role of the header's mapping; returns the broken rule or "".
+std::string RoleProblem(const RoleMatrix& m, const RoleMatrix::Role& role) {
+  if (role.scopes.empty()) return "role \"" + role.name + "\" has no scopes";
+  for (const auto& scope : role.scopes) {
+    if (!Contains(m.scopes, scope)) {
+      return "role \"" + role.name + "\" has scope \"" + scope + "\", which is not in the catalog";
+    }
+    if (role.read_only && (EndsWith(scope, "-write") || Contains(m.privileged, scope))) {
+      return "read-only role \"" + role.name + "\" reaches the write or privileged scope \"" +
+             scope + "\"";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+PlanChecker::PlanChecker(const std::string& path, const PlanHeader& header)
+    : path_(path), matrix_(header.mapping), prune_(header.prune) {
+  auto bad = [&](const std::string& message) {
+    return InputError(path, 1, 1, "the header's mapping: " + message);
+  };
+  if (matrix_.empty()) {
+    throw InputError(path, 1, 1,
+                     "the header carries no mapping to check the key lines against: make the "
+                     "plan again with this version");
+  }
+  if (!std::is_sorted(matrix_.scopes.begin(), matrix_.scopes.end()) ||
+      !std::is_sorted(matrix_.privileged.begin(), matrix_.privileged.end())) {
+    throw bad("the catalog's scopes are not sorted");
+  }
+  for (const auto& scope : matrix_.privileged) {
+    if (!Contains(matrix_.scopes, scope)) throw bad("privileged \"" + scope + "\" is not a scope");
+  }
+  for (size_t i = 0; i < matrix_.roles.size(); ++i) {
+    const RoleMatrix::Role& role = matrix_.roles[i];
+    if (!std::is_sorted(role.scopes.begin(), role.scopes.end())) {
+      throw bad("role \"" + role.name + "\" has unsorted scopes");
+    }
+    if (const std::string problem = RoleProblem(matrix_, role); !problem.empty()) {
+      throw bad(problem);
+    }
+    std::vector<std::string> names = {role.name};
+    for (const auto& alias : role.aliases) names.push_back(alias);
+    for (const auto& name : names) {
+      const auto [it, inserted] = index_.emplace(NormalizeRoleName(name), i);
+      if (!inserted && it->second != i) {
+        throw bad("\"" + name + "\" names two roles");
+      }
+    }
+  }
+}
+
+const RoleMatrix::Role* PlanChecker::FindRole(const std::string& raw) const {
+  const auto it = index_.find(NormalizeRoleName(raw));
+  return it == index_.end() ? nullptr : &matrix_.roles[it->second];
+}
+
+// For a line that can be written: every role known, and status, add and extra as Decide()
+// makes them. Fills `roles` with the normalised role names, sorted and unique.
+void PlanChecker::CheckDecision(const PlanKeyLine& key, std::vector<std::string>& roles) const {
+  auto bad = [&](const std::string& message) {
+    return InputError(path_, key.line, 1,
+                      "key " + key.id + ": " + message +
+                          ": the key line does not follow from the header's mapping");
+  };
+  if (key.roles.empty()) throw bad("it has no roles but is " + std::string(StatusName(key.status)));
+  std::vector<std::string> target;
+  for (const auto& raw : key.roles) {
+    const RoleMatrix::Role* role = FindRole(raw);
+    if (role == nullptr) throw bad("role \"" + raw + "\" is not in the mapping");
+    roles.push_back(role->name);
+    std::vector<std::string> merged;
+    std::set_union(target.begin(), target.end(), role->scopes.begin(), role->scopes.end(),
+                   std::back_inserter(merged));
+    target.swap(merged);
+  }
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  std::vector<std::string> add, extra;
+  std::set_difference(target.begin(), target.end(), key.current.begin(), key.current.end(),
+                      std::back_inserter(add));
+  std::set_difference(key.current.begin(), key.current.end(), target.begin(), target.end(),
+                      std::back_inserter(extra));
+  const Status status = !add.empty() || (prune_ && !extra.empty()) ? Status::kChange
+                        : !extra.empty()                           ? Status::kDrift
+                                                                   : Status::kUnchanged;
+  if (add != key.add) throw bad("\"add\" is " + Join(key.add) + ", the mapping gives " + Join(add));
+  if (extra != key.extra) {
+    throw bad("\"extra\" is " + Join(key.extra) + ", the mapping gives " + Join(extra));
+  }
+  if (status != key.status) {
+    throw bad("the status is \"" + std::string(StatusName(key.status)) +
+              "\", the mapping gives \"" + StatusName(status) + "\"");
+  }
+}
+
+void PlanChecker::Check(const PlanKeyLine& key) {
+  ids_.emplace_back(std::hash<std::string>{}(key.id), key.line);
+  ++counted_.Count(key.status);
+  ++counted_.keys_read;
+  if (key.status == Status::kBlocked || key.status == Status::kSkipped) return;
+  std::vector<std::string> roles;
+  CheckDecision(key, roles);
+  for (const auto& role : roles) ++counted_.by_role[role];
+  counted_.scopes_to_add += key.add.size();
+  counted_.scopes_to_remove += key.remove.size();
+  for (const auto& scope : key.add) {
+    ++counted_.by_scope[scope].add;
+    if (Contains(matrix_.privileged, scope)) ++counted_.privileged_grants[scope];
+  }
+  for (const auto& scope : key.remove) ++counted_.by_scope[scope].remove;
+}
+
+namespace {
+
+// The first count in which `a` and `b` differ, as "NAME: written W, key lines K", or "".
+std::string SummaryDifference(const Summary& written, const Summary& counted) {
+  auto differ = [](const std::string& name, uint64_t w, uint64_t k) {
+    return w == k ? std::string()
+                  : name + " is " + std::to_string(w) + ", the key lines give " + std::to_string(k);
+  };
+  std::vector<std::string> found = {differ("keys_read", written.keys_read, counted.keys_read)};
+  for (Status status : kListedStatuses) {
+    found.push_back(differ(StatusName(status), written.Count(status), counted.Count(status)));
+  }
+  found.push_back(differ("scopes_to_add", written.scopes_to_add, counted.scopes_to_add));
+  found.push_back(differ("scopes_to_remove", written.scopes_to_remove, counted.scopes_to_remove));
+  for (const auto& f : found) {
+    if (!f.empty()) return f;
+  }
+  if (written.by_role != counted.by_role) return "by_role differs from the key lines";
+  if (written.privileged_grants != counted.privileged_grants) {
+    return "privileged_grants differs from the key lines";
+  }
+  auto same_scope = [](const auto& a, const auto& b) {
+    return a.first == b.first && a.second.add == b.second.add && a.second.remove == b.second.remove;
+  };
+  if (!std::equal(written.by_scope.begin(), written.by_scope.end(), counted.by_scope.begin(),
+                  counted.by_scope.end(), same_scope)) {
+    return "by_scope differs from the key lines";
+  }
+  return "";
+}
+
+}  // namespace
+
+void PlanChecker::CheckSummary(const Summary& written, int line) {
+  std::vector<std::pair<uint64_t, int>>& ids = ids_;
+  std::sort(ids.begin(), ids.end());
+  for (size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i].first == ids[i - 1].first) {
+      throw InputError(path_, ids[i].second, 1,
+                       "the key id of line " + std::to_string(ids[i - 1].second) +
+                           " is repeated: a plan lists each key once");
+    }
+  }
+  if (const std::string difference = SummaryDifference(written, counted_); !difference.empty()) {
+    throw InputError(path_, line, 1, "the summary's " + difference + ": the plan file was edited");
+  }
+}
+
+}  // namespace scope_migrate
