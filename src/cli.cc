@@ -193,10 +193,13 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   }
   if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
   if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
-  if (o.single_transaction && (vm.count("pause") || vm.count("max-rate"))) {
+  if (vm.count("pause-file")) o.pause_file = vm["pause-file"].as<std::string>();
+  if (o.pause_file && o.pause_file->empty()) throw UsageError("--pause-file needs a path");
+  if (o.single_transaction &&
+      (vm.count("pause") || vm.count("max-rate") || vm.count("pause-file"))) {
     throw UsageError(
-        "--single-transaction conflicts with --pause and --max-rate: waiting inside the one "
-        "transaction would only hold its locks longer");
+        "--single-transaction conflicts with --pause, --max-rate and --pause-file: waiting "
+        "inside the one transaction would only hold its locks longer");
   }
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
 }

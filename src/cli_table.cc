@@ -72,12 +72,13 @@ const Command kCommands[] = {
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
      "[--allow-blocked] [--batch-size N] [--batch-time D] [--jobs N] [--single-transaction]\n"
      "[--operator NAME] [--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]\n"
-     "[--lock-lease D]",
+     "[--pause-file PATH] [--lock-lease D]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
-     "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
+     "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
+     "[--pause-file PATH] [--lock-lease D]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
@@ -180,6 +181,7 @@ po::options_description CommandOptions(const Command& command) {
     add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
     add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
     add("max-rate", po::value<double>(), "at most this many keys per second");
+    add("pause-file", po::value<std::string>(), "no batch starts while this file exists");
     add("yes,y", "really write");
     add("lock-lease", po::value<std::string>()->default_value("2min"),
         "a run's lease may be taken over when its heartbeat is older than this");

@@ -64,6 +64,7 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.jobs = options.jobs;
   runner.pause_ms = options.pause_ms;
   runner.max_rate = options.max_rate;
+  runner.pause_file = options.pause_file.value_or("");
   runner.timeouts = options.timeouts;
   runner.lease_ms = options.lock_lease_ms;
   runner.progress = options.progress;
@@ -93,6 +94,7 @@ std::string DescribeBatches(const Options& options) {
   } else {
     text += ", no rate limit";
   }
+  if (options.pause_file) text += ", held while " + *options.pause_file + " exists";
   return text + ", lease " + duration(options.lock_lease_ms);
 }
 

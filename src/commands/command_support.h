@@ -38,8 +38,8 @@ std::string OperatorName(const Options& options);
 // The batch, throttle, timeout and progress options shared by apply and rollback.
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label);
 
-// "batches of 1000 keys, 2 jobs, pause 200ms, at most 5000 keys/s, lease 2min": what
-// apply and rollback say before their first write.
+// "batches of 1000 keys, 2 jobs, pause 200ms, at most 5000 keys/s, held while
+// /run/hold exists, lease 2min": what apply and rollback say before their first write.
 std::string DescribeBatches(const Options& options);
 
 // Opens another connection to the same database (parallel workers, reconnecting).

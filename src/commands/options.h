@@ -51,6 +51,7 @@ struct Options {
   std::optional<std::string> operator_name;
   int64_t pause_ms = 0;
   double max_rate = 0;                       // keys per second; 0 = unlimited
+  std::optional<std::string> pause_file;     // --pause-file: held back while it exists
   int64_t lock_lease_ms = 120000;            // --lock-lease
   int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256

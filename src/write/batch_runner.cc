@@ -1,6 +1,9 @@
 #include "write/batch_runner.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -20,6 +23,16 @@ using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+constexpr int64_t kPauseFilePollMs = 200;  // how often a paused run looks at --pause-file
+
+// Fails closed: only a path that is certainly absent (ENOENT, ENOTDIR) lets batches start;
+// one that cannot be looked at (EACCES, EIO...) holds them back like the file itself.
+bool PauseFileExists(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0) return true;
+  return errno != ENOENT && errno != ENOTDIR;
 }
 
 ToolError Interrupted() {
@@ -113,7 +126,7 @@ class BatchRunner::Worker {
   void Loop() {
     Batch batch;
     try {
-      while (TakeBatch(batch) && WaitTurn(batch.keys.size())) {
+      while (TakeBatch(batch) && WaitPauseFile() && WaitTurn(batch.keys.size())) {
         RunWithRetries(batch);
         if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
       }
@@ -175,6 +188,28 @@ class BatchRunner::Worker {
   bool Retryable(const pqxx::sql_error& e) const {
     const std::string state = SqlState(e);
     return Sized() && (state == "55P03" || state == "40P01") && !InterruptGuard::Requested();
+  }
+
+  // While --pause-file exists, holds the batch back, renewing the lease meanwhile; false
+  // when the run stops first.
+  bool WaitPauseFile() {
+    const std::string& path = options_.pause_file;
+    if (path.empty() || !PauseFileExists(path)) return !Stopping();
+    SetNote("paused by " + path);
+    const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
+    Clock::time_point renewed = Clock::now();
+    while (PauseFileExists(path) && !Stopping()) {
+      if (!InterruptGuard::SleepUnlessInterrupted(kPauseFilePollMs) && !options_.dry_run) {
+        throw Interrupted();
+      }
+      if (!options_.dry_run && Clock::now() - renewed >= renew_every) {
+        Heartbeat(runner_.audit_, conn_, runner_.run_id_);
+        renewed = Clock::now();
+      }
+      Tick();  // a log keeps saying why nothing moves
+    }
+    SetNote("");
+    return !Stopping();
   }
 
   // Sleeps until the throttle lets the batch start, renewing the lease meanwhile; false
@@ -308,6 +343,11 @@ class BatchRunner::Worker {
   void Stop(StopReason reason) {
     std::lock_guard<std::mutex> hold(shared_.mutex);
     if (!shared_.stop) shared_.stop = std::move(reason);
+  }
+
+  void Tick() {
+    std::lock_guard<std::mutex> hold(shared_.mutex);
+    shared_.progress.Update(shared_.keys_done);
   }
 
   void SetNote(const std::string& note) {

@@ -45,7 +45,8 @@ struct RunnerOptions {
   bool dry_run = false;  // read-only transactions, no row locks, nothing written or recorded
   int jobs = 1;
   int64_t pause_ms = 0;
-  double max_rate = 0;  // keys per second, 0 = unlimited
+  double max_rate = 0;     // keys per second, 0 = unlimited
+  std::string pause_file;  // --pause-file: no batch starts while it exists ("" = none)
   Timeouts timeouts;
   int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
   ProgressMode progress = ProgressMode::kAuto;

@@ -176,11 +176,20 @@ TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
 
 TEST_F(CliTest, SingleTransactionDoesNotWait) {
   ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--pause", "2s"},
-                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
-                   "the one transaction would only hold its locks longer");
+                   "--single-transaction conflicts with --pause, --max-rate and --pause-file: "
+                   "waiting inside the one transaction would only hold its locks longer");
+  ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--pause-file", "stop"},
+                   "--single-transaction conflicts with --pause, --max-rate and --pause-file: "
+                   "waiting inside the one transaction would only hold its locks longer");
   ExpectUsageError({"apply", "p.jsonl", "--single-transaction", "--max-rate", "5"},
-                   "--single-transaction conflicts with --pause and --max-rate: waiting inside "
-                   "the one transaction would only hold its locks longer");
+                   "--single-transaction conflicts with --pause, --max-rate and --pause-file: "
+                   "waiting inside the one transaction would only hold its locks longer");
+}
+
+TEST_F(CliTest, PauseFileNeedsAPath) {
+  ExpectUsageError({"apply", "p.jsonl", "--pause-file", ""}, "--pause-file needs a path");
+  ExpectUsageError({"rollback", "--db", "x", "--run", "1", "--pause-file", ""},
+                   "--pause-file needs a path");
 }
 
 TEST_F(CliTest, DbAndFixturesConflict) {

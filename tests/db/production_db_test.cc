@@ -1,10 +1,12 @@
 // Production manners on a real PostgreSQL: subset runs, lock timeouts, clean interruption
-// by SIGINT/SIGTERM (and a second signal), and --pause spacing the batches.
+// by SIGINT/SIGTERM (and a second signal), --pause spacing the batches and --pause-file
+// holding them back.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "support/pg_harness.h"
@@ -51,6 +53,14 @@ class ProductionTest : public DbTest {
     pqxx::read_transaction txn(*conn_);
     return txn
         .exec("SELECT status FROM scope_migration_runs WHERE run_id = " + std::to_string(run))[0][0]
+        .c_str();
+  }
+  long long RunCount() {
+    return testing::Count(*conn_, "SELECT count(*) FROM scope_migration_runs");
+  }
+  std::string Heartbeat() {
+    pqxx::read_transaction txn(*conn_);
+    return txn.exec("SELECT heartbeat_at::text FROM scope_migration_runs WHERE run_id = 1")[0][0]
         .c_str();
   }
   long long AdvisoryLocks() {
@@ -246,6 +256,49 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
   EXPECT_EQ(AdvisoryLocks(), 0);
   holder->commit();
   holder.reset();
+  ExpectResumeCompletes();
+}
+
+TEST_F(ProductionTest, PauseFileHoldsEveryBatchUntilItIsRemoved) {
+  const std::string pause_file = dir_ + "/hold";
+  testing::WriteFile(pause_file, "");
+  const pid_t pid = testing::SpawnTool(
+      {"apply", plan_, "--allow-blocked", "--batch-size", "10", "--pause-file", pause_file,
+       "--lock-lease", "1s", "--progress", "--progress-every", "100ms"},
+      env_, dir_ + "/out", dir_ + "/err");
+  // The run starts (its row is written) and then waits for the file to go.
+  for (int i = 0; i < 400 && !(AuditExists() && RunCount() > 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(RunCount(), 1);
+  const std::string first_beat = Heartbeat();
+  // Well past the 1s lease: no batch commits and the lease is renewed meanwhile.
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_EQ(ChangeRows(), 0) << "a batch committed while " << pause_file << " existed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_EQ(RunStatus(1), "running");
+  EXPECT_NE(Heartbeat(), first_beat);
+  EXPECT_EQ(testing::Count(*conn_,
+                           "SELECT count(*) FROM scope_migration_runs WHERE keys_changed > 0 OR "
+                           "last_batch_at IS NOT NULL"),
+            0);
+  std::remove(pause_file.c_str());
+  EXPECT_EQ(testing::WaitTool(pid), 0) << testing::ReadFile(dir_ + "/err");
+  const std::string said = testing::ReadFile(dir_ + "/out") + testing::ReadFile(dir_ + "/err");
+  EXPECT_NE(
+      said.find(
+          "  writes   batches of up to 10 keys sized to 200ms, 1 job, no pause, no rate limit, "
+          "held while " +
+          pause_file + " exists, lease 1s\n"),
+      std::string::npos)
+      << said;
+  EXPECT_NE(testing::ReadFile(dir_ + "/err").find("  paused by " + pause_file + "\n"),
+            std::string::npos)
+      << said;
+  EXPECT_EQ(RunStatus(1), "succeeded");
+  EXPECT_EQ(ChangeRows(), 312);
+  ExpectNoKeyHalfWritten();
   ExpectResumeCompletes();
 }
 
