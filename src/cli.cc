@@ -58,8 +58,11 @@ void CheckArgumentsUtf8(const std::vector<std::string>& args) {
     const size_t bad = InvalidUtf8Offset(args[i]);
     if (bad == std::string::npos) continue;
     std::string what = "argument " + std::to_string(i + 1);
+    size_t offset = bad;  // within the value where the argument is --flag=value
     if (args[i].rfind("--", 0) == 0) {
-      what = "the value of " + args[i].substr(0, args[i].find('='));
+      const size_t eq = args[i].find('=');
+      what = "the value of " + args[i].substr(0, eq);
+      if (eq != std::string::npos && bad > eq) offset = bad - eq - 1;
     } else if (i > 0 && args[i - 1].rfind("--", 0) == 0 &&
                args[i - 1].find('=') == std::string::npos) {
       what = "the value of " + args[i - 1];
@@ -67,7 +70,7 @@ void CheckArgumentsUtf8(const std::vector<std::string>& args) {
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(args[i][bad]));
     throw UsageError(what + " is not valid UTF-8 (byte " + hex + " at offset " +
-                     std::to_string(bad) + ")");
+                     std::to_string(offset) + ")");
   }
 }
 
