@@ -1,15 +1,13 @@
 #include "write/batch_runner.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include "base/pause_file.h"
 #include "pg/db.h"
 #include "write/change_rows.h"
 #include "write/interrupt.h"
@@ -23,16 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-constexpr int64_t kPauseFilePollMs = 200;  // how often a paused run looks at --pause-file
-
-// Fails closed: only a path that is certainly absent (ENOENT, ENOTDIR) lets batches start;
-// one that cannot be looked at (EACCES, EIO...) holds them back like the file itself.
-bool PauseFileExists(const std::string& path) {
-  struct stat info;
-  if (::stat(path.c_str(), &info) == 0) return true;
-  return errno != ENOENT && errno != ENOTDIR;
 }
 
 ToolError Interrupted() {
@@ -194,11 +182,11 @@ class BatchRunner::Worker {
   // when the run stops first.
   bool WaitPauseFile() {
     const std::string& path = options_.pause_file;
-    if (path.empty() || !PauseFileExists(path)) return !Stopping();
+    if (path.empty() || !PauseFileHolds(path)) return !Stopping();
     SetNote("paused by " + path);
     const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
     Clock::time_point renewed = Clock::now();
-    while (PauseFileExists(path) && !Stopping()) {
+    while (PauseFileHolds(path) && !Stopping()) {
       if (!InterruptGuard::SleepUnlessInterrupted(kPauseFilePollMs) && !options_.dry_run) {
         throw Interrupted();
       }
