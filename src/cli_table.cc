@@ -79,7 +79,7 @@ const Command kCommands[] = {
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS] [--lock-lease D]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
-    {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
+    {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
     {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions, "",
      NoCheck, RunAuditSqlCommand},

@@ -40,6 +40,7 @@ void RefuseBlocked(const PlanFile& plan, const Options& options) {
 
 PlanFile OpenPlanFile(const Options& options) {
   PlanFile plan = PlanFile::Open(*options.plan_file, options.filter);
+  RefuseUnmatched(plan.filter_misses(), options.filter, "the plan file " + plan.path());
   if (plan.header().source.rfind("fixtures:", 0) == 0) {
     throw InputError(plan.path(), 1, 1,
                      "this plan was made from a fixture file (" + plan.header().source +
@@ -85,9 +86,6 @@ std::string RunFilter(const PlanFile& plan, const Options& options) {
   std::string filter = plan.header().filter.Describe();
   if (options.plan_file && !options.filter.empty()) {
     filter += (filter.empty() ? "" : " and then ") + options.filter.Describe();
-  }
-  if (!options.filter.empty() && plan.counts().keys == 0 && !options.quiet) {
-    std::cerr << "note: no key of the plan matches " << options.filter.Describe() << "\n";
   }
   return filter;
 }

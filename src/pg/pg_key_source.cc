@@ -29,6 +29,42 @@ std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
   return sql;
 }
 
+namespace {
+
+// The values of `values` no row of the keys table has in `column`, in the order given.
+std::vector<std::string> Unmatched(pqxx::transaction_base& txn, const ResolvedLayout& l,
+                                   const std::string& column,
+                                   const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  if (values.empty()) return out;
+  std::string array;
+  for (const auto& v : values) array += (array.empty() ? "" : ", ") + txn.quote(v);
+  const pqxx::result rows = txn.exec(
+      "SELECT t.v FROM unnest(ARRAY[" + array + "]::text[]) WITH ORDINALITY AS t(v, n) " +
+      "WHERE NOT EXISTS (SELECT 1 FROM " + l.keys + " k WHERE k." + column +
+      "::text = t.v) ORDER BY t.n");
+  for (const auto& row : rows) out.push_back(row[0].c_str());
+  return out;
+}
+
+// What the filter's values match in the whole keys table (any cutoff); `selected` is how
+// many keys pass the filter.
+FilterMisses FindMisses(pqxx::transaction_base& txn, const ResolvedLayout& l,
+                        const KeyFilter& filter, uint64_t selected) {
+  FilterMisses misses;
+  misses.ids = Unmatched(txn, l, l.id, filter.ids);
+  if (!l.tenant.empty()) misses.tenants = Unmatched(txn, l, l.tenant, filter.tenants);
+  if (!misses.tenants.empty()) {
+    const pqxx::result rows = txn.exec("SELECT DISTINCT k." + l.tenant + "::text FROM " + l.keys +
+                                       " k WHERE k." + l.tenant + " IS NOT NULL LIMIT 100000");
+    for (const auto& row : rows) misses.tenants_seen.push_back(row[0].c_str());
+  }
+  misses.none_selected = selected == 0;
+  return misses;
+}
+
+}  // namespace
+
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
@@ -73,7 +109,12 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
                     created + " IS NULL), count(*) FILTER (WHERE " + created + " >= " + cutoff_sql +
                     ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
   });
-  visitor.Begin(counts[0][0].as<uint64_t>(), counts[0][1].as<uint64_t>());
+  const uint64_t legacy = counts[0][0].as<uint64_t>(), excluded = counts[0][1].as<uint64_t>();
+  if (!filter.empty()) {
+    RefuseUnmatched(FindMisses(txn, l, filter, legacy + excluded), filter,
+                    "the keys table " + l.keys);
+  }
+  visitor.Begin(legacy, excluded);
 
   auto stream = NeedsPrivilege("SELECT on " + ReadObjects(l), [&] {
     return std::make_unique<pqxx::stream_from>(txn,

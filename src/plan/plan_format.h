@@ -36,6 +36,10 @@ struct PlanHeader {
   std::string mapping_sha256;
   std::string catalog_sha256;
   Instant cutoff = 0;
+  // Set only when --cutoff overrode the mapping's cutoff: the mapping's own. Written as
+  // "mapping_cutoff" after "cutoff" (absent in plans without an override), and shown by
+  // the text and Markdown reports beside the cutoff used.
+  std::optional<Instant> mapping_cutoff;
   bool prune = false;
   std::string source;
   KeyFilter filter;    // non-empty: a partial run

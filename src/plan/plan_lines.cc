@@ -136,6 +136,11 @@ PlanHeader ParseHeader(const LineReader& in) {
   const auto cutoff = ParseRfc3339(in.Text("cutoff"));
   if (!cutoff) throw in.Error("the header's cutoff is not an RFC 3339 instant");
   header.cutoff = *cutoff;
+  if (h.contains("mapping_cutoff")) {
+    header.mapping_cutoff = ParseRfc3339(in.Text("mapping_cutoff"));
+    if (!header.mapping_cutoff)
+      throw in.Error("the header's mapping_cutoff is not an RFC 3339 instant");
+  }
   if (!h.contains("prune") || !h["prune"].is_boolean()) {
     throw in.Error("\"prune\" must be true or false");
   }

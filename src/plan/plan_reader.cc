@@ -27,7 +27,8 @@ ToolError BadPlan(const std::string& path, int line, const std::string& message)
 // that passes the filter in the verified copy.
 class PlanFile::Loader {
  public:
-  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter) {}
+  Loader(PlanFile& plan, const KeyFilter& filter)
+      : plan_(plan), filter_(filter), tally_(filter) {}
 
   void Read(std::istream& in) {
     std::string line;
@@ -58,6 +59,7 @@ class PlanFile::Loader {
     plan_.summary_ = summary_->Verify(digest, all_keys_);
     plan_.sha256_ = digest;
     plan_.copy_->Finish();
+    if (!filter_.empty()) plan_.filter_misses_ = tally_.Misses();
   }
 
  private:
@@ -65,6 +67,7 @@ class PlanFile::Loader {
 
   void Keep(const PlanKeyLine& key) {
     ++all_keys_;
+    if (!filter_.empty()) tally_.See(key.id, key.tenant ? &*key.tenant : nullptr);
     if (!filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return;
     ++plan_.counts_.keys;
     plan_.counts_.change += key.status == Status::kChange;
@@ -78,6 +81,7 @@ class PlanFile::Loader {
 
   PlanFile& plan_;
   const KeyFilter& filter_;
+  FilterTally tally_;
   Sha256 hasher_;
   int number_ = 0;
   std::optional<SummaryLine> summary_;

@@ -35,6 +35,7 @@ class JsonlWriter : public PlanWriter {
     j["mapping_sha256"] = h.mapping_sha256;
     j["catalog_sha256"] = h.catalog_sha256;
     j["cutoff"] = FormatUtc(h.cutoff);
+    if (h.mapping_cutoff) j["mapping_cutoff"] = FormatUtc(*h.mapping_cutoff);
     j["prune"] = h.prune;
     j["source"] = h.source;
     j["partial"] = !h.filter.empty();

@@ -168,6 +168,23 @@ TEST_F(CliTest, ApplyWithPlanFileAndMappingIsAUsageError) {
                    "exactly as planned)");
 }
 
+// Regression: --dry-run got a library message (or a suggestion) instead of a pointer to plan.
+TEST_F(CliTest, ApplyDryRunPointsAtPlan) {
+  const std::string message =
+      "apply has no --dry-run: `scope-migrate plan` is the dry run (it writes nothing; save it "
+      "with --out and apply that file)";
+  ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--dry-run"}, message);
+  ExpectUsageError({"apply", "--dry-run=true", "--mapping", "m", "--yes"}, message);
+}
+
+// Regression: `--out -` wrote a file named "-".
+TEST_F(CliTest, PlanOutDashIsRefused) {
+  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", "-"},
+                   "--out - would write a file named \"-\": the report already goes to stdout; "
+                   "give --out the plan file's name");
+  EXPECT_FALSE(std::filesystem::exists("-"));
+}
+
 TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
   ExpectUsageError({"apply", "--fixtures", kFixtures, "--mapping", kMapping, "--yes"},
                    "unrecognised option '--fixtures'");
@@ -393,6 +410,23 @@ TEST_F(CliTest, PlanDetailedExitcodeBlockedWinsOverChanges) {
   const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
                                 "--detailed-exitcode", "--key", kChangeKey, "--key", kBlockedKey});
   EXPECT_EQ(r.exit_code, 3) << r.err;
+}
+
+// Regression: a filter value that matched nothing planned an empty run and exited 0.
+TEST_F(CliTest, PlanWithAFilterThatMatchesNothingExits6NamingIt) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--tenant", "acmee", "--key", kChangeKey,
+                                "--key", "no-such-key", "--out", dir_ + "/p.jsonl"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, std::string("scope-migrate: --tenant \"acmee\" matched no key in the fixture "
+                               "file ") +
+                       kFixtures +
+                       " (did you mean \"acme\"?); --key \"no-such-key\" matched no key in the "
+                       "fixture file " +
+                       kFixtures + "; nothing was planned or written\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/p.jsonl"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/p.jsonl.partial"));
 }
 
 TEST_F(CliTest, PlanWithoutDetailedExitcodeIs0EvenWithBlockedKeys) {

@@ -102,6 +102,31 @@ TEST_F(ProductionTest, TenantSubsetAppliesOnlyThatTenant) {
                "--tenant acme");
 }
 
+// Regression: a filter value that matched nothing gave an empty plan (exit 0) and an apply
+// recorded as "succeeded, 0 keys changed".
+TEST_F(ProductionTest, FilterValuesThatMatchNothingAreRefusedWithExit6) {
+  const auto plan = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml",
+                             "--detailed-exitcode", "--tenant", "acmee"},
+                            env_);
+  EXPECT_EQ(plan.exit_code, 6);
+  EXPECT_EQ(plan.out, "");
+  EXPECT_EQ(plan.err,
+            "scope-migrate: --tenant \"acmee\" matched no key in the keys table "
+            "\"public\".\"api_keys\" (did you mean \"acme\"?); nothing was planned or written\n");
+  const auto from_plan = RunTool({"apply", plan_, "--key", kKey01, "--key", "42"}, env_);
+  EXPECT_EQ(from_plan.exit_code, 6);
+  EXPECT_EQ(from_plan.err, "scope-migrate: --key \"42\" matched no key in the plan file " + plan_ +
+                               "; nothing was planned or written\n");
+  const auto direct = RunTool(
+      {"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--tenant", "acmee"}, env_);
+  EXPECT_EQ(direct.exit_code, 6);
+  EXPECT_NE(direct.err.find("--tenant \"acmee\" matched no key"), std::string::npos) << direct.err;
+  // No run was recorded: the audit tables were never even created.
+  EXPECT_EQ(testing::Count(*conn_,
+                           "SELECT count(*) FROM pg_class WHERE relname = 'scope_migration_runs'"),
+            0);
+}
+
 TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
   const auto result =
       RunTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--key", kKey01}, env_);
