@@ -137,6 +137,7 @@ void ReadSwitches(const po::variables_map& vm, Options& o) {
   o.detailed_exitcode = vm.count("detailed-exitcode") > 0;
   o.yes = vm.count("yes") > 0;
   o.allow_blocked = vm.count("allow-blocked") > 0;
+  o.allow_other_database = vm.count("allow-other-database") > 0;
   o.single_transaction = vm.count("single-transaction") > 0;
 }
 

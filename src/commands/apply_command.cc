@@ -49,6 +49,38 @@ PlanFile OpenPlanFile(const Options& options) {
   return plan;
 }
 
+std::string DescribeIdentity(const SourceIdentity& id, const std::string& url) {
+  return "database \"" + id.database + "\" of the cluster with system identifier " +
+         (id.system_identifier.empty() ? "(unreadable)" : id.system_identifier) + " (" + url + ")";
+}
+
+// A plan applies to the database it was made on: same cluster (system_identifier, shared
+// by a primary and its standbys) and same database name. Plans that do not record it
+// (older, or made by a role that may not read pg_control_system()) get a note.
+void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Options& options) {
+  const std::string url = DescribeConnection(conn).Url();
+  const SourceIdentity& made = plan.header().identity;
+  const SourceIdentity here = ReadSourceIdentity(conn);
+  const bool known = !made.system_identifier.empty() && !here.system_identifier.empty();
+  if (known && made.system_identifier == here.system_identifier &&
+      made.database == here.database)
+    return;
+  const std::string other = "the plan " + plan.path() + " was made on " +
+                            DescribeIdentity(made, plan.header().source) + ", this is " +
+                            DescribeIdentity(here, url);
+  if (known && !options.allow_other_database) {
+    throw ToolError(kExitInvalidInput,
+                    other +
+                        "; nothing was written. Make the plan on this database, or pass "
+                        "--allow-other-database to apply it here (each key is still checked "
+                        "against its fingerprint)");
+  }
+  if (known || plan.header().source != url) {
+    if (!options.quiet)
+      std::cerr << "note: " << other << "; every key is checked against its fingerprint\n";
+  }
+}
+
 // `apply --mapping`: plans now into a temporary plan file and reads it back verified, so a
 // direct apply writes exactly what a saved plan would.
 PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Mapping& mapping,
@@ -147,11 +179,7 @@ int RunApplyCommand(const Options& options) {
   }
   CheckScopesWritable(layout, plan ? plan->header().mapping.scopes : mapping->catalog().Names());
   auto conn = Connect(options.Conninfo());
-  const std::string target = DescribeConnection(*conn).Url();
-  if (plan && !options.quiet && plan->header().source != target) {
-    std::cerr << "note: the plan was made from " << plan->header().source << ", this is " << target
-              << "; every key is checked against its fingerprint\n";
-  }
+  if (plan) CheckSameDatabase(*conn, *plan, options);
   RefuseReadOnlyServer(*conn, "apply");
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   const AuditLog audit(AuditSchema(options, resolved), options.timeouts,

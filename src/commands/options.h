@@ -44,6 +44,7 @@ struct Options {
   std::optional<std::string> plan_file;
   bool yes = false;
   bool allow_blocked = false;
+  bool allow_other_database = false;  // apply a plan made on another database
   size_t batch_size = 1000;     // the most keys in a batch
   int64_t batch_time_ms = 200;  // --batch-time: batches sized to take about this long
   bool single_transaction = false;

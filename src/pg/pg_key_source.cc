@@ -87,13 +87,25 @@ PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeout
     : conn_(conn),
       layout_(std::move(layout)),
       timeouts_(timeouts),
-      source_(DescribeConnection(conn).Url()) {}
+      source_(DescribeConnection(conn).Url()),
+      identity_(ReadSourceIdentity(conn)) {}
 
 PgKeySource::PgKeySource(pqxx::connection& conn, ResolvedLayout resolved, Timeouts timeouts)
     : conn_(conn),
       resolved_(std::move(resolved)),
       timeouts_(timeouts),
-      source_(DescribeConnection(conn).Url()) {}
+      source_(DescribeConnection(conn).Url()),
+      identity_(ReadSourceIdentity(conn)) {}
+
+SourceIdentity ReadSourceIdentity(pqxx::connection& conn) {
+  pqxx::read_transaction txn(conn, "identity");
+  const pqxx::row r = txn.exec(
+      "SELECT current_database(), CASE WHEN has_function_privilege("
+      "'pg_catalog.pg_control_system()', 'EXECUTE') THEN (SELECT system_identifier::text FROM "
+      "pg_catalog.pg_control_system()) END")[0];
+  txn.commit();
+  return SourceIdentity{r[1].is_null() ? "" : r[1].c_str(), r[0].c_str()};
+}
 
 void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(conn_, "plan");

@@ -23,6 +23,7 @@
 #include "base/timestamps.h"
 #include "core/decision.h"
 #include "core/key_filter.h"
+#include "core/key_source.h"
 #include "core/role_matrix.h"
 
 namespace scope_migrate {
@@ -42,6 +43,10 @@ struct PlanHeader {
   std::optional<Instant> mapping_cutoff;
   bool prune = false;
   std::string source;
+  // "system_identifier" and "database" after "source": the database the plan was made on
+  // (apply refuses another one without --allow-other-database). Empty in plans from
+  // fixtures and in plans written before they were recorded.
+  SourceIdentity identity;
   KeyFilter filter;    // non-empty: a partial run
   RoleMatrix mapping;  // "mapping": the roles and their scopes, for reviewers (and `show`)
 };

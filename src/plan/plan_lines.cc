@@ -146,6 +146,9 @@ PlanHeader ParseHeader(const LineReader& in) {
   }
   header.prune = h["prune"].get<bool>();
   header.source = in.Text("source");
+  if (h.contains("system_identifier"))
+    header.identity.system_identifier = in.Text("system_identifier");
+  if (h.contains("database")) header.identity.database = in.Text("database");
   if (h.contains("filter") && h["filter"].is_object()) {
     const Json& filter = h["filter"];
     if (filter.contains("tenant")) header.filter.tenants = in.Strings(filter, "tenant");

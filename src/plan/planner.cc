@@ -60,6 +60,7 @@ PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
   if (params.cutoff != mapping.cutoff()) header.mapping_cutoff = mapping.cutoff();
   header.prune = params.prune;
   header.source = source.Describe();
+  header.identity = source.Identity();
   header.filter = params.filter;
   header.mapping = MakeRoleMatrix(mapping);
   return header;

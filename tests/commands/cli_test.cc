@@ -527,7 +527,9 @@ TEST_F(CliTest, BashCompletionCompletesCommandsFlagsAndFormats) {
     return out;
   };
   EXPECT_EQ(complete("scope-migrate ro", 1), "rollback\n");
-  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow-b", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow", 2),
+            "--allow-blocked --allow-other-database\n");
   EXPECT_EQ(complete("scope-migrate verify --format ''", 3), "text junit github\n");
   EXPECT_EQ(complete("scope-migrate plan --pr", 2), "--prune --progress --progress-every\n");
   EXPECT_EQ(RunTool({"completion", "zsh"}).exit_code, 64);

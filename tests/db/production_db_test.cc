@@ -7,7 +7,9 @@
 #include <chrono>
 #include <thread>
 
+#include "support/db_util.h"
 #include "support/pg_harness.h"
+#include "support/test_util.h"
 
 namespace scope_migrate {
 namespace {
@@ -125,6 +127,44 @@ TEST_F(ProductionTest, FilterValuesThatMatchNothingAreRefusedWithExit6) {
   EXPECT_EQ(testing::Count(*conn_,
                            "SELECT count(*) FROM pg_class WHERE relname = 'scope_migration_runs'"),
             0);
+}
+
+// Regression: a plan made on one database was applied to another with only a note.
+TEST_F(ProductionTest, PlanMadeOnAnotherDatabaseIsRefusedUnlessAllowed) {
+  std::string sysid;
+  {
+    pqxx::read_transaction txn(*conn_);
+    sysid = txn.exec("SELECT system_identifier::text FROM pg_control_system()")[0][0].c_str();
+  }
+  const std::string text = testing::ReadFile(plan_);
+  const std::string header = text.substr(0, text.find('\n'));
+  EXPECT_NE(header.find(",\"system_identifier\":\"" + sysid + "\",\"database\":\"" + db_ + "\""),
+            std::string::npos)
+      << header;
+  testing::PgHarness& pg = testing::PgHarness::Get();
+  const std::string other = pg.CreateDatabase("other");
+  auto other_conn = pg.Connect(other);
+  testing::LoadSamples(*other_conn);
+  const std::string before = testing::DataDigest(*other_conn);
+  const auto refused = RunTool({"apply", plan_, "--allow-blocked"}, pg.EnvFor(other));
+  EXPECT_EQ(refused.exit_code, 65);
+  const std::string url_of = "postgresql://" + pg.host() + ":" + pg.port() + "/";
+  EXPECT_EQ(refused.err, "scope-migrate: the plan " + plan_ + " was made on database \"" + db_ +
+                             "\" of the cluster with system identifier " + sysid + " (" +
+                             url_of + db_ + "), this is database \"" + other +
+                             "\" of the cluster with system identifier " + sysid + " (" +
+                             url_of + other +
+                             "); nothing was written. Make the plan on this database, or pass "
+                             "--allow-other-database to apply it here (each key is still "
+                             "checked against its fingerprint)\n");
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(testing::DataDigest(*other_conn), before);
+  const auto allowed =
+      RunTool({"apply", plan_, "--allow-blocked", "--allow-other-database"}, pg.EnvFor(other));
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_NE(allowed.err.find("note: the plan " + plan_ + " was made on database \"" + db_ + "\""),
+            std::string::npos)
+      << allowed.err;
 }
 
 TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
