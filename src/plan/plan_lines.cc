@@ -21,13 +21,21 @@ class LineReader {
  public:
   LineReader(const std::string& path, int number, const std::string& text)
       : path_(path), number_(number) {
+    // The first line decides whether this is a plan file at all: a mapping, a report or a
+    // binary file gets that said, not the JSON parser's words.
+    const std::string not_a_plan =
+        "not a scope-migrate plan file: its first line is not a plan header (plan files are "
+        "the JSON Lines written by `scope-migrate plan --out FILE`)";
     try {
       json_ = Json::parse(text);
-    } catch (const Json::exception& e) {
-      throw Error(std::string("not valid JSON: ") + e.what());
+    } catch (const Json::parse_error& e) {
+      throw Error(number_ == 1 ? not_a_plan
+                               : "not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const Json::exception&) {
+      throw Error(number_ == 1 ? not_a_plan : "not valid JSON");
     }
     if (!json_.is_object() || !json_.contains("type") || !json_["type"].is_string()) {
-      throw Error("not a plan line (no \"type\")");
+      throw Error(number_ == 1 ? not_a_plan : "not a plan line (no \"type\")");
     }
   }
 
