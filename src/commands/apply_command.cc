@@ -29,13 +29,17 @@ struct TempFile {
   }
 };
 
+// `apply --mapping` plans into a temporary file the user never sees: point at `plan`.
 void RefuseBlocked(const PlanFile& plan, const Options& options) {
   if (plan.counts().blocked == 0 || options.allow_blocked) return;
-  throw ToolError(kExitBlocked,
-                  std::to_string(plan.counts().blocked) +
-                      " keys are blocked (see the plan's blocked keys and their reasons); nothing "
-                      "was written. Fix the mapping or the data, or pass --allow-blocked to apply "
-                      "the others.");
+  const std::string where =
+      options.plan_file ? "see the plan's blocked keys and their reasons"
+                        : "`scope-migrate plan --mapping " + *options.mapping +
+                              "` lists them with their reasons";
+  throw ToolError(kExitBlocked, std::to_string(plan.counts().blocked) + " keys are blocked (" +
+                                    where +
+                                    "); nothing was written. Fix the mapping or the data, or "
+                                    "pass --allow-blocked to apply the others.");
 }
 
 PlanFile OpenPlanFile(const Options& options) {

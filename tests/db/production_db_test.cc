@@ -167,6 +167,18 @@ TEST_F(ProductionTest, PlanMadeOnAnotherDatabaseIsRefusedUnlessAllowed) {
       << allowed.err;
 }
 
+// Regression: `apply --mapping --yes` with blocked keys pointed at "the plan", a temporary
+// file the user never sees.
+TEST_F(ProductionTest, DirectApplyWithBlockedKeysPointsAtPlan) {
+  const auto result =
+      RunTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--quiet"}, env_);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.err,
+            "scope-migrate: 9 keys are blocked (`scope-migrate plan --mapping "
+            "mappings/legacy-roles.yaml` lists them with their reasons); nothing was written. Fix "
+            "the mapping or the data, or pass --allow-blocked to apply the others.\n");
+}
+
 TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
   const auto result =
       RunTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--key", kKey01}, env_);
