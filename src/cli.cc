@@ -199,8 +199,10 @@ void PrintVersion() {
 }  // namespace
 
 Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) throw UsageError("no command given");
+  // `help COMMAND` is `COMMAND --help`.
+  if (args[0] == "help" && args.size() == 2) args = {args[1], "--help"};
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << Usage() << "\n" << CommonOptions();
     *exit_now = kExitOk;

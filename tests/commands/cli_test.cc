@@ -50,6 +50,16 @@ TEST_F(CliTest, HelpExitsZeroWithUsage) {
   EXPECT_EQ(r.err, "");
 }
 
+// Regression: `help plan` printed the general usage.
+TEST_F(CliTest, HelpCommandIsCommandHelp) {
+  const ToolResult help = RunTool({"help", "plan"});
+  const ToolResult flag = RunTool({"plan", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out, flag.out);
+  EXPECT_NE(help.out.find("--detailed-exitcode"), std::string::npos) << help.out;
+  EXPECT_EQ(RunTool({"help", "plna"}).exit_code, 64);
+}
+
 TEST_F(CliTest, VersionExitsZero) {
   const ToolResult r = RunTool({"--version"});
   EXPECT_EQ(r.exit_code, 0);
