@@ -315,7 +315,17 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   kill(pid, SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Regression: the first signal was silent while the batch waited for the lock. The
+  // answer comes while the batch still waits (its lock timeout is 60s).
+  const std::string said =
+      "scope-migrate: SIGTERM: finishing the batch in flight (it commits or rolls back whole), "
+      "then stopping; a second SIGINT or SIGTERM (Ctrl-C) cancels it now\n";
+  bool answered = false;
+  for (int i = 0; i < 400 && !answered; ++i) {
+    answered = testing::ReadFile(dir_ + "/err").find(said) != std::string::npos;
+    if (!answered) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(answered) << testing::ReadFile(dir_ + "/err");
   kill(pid, SIGTERM);
   EXPECT_EQ(testing::WaitTool(pid), 130);  // well before the 60s lock timeout
   EXPECT_EQ(RunStatus(1), "interrupted");
