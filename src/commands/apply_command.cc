@@ -33,9 +33,9 @@ struct TempFile {
 void RefuseBlocked(const PlanFile& plan, const Options& options) {
   if (plan.counts().blocked == 0 || options.allow_blocked) return;
   const std::string where =
-      options.plan_file ? "see the plan's blocked keys and their reasons"
-                        : "`scope-migrate plan --mapping " + *options.mapping +
-                              "` lists them with their reasons";
+      options.plan_file
+          ? "see the plan's blocked keys and their reasons"
+          : "`scope-migrate plan --mapping " + *options.mapping + "` lists them with their reasons";
   throw ToolError(kExitBlocked, std::to_string(plan.counts().blocked) + " keys are blocked (" +
                                     where +
                                     "); nothing was written. Fix the mapping or the data, or "
@@ -66,8 +66,7 @@ void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Optio
   const SourceIdentity& made = plan.header().identity;
   const SourceIdentity here = ReadSourceIdentity(conn);
   const bool known = !made.system_identifier.empty() && !here.system_identifier.empty();
-  if (known && made.system_identifier == here.system_identifier &&
-      made.database == here.database)
+  if (known && made.system_identifier == here.system_identifier && made.database == here.database)
     return;
   const std::string other = "the plan " + plan.path() + " was made on " +
                             DescribeIdentity(made, plan.header().source) + ", this is " +

@@ -64,7 +64,18 @@ struct Options {
 
   std::string command_line;  // as typed, with any password in --db masked
 
-  std::string Conninfo() const { return db.value_or(""); }
+  // --db as libpq takes it; a bare word (no "=", not a URI) is a database name, as psql -d
+  // takes it.
+  std::string Conninfo() const {
+    const std::string value = db.value_or("");
+    if (value.empty() || value.find('=') != std::string::npos ||
+        value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0)
+      return value;
+    std::string quoted = "dbname='";
+    for (char c : value)
+      quoted += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return quoted + "'";
+  }
 };
 
 }  // namespace scope_migrate

@@ -28,10 +28,10 @@ struct KeyFilter {
 
 // What a filter's values matched among the keys of a source (whatever their cutoff).
 struct FilterMisses {
-  std::vector<std::string> tenants;  // --tenant values no key has
-  std::vector<std::string> ids;      // --key values no key has
+  std::vector<std::string> tenants;       // --tenant values no key has
+  std::vector<std::string> ids;           // --key values no key has
   std::vector<std::string> tenants_seen;  // candidates for did-you-mean (may be capped)
-  bool none_selected = false;  // every value matched, but together they select no key
+  bool none_selected = false;             // every value matched, but together they select no key
 };
 
 // Counts, key by key, which of a filter's values match; keeps the tenant names seen (up to
@@ -53,7 +53,6 @@ class FilterTally {
 // Throws ToolError(kExitFilterMatchedNothing) naming every value of `misses`, with
 // did-you-mean suggestions for tenants; returns when nothing was missed. `where` says what
 // was searched ("the database", "the plan file F").
-void RefuseUnmatched(const FilterMisses& misses, const KeyFilter& filter,
-                     const std::string& where);
+void RefuseUnmatched(const FilterMisses& misses, const KeyFilter& filter, const std::string& where);
 
 }  // namespace scope_migrate

@@ -39,10 +39,10 @@ std::vector<std::string> Unmatched(pqxx::transaction_base& txn, const ResolvedLa
   if (values.empty()) return out;
   std::string array;
   for (const auto& v : values) array += (array.empty() ? "" : ", ") + txn.quote(v);
-  const pqxx::result rows = txn.exec(
-      "SELECT t.v FROM unnest(ARRAY[" + array + "]::text[]) WITH ORDINALITY AS t(v, n) " +
-      "WHERE NOT EXISTS (SELECT 1 FROM " + l.keys + " k WHERE k." + column +
-      "::text = t.v) ORDER BY t.n");
+  const pqxx::result rows =
+      txn.exec("SELECT t.v FROM unnest(ARRAY[" + array + "]::text[]) WITH ORDINALITY AS t(v, n) " +
+               "WHERE NOT EXISTS (SELECT 1 FROM " + l.keys + " k WHERE k." + column +
+               "::text = t.v) ORDER BY t.n");
   for (const auto& row : rows) out.push_back(row[0].c_str());
   return out;
 }

@@ -27,8 +27,7 @@ ToolError BadPlan(const std::string& path, int line, const std::string& message)
 // that passes the filter in the verified copy.
 class PlanFile::Loader {
  public:
-  Loader(PlanFile& plan, const KeyFilter& filter)
-      : plan_(plan), filter_(filter), tally_(filter) {}
+  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter), tally_(filter) {}
 
   void Read(std::istream& in) {
     std::string line;

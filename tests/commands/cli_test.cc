@@ -60,6 +60,20 @@ TEST_F(CliTest, HelpCommandIsCommandHelp) {
   EXPECT_EQ(RunTool({"help", "plna"}).exit_code, 64);
 }
 
+// Regression: `--db billing` (a bare word, as psql -d takes it) was not a database name.
+TEST(ConninfoTest, ABareWordIsADatabaseName) {
+  Options o;
+  EXPECT_EQ(o.Conninfo(), "");
+  o.db = "billing";
+  EXPECT_EQ(o.Conninfo(), "dbname='billing'");
+  o.db = "it's\\x";
+  EXPECT_EQ(o.Conninfo(), "dbname='it\\'s\\\\x'");
+  o.db = "host=db1 dbname=billing";
+  EXPECT_EQ(o.Conninfo(), "host=db1 dbname=billing");
+  o.db = "postgresql://db1/billing";
+  EXPECT_EQ(o.Conninfo(), "postgresql://db1/billing");
+}
+
 TEST_F(CliTest, VersionExitsZero) {
   const ToolResult r = RunTool({"--version"});
   EXPECT_EQ(r.exit_code, 0);
@@ -538,8 +552,7 @@ TEST_F(CliTest, BashCompletionCompletesCommandsFlagsAndFormats) {
   };
   EXPECT_EQ(complete("scope-migrate ro", 1), "rollback\n");
   EXPECT_EQ(complete("scope-migrate apply --allow-b", 2), "--allow-blocked\n");
-  EXPECT_EQ(complete("scope-migrate apply --allow", 2),
-            "--allow-blocked --allow-other-database\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked --allow-other-database\n");
   EXPECT_EQ(complete("scope-migrate verify --format ''", 3), "text junit github\n");
   EXPECT_EQ(complete("scope-migrate plan --pr", 2), "--prune --progress --progress-every\n");
   EXPECT_EQ(RunTool({"completion", "zsh"}).exit_code, 64);

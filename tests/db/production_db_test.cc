@@ -150,10 +150,10 @@ TEST_F(ProductionTest, PlanMadeOnAnotherDatabaseIsRefusedUnlessAllowed) {
   EXPECT_EQ(refused.exit_code, 65);
   const std::string url_of = "postgresql://" + pg.host() + ":" + pg.port() + "/";
   EXPECT_EQ(refused.err, "scope-migrate: the plan " + plan_ + " was made on database \"" + db_ +
-                             "\" of the cluster with system identifier " + sysid + " (" +
-                             url_of + db_ + "), this is database \"" + other +
-                             "\" of the cluster with system identifier " + sysid + " (" +
-                             url_of + other +
+                             "\" of the cluster with system identifier " + sysid + " (" + url_of +
+                             db_ + "), this is database \"" + other +
+                             "\" of the cluster with system identifier " + sysid + " (" + url_of +
+                             other +
                              "); nothing was written. Make the plan on this database, or pass "
                              "--allow-other-database to apply it here (each key is still "
                              "checked against its fingerprint)\n");
@@ -177,6 +177,16 @@ TEST_F(ProductionTest, DirectApplyWithBlockedKeysPointsAtPlan) {
             "scope-migrate: 9 keys are blocked (`scope-migrate plan --mapping "
             "mappings/legacy-roles.yaml` lists them with their reasons); nothing was written. Fix "
             "the mapping or the data, or pass --allow-blocked to apply the others.\n");
+}
+
+TEST_F(ProductionTest, DbGivenAsABareWordIsTheDatabaseName) {
+  testing::Env env = env_;
+  env.erase("PGDATABASE");
+  const auto result = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--format",
+                               "jsonl", "--db", db_, "--key", kKey01},
+                              env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\"database\":\"" + db_ + "\""), std::string::npos) << result.out;
 }
 
 TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
