@@ -4,9 +4,11 @@
 // tables if missing, takes the run's lease and hands the plan to the batch loop as an
 // ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
 // any connection is made.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -21,12 +23,29 @@
 namespace scope_migrate {
 namespace {
 
-// Removes the temporary plan file of `apply --mapping` however the command ends.
-struct TempFile {
-  std::string path;
-  ~TempFile() {
-    if (!path.empty()) std::remove(path.c_str());
+// The temporary plan file of `apply --mapping`: a file with no name (O_TMPFILE, or
+// unlinked at once where the file system lacks it) in $TMPDIR or /tmp, reached through
+// /proc/self/fd, so nothing is left behind however the process ends, even by kill -9.
+class TempFile {
+ public:
+  TempFile() {
+    const char* env = std::getenv("TMPDIR");
+    const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
+    fd_ = open(dir.c_str(), O_TMPFILE | O_RDWR, 0600);
+    if (fd_ < 0) {
+      std::string name = dir + "/scope-migrate-plan-XXXXXX";
+      fd_ = mkstemp(name.data());
+      if (fd_ >= 0) unlink(name.c_str());
+    }
+    if (fd_ < 0) throw RuntimeFailure("cannot create a temporary plan file in " + dir);
   }
+  ~TempFile() { close(fd_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_ = -1;
 };
 
 // `apply --mapping` plans into a temporary file the user never sees: point at `plan`.
@@ -88,12 +107,7 @@ void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Optio
 // direct apply writes exactly what a saved plan would.
 PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Mapping& mapping,
                  const Options& options, TempFile& temp) {
-  char path[] = "/tmp/scope-migrate-plan-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw RuntimeFailure("cannot create a temporary plan file in /tmp");
-  close(fd);
-  temp.path = path;
-  std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
+  std::ofstream file(temp.path(), std::ios::binary | std::ios::trunc);
   auto writer = MakeJsonlWriter(file);
   PgKeySource source(conn, layout, options.timeouts);
   Progress progress(options.progress, "plan", options.progress_every_ms);
@@ -106,14 +120,14 @@ PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Map
     throw DbFailure(e, "planning");
   }
   file.close();
-  if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
+  if (!file) throw RuntimeFailure("cannot write the temporary plan file");
   if (!options.quiet) {
     std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
               << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked << " blocked, "
               << s.skipped << " skipped; " << s.scopes_to_add << " scopes to add, "
               << s.scopes_to_remove << " to remove\n";
   }
-  return PlanFile::Open(temp.path, KeyFilter{});
+  return PlanFile::Open(temp.path(), KeyFilter{});
 }
 
 // A partial run says so: the plan's own filter and any narrower one given to apply.
@@ -187,9 +201,10 @@ int RunApplyCommand(const Options& options) {
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   const AuditLog audit(AuditSchema(options, resolved), options.timeouts,
                        resolved.scopes_shape == Shape::kColumn);
-  TempFile temp;
+  std::optional<TempFile> temp;
   if (!plan) {
-    plan = PlanNow(*conn, resolved, *mapping, options, temp);
+    temp.emplace();
+    plan = PlanNow(*conn, resolved, *mapping, options, *temp);
     timer.Lap("plan");
     RefuseBlocked(*plan, options);
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "support/db_util.h"
@@ -344,6 +345,22 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
   holder->commit();
   holder.reset();
   ExpectResumeCompletes();
+}
+
+// Regression: `apply --mapping` left its temporary plan file in /tmp after kill -9.
+TEST_F(ProductionTest, DirectApplyLeavesNoTemporaryFileEvenAfterKill9) {
+  const std::string tmp = dir_ + "/tmp";
+  std::filesystem::create_directory(tmp);
+  testing::Env env = env_;
+  env["TMPDIR"] = tmp;
+  const pid_t pid = testing::SpawnTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes",
+                                        "--allow-blocked", "--batch-size", "3", "--pause", "300ms"},
+                                       env, dir_ + "/out", dir_ + "/err");
+  WaitForFirstBatch();
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));  // the file never had a name
+  kill(pid, SIGKILL);
+  testing::WaitTool(pid);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
 }
 
 TEST_F(ProductionTest, PauseSpacesTheBatches) {
