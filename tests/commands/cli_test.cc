@@ -440,7 +440,7 @@ TEST_F(CliTest, PlanDetailedExitcodeBlockedWinsOverChanges) {
 TEST_F(CliTest, PlanWithAFilterThatMatchesNothingExits6NamingIt) {
   const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
                                 "--detailed-exitcode", "--tenant", "acmee", "--key", kChangeKey,
-                                "--key", "no-such-key", "--out", dir_ + "/p.jsonl"});
+                                "--key", "no-such-key", "--out", Dir() + "/p.jsonl"});
   EXPECT_EQ(r.exit_code, 6);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, std::string("scope-migrate: --tenant \"acmee\" matched no key in the fixture "
@@ -449,8 +449,8 @@ TEST_F(CliTest, PlanWithAFilterThatMatchesNothingExits6NamingIt) {
                        " (did you mean \"acme\"?); --key \"no-such-key\" matched no key in the "
                        "fixture file " +
                        kFixtures + "; nothing was planned or written\n");
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/p.jsonl"));
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/p.jsonl.partial"));
+  EXPECT_FALSE(std::filesystem::exists(Dir() + "/p.jsonl"));
+  EXPECT_FALSE(std::filesystem::exists(Dir() + "/p.jsonl.partial"));
 }
 
 TEST_F(CliTest, PlanWithoutDetailedExitcodeIs0EvenWithBlockedKeys) {
