@@ -1,4 +1,4 @@
--- Default layout of scope-migrate (SPEC section 3).
+-- Default layout of scope-migrate (docs/layout.md describes it and the other shapes).
 -- Plain SQL; load with: psql -v ON_ERROR_STOP=1 -f samples/schema.sql
 
 CREATE TABLE api_keys (

@@ -162,6 +162,7 @@ void ReadSwitches(const po::variables_map& vm, Options& o) {
   o.detailed_exitcode = vm.count("detailed-exitcode") > 0;
   o.yes = vm.count("yes") > 0;
   o.allow_blocked = vm.count("allow-blocked") > 0;
+  o.allow_other_database = vm.count("allow-other-database") > 0;
   o.single_transaction = vm.count("single-transaction") > 0;
 }
 
@@ -207,6 +208,18 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
 }
 
+// Flags that look like they should work and would mislead if taken for something else.
+void RefuseMisleadingFlags(const std::vector<std::string>& args) {
+  if (args[0] != "apply") return;
+  for (const std::string& arg : args) {
+    if (arg == "--dry-run" || arg.rfind("--dry-run=", 0) == 0) {
+      throw UsageError(
+          "apply has no --dry-run: `scope-migrate plan` is the dry run (it writes nothing; "
+          "save it with --out and apply that file)");
+    }
+  }
+}
+
 void PrintVersion() {
   std::cout << "scope-migrate " << ToolVersion() << " (commit " << ToolCommit() << ")\n";
 }
@@ -214,8 +227,10 @@ void PrintVersion() {
 }  // namespace
 
 Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) throw UsageError("no command given");
+  // `help COMMAND` is `COMMAND --help`.
+  if (args[0] == "help" && args.size() == 2) args = {args[1], "--help"};
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << Usage() << "\n" << CommonOptions();
     *exit_now = kExitOk;
@@ -233,6 +248,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     throw UsageError("unknown command \"" + args[0] + "\"" +
                      (near ? "; did you mean " + *near + "?" : ""));
   }
+  RefuseMisleadingFlags(args);
   Options o;
   o.command = args[0];
   o.command_line = CommandLine(args);
@@ -246,6 +262,11 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     return o;
   }
   ReadTextOptions(vm, o);
+  if (o.out && *o.out == "-") {
+    throw UsageError(
+        "--out - would write a file named \"-\": the report already goes to stdout; give --out "
+        "the plan file's name");
+  }
   o.format_name = FormatOption(vm, *command);
   o.format = ReportFormatNamed(o.format_name);
   ReadSwitches(vm, o);

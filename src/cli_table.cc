@@ -70,9 +70,9 @@ const Command kCommands[] = {
      RunShowCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-     "[--allow-blocked] [--batch-size N] [--batch-time D] [--jobs N] [--single-transaction]\n"
-     "[--operator NAME] [--tenant T]... [--key ID]... [--pause D] [--max-rate KEYS]\n"
-     "[--pause-file PATH] [--lock-lease D]",
+      "[--allow-blocked] [--allow-other-database] [--batch-size N] [--batch-time D] [--jobs N]\n"
+      "[--single-transaction] [--operator NAME] [--tenant T]... [--key ID]... [--pause D]\n"
+      "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
@@ -80,7 +80,7 @@ const Command kCommands[] = {
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
-    {"history", "SOURCE [--run RUN_ID [--format text|jsonl|csv]]", kRunOption | kFormatOption,
+    {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
     {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions, "",
      NoCheck, RunAuditSqlCommand},
@@ -171,6 +171,7 @@ po::options_description CommandOptions(const Command& command) {
   if (g & kPlanFileArgument) add("plan-file", po::value<std::string>(), "the plan file");
   if (g & kApplyOptions) {
     add("allow-blocked", "apply the other keys when some are blocked");
+    add("allow-other-database", "apply a plan made on another database");
     add("single-transaction", "the whole run in one transaction");
   }
   if (g & kWritingOptions) {

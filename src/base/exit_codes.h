@@ -11,9 +11,10 @@ enum ExitCode : int {
   kExitBlocked = 3,         // blocked keys exist
   kExitStalePlan = 4,       // a key changed since the plan; nothing written from that batch on
   kExitLocked = 5,          // another run holds the lock
-  kExitUsage = 64,          // unknown flag, missing or conflicting arguments
-  kExitInvalidInput = 65,   // invalid mapping, catalog, layout, fixture or plan file
-  kExitInterrupted = 130,   // SIGINT/SIGTERM; committed batches stay, a re-run resumes
+  kExitFilterMatchedNothing = 6,  // a --tenant or --key value matched no key (not in SPEC 7)
+  kExitUsage = 64,                // unknown flag, missing or conflicting arguments
+  kExitInvalidInput = 65,         // invalid mapping, catalog, layout, fixture or plan file
+  kExitInterrupted = 130,         // SIGINT/SIGTERM; committed batches stay, a re-run resumes
 };
 
 }  // namespace scope_migrate

@@ -4,9 +4,11 @@
 // tables if missing, takes the run's lease and hands the plan to the batch loop as an
 // ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
 // any connection is made.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -21,25 +23,47 @@
 namespace scope_migrate {
 namespace {
 
-// Removes the temporary plan file of `apply --mapping` however the command ends.
-struct TempFile {
-  std::string path;
-  ~TempFile() {
-    if (!path.empty()) std::remove(path.c_str());
+// The temporary plan file of `apply --mapping`: a file with no name (O_TMPFILE, or
+// unlinked at once where the file system lacks it) in $TMPDIR or /tmp, reached through
+// /proc/self/fd, so nothing is left behind however the process ends, even by kill -9.
+class TempFile {
+ public:
+  TempFile() {
+    const char* env = std::getenv("TMPDIR");
+    const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
+    fd_ = open(dir.c_str(), O_TMPFILE | O_RDWR, 0600);
+    if (fd_ < 0) {
+      std::string name = dir + "/scope-migrate-plan-XXXXXX";
+      fd_ = mkstemp(name.data());
+      if (fd_ >= 0) unlink(name.c_str());
+    }
+    if (fd_ < 0) throw RuntimeFailure("cannot create a temporary plan file in " + dir);
   }
+  ~TempFile() { close(fd_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_ = -1;
 };
 
+// `apply --mapping` plans into a temporary file the user never sees: point at `plan`.
 void RefuseBlocked(const PlanFile& plan, const Options& options) {
   if (plan.counts().blocked == 0 || options.allow_blocked) return;
-  throw ToolError(kExitBlocked,
-                  std::to_string(plan.counts().blocked) +
-                      " keys are blocked (see the plan's blocked keys and their reasons); nothing "
-                      "was written. Fix the mapping or the data, or pass --allow-blocked to apply "
-                      "the others.");
+  const std::string where =
+      options.plan_file
+          ? "see the plan's blocked keys and their reasons"
+          : "`scope-migrate plan --mapping " + *options.mapping + "` lists them with their reasons";
+  throw ToolError(kExitBlocked, std::to_string(plan.counts().blocked) + " keys are blocked (" +
+                                    where +
+                                    "); nothing was written. Fix the mapping or the data, or "
+                                    "pass --allow-blocked to apply the others.");
 }
 
 PlanFile OpenPlanFile(const Options& options) {
   PlanFile plan = PlanFile::Open(*options.plan_file, options.filter);
+  RefuseUnmatched(plan.filter_misses(), options.filter, "the plan file " + plan.path());
   if (plan.header().source.rfind("fixtures:", 0) == 0) {
     throw InputError(plan.path(), 1, 1,
                      "this plan was made from a fixture file (" + plan.header().source +
@@ -48,16 +72,42 @@ PlanFile OpenPlanFile(const Options& options) {
   return plan;
 }
 
+std::string DescribeIdentity(const SourceIdentity& id, const std::string& url) {
+  return "database \"" + id.database + "\" of the cluster with system identifier " +
+         (id.system_identifier.empty() ? "(unreadable)" : id.system_identifier) + " (" + url + ")";
+}
+
+// A plan applies to the database it was made on: same cluster (system_identifier, shared
+// by a primary and its standbys) and same database name. Plans that do not record it
+// (older, or made by a role that may not read pg_control_system()) get a note.
+void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Options& options) {
+  const std::string url = DescribeConnection(conn).Url();
+  const SourceIdentity& made = plan.header().identity;
+  const SourceIdentity here = ReadSourceIdentity(conn);
+  const bool known = !made.system_identifier.empty() && !here.system_identifier.empty();
+  if (known && made.system_identifier == here.system_identifier && made.database == here.database)
+    return;
+  const std::string other = "the plan " + plan.path() + " was made on " +
+                            DescribeIdentity(made, plan.header().source) + ", this is " +
+                            DescribeIdentity(here, url);
+  if (known && !options.allow_other_database) {
+    throw ToolError(kExitInvalidInput,
+                    other +
+                        "; nothing was written. Make the plan on this database, or pass "
+                        "--allow-other-database to apply it here (each key is still checked "
+                        "against its fingerprint)");
+  }
+  if (known || plan.header().source != url) {
+    if (!options.quiet)
+      std::cerr << "note: " << other << "; every key is checked against its fingerprint\n";
+  }
+}
+
 // `apply --mapping`: plans now into a temporary plan file and reads it back verified, so a
 // direct apply writes exactly what a saved plan would.
 PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Mapping& mapping,
                  const Options& options, TempFile& temp) {
-  char path[] = "/tmp/scope-migrate-plan-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw RuntimeFailure("cannot create a temporary plan file in /tmp");
-  close(fd);
-  temp.path = path;
-  std::ofstream file(temp.path, std::ios::binary | std::ios::trunc);
+  std::ofstream file(temp.path(), std::ios::binary | std::ios::trunc);
   auto writer = MakeJsonlWriter(file);
   PgKeySource source(conn, layout, options.timeouts);
   Progress progress(options.progress, "plan", options.progress_every_ms);
@@ -70,14 +120,14 @@ PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Map
     throw DbFailure(e, "planning");
   }
   file.close();
-  if (!file) throw RuntimeFailure("cannot write the temporary plan file " + temp.path);
+  if (!file) throw RuntimeFailure("cannot write the temporary plan file");
   if (!options.quiet) {
     std::cout << "planned " << s.keys_read << " legacy keys: " << s.change << " change, "
               << s.unchanged << " unchanged, " << s.drift << " drift, " << s.blocked << " blocked, "
               << s.skipped << " skipped; " << s.scopes_to_add << " scopes to add, "
               << s.scopes_to_remove << " to remove\n";
   }
-  return PlanFile::Open(temp.path, KeyFilter{});
+  return PlanFile::Open(temp.path(), KeyFilter{});
 }
 
 // A partial run says so: the plan's own filter and any narrower one given to apply.
@@ -85,9 +135,6 @@ std::string RunFilter(const PlanFile& plan, const Options& options) {
   std::string filter = plan.header().filter.Describe();
   if (options.plan_file && !options.filter.empty()) {
     filter += (filter.empty() ? "" : " and then ") + options.filter.Describe();
-  }
-  if (!options.filter.empty() && plan.counts().keys == 0 && !options.quiet) {
-    std::cerr << "note: no key of the plan matches " << options.filter.Describe() << "\n";
   }
   return filter;
 }
@@ -149,18 +196,15 @@ int RunApplyCommand(const Options& options) {
   }
   CheckScopesWritable(layout, plan ? plan->header().mapping.scopes : mapping->catalog().Names());
   auto conn = Connect(options.Conninfo());
-  const std::string target = DescribeConnection(*conn).Url();
-  if (plan && !options.quiet && plan->header().source != target) {
-    std::cerr << "note: the plan was made from " << plan->header().source << ", this is " << target
-              << "; every key is checked against its fingerprint\n";
-  }
+  if (plan) CheckSameDatabase(*conn, *plan, options);
   RefuseReadOnlyServer(*conn, "apply");
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   const AuditLog audit(AuditSchema(options, resolved), options.timeouts,
                        resolved.scopes_shape == Shape::kColumn);
-  TempFile temp;
+  std::optional<TempFile> temp;
   if (!plan) {
-    plan = PlanNow(*conn, resolved, *mapping, options, temp);
+    temp.emplace();
+    plan = PlanNow(*conn, resolved, *mapping, options, *temp);
     timer.Lap("plan");
     RefuseBlocked(*plan, options);
   }

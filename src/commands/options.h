@@ -44,8 +44,9 @@ struct Options {
   std::optional<std::string> plan_file;
   bool yes = false;
   bool allow_blocked = false;
-  size_t batch_size = 1000;     // the most keys in a batch
-  int64_t batch_time_ms = 200;  // --batch-time: batches sized to take about this long
+  bool allow_other_database = false;  // apply a plan made on another database
+  size_t batch_size = 1000;           // the most keys in a batch
+  int64_t batch_time_ms = 200;        // --batch-time: batches sized to take about this long
   bool single_transaction = false;
   int jobs = 1;  // parallel connections writing whole batches
   std::optional<std::string> operator_name;
@@ -64,7 +65,18 @@ struct Options {
 
   std::string command_line;  // as typed, with any password in --db masked
 
-  std::string Conninfo() const { return db.value_or(""); }
+  // --db as libpq takes it; a bare word (no "=", not a URI) is a database name, as psql -d
+  // takes it.
+  std::string Conninfo() const {
+    const std::string value = db.value_or("");
+    if (value.empty() || value.find('=') != std::string::npos ||
+        value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0)
+      return value;
+    std::string quoted = "dbname='";
+    for (char c : value)
+      quoted += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return quoted + "'";
+  }
 };
 
 }  // namespace scope_migrate

@@ -6,6 +6,12 @@ FixtureSource::FixtureSource(std::string path)
     : path_(std::move(path)), keys_(LoadFixtures(path_)) {}
 
 void FixtureSource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
+  if (!filter.empty()) {
+    FilterTally tally(filter);
+    for (const auto& fixture : keys_)
+      tally.See(fixture.key.id, fixture.key.tenant ? &*fixture.key.tenant : nullptr);
+    RefuseUnmatched(tally.Misses(), filter, "the fixture file " + path_);
+  }
   uint64_t legacy = 0, excluded = 0;
   auto selected = [&](const KeyRecord& key) {
     return filter.Matches(key.id, key.tenant ? &*key.tenant : nullptr);

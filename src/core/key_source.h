@@ -26,9 +26,18 @@ class KeyVisitor {
   virtual void Visit(const KeyRecord& key) = 0;
 };
 
+// Which database a source is: the server's system_identifier (shared by a primary and its
+// standbys, different for any other cluster) and the database's name. Empty for a source
+// that is not a database, and the identifier alone is empty when the role may not read it.
+struct SourceIdentity {
+  std::string system_identifier;
+  std::string database;
+};
+
 class KeySource {
  public:
   virtual ~KeySource() = default;
+  virtual SourceIdentity Identity() const { return {}; }
   // What the report header shows as "source"; never contains a password.
   virtual std::string Describe() const = 0;
   virtual void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) = 0;

@@ -29,6 +29,42 @@ std::string FilterSql(pqxx::transaction_base& txn, const ResolvedLayout& layout,
   return sql;
 }
 
+namespace {
+
+// The values of `values` no row of the keys table has in `column`, in the order given.
+std::vector<std::string> Unmatched(pqxx::transaction_base& txn, const ResolvedLayout& l,
+                                   const std::string& column,
+                                   const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  if (values.empty()) return out;
+  std::string array;
+  for (const auto& v : values) array += (array.empty() ? "" : ", ") + txn.quote(v);
+  const pqxx::result rows =
+      txn.exec("SELECT t.v FROM unnest(ARRAY[" + array + "]::text[]) WITH ORDINALITY AS t(v, n) " +
+               "WHERE NOT EXISTS (SELECT 1 FROM " + l.keys + " k WHERE k." + column +
+               "::text = t.v) ORDER BY t.n");
+  for (const auto& row : rows) out.push_back(row[0].c_str());
+  return out;
+}
+
+// What the filter's values match in the whole keys table (any cutoff); `selected` is how
+// many keys pass the filter.
+FilterMisses FindMisses(pqxx::transaction_base& txn, const ResolvedLayout& l,
+                        const KeyFilter& filter, uint64_t selected) {
+  FilterMisses misses;
+  misses.ids = Unmatched(txn, l, l.id, filter.ids);
+  if (!l.tenant.empty()) misses.tenants = Unmatched(txn, l, l.tenant, filter.tenants);
+  if (!misses.tenants.empty()) {
+    const pqxx::result rows = txn.exec("SELECT DISTINCT k." + l.tenant + "::text FROM " + l.keys +
+                                       " k WHERE k." + l.tenant + " IS NOT NULL LIMIT 100000");
+    for (const auto& row : rows) misses.tenants_seen.push_back(row[0].c_str());
+  }
+  misses.none_selected = selected == 0;
+  return misses;
+}
+
+}  // namespace
+
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
                             const KeyFilter& filter) {
   const std::string cutoff_sql = txn.quote(FormatUtc(cutoff)) + "::timestamptz";
@@ -51,13 +87,25 @@ PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeout
     : conn_(conn),
       layout_(std::move(layout)),
       timeouts_(timeouts),
-      source_(DescribeConnection(conn).Url()) {}
+      source_(DescribeConnection(conn).Url()),
+      identity_(ReadSourceIdentity(conn)) {}
 
 PgKeySource::PgKeySource(pqxx::connection& conn, ResolvedLayout resolved, Timeouts timeouts)
     : conn_(conn),
       resolved_(std::move(resolved)),
       timeouts_(timeouts),
-      source_(DescribeConnection(conn).Url()) {}
+      source_(DescribeConnection(conn).Url()),
+      identity_(ReadSourceIdentity(conn)) {}
+
+SourceIdentity ReadSourceIdentity(pqxx::connection& conn) {
+  pqxx::read_transaction txn(conn, "identity");
+  const pqxx::row r = txn.exec(
+      "SELECT current_database(), CASE WHEN has_function_privilege("
+      "'pg_catalog.pg_control_system()', 'EXECUTE') THEN (SELECT system_identifier::text FROM "
+      "pg_catalog.pg_control_system()) END")[0];
+  txn.commit();
+  return SourceIdentity{r[1].is_null() ? "" : r[1].c_str(), r[0].c_str()};
+}
 
 void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(conn_, "plan");
@@ -73,7 +121,12 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
                     created + " IS NULL), count(*) FILTER (WHERE " + created + " >= " + cutoff_sql +
                     ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
   });
-  visitor.Begin(counts[0][0].as<uint64_t>(), counts[0][1].as<uint64_t>());
+  const uint64_t legacy = counts[0][0].as<uint64_t>(), excluded = counts[0][1].as<uint64_t>();
+  if (!filter.empty()) {
+    RefuseUnmatched(FindMisses(txn, l, filter, legacy + excluded), filter,
+                    "the keys table " + l.keys);
+  }
+  visitor.Begin(legacy, excluded);
 
   auto stream = NeedsPrivilege("SELECT on " + ReadObjects(l), [&] {
     return std::make_unique<pqxx::stream_from>(txn,

@@ -23,6 +23,7 @@ class PgKeySource : public KeySource {
   // With a layout the caller has resolved on this database already: Read() uses it as is.
   PgKeySource(pqxx::connection& conn, ResolvedLayout resolved, Timeouts timeouts);
   std::string Describe() const override { return source_; }
+  SourceIdentity Identity() const override { return identity_; }
   void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) override;
 
  private:
@@ -31,7 +32,12 @@ class PgKeySource : public KeySource {
   std::optional<ResolvedLayout> resolved_;
   Timeouts timeouts_;
   std::string source_;
+  SourceIdentity identity_;
 };
+
+// The connection's server system_identifier (pg_control_system(); empty when the role may
+// not execute it) and database name, in one short transaction.
+SourceIdentity ReadSourceIdentity(pqxx::connection& conn);
 
 // The SQL of one key per row (id, tenant, name, created_at in epoch seconds, revoked, and
 // the four fields of key_columns.h) for the legacy keys passing the filter, in id order.

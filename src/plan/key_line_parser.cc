@@ -103,8 +103,9 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
     return true;
   }
 
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-    error = std::string("not valid JSON: ") + e.what();
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception&) override {
+    error = "not valid JSON (at byte " + std::to_string(position) + ")";
     return false;
   }
 

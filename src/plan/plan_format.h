@@ -24,6 +24,7 @@
 #include "base/timestamps.h"
 #include "core/decision.h"
 #include "core/key_filter.h"
+#include "core/key_source.h"
 #include "core/role_matrix.h"
 
 namespace scope_migrate {
@@ -37,8 +38,16 @@ struct PlanHeader {
   std::string mapping_sha256;
   std::string catalog_sha256;
   Instant cutoff = 0;
+  // Set only when --cutoff overrode the mapping's cutoff: the mapping's own. Written as
+  // "mapping_cutoff" after "cutoff" (absent in plans without an override), and shown by
+  // the text and Markdown reports beside the cutoff used.
+  std::optional<Instant> mapping_cutoff;
   bool prune = false;
   std::string source;
+  // "system_identifier" and "database" after "source": the database the plan was made on
+  // (apply refuses another one without --allow-other-database). Empty in plans from
+  // fixtures and in plans written before they were recorded.
+  SourceIdentity identity;
   KeyFilter filter;    // non-empty: a partial run
   RoleMatrix mapping;  // "mapping": the roles and their scopes, for reviewers (and `show`)
 };

@@ -21,13 +21,21 @@ class LineReader {
  public:
   LineReader(const std::string& path, int number, const std::string& text)
       : path_(path), number_(number) {
+    // The first line decides whether this is a plan file at all: a mapping, a report or a
+    // binary file gets that said, not the JSON parser's words.
+    const std::string not_a_plan =
+        "not a scope-migrate plan file: its first line is not a plan header (plan files are "
+        "the JSON Lines written by `scope-migrate plan --out FILE`)";
     try {
       json_ = Json::parse(text);
-    } catch (const Json::exception& e) {
-      throw Error(std::string("not valid JSON: ") + e.what());
+    } catch (const Json::parse_error& e) {
+      throw Error(number_ == 1 ? not_a_plan
+                               : "not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const Json::exception&) {
+      throw Error(number_ == 1 ? not_a_plan : "not valid JSON");
     }
     if (!json_.is_object() || !json_.contains("type") || !json_["type"].is_string()) {
-      throw Error("not a plan line (no \"type\")");
+      throw Error(number_ == 1 ? not_a_plan : "not a plan line (no \"type\")");
     }
   }
 
@@ -137,11 +145,19 @@ PlanHeader ParseHeader(const LineReader& in) {
   const auto cutoff = ParseRfc3339(in.Text("cutoff"));
   if (!cutoff) throw in.Error("the header's cutoff is not an RFC 3339 instant");
   header.cutoff = *cutoff;
+  if (h.contains("mapping_cutoff")) {
+    header.mapping_cutoff = ParseRfc3339(in.Text("mapping_cutoff"));
+    if (!header.mapping_cutoff)
+      throw in.Error("the header's mapping_cutoff is not an RFC 3339 instant");
+  }
   if (!h.contains("prune") || !h["prune"].is_boolean()) {
     throw in.Error("\"prune\" must be true or false");
   }
   header.prune = h["prune"].get<bool>();
   header.source = in.Text("source");
+  if (h.contains("system_identifier"))
+    header.identity.system_identifier = in.Text("system_identifier");
+  if (h.contains("database")) header.identity.database = in.Text("database");
   if (h.contains("filter") && h["filter"].is_object()) {
     const Json& filter = h["filter"];
     if (filter.contains("tenant")) header.filter.tenants = in.Strings(filter, "tenant");

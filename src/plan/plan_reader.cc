@@ -28,7 +28,7 @@ ToolError BadPlan(const std::string& path, int line, const std::string& message)
 // that passes the filter in the verified copy.
 class PlanFile::Loader {
  public:
-  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter) {}
+  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter), tally_(filter) {}
 
   void Read(std::istream& in) {
     std::string line;
@@ -63,6 +63,7 @@ class PlanFile::Loader {
     if (deferred_) throw *deferred_;
     plan_.sha256_ = digest;
     plan_.copy_->Finish();
+    if (!filter_.empty()) plan_.filter_misses_ = tally_.Misses();
   }
 
  private:
@@ -83,6 +84,7 @@ class PlanFile::Loader {
   void Keep(const PlanKeyLine& key) {
     ++all_keys_;
     Defer([&] { checker_->Check(key); });
+    if (!filter_.empty()) tally_.See(key.id, key.tenant ? &*key.tenant : nullptr);
     if (!filter_.Matches(key.id, key.tenant ? &*key.tenant : nullptr)) return;
     ++plan_.counts_.keys;
     plan_.counts_.change += key.status == Status::kChange;
@@ -96,6 +98,7 @@ class PlanFile::Loader {
 
   PlanFile& plan_;
   const KeyFilter& filter_;
+  FilterTally tally_;
   Sha256 hasher_;
   int number_ = 0;
   std::optional<SummaryLine> summary_;

@@ -38,6 +38,9 @@ class PlanFile {
   const PlanFileCounts& counts() const { return counts_; }
   // The summary line as written (of the whole plan, whatever the filter), with its sha256.
   const Summary& summary() const { return summary_; }
+  // What the filter's values matched among all the plan's keys (empty misses when the
+  // filter is empty).
+  const FilterMisses& filter_misses() const { return filter_misses_; }
 
   // Reads the verified key lines passing the filter, in file (id) order. One cursor at
   // a time: a new one starts again from the first key.
@@ -65,6 +68,7 @@ class PlanFile {
   std::string sha256_;
   PlanFileCounts counts_;
   Summary summary_;
+  FilterMisses filter_misses_;
 };
 
 }  // namespace scope_migrate

@@ -38,8 +38,12 @@ class JsonlWriter : public PlanWriter {
     j["mapping_sha256"] = h.mapping_sha256;
     j["catalog_sha256"] = h.catalog_sha256;
     j["cutoff"] = FormatUtc(h.cutoff);
+    if (h.mapping_cutoff) j["mapping_cutoff"] = FormatUtc(*h.mapping_cutoff);
     j["prune"] = h.prune;
     j["source"] = h.source;
+    if (!h.identity.system_identifier.empty())
+      j["system_identifier"] = h.identity.system_identifier;
+    if (!h.identity.database.empty()) j["database"] = h.identity.database;
     j["partial"] = !h.filter.empty();
     if (!h.filter.empty()) j["filter"] = {{"tenant", h.filter.tenants}, {"key", h.filter.ids}};
     if (!h.mapping.empty()) j["mapping"] = MatrixJson(h.mapping);

@@ -57,8 +57,10 @@ PlanHeader MakePlanHeader(const Mapping& mapping, const PlanParams& params,
   header.mapping_sha256 = mapping.sha256();
   header.catalog_sha256 = mapping.catalog().sha256();
   header.cutoff = params.cutoff;
+  if (params.cutoff != mapping.cutoff()) header.mapping_cutoff = mapping.cutoff();
   header.prune = params.prune;
   header.source = source.Describe();
+  header.identity = source.Identity();
   header.filter = params.filter;
   header.mapping = MakeRoleMatrix(mapping);
   return header;

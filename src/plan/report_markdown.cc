@@ -18,7 +18,11 @@ class MarkdownWriter : public ReportWriter {
     out_ << "## scope-migrate plan\n\n"
          << "| parameter | value |\n|---|---|\n"
          << "| source | `" << MarkdownCell(h.source) << "` |\n"
-         << "| cutoff | `" << FormatUtc(h.cutoff) << "` |\n"
+         << "| cutoff | `" << FormatUtc(h.cutoff) << "`"
+         << (h.mapping_cutoff ? " **overridden by `--cutoff`**; the mapping's cutoff is `" +
+                                    FormatUtc(*h.mapping_cutoff) + "`"
+                              : "")
+         << " |\n"
          << "| mapping sha256 | `" << h.mapping_sha256 << "` |\n"
          << "| catalog sha256 | `" << h.catalog_sha256 << "` |\n"
          << "| prune | " << (h.prune ? "yes" : "no") << " |\n"

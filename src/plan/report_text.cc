@@ -30,7 +30,11 @@ class TextWriter : public ReportWriter {
     prune_ = h.prune;
     out_ << "scope-migrate plan (dry run: nothing is written)\n"
          << "  source   " << h.source << "\n"
-         << "  cutoff   " << FormatUtc(h.cutoff) << " (keys created before it are legacy)\n"
+         << "  cutoff   " << FormatUtc(h.cutoff) << " (keys created before it are legacy)"
+         << (h.mapping_cutoff ? "; OVERRIDDEN by --cutoff, the mapping's cutoff is " +
+                                    FormatUtc(*h.mapping_cutoff)
+                              : "")
+         << "\n"
          << "  mapping  sha256 " << h.mapping_sha256 << "\n"
          << "  prune    "
          << (h.prune ? "yes: scopes outside the target are removed"

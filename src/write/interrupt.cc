@@ -54,7 +54,18 @@ InterruptGuard::~InterruptGuard() {
 
 void InterruptGuard::Watch() {
   char byte = 0;
+  bool told = false;
   while (read(g_pipe[0], &byte, 1) == 1 && byte != 'q') {
+    if (!told) {
+      // Said at once, here and not in the handler: a batch may wait long for a lock before
+      // the run gets to say anything.
+      told = true;
+      const std::string line = std::string("scope-migrate: ") + SignalName() +
+                               ": finishing the batch in flight (it commits or rolls back "
+                               "whole), then stopping; a second SIGINT or SIGTERM (Ctrl-C) "
+                               "cancels it now\n";
+      (void)!write(STDERR_FILENO, line.data(), line.size());
+    }
     if (g_signals.load() >= 2) {
       // libpq's cancel request only reads the backend's pid and key, which do not change
       // while a worker waits for its statement.

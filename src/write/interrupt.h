@@ -2,7 +2,9 @@
 // SIGTERM do not kill the process: the first asks the run to stop after the batch in
 // flight (which commits or rolls back whole); the second cancels the statements in flight
 // on every connection of the run, so their batches roll back at once, still whole.
-// Requested() is polled between batches and during pauses.
+// Requested() is polled between batches and during pauses. The first signal is answered
+// at once on stderr by the watching thread (what is being finished, and that a second
+// signal cancels), even while a batch waits for a lock.
 #pragma once
 
 #include <pqxx/pqxx>

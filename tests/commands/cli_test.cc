@@ -51,6 +51,30 @@ TEST_F(CliTest, HelpExitsZeroWithUsage) {
   EXPECT_EQ(r.err, "");
 }
 
+// Regression: `help plan` printed the general usage.
+TEST_F(CliTest, HelpCommandIsCommandHelp) {
+  const ToolResult help = RunTool({"help", "plan"});
+  const ToolResult flag = RunTool({"plan", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out, flag.out);
+  EXPECT_NE(help.out.find("--detailed-exitcode"), std::string::npos) << help.out;
+  EXPECT_EQ(RunTool({"help", "plna"}).exit_code, 64);
+}
+
+// Regression: `--db billing` (a bare word, as psql -d takes it) was not a database name.
+TEST(ConninfoTest, ABareWordIsADatabaseName) {
+  Options o;
+  EXPECT_EQ(o.Conninfo(), "");
+  o.db = "billing";
+  EXPECT_EQ(o.Conninfo(), "dbname='billing'");
+  o.db = "it's\\x";
+  EXPECT_EQ(o.Conninfo(), "dbname='it\\'s\\\\x'");
+  o.db = "host=db1 dbname=billing";
+  EXPECT_EQ(o.Conninfo(), "host=db1 dbname=billing");
+  o.db = "postgresql://db1/billing";
+  EXPECT_EQ(o.Conninfo(), "postgresql://db1/billing");
+}
+
 TEST_F(CliTest, VersionExitsZero) {
   const ToolResult r = RunTool({"--version"});
   EXPECT_EQ(r.exit_code, 0);
@@ -167,6 +191,23 @@ TEST_F(CliTest, ApplyWithPlanFileAndMappingIsAUsageError) {
   ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--mapping", "m", "--yes"},
                    "apply takes either a PLANFILE or --mapping, not both (a plan file is applied "
                    "exactly as planned)");
+}
+
+// Regression: --dry-run got a library message (or a suggestion) instead of a pointer to plan.
+TEST_F(CliTest, ApplyDryRunPointsAtPlan) {
+  const std::string message =
+      "apply has no --dry-run: `scope-migrate plan` is the dry run (it writes nothing; save it "
+      "with --out and apply that file)";
+  ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--dry-run"}, message);
+  ExpectUsageError({"apply", "--dry-run=true", "--mapping", "m", "--yes"}, message);
+}
+
+// Regression: `--out -` wrote a file named "-".
+TEST_F(CliTest, PlanOutDashIsRefused) {
+  ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", "-"},
+                   "--out - would write a file named \"-\": the report already goes to stdout; "
+                   "give --out the plan file's name");
+  EXPECT_FALSE(std::filesystem::exists("-"));
 }
 
 TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
@@ -405,6 +446,23 @@ TEST_F(CliTest, PlanDetailedExitcodeBlockedWinsOverChanges) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
 }
 
+// Regression: a filter value that matched nothing planned an empty run and exited 0.
+TEST_F(CliTest, PlanWithAFilterThatMatchesNothingExits6NamingIt) {
+  const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
+                                "--detailed-exitcode", "--tenant", "acmee", "--key", kChangeKey,
+                                "--key", "no-such-key", "--out", Dir() + "/p.jsonl"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, std::string("scope-migrate: --tenant \"acmee\" matched no key in the fixture "
+                               "file ") +
+                       kFixtures +
+                       " (did you mean \"acme\"?); --key \"no-such-key\" matched no key in the "
+                       "fixture file " +
+                       kFixtures + "; nothing was planned or written\n");
+  EXPECT_FALSE(std::filesystem::exists(Dir() + "/p.jsonl"));
+  EXPECT_FALSE(std::filesystem::exists(Dir() + "/p.jsonl.partial"));
+}
+
 TEST_F(CliTest, PlanWithoutDetailedExitcodeIs0EvenWithBlockedKeys) {
   const ToolResult r = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -539,7 +597,8 @@ TEST_F(CliTest, BashCompletionCompletesCommandsFlagsAndFormats) {
     return out;
   };
   EXPECT_EQ(complete("scope-migrate ro", 1), "rollback\n");
-  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow-b", 2), "--allow-blocked\n");
+  EXPECT_EQ(complete("scope-migrate apply --allow", 2), "--allow-blocked --allow-other-database\n");
   EXPECT_EQ(complete("scope-migrate verify --format ''", 3), "text junit github\n");
   EXPECT_EQ(complete("scope-migrate plan --pr", 2), "--prune --progress --progress-every\n");
   EXPECT_EQ(RunTool({"completion", "zsh"}).exit_code, 64);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "base/errors.h"
 #include "core/key_source.h"
 
 namespace scope_migrate {
@@ -52,6 +53,38 @@ TEST(KeyFilterTest, DescribeGivesTenantsThenKeysInTheirOrder) {
             "--tenant beta --tenant acme --key 42 --key 7");
   EXPECT_FALSE((KeyFilter{{}, {"42"}}).empty());
   EXPECT_FALSE((KeyFilter{{"acme"}, {}}).empty());
+}
+
+// The message of RefuseUnmatched for a tally of three keys, or "" when it does not throw.
+std::string RefusalAfterThreeKeys(const KeyFilter& filter) {
+  FilterTally tally(filter);
+  const std::string acme = "acme", globex = "globex";
+  tally.See("k1", &acme);
+  tally.See("k2", &globex);
+  tally.See("k3", nullptr);
+  try {
+    RefuseUnmatched(tally.Misses(), filter, "the fixture file f.yaml");
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), kExitFilterMatchedNothing);
+    EXPECT_EQ(kExitFilterMatchedNothing, 6);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(FilterTallyTest, EachValueThatMatchedNothingIsNamedWithSuggestions) {
+  EXPECT_EQ(RefusalAfterThreeKeys(KeyFilter{{"acmee"}, {}}),
+            "--tenant \"acmee\" matched no key in the fixture file f.yaml (did you mean "
+            "\"acme\"?); nothing was planned or written");
+  // One value matched and one did not: the run is still refused, naming the miss.
+  EXPECT_EQ(RefusalAfterThreeKeys(KeyFilter{{"acme", "zzzzzz"}, {"k1", "k9"}}),
+            "--tenant \"zzzzzz\" matched no key in the fixture file f.yaml; --key \"k9\" matched "
+            "no key in the fixture file f.yaml; nothing was planned or written");
+  EXPECT_EQ(RefusalAfterThreeKeys(KeyFilter{{"globex"}, {"k1"}}),
+            "--tenant globex --key k1: each value matches a key, but no key matches them "
+            "together; nothing was planned or written");
+  EXPECT_EQ(RefusalAfterThreeKeys(KeyFilter{{"acme"}, {"k1"}}), "");
+  EXPECT_EQ(RefusalAfterThreeKeys(KeyFilter{}), "");
 }
 
 }  // namespace

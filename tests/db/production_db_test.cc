@@ -7,9 +7,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
+#include "support/db_util.h"
 #include "support/pg_harness.h"
+#include "support/test_util.h"
 
 namespace scope_migrate {
 namespace {
@@ -110,6 +113,91 @@ TEST_F(ProductionTest, TenantSubsetAppliesOnlyThatTenant) {
   pqxx::read_transaction txn(*conn_);
   EXPECT_STREQ(txn.exec("SELECT filter FROM scope_migration_runs WHERE run_id = 1")[0][0].c_str(),
                "--tenant acme");
+}
+
+// Regression: a filter value that matched nothing gave an empty plan (exit 0) and an apply
+// recorded as "succeeded, 0 keys changed".
+TEST_F(ProductionTest, FilterValuesThatMatchNothingAreRefusedWithExit6) {
+  const auto plan = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml",
+                             "--detailed-exitcode", "--tenant", "acmee"},
+                            env_);
+  EXPECT_EQ(plan.exit_code, 6);
+  EXPECT_EQ(plan.out, "");
+  EXPECT_EQ(plan.err,
+            "scope-migrate: --tenant \"acmee\" matched no key in the keys table "
+            "\"public\".\"api_keys\" (did you mean \"acme\"?); nothing was planned or written\n");
+  const auto from_plan = RunTool({"apply", plan_, "--key", kKey01, "--key", "42"}, env_);
+  EXPECT_EQ(from_plan.exit_code, 6);
+  EXPECT_EQ(from_plan.err, "scope-migrate: --key \"42\" matched no key in the plan file " + plan_ +
+                               "; nothing was planned or written\n");
+  const auto direct = RunTool(
+      {"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--tenant", "acmee"}, env_);
+  EXPECT_EQ(direct.exit_code, 6);
+  EXPECT_NE(direct.err.find("--tenant \"acmee\" matched no key"), std::string::npos) << direct.err;
+  // No run was recorded: the audit tables were never even created.
+  EXPECT_EQ(testing::Count(*conn_,
+                           "SELECT count(*) FROM pg_class WHERE relname = 'scope_migration_runs'"),
+            0);
+}
+
+// Regression: a plan made on one database was applied to another with only a note.
+TEST_F(ProductionTest, PlanMadeOnAnotherDatabaseIsRefusedUnlessAllowed) {
+  std::string sysid;
+  {
+    pqxx::read_transaction txn(*conn_);
+    sysid = txn.exec("SELECT system_identifier::text FROM pg_control_system()")[0][0].c_str();
+  }
+  const std::string text = testing::ReadFile(plan_);
+  const std::string header = text.substr(0, text.find('\n'));
+  EXPECT_NE(header.find(",\"system_identifier\":\"" + sysid + "\",\"database\":\"" + db_ + "\""),
+            std::string::npos)
+      << header;
+  testing::PgHarness& pg = testing::PgHarness::Get();
+  const std::string other = pg.CreateDatabase("other");
+  auto other_conn = pg.Connect(other);
+  testing::LoadSamples(*other_conn);
+  const std::string before = testing::DataDigest(*other_conn);
+  const auto refused = RunTool({"apply", plan_, "--allow-blocked"}, pg.EnvFor(other));
+  EXPECT_EQ(refused.exit_code, 65);
+  const std::string url_of = "postgresql://" + pg.host() + ":" + pg.port() + "/";
+  EXPECT_EQ(refused.err, "scope-migrate: the plan " + plan_ + " was made on database \"" + db_ +
+                             "\" of the cluster with system identifier " + sysid + " (" + url_of +
+                             db_ + "), this is database \"" + other +
+                             "\" of the cluster with system identifier " + sysid + " (" + url_of +
+                             other +
+                             "); nothing was written. Make the plan on this database, or pass "
+                             "--allow-other-database to apply it here (each key is still "
+                             "checked against its fingerprint)\n");
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(testing::DataDigest(*other_conn), before);
+  const auto allowed =
+      RunTool({"apply", plan_, "--allow-blocked", "--allow-other-database"}, pg.EnvFor(other));
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_NE(allowed.err.find("note: the plan " + plan_ + " was made on database \"" + db_ + "\""),
+            std::string::npos)
+      << allowed.err;
+}
+
+// Regression: `apply --mapping --yes` with blocked keys pointed at "the plan", a temporary
+// file the user never sees.
+TEST_F(ProductionTest, DirectApplyWithBlockedKeysPointsAtPlan) {
+  const auto result =
+      RunTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--quiet"}, env_);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.err,
+            "scope-migrate: 9 keys are blocked (`scope-migrate plan --mapping "
+            "mappings/legacy-roles.yaml` lists them with their reasons); nothing was written. Fix "
+            "the mapping or the data, or pass --allow-blocked to apply the others.\n");
+}
+
+TEST_F(ProductionTest, DbGivenAsABareWordIsTheDatabaseName) {
+  testing::Env env = env_;
+  env.erase("PGDATABASE");
+  const auto result = RunTool({"plan", "--mapping", "mappings/legacy-roles.yaml", "--format",
+                               "jsonl", "--db", db_, "--key", kKey01},
+                              env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\"database\":\"" + db_ + "\""), std::string::npos) << result.out;
 }
 
 TEST_F(ProductionTest, KeyFilterAppliesOnlyThatKey) {
@@ -248,7 +336,17 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   kill(pid, SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Regression: the first signal was silent while the batch waited for the lock. The
+  // answer comes while the batch still waits (its lock timeout is 60s).
+  const std::string said =
+      "scope-migrate: SIGTERM: finishing the batch in flight (it commits or rolls back whole), "
+      "then stopping; a second SIGINT or SIGTERM (Ctrl-C) cancels it now\n";
+  bool answered = false;
+  for (int i = 0; i < 400 && !answered; ++i) {
+    answered = testing::ReadFile(dir_ + "/err").find(said) != std::string::npos;
+    if (!answered) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(answered) << testing::ReadFile(dir_ + "/err");
   kill(pid, SIGTERM);
   EXPECT_EQ(testing::WaitTool(pid), 130);  // well before the 60s lock timeout
   EXPECT_EQ(RunStatus(1), "interrupted");
@@ -257,6 +355,22 @@ TEST_F(ProductionTest, SecondSignalAbortsTheWaitingBatchAtOnce) {
   holder->commit();
   holder.reset();
   ExpectResumeCompletes();
+}
+
+// Regression: `apply --mapping` left its temporary plan file in /tmp after kill -9.
+TEST_F(ProductionTest, DirectApplyLeavesNoTemporaryFileEvenAfterKill9) {
+  const std::string tmp = dir_ + "/tmp";
+  std::filesystem::create_directory(tmp);
+  testing::Env env = env_;
+  env["TMPDIR"] = tmp;
+  const pid_t pid = testing::SpawnTool({"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes",
+                                        "--allow-blocked", "--batch-size", "3", "--pause", "300ms"},
+                                       env, dir_ + "/out", dir_ + "/err");
+  WaitForFirstBatch();
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));  // the file never had a name
+  kill(pid, SIGKILL);
+  testing::WaitTool(pid);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
 }
 
 TEST_F(ProductionTest, PauseFileHoldsEveryBatchUntilItIsRemoved) {

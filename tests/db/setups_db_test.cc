@@ -314,6 +314,11 @@ TEST_F(SetupsTest, StandbyPlansLikeThePrimaryAndRefusesApply) {
   EXPECT_EQ(DataDigest(*conn_), before);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM pg_class WHERE relname LIKE 'scope_migration%'"),
             0);
+  // The standby's plan applies to its primary: the same cluster (system_identifier) and
+  // database, so no refusal and no note.
+  const ToolResult on_primary = RunTool({"apply", standby_plan, "--allow-blocked"}, env_);
+  EXPECT_EQ(on_primary.exit_code, 0) << on_primary.err;
+  EXPECT_EQ(on_primary.err.find("was made on"), std::string::npos) << on_primary.err;
 }
 
 // ---- timestamp without time zone -----------------------------------------------------------

@@ -64,15 +64,15 @@ TEST(KeyLineParserTest, ALaterDuplicateFieldWins) {
   EXPECT_EQ(k.add, std::vector<std::string>{"y"});
 }
 
-TEST(KeyLineParserTest, WhatIsNotJsonIsRefusedWithTheParsersWords) {
+// Regression: the JSON library's own message reached the user.
+TEST(KeyLineParserTest, WhatIsNotJsonIsRefusedInOurWords) {
   try {
     Parse(R"({"type":"key",)");
     ADD_FAILURE();
   } catch (const ToolError& e) {
-    EXPECT_EQ(
-        std::string(e.what()).rfind("p.jsonl:7:1: not valid JSON: [json.exception.parse_error", 0),
-        0u)
+    EXPECT_EQ(std::string(e.what()).rfind("p.jsonl:7:1: not valid JSON (at byte ", 0), 0u)
         << e.what();
+    EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
   }
 }
 

@@ -220,6 +220,19 @@ TEST_F(PlanFileTest, FirstLineNotAHeaderIsRefused) {
   ExpectRefused(JoinLines(lines), 1, "the first line is not the plan header");
 }
 
+// Regression: a file that is not a plan (a mapping, a Markdown report) got the JSON
+// library's message.
+TEST_F(PlanFileTest, AFileThatIsNotAPlanIsRefusedInOurWords) {
+  const std::string message =
+      "not a scope-migrate plan file: its first line is not a plan header (plan files are the "
+      "JSON Lines written by `scope-migrate plan --out FILE`)";
+  ExpectRefused("# a mapping\ncatalog: catalog.yaml\n", 1, message);
+  ExpectRefused("[1, 2]\n", 1, message);
+  std::vector<std::string> lines = lines_;
+  lines[1] = "{\"type\":\"key\",";
+  ExpectRefused(JoinLines(lines), 2, "not valid JSON (at byte 13)");
+}
+
 TEST_F(PlanFileTest, EmptyFileIsRefused) {
   const std::string path = Dir() + "/empty.jsonl";
   testing::WriteFile(path, "");

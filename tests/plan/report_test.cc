@@ -545,6 +545,29 @@ TEST_F(ReportTest, TextPartialRunSaysSo) {
   EXPECT_TRUE(HasLine(lines, CountRow("keys read", 1)));
 }
 
+// Regression: a --cutoff override was invisible in the reviews.
+TEST_F(ReportTest, CutoffOverrideIsNamedBesideTheMappingsCutoff) {
+  PlanParams params = Params();
+  const std::string mapping_cutoff = FormatUtc(mapping_->cutoff());
+  params.cutoff = mapping_->cutoff() + 86400;
+  const std::string used = FormatUtc(params.cutoff);
+  EXPECT_TRUE(HasLine(SplitLines(Plan(ReportFormat::kText, {}, &params)),
+                      "  cutoff   " + used +
+                          " (keys created before it are legacy); OVERRIDDEN by --cutoff, the "
+                          "mapping's cutoff is " +
+                          mapping_cutoff));
+  EXPECT_TRUE(HasLine(SplitLines(Plan(ReportFormat::kMarkdown, {}, &params)),
+                      "| cutoff | `" + used +
+                          "` **overridden by `--cutoff`**; the mapping's cutoff is `" +
+                          mapping_cutoff + "` |"));
+  const std::string jsonl = Plan(ReportFormat::kJsonl, {}, &params);
+  EXPECT_NE(jsonl.find("\"cutoff\":\"" + used + "\",\"mapping_cutoff\":\"" + mapping_cutoff + "\""),
+            std::string::npos);
+  // Without an override neither report nor plan mentions one.
+  EXPECT_EQ(Plan(ReportFormat::kText).find("OVERRIDDEN"), std::string::npos);
+  EXPECT_EQ(Plan(ReportFormat::kJsonl).find("mapping_cutoff"), std::string::npos);
+}
+
 TEST_F(ReportTest, TextWithNothingToDo) {
   MemorySource source({MakeKey("only", "acme", {"Beta preview"}, {"beta-preview"})});
   std::ostringstream out;
