@@ -30,7 +30,7 @@ installed=/usr/bin/scope-migrate
 [ -s /usr/share/man/man1/scope-migrate.1 ] || fail "no man page"
 grep -q '^\.TH SCOPE-MIGRATE 1' /usr/share/man/man1/scope-migrate.1 || fail "man page header"
 completion=$(bash -c 'source /usr/share/bash-completion/completions/scope-migrate
-  COMP_WORDS=(scope-migrate apply --allow); COMP_CWORD=2; _scope_migrate; echo "${COMPREPLY[*]}"')
+  COMP_WORDS=(scope-migrate apply --allow-b); COMP_CWORD=2; _scope_migrate; echo "${COMPREPLY[*]}"')
 [ "$completion" = "--allow-blocked" ] || fail "bash completion gave '$completion'"
 
 SCOPE_MIGRATE=$installed MAPPINGS=/usr/share/scope-migrate/mappings bash tests/demo_test.sh "$build_dir"

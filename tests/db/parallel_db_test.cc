@@ -95,8 +95,9 @@ TEST_F(ParallelTest, FourJobsWriteExactlyWhatOneJobWrites) {
   testing::LoadSamples(*twin);
   const auto twin_env = testing::PgHarness::Get().EnvFor(other);
 
-  const ToolResult one =
-      RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "2", "--jobs", "1"}, twin_env);
+  const ToolResult one = RunTool({"apply", plan_, "--allow-blocked", "--allow-other-database",
+                                  "--batch-size", "2", "--jobs", "1"},
+                                 twin_env);
   ASSERT_EQ(one.exit_code, 0) << one.err;
   const ToolResult four =
       RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "2", "--jobs", "4"}, env_);

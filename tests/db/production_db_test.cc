@@ -125,7 +125,7 @@ TEST_F(ProductionTest, FilterValuesThatMatchNothingAreRefusedWithExit6) {
   EXPECT_EQ(plan.out, "");
   EXPECT_EQ(plan.err,
             "scope-migrate: --tenant \"acmee\" matched no key in the keys table "
-            "\"public\".\"api_keys\" (did you mean \"acme\"?); nothing was planned or written\n");
+            "\"api_keys\" (did you mean \"acme\"?); nothing was planned or written\n");
   const auto from_plan = RunTool({"apply", plan_, "--key", kKey01, "--key", "42"}, env_);
   EXPECT_EQ(from_plan.exit_code, 6);
   EXPECT_EQ(from_plan.err, "scope-migrate: --key \"42\" matched no key in the plan file " + plan_ +

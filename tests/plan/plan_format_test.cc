@@ -230,7 +230,7 @@ TEST_F(PlanFileTest, AFileThatIsNotAPlanIsRefusedInOurWords) {
   ExpectRefused("[1, 2]\n", 1, message);
   std::vector<std::string> lines = lines_;
   lines[1] = "{\"type\":\"key\",";
-  ExpectRefused(JoinLines(lines), 2, "not valid JSON (at byte 13)");
+  ExpectRefused(JoinLines(lines), 2, "not valid JSON (at byte 15)");
 }
 
 TEST_F(PlanFileTest, EmptyFileIsRefused) {

@@ -162,6 +162,10 @@ std::string NormalizeReport(std::string report) {
       report, std::regex("(plan sha256 |,sha256 |Plan sha256: `)[0-9a-f]{64}"), "$1SHA256");
   report = std::regex_replace(report, std::regex("\"tool_commit\":\"[^\"]*\""),
                               "\"tool_commit\":\"COMMIT\"");
+  // The server and database the plan was made on differ on every test run.
+  report = std::regex_replace(report, std::regex("\"system_identifier\":\"[0-9]+\""),
+                              "\"system_identifier\":\"SYSID\"");
+  report = std::regex_replace(report, std::regex("\"database\":\"[^\"]*\""), "\"database\":\"DB\"");
   report =
       std::regex_replace(report, std::regex("fixtures:/[^\" \n|`]+/samples/"), "fixtures:samples/");
   return report;
