@@ -11,6 +11,7 @@ enum ExitCode : int {
   kExitBlocked = 3,         // blocked keys exist
   kExitStalePlan = 4,       // a key changed since the plan; nothing written from that batch on
   kExitLocked = 5,          // another run holds the lock
+  kExitNotApproved = 6,     // apply: fewer approvals of this plan than required
   kExitUsage = 64,          // unknown flag, missing or conflicting arguments
   kExitInvalidInput = 65,   // invalid mapping, catalog, layout, fixture or plan file
   kExitInterrupted = 130,   // SIGINT/SIGTERM; committed batches stay, a re-run resumes
