@@ -145,6 +145,7 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.operator_name = Text(vm, "operator");
   o.rollback_plan = Text(vm, "plan");
   o.grant_to = Text(vm, "grant-to");
+  o.note = Text(vm, "note");
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
@@ -164,6 +165,8 @@ void ReadSwitches(const po::variables_map& vm, Options& o) {
   o.allow_blocked = vm.count("allow-blocked") > 0;
   o.allow_other_database = vm.count("allow-other-database") > 0;
   o.single_transaction = vm.count("single-transaction") > 0;
+  o.revoke = vm.count("revoke") > 0;
+  o.approver = vm.count("approver") > 0;
 }
 
 void ReadNumbers(const po::variables_map& vm, Options& o) {
@@ -206,6 +209,10 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
         "inside the one transaction would only hold its locks longer");
   }
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
+  if (vm.count("require-approvals")) {
+    o.require_approvals = vm["require-approvals"].as<int64_t>();
+    if (o.require_approvals < 0) throw UsageError("--require-approvals must not be negative");
+  }
 }
 
 // Flags that look like they should work and would mislead if taken for something else.

@@ -45,6 +45,15 @@ void CheckShow(const Options& o) {
   if (!o.plan_file) throw UsageError("show needs a PLANFILE");
 }
 
+void CheckApprove(const Options& o) {
+  if (!o.plan_file) throw UsageError("approve needs a PLANFILE");
+  if (o.revoke && o.note) throw UsageError("approve --revoke takes no --note");
+}
+
+void CheckAuditSql(const Options& o) {
+  if (o.approver && !o.grant_to) throw UsageError("audit-sql --approver needs --grant-to ROLE");
+}
+
 void CheckCompletion(const Options& o) {
   if (o.shell != "bash")
     throw UsageError("completion supports bash: scope-migrate completion bash");
@@ -68,11 +77,13 @@ const Command kCommands[] = {
     {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N]",
      kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown", CheckShow,
      RunShowCommand},
+    {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
+     CheckApprove, RunApproveCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
       "[--allow-blocked] [--allow-other-database] [--batch-size N] [--batch-time D] [--jobs N]\n"
       "[--single-transaction] [--operator NAME] [--tenant T]... [--key ID]... [--pause D]\n"
-      "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D]",
+      "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D] [--require-approvals N]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
@@ -82,8 +93,8 @@ const Command kCommands[] = {
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
-    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE] [--layout FILE]", kAuditSqlOptions, "",
-     NoCheck, RunAuditSqlCommand},
+    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE]",
+     kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand},
     {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand},
 };
 
@@ -173,6 +184,8 @@ po::options_description CommandOptions(const Command& command) {
     add("allow-blocked", "apply the other keys when some are blocked");
     add("allow-other-database", "apply a plan made on another database");
     add("single-transaction", "the whole run in one transaction");
+    add("require-approvals", po::value<int64_t>(),
+        "refuse unless N roles other than this one approved this exact plan");
   }
   if (g & kWritingOptions) {
     add("batch-size", po::value<int64_t>()->default_value(1000), "the most keys per transaction");
@@ -192,7 +205,14 @@ po::options_description CommandOptions(const Command& command) {
   if (g & kRollbackPlanOption) {
     add("plan", po::value<std::string>(), "revert every apply run of this plan (its sha256)");
   }
-  if (g & kAuditSqlOptions) add("grant-to", po::value<std::string>(), "also print the GRANTs");
+  if (g & kAuditSqlOptions) {
+    add("grant-to", po::value<std::string>(), "also print the GRANTs");
+    add("approver", "with --grant-to: the grants of a role that approves plans");
+  }
+  if (g & kApproveOptions) {
+    add("note", po::value<std::string>(), "a note kept with the approval");
+    add("revoke", "withdraw this role's approval of the plan");
+  }
   if (g & kShellArgument) add("shell", po::value<std::string>(), "the shell (bash)");
   return d;
 }

@@ -28,6 +28,7 @@ enum OptionGroup : unsigned {
   kRollbackPlanOption = 1 << 10,  // --plan
   kAuditSqlOptions = 1 << 11,     // --grant-to
   kShellArgument = 1 << 12,       // SHELL (completion)
+  kApproveOptions = 1 << 13,      // --note --revoke
 };
 
 struct Command {

@@ -12,6 +12,7 @@ enum ExitCode : int {
   kExitStalePlan = 4,       // a key changed since the plan; nothing written from that batch on
   kExitLocked = 5,          // another run holds the lock
   kExitFilterMatchedNothing = 6,  // a --tenant or --key value matched no key (not in SPEC 7)
+  kExitNotApproved = 7,           // apply: fewer approvals of this plan than required
   kExitUsage = 64,                // unknown flag, missing or conflicting arguments
   kExitInvalidInput = 65,         // invalid mapping, catalog, layout, fixture or plan file
   kExitInterrupted = 130,         // SIGINT/SIGTERM; committed batches stay, a re-run resumes

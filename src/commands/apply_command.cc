@@ -18,6 +18,7 @@
 #include "pg/pg_key_source.h"
 #include "plan/planner.h"
 #include "write/apply_step.h"
+#include "write/approvals.h"
 #include "write/run_lease.h"
 
 namespace scope_migrate {
@@ -162,12 +163,23 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   start.plan_sha256 = plan.sha256();
   start.cutoff = FormatUtc(plan.header().cutoff);
   start.filter = RunFilter(plan, options);
-  const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
+  const ApprovalLog approvals(audit.schema(), options.timeouts);
+  std::string approved_by;
+  // In the lease's own transaction: checked again by every resume, no session state.
+  auto check = [&](pqxx::transaction_base& txn, int64_t new_run) {
+    approved_by =
+        DescribeApprovals(CheckApprovals(approvals, txn, plan.sha256(), options.require_approvals));
+    if (approved_by.empty()) return;
+    txn.exec_params("UPDATE " + audit.runs_table() + " SET approvals = $1 WHERE run_id = $2",
+                    approved_by, new_run);
+  };
+  const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms, check);
   const int64_t run_id = lease.run_id;
   if (!options.quiet) {
     for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
   }
   PrintWhatApplyWillDo(conn, run_id, plan, start.filter, options);
+  if (!approved_by.empty()) std::cout << "  approved by " << approved_by << "\n";
 
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "apply");

@@ -2,7 +2,9 @@
 // without touching a database, the DDL of the audit tables (idempotent: the same
 // statements apply and rollback run when the tables are missing) and, with --grant-to,
 // the GRANTs each command needs, for a DBA to run once. With them in place the tool
-// itself creates nothing and needs no CREATE privilege.
+// itself creates nothing and needs no CREATE privilege. The DDL includes the approval and
+// settings tables (approvals.h); `--grant-to ROLE --approver` prints the grants of a role
+// that only approves plans instead, and no role but the DBA gets to write the settings.
 #include <iostream>
 #include <set>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/pg_text.h"
+#include "write/approvals.h"
 #include "write/audit_schema.h"
 
 namespace scope_migrate {
@@ -60,7 +63,33 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
   std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(audit.schema()) << to
             << "GRANT SELECT, INSERT, UPDATE ON " << audit.runs_table() << to
             << "GRANT SELECT, INSERT ON " << audit.changes_table() << ", " << audit.values_table()
-            << to << "\n-- history: SELECT on the audit tables (granted above)\n";
+            << to;
+  const ApprovalLog approvals(audit.schema(), audit.timeouts());
+  std::cout << "\n-- apply: reads the approvals of its plan and the DBA's settings (only the DBA\n"
+               "-- writes "
+            << approvals.settings_table() << ", e.g. required_approvals)\n"
+            << "GRANT SELECT ON " << approvals.approvals_table() << ", "
+            << approvals.settings_table() << to
+            << "\n-- history: SELECT on the audit tables (granted above)\n";
+}
+
+// `--approver`: what `approve` reads (the layout's tables, to find the audit schema) and
+// writes (its own approvals and their revocation).
+void PrintApproverGrants(const Layout& layout, const AuditLog& audit, const std::string& role) {
+  const std::string to = " TO " + QuoteIdentifier(role) + ";\n";
+  std::set<std::string> schemas = {audit.schema()};
+  std::string read;
+  for (const std::string& table : TablesRead(layout)) {
+    schemas.insert(SchemaOf(table));
+    read += (read.empty() ? "" : ", ") + QuoteQualified(table);
+  }
+  const ApprovalLog approvals(audit.schema(), audit.timeouts());
+  std::cout << "\n-- approve: reads the layout's tables and records or revokes its approvals\n";
+  for (const auto& schema : schemas) {
+    std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(schema) << to;
+  }
+  std::cout << "GRANT SELECT ON " << read << to << "GRANT SELECT, INSERT, UPDATE ON "
+            << approvals.approvals_table() << to;
 }
 
 }  // namespace
@@ -77,7 +106,14 @@ int RunAuditSqlCommand(const Options& options) {
   for (const std::string& statement : audit.CreateStatements(true)) {
     std::cout << statement << ";\n";
   }
-  if (options.grant_to) PrintGrants(layout, audit, *options.grant_to);
+  for (const std::string& statement : ApprovalLog(schema, options.timeouts).CreateStatements()) {
+    std::cout << statement << ";\n";
+  }
+  if (options.grant_to && options.approver) {
+    PrintApproverGrants(layout, audit, *options.grant_to);
+  } else if (options.grant_to) {
+    PrintGrants(layout, audit, *options.grant_to);
+  }
   return kExitOk;
 }
 

@@ -15,5 +15,6 @@ int RunRollbackCommand(const Options& options);
 int RunHistoryCommand(const Options& options);
 int RunAuditSqlCommand(const Options& options);
 int RunShowCommand(const Options& options);
+int RunApproveCommand(const Options& options);
 
 }  // namespace scope_migrate

@@ -54,11 +54,17 @@ struct Options {
   double max_rate = 0;                       // keys per second; 0 = unlimited
   std::optional<std::string> pause_file;     // --pause-file: held back while it exists
   int64_t lock_lease_ms = 120000;            // --lock-lease
+  int64_t require_approvals = 0;             // apply --require-approvals
   int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256
 
+  // approve
+  std::optional<std::string> note;
+  bool revoke = false;
+
   // audit-sql
   std::optional<std::string> grant_to;
+  bool approver = false;  // --approver: the grants of a role that approves plans
 
   // completion
   std::string shell;

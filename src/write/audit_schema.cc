@@ -45,7 +45,8 @@ const Column kRunsAddedSince[] = {{"pid", "bigint"},
                                   {"last_batch_keys", "bigint"},
                                   {"last_batch_ms", "bigint"},
                                   {"max_batch_ms", "bigint"},
-                                  {"lock_retries", "bigint NOT NULL DEFAULT 0"}};
+                                  {"lock_retries", "bigint NOT NULL DEFAULT 0"},
+                                  {"approvals", "text"}};
 const Column kChangesTable[] = {{"run_id", "bigint NOT NULL"},
                                 {"api_key_id", "text NOT NULL"},
                                 {"scope", "text NOT NULL"},

@@ -100,7 +100,8 @@ ProcessIdentity ThisProcess() {
 }
 
 Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart& start,
-                   int64_t lease_ms) {
+                   int64_t lease_ms,
+                   const std::function<void(pqxx::transaction_base&, int64_t)>& in_lease) {
   const ProcessIdentity me = ThisProcess();
   Lease lease;
   try {
@@ -114,6 +115,7 @@ Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart
       stale.emplace_back(holder, state);
     }
     lease.run_id = InsertRunningRun(audit, txn, start, me);
+    if (in_lease) in_lease(txn, lease.run_id);
     for (const auto& [holder, state] : stale) {
       const std::string reason = TakeoverReason(holder, state, lease.run_id, lease_ms);
       MarkTakenOver(audit, txn, holder.run_id, lease.run_id, reason);

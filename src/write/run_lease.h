@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -37,8 +38,11 @@ struct Lease {
 };
 
 // Takes the lease for a new run (its row is inserted as "running"); throws ToolError(5)
-// naming the holder while another run's lease is live.
+// naming the holder while another run's lease is live. `in_lease`, when given, runs in the
+// same transaction right after the row is inserted (apply checks approvals there); what it
+// throws rolls the lease back.
 Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart& start,
-                   int64_t lease_ms);
+                   int64_t lease_ms,
+                   const std::function<void(pqxx::transaction_base&, int64_t)>& in_lease = {});
 
 }  // namespace scope_migrate
