@@ -74,16 +74,16 @@ const Command kCommands[] = {
      kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
          kPlanOutOptions,
      "text|jsonl|csv|markdown", NeedsMapping, RunPlanCommand},
-    {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N]",
+    {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db CONNINFO]",
      kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown", CheckShow,
      RunShowCommand},
     {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
      CheckApprove, RunApproveCommand},
     {"apply",
      "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-      "[--allow-blocked] [--allow-other-database] [--batch-size N] [--batch-time D] [--jobs N]\n"
-      "[--single-transaction] [--operator NAME] [--tenant T]... [--key ID]... [--pause D]\n"
-      "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D] [--require-approvals N]",
+     "[--allow-blocked] [--allow-other-database] [--batch-size N] [--batch-time D] [--jobs N]\n"
+     "[--single-transaction] [--operator NAME] [--tenant T]... [--key ID]... [--pause D]\n"
+     "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D] [--require-approvals N]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",

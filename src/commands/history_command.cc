@@ -75,6 +75,7 @@ void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
     if (r.rollback_of) add("rollback of run " + std::to_string(*r.rollback_of));
     if (r.rolled_back_by) add("rolled back by run " + std::to_string(*r.rolled_back_by));
     if (!r.filter.empty()) add("partial: " + r.filter);
+    if (!r.approvals.empty()) add("approved by " + r.approvals);
     if (!r.message.empty()) add(r.message);
     std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << ToString(r.kind)
               << std::setw(13) << ToString(r.status) << std::setw(22) << r.started_at

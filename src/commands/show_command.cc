@@ -1,16 +1,21 @@
-// `scope-migrate show PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N]`: checks a
-// saved plan (its checksum and every line, as apply does) and renders it again in any
-// report format without a database. The reports come from the same writers as `plan`'s,
+// `scope-migrate show PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db …]`:
+// checks a saved plan (its checksum and every line, as apply does) and renders it again in
+// any report format without a database. The reports come from the same writers as `plan`'s,
 // fed from the file, so a plan's report and `show` of its file are the same bytes; a
-// damaged file is refused with exit 65.
+// damaged file is refused with exit 65. With --db, the text and Markdown headers also list
+// the plan's live approvals in that database (`approve`), or say it is not approved; the
+// database is only read.
 #include <iostream>
 
 #include "base/errors.h"
+#include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
+#include "pg/db.h"
 #include "plan/plan_reader.h"
 #include "plan/planned_key.h"
 #include "plan/report.h"
+#include "write/approvals.h"
 
 namespace scope_migrate {
 namespace {
@@ -21,11 +26,29 @@ void WriteKey(ReportWriter& writer, const PlanKeyLine& line) {
   writer.WriteKey(PlannedKey{recorded.key, recorded.decision});
 }
 
+// The live approvals of `plan_sha256` in the database --db names, as "role at TIME".
+std::vector<std::string> ApprovalsInDatabase(const Options& options,
+                                             const std::string& plan_sha256) {
+  const Layout layout = LoadLayout(options);
+  auto conn = Connect(options.Conninfo());
+  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  const ApprovalLog log(AuditSchema(options, resolved), options.timeouts);
+  pqxx::read_transaction txn(*conn, "show");
+  SetLocalTimeouts(txn, options.timeouts);
+  std::vector<std::string> out;
+  for (const Approval& a : log.Live(txn, plan_sha256)) {
+    out.push_back(a.approver + " at " + a.approved_at);
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunShowCommand(const Options& options) {
   const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
-  auto writer = MakeWriter(options.format, std::cout, ReportOptions{options.max_keys});
+  ReportOptions report{options.max_keys};
+  if (options.db) report.approvals = ApprovalsInDatabase(options, plan.sha256());
+  auto writer = MakeWriter(options.format, std::cout, report);
   writer->WriteHeader(plan.header());
   plan.ForEachKey([&](const PlanKeyLine& line) { WriteKey(*writer, line); });
   writer->WriteSummary(plan.summary());

@@ -19,6 +19,13 @@ std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
   return MakeTextWriter(out, options);
 }
 
+std::string DescribeApprovalList(const std::vector<std::string>& approvals) {
+  if (approvals.empty()) return "none: not approved";
+  std::string out;
+  for (const std::string& a : approvals) out += (out.empty() ? "" : ", ") + a;
+  return out;
+}
+
 ReportFormat ReportFormatNamed(const std::string& name) {
   if (name == "jsonl") return ReportFormat::kJsonl;
   if (name == "csv") return ReportFormat::kCsv;

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/summary.h"
 #include "plan/plan_format.h"
@@ -26,8 +28,17 @@ class ReportWriter {
 enum class ReportFormat { kText, kJsonl, kCsv, kMarkdown };
 
 struct ReportOptions {
+  ReportOptions() = default;
+  explicit ReportOptions(size_t max) : max_keys(max) {}
+
   size_t max_keys = 1000;  // text: per-key lines shown; markdown: blocked keys listed
+  // The plan's live approvals, each "role at TIME" (`show --db`), for the text and Markdown
+  // headers; empty: "not approved"; absent: not looked up, and not mentioned.
+  std::optional<std::vector<std::string>> approvals;
 };
+
+// "alice at T, bob at T", or "none: not approved".
+std::string DescribeApprovalList(const std::vector<std::string>& approvals);
 
 // The other writers (the JSON Lines one, which writes the plan file, is in plan_writer.h).
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);

@@ -28,7 +28,11 @@ class MarkdownWriter : public ReportWriter {
          << "| prune | " << (h.prune ? "yes" : "no") << " |\n"
          << "| keys | "
          << (filter_.empty() ? "all" : "**partial run**: `" + MarkdownCell(filter_) + "`") << " |\n"
-         << "| tool version | " << h.tool_version << " |\n\n";
+         << "| tool version | " << h.tool_version << " |\n";
+    if (options_.approvals) {
+      out_ << "| approvals | " << MarkdownCell(DescribeApprovalList(*options_.approvals)) << " |\n";
+    }
+    out_ << "\n";
   }
 
   void WriteKey(const PlannedKey& k) override {

@@ -40,7 +40,11 @@ class TextWriter : public ReportWriter {
          << (h.prune ? "yes: scopes outside the target are removed"
                      : "no: scopes outside the target are kept (drift)")
          << "\n"
-         << "  keys     " << (filter_.empty() ? "all" : "PARTIAL RUN, only " + filter_) << "\n\n";
+         << "  keys     " << (filter_.empty() ? "all" : "PARTIAL RUN, only " + filter_) << "\n";
+    if (options_.approvals) {
+      out_ << "  approved " << Printable(DescribeApprovalList(*options_.approvals)) << "\n";
+    }
+    out_ << "\n";
   }
 
   void WriteKey(const PlannedKey& k) override {

@@ -179,8 +179,9 @@ std::string AuditLog::RunSelectList(pqxx::transaction_base& txn) const {
       "run_id, kind, status, operator, host, tool_version, mapping_sha256, "
       "plan_sha256, filter, message, keys_changed, scopes_added, scopes_removed, "
       "rolled_back_by, rollback_of";
-  for (const char* name : {"host_id", "pid", "tool_commit", "taken_over_by", "batch_time_ms",
-                           "last_batch_keys", "last_batch_ms", "max_batch_ms", "lock_retries"}) {
+  for (const char* name :
+       {"host_id", "pid", "tool_commit", "taken_over_by", "batch_time_ms", "last_batch_keys",
+        "last_batch_ms", "max_batch_ms", "lock_retries", "approvals"}) {
     list += ", " + column(name);
   }
   for (const char* name :

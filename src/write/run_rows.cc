@@ -55,7 +55,8 @@ RunRow ReadRunRow(const pqxx::row& r) {
       {"host_id", &RunRow::host_id},
       {"tool_commit", &RunRow::tool_commit},
       {"heartbeat_at", &RunRow::heartbeat_at},
-      {"last_batch_at", &RunRow::last_batch_at}};
+      {"last_batch_at", &RunRow::last_batch_at},
+      {"approvals", &RunRow::approvals}};
   static const std::pair<const char*, int64_t RunRow::*> kNumbers[] = {
       {"keys_changed", &RunRow::keys_changed},     {"scopes_added", &RunRow::scopes_added},
       {"scopes_removed", &RunRow::scopes_removed}, {"pid", &RunRow::pid},
@@ -116,6 +117,7 @@ std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& r) {
           {"last_batch_ms", r.last_batch_ms ? number(r.last_batch_ms) : ""},
           {"max_batch_ms", r.max_batch_ms ? number(r.max_batch_ms) : ""},
           {"lock_retries", number(r.lock_retries)},
+          {"approvals", r.approvals},
           {"message", r.message}};
 }
 

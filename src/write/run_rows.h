@@ -54,6 +54,7 @@ struct RunRow {
   std::string started_at, finished_at, operator_name, host, tool_version;
   std::string tool_commit, mapping_sha256, plan_sha256, cutoff, filter, message;
   std::string heartbeat_at, last_batch_at, host_id;
+  std::string approvals;  // the approvals an apply relied on ("role at TIME, ..."), or ""
   int64_t keys_changed = 0, scopes_added = 0, scopes_removed = 0, pid = 0;
   // Batches sized by time: the target, the last batch's keys and duration, the longest
   // batch, and how many batch attempts timed out on a lock and were tried again (0 = NULL).

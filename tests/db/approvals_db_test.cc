@@ -1,6 +1,5 @@
-// Approvals of an exact plan (SPEC 11.4) on a real server (the PgBouncer variant is not
-// instantiated yet: the harness's pooler admits only the roles of its auth file), with three
-// login roles: an operator who applies and two approvers, each
+// Approvals of an exact plan (SPEC 11.4) on a real server, directly and through PgBouncer in
+// transaction mode, with three login roles: an operator who applies and two approvers, each
 // connecting as itself. Self-approval, an approval of another plan and a revoked approval do
 // not count; two approvals by others let apply through and the run row records them; the
 // database-side setting holds without the flag and the operator cannot change it; a resumed
@@ -10,6 +9,7 @@
 
 #include <chrono>
 #include <pqxx/pqxx>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -77,6 +77,7 @@ class ApprovalsTest : public testing::DbTest, public ::testing::WithParamInterfa
   std::string Role(const std::string& what) {
     const std::string name = what + "_" + db_;
     ExecSql(*conn_, "CREATE ROLE " + name + " LOGIN");
+    if (GetParam()) PgHarness::Get().AllowBouncerUser(name);
     return name;
   }
 
@@ -143,6 +144,34 @@ TEST_P(ApprovalsTest, OnlyLiveApprovalsOfThisPlanByOthersCount) {
   EXPECT_NE(approvals.find(", " + bob_ + " at "), std::string::npos) << approvals;
 }
 
+TEST_P(ApprovalsTest, ShowAndHistoryListThePlansApprovals) {
+  // show --db says "not approved" until someone approves; without --db it does not look.
+  ToolResult r = RunTool({"show", plan_, "--db", "dbname=" + db_}, Via(operator_));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n  approved none: not approved\n"), std::string::npos) << r.out;
+  r = RunTool({"show", plan_}, Via(operator_));
+  EXPECT_EQ(r.out.find("approved"), std::string::npos) << r.out;
+  ASSERT_EQ(Approve(alice_, plan_).exit_code, 0);
+  ASSERT_EQ(Approve(bob_, other_).exit_code, 0);
+  r = RunTool({"show", plan_, "--db", "dbname=" + db_, "--format", "markdown"}, Via(operator_));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex one_approval("\n\\| approvals \\| " + alice_ +
+                                " at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\|\n");
+  EXPECT_TRUE(std::regex_search(r.out, one_approval)) << r.out;
+  // The run row keeps the approvals apply relied on; every history format shows them.
+  ASSERT_EQ(Apply({"--require-approvals", "1"}).exit_code, 0);
+  r = RunTool({"history", "--format", "jsonl"}, Via(operator_));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(",\"approvals\":\"" + alice_ + " at "), std::string::npos) << r.out;
+  r = RunTool({"history"}, Via(operator_));
+  EXPECT_NE(r.out.find("approved by " + alice_ + " at "), std::string::npos) << r.out;
+  r = RunTool({"history", "--format", "csv"}, Via(operator_));
+  EXPECT_NE(r.out.find(",approvals,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("," + alice_ + " at "), std::string::npos) << r.out;
+  r = RunTool({"history", "--run", "1"}, Via(operator_));
+  EXPECT_NE(r.out.find("\n  approvals       " + alice_ + " at "), std::string::npos) << r.out;
+}
+
 TEST_P(ApprovalsTest, TheDatabaseSettingHoldsWithoutTheFlagAndOnlyTheDbaSetsIt) {
   ExecSql(*conn_, "INSERT INTO scope_migration_settings VALUES ('required_approvals', '1')");
   ToolResult r = Apply();
@@ -197,7 +226,7 @@ TEST_P(ApprovalsTest, AResumedRunChecksTheApprovalsAgain) {
             1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Direct, ApprovalsTest, ::testing::Values(false),
+INSTANTIATE_TEST_SUITE_P(Both, ApprovalsTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PgBouncer" : "Direct"; });
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace scope_migrate::testing {
@@ -104,6 +105,22 @@ std::string PgHarness::BouncerPort() {
   }
   bouncer_port_ = port;
   return port;
+}
+
+void PgHarness::AllowBouncerUser(const std::string& name) {
+  const std::string port = BouncerPort();
+  const std::string dir = dir_ + "/pgbouncer";
+  std::ofstream(dir + "/users.txt", std::ios::app) << "\"" << name << "\" \"\"\n";
+  Shell("kill -HUP $(cat " + bouncer_pid_file_ + ")");
+  for (int i = 0; i < 100; ++i) {
+    try {
+      pqxx::connection probe("host=127.0.0.1 port=" + port + " user=" + name + " dbname=postgres");
+      return;
+    } catch (const std::exception&) {
+      usleep(50000);
+    }
+  }
+  throw std::runtime_error("PgBouncer does not admit " + name + " after a reload");
 }
 
 std::string PgHarness::StandbyPort() {

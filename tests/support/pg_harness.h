@@ -38,6 +38,9 @@ class PgHarness {
   // The port of PgBouncer (transaction pooling) in front of the cluster, started on first
   // use; it lets the postgres role in (trust, as the cluster).
   std::string BouncerPort();
+  // Lets the login role `name` connect through PgBouncer (its auth file lists the roles it
+  // admits): adds it, reloads PgBouncer and waits until the role gets in.
+  void AllowBouncerUser(const std::string& name);
   // The port of a hot standby streaming from the cluster, started on first use.
   std::string StandbyPort();
   // Waits until the standby has replayed everything the primary has written so far.
