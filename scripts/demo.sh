@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: installs, builds, starts a throwaway PostgreSQL loaded with
-# samples/, and runs the migration demo: lint, verify, plan, apply, plan again, history.
+# samples/, and runs the migration demo: lint, verify, plan, apply, approve, apply, plan
+# again, history.
 # SCOPE_MIGRATE=/usr/bin/scope-migrate MAPPINGS=/usr/share/scope-migrate/mappings runs it
 # with an installed binary instead of building one.
 set -euo pipefail
@@ -23,7 +24,13 @@ export PGDATABASE=demo
 createdb demo
 psql -q -v ON_ERROR_STOP=1 -f samples/schema.sql -f samples/legacy-keys.sql >/dev/null
 plan=$(mktemp /tmp/demo-plan.XXXXXX.jsonl)
-step() { printf '\n$ %s\n' "$*"; "$@"; }
+# Prints the command as typed (arguments with spaces in double quotes), then runs it.
+step() {
+  local shown=() a
+  for a in "$@"; do if [[ $a == *' '* ]]; then shown+=("\"$a\""); else shown+=("$a"); fi; done
+  printf '\n$ %s\n' "${shown[*]}"
+  "$@"
+}
 step $tool lint --mapping $mappings/legacy-roles.yaml
 step $tool verify --mapping $mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml
 step $tool plan --mapping $mappings/legacy-roles.yaml --out "$plan" --max-keys 2
@@ -31,7 +38,12 @@ set +e
 step $tool apply "$plan"
 echo "(exit $?: blocked keys; nothing written)"
 set -e
-step $tool apply "$plan" --allow-blocked --operator demo
+# A reviewer, logged in as their own database role, approves this exact plan; the apply
+# then requires one approval by a role other than its own.
+psql -q -c "CREATE ROLE alice LOGIN" >/dev/null
+$tool audit-sql --grant-to alice --approver | PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 >/dev/null
+step $tool approve "$plan" --db "user=alice" --note "reviewed in OPS-412"
+step $tool apply "$plan" --allow-blocked --operator demo --require-approvals 1
 set +e
 step $tool plan --mapping $mappings/legacy-roles.yaml --detailed-exitcode --max-keys 3
 echo "(exit $?: no changes pending; the blocked keys remain)"
