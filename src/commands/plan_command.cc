@@ -1,11 +1,13 @@
 // `scope-migrate plan SOURCE --mapping FILE ...`: the dry run. Streams the report in
-// --format to stdout and, with --out, the plan file next to it (written under a temporary
-// name and renamed when complete, so a half-written plan file never has the final name).
+// --format to stdout and, with --out, the plan file next to it (written to a temporary
+// created exclusively with mode 0600 and renamed when complete, base/atomic_file.h, so a
+// half-written plan file never has the final name and a planted symlink is not followed).
 // Never writes to the database: PgKeySource reads in a read-only transaction.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
+#include "base/atomic_file.h"
 #include "base/exit_codes.h"
 #include "base/file_streams.h"
 #include "commands/command_support.h"
@@ -74,10 +76,12 @@ int RunPlanCommand(const Options& options) {
 
   std::vector<ReportWriter*> writers;
   // Written under a temporary name, compressed as the final name says (.gz, .zst).
+  std::unique_ptr<AtomicFile> out_file;
   std::unique_ptr<OutputFile> plan_file;
-  const std::string partial_path = options.out ? *options.out + ".partial" : "";
   if (options.out) {
-    plan_file = std::make_unique<OutputFile>(partial_path, CompressionForName(*options.out));
+    out_file = std::make_unique<AtomicFile>(*options.out);
+    plan_file = std::make_unique<OutputFile>(out_file->temp_path(), out_file->TakeFile(),
+                                             CompressionForName(*options.out));
   }
   // With --format jsonl the report is the plan itself (to stdout and, with --out, to the
   // file as well); any other report is written beside the plan, which then goes to the
@@ -101,7 +105,7 @@ int RunPlanCommand(const Options& options) {
   try {
     summary = RunPlan(*source, mapping, params, writers, &progress, plan_writer.get());
   } catch (const std::exception& e) {
-    if (options.out) std::remove(partial_path.c_str());  // never leave half a plan behind
+    // out_file's destructor removes the temporary: never half a plan behind.
     if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
     throw DbFailure(e, "reading the keys");
   }
@@ -109,17 +113,11 @@ int RunPlanCommand(const Options& options) {
   report_stream.flush();
   if (options.out) {
     plan_stream.flush();
-    try {
-      plan_file->Close();
-    } catch (const ToolError&) {
-      std::remove(partial_path.c_str());
-      throw;
-    }
-    if (!report_stream || !plan_stream ||
-        std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
-      std::remove(partial_path.c_str());
+    plan_file->Close();
+    if (!report_stream || !plan_stream) {
       throw RuntimeFailure("cannot write the plan file " + *options.out);
     }
+    out_file->Commit();
     if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
   }
   if (!std::cout || !report_stream) throw RuntimeFailure("cannot write the report to stdout");
