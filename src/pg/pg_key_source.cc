@@ -63,6 +63,15 @@ FilterMisses FindMisses(pqxx::transaction_base& txn, const ResolvedLayout& l,
   return misses;
 }
 
+// Text ids in byte order, whatever the database's collation: the order a plan's key lines
+// must follow (plan_check.h). Integer and uuid ids keep their own order (and their index).
+std::string IdOrderCollation(const std::string& id_type) {
+  for (const char* text : {"text", "character varying", "character", "varchar"}) {
+    if (id_type.rfind(text, 0) == 0) return " COLLATE \"C\"";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
@@ -80,7 +89,7 @@ std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l
          l.created_at_instant + "), " + l.revoked + ", " + columns.select + " FROM " + l.keys +
          " k" + columns.joins + " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
          l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." +
-         l.id;
+         l.id + IdOrderCollation(l.id_type);
 }
 
 PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
