@@ -10,6 +10,7 @@
 #include "base/atomic_file.h"
 #include "base/exit_codes.h"
 #include "base/file_streams.h"
+#include "base/text_escape.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
@@ -53,6 +54,19 @@ class TeeBuffer : public std::streambuf {
   std::streambuf* b_;
   std::vector<char> buffer_;
 };
+
+// Keys holding a scope twice (no unique index on (key, scope)): said, as they are odd data.
+void NoteDoubledScopes(const PgKeySource& source) {
+  if (source.doubled_scope_count() == 0) return;
+  std::string ids;
+  for (const auto& id : source.doubled_scope_keys())
+    ids += (ids.empty() ? "" : ", ") + Printable(id);
+  if (source.doubled_scope_count() > source.doubled_scope_keys().size()) ids += ", ...";
+  std::cerr << "note: " << source.doubled_scope_count()
+            << " keys hold a scope twice (no unique index on (key, scope)?): " << ids
+            << "; each such scope counts once, and apply removes every row of a scope it "
+               "removes\n";
+}
 
 }  // namespace
 
@@ -110,6 +124,9 @@ int RunPlanCommand(const Options& options) {
     throw DbFailure(e, "reading the keys");
   }
   timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
+  if (const auto* pg = dynamic_cast<const PgKeySource*>(source.get()); pg && !options.quiet) {
+    NoteDoubledScopes(*pg);
+  }
   report_stream.flush();
   if (options.out) {
     plan_stream.flush();

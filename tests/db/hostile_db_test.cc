@@ -54,8 +54,14 @@ TEST_F(HostileDbTest, AScopeHeldTwiceIsOneScope) {
                        "', 'beta-preview')");
   const std::string plan = dir_ + "/p.jsonl";
   const ToolResult p = Run({"plan", "--mapping", kMapping, "--prune", "--key", kKey1, "--format",
-                            "jsonl", "--out", plan, "--quiet"});
+                            "jsonl", "--out", plan});
   ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.err.find("note: 1 keys hold a scope twice (no unique index on (key, scope)?): " +
+                       std::string(kKey1) +
+                       "; each such scope counts once, and apply removes every row of a scope "
+                       "it removes\n"),
+            std::string::npos)
+      << p.err;
   const nlohmann::json key = KeyLine(p.out, kKey1);
   EXPECT_EQ(key["current"], nlohmann::json::array({"beta-preview"})) << p.out;
   EXPECT_EQ(key["extra"], nlohmann::json::array({"beta-preview"}));  // removed with --prune
