@@ -4,10 +4,13 @@
 // here and nowhere else.
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -133,6 +136,18 @@ std::string FormatOption(const po::variables_map& vm, const Command& command) {
   throw UsageError("--format must be " + list);
 }
 
+// --expect-sha256: 64 hex digits, either case, kept in lower case; else a usage error.
+std::optional<std::string> ExpectSha256Option(const po::variables_map& vm) {
+  std::optional<std::string> hex = Text(vm, "expect-sha256");
+  if (!hex) return hex;
+  const bool is_hex = hex->size() == 64 && std::all_of(hex->begin(), hex->end(), [](char c) {
+                        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                      });
+  if (!is_hex) throw UsageError("--expect-sha256 must be 64 hexadecimal digits (a plan's sha256)");
+  for (char& c : *hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return hex;
+}
+
 void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.db = Text(vm, "db");
   o.fixtures = Text(vm, "fixtures");
@@ -146,6 +161,7 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.rollback_plan = Text(vm, "plan");
   o.grant_to = Text(vm, "grant-to");
   o.note = Text(vm, "note");
+  o.expect_sha256 = ExpectSha256Option(vm);
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
@@ -227,6 +243,28 @@ void RefuseMisleadingFlags(const std::vector<std::string>& args) {
   }
 }
 
+// A reader that closes stdout early (`show plan.jsonl | head -1`) must not kill the tool
+// with SIGPIPE: the write fails with EPIPE instead, and this notes that it happened.
+volatile std::sig_atomic_t g_broken_pipe = 0;
+
+void OnBrokenPipe(int) { g_broken_pipe = 1; }
+
+void CatchBrokenPipe() {
+  struct sigaction action = {};
+  action.sa_handler = OnBrokenPipe;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGPIPE, &action, nullptr);
+}
+
+// Whether a failure is only the reader of our output having gone, as after `| head`: the
+// command then ends quietly with 0, as `git log | head` does. Not for the commands that
+// write to the database (apply, rollback, approve), whose exit code reports the writes.
+bool ReaderWentAway(const ToolError& e, const std::string& command) {
+  return g_broken_pipe != 0 && e.exit_code() == kExitFailure && command != "apply" &&
+         command != "rollback" && command != "approve";
+}
+
 void PrintVersion() {
   std::cout << "scope-migrate " << ToolVersion() << " (commit " << ToolCommit() << ")\n";
 }
@@ -286,6 +324,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
 int RunCli(int argc, char** argv) {
   // Reports can be hundreds of megabytes: let std::cout buffer on its own.
   std::ios::sync_with_stdio(false);
+  CatchBrokenPipe();
   Options options;
   try {
     std::optional<int> exit_now;
@@ -302,6 +341,7 @@ int RunCli(int argc, char** argv) {
     return FindCommand(options.command)->run(options);
   } catch (const ToolError& e) {
     std::cout.flush();
+    if (ReaderWentAway(e, options.command)) return kExitOk;
     std::cerr << "scope-migrate: " << e.what() << "\n";
     return e.exit_code();
   } catch (const std::exception& e) {

@@ -21,10 +21,10 @@ void CheckVerify(const Options& o) {
 }
 
 void CheckApply(const Options& o) {
-  if (o.plan_file && (o.mapping || o.cutoff || o.prune)) {
+  if (o.plan_file && (o.cutoff || o.prune)) {
     throw UsageError(
-        "apply takes either a PLANFILE or --mapping, not both (a plan file is applied exactly "
-        "as planned)");
+        "apply PLANFILE takes neither --cutoff nor --prune (a plan file is applied exactly as "
+        "planned)");
   }
   if (!o.plan_file && !o.mapping)
     throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
@@ -80,10 +80,11 @@ const Command kCommands[] = {
     {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
      CheckApprove, RunApproveCommand},
     {"apply",
-     "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-     "[--allow-blocked] [--allow-other-database] [--batch-size N] [--batch-time D] [--jobs N]\n"
-     "[--single-transaction] [--operator NAME] [--tenant T]... [--key ID]... [--pause D]\n"
-     "[--max-rate KEYS] [--pause-file PATH] [--lock-lease D] [--require-approvals N]",
+     "SOURCE (PLANFILE [--mapping FILE] | --mapping FILE [--cutoff I] [--prune] --yes)\n"
+     "[--expect-sha256 HEX] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
+     "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
+     "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
+     "[--require-approvals N]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
@@ -93,7 +94,8 @@ const Command kCommands[] = {
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
-    {"audit-sql", "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE]",
+    {"audit-sql",
+     "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE] [--db CONNINFO]",
      kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand},
     {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand},
 };
@@ -186,6 +188,7 @@ po::options_description CommandOptions(const Command& command) {
     add("single-transaction", "the whole run in one transaction");
     add("require-approvals", po::value<int64_t>(),
         "refuse unless N roles other than this one approved this exact plan");
+    add("expect-sha256", po::value<std::string>(), "refuse any plan but the one of this sha256");
   }
   if (g & kWritingOptions) {
     add("batch-size", po::value<int64_t>()->default_value(1000), "the most keys per transaction");

@@ -21,7 +21,7 @@ enum OptionGroup : unsigned {
   kMaxKeysOption = 1 << 4,     // --max-keys
   kPlanOutOptions = 1 << 5,    // --out --detailed-exitcode
   kPlanFileArgument = 1 << 6,  // PLANFILE
-  kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction
+  kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction --expect-sha256
   kWritingOptions = 1 << 8,  // --batch-size --batch-time --jobs --operator --pause --max-rate --yes
                              // --lock-lease
   kRunOption = 1 << 9,       // --run

@@ -1,5 +1,6 @@
 #include "base/file_streams.h"
 
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -49,8 +50,10 @@ class OutputFile::Sink {
   virtual ~Sink() = default;
   virtual void Write(const char* data, size_t size) = 0;
   // Ends the stream and closes the file.
+  // The data is synced to disk (fsync) first: the file is renamed into place next.
   virtual void Finish() {
-    if (std::fflush(file_.get()) != 0 || std::fclose(file_.release()) != 0) {
+    if (std::fflush(file_.get()) != 0 || fsync(fileno(file_.get())) != 0 ||
+        std::fclose(file_.release()) != 0) {
       throw WriteFailed(path_, std::strerror(errno));
     }
   }
@@ -142,8 +145,11 @@ class ZstdSink : public OutputFile::Sink {
 }  // namespace
 
 OutputFile::OutputFile(const std::string& path, Compression compression)
+    : OutputFile(path, std::fopen(path.c_str(), "wb"), compression) {}
+
+OutputFile::OutputFile(const std::string& path, std::FILE* opened, Compression compression)
     : path_(path), buffer_(kBufferSize) {
-  File file(std::fopen(path.c_str(), "wb"));
+  File file(opened);
   if (!file) throw WriteFailed(path, std::strerror(errno));
   switch (compression) {
     case Compression::kGzip:

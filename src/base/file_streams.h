@@ -1,4 +1,5 @@
-// Plan files on disk, plain or compressed. OutputFile writes through a large buffer and
+// Plan files on disk, plain or compressed. OutputFile writes through a large buffer (and
+// syncs the file to disk when closed, as it is renamed into place next) and
 // compresses with gzip (zlib) when the name ends in ".gz" and with zstd when it ends in
 // ".zst"; InputFile reads any of the three, telling them apart by their first bytes, not
 // their names. Both are std::streambufs, so the plan writer and reader (and their
@@ -24,6 +25,9 @@ class OutputFile : public std::streambuf {
  public:
   // Creates (truncates) `path`, compressed as `compression`.
   OutputFile(const std::string& path, Compression compression);
+  // Writes to `file`, already open (nullptr: throws, with errno's reason), and closes it;
+  // `path` names it in messages.
+  OutputFile(const std::string& path, std::FILE* file, Compression compression);
   ~OutputFile() override;
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;

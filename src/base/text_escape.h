@@ -9,12 +9,23 @@
 namespace scope_migrate {
 
 // For a terminal or a log: \n, \r and \t written as those two characters, any other
-// control character as \xHH; everything else, UTF-8 included, unchanged.
+// control character as \xHH; the C1 controls (U+0080 to U+009F, which some terminals obey
+// as escape sequences) and the invisible marks that reorder text (the bidi embeddings and
+// overrides U+202A to U+202E, the isolates U+2066 to U+2069, U+200E and U+200F) as \uHHHH,
+// so a name cannot make a line read other than it is; everything else, UTF-8 included,
+// unchanged.
 std::string Printable(const std::string& text);
 
 // For a Markdown table cell or code span: Printable, then "|" escaped and "`" (which
 // would end a code span) replaced by "'".
 std::string MarkdownCell(const std::string& text);
+
+// Appends `value` as one CSV cell: a value a spreadsheet would take for a formula (one
+// starting with =, +, -, @, a tab or a CR) gets a leading ' (OWASP's advice against CSV
+// injection), then a value holding a comma, quote, CR or LF is quoted with its quotes
+// doubled (RFC 4180).
+void AppendCsvField(std::string& out, const std::string& value);
+std::string CsvField(const std::string& value);
 
 // For XML text and attribute values: & < > " ' as entities, and the control characters
 // XML 1.0 forbids (all below 0x20 but tab, newline and carriage return) as \xHH.

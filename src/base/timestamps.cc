@@ -42,9 +42,8 @@ bool Digits(const std::string& s, size_t pos, size_t count, int* out) {
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-}  // namespace
-
-std::optional<Instant> ParseRfc3339(const std::string& s) {
+// ParseRfc3339 without the range check.
+std::optional<Instant> ParseAnyYear(const std::string& s) {
   int year, month, day, hour, minute, second;
   if (!Digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
       s[7] != '-' || !Digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') ||
@@ -90,6 +89,25 @@ std::optional<Instant> ParseRfc3339(const std::string& s) {
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * 1000000 + micros;
+}
+
+bool InYears(Instant instant) {
+  static const Instant kFirst = DaysFromCivil(1, 1, 1) * 86400 * 1000000;
+  static const Instant kEnd = DaysFromCivil(10000, 1, 1) * 86400 * 1000000;
+  return instant >= kFirst && instant < kEnd;
+}
+
+}  // namespace
+
+std::optional<Instant> ParseRfc3339(const std::string& text) {
+  const auto instant = ParseAnyYear(text);
+  if (!instant || !InYears(*instant)) return std::nullopt;
+  return instant;
+}
+
+bool OutsideYears(const std::string& text) {
+  const auto instant = ParseAnyYear(text);
+  return instant && !InYears(*instant);
 }
 
 std::optional<Instant> ParseEpochSeconds(const std::string& text) {

@@ -82,19 +82,21 @@ void CheckExpandedSize(const std::string& path, const YAML::Node& root) {
 
 }  // namespace
 
-size_t MaxInputBytes() {
-  const char* text = std::getenv("SCOPE_MIGRATE_MAX_INPUT_BYTES");
-  if (text == nullptr || *text == '\0') return kDefaultMaxInputBytes;
+size_t ByteLimit(const char* variable, size_t default_bytes) {
+  const char* text = std::getenv(variable);
+  if (text == nullptr || *text == '\0') return default_bytes;
   char* end = nullptr;
   errno = 0;
   const unsigned long long value = std::strtoull(text, &end, 10);
   if (*end != '\0' || errno != 0 || value == 0 ||
       !std::isdigit(static_cast<unsigned char>(*text))) {
-    throw UsageError("SCOPE_MIGRATE_MAX_INPUT_BYTES \"" + Printable(text) +
+    throw UsageError(std::string(variable) + " \"" + Printable(text) +
                      "\" is not a positive number of bytes");
   }
   return static_cast<size_t>(value);
 }
+
+size_t MaxInputBytes() { return ByteLimit("SCOPE_MIGRATE_MAX_INPUT_BYTES", kDefaultMaxInputBytes); }
 
 std::string ReadInputFile(const std::string& path) {
   struct stat info;

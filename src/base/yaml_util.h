@@ -22,8 +22,11 @@ inline constexpr size_t kDefaultMaxInputBytes = 16 * 1024 * 1024;
 // counts the whole tree it names again); past it the file is refused at FILE:LINE:COL.
 inline constexpr size_t kMaxYamlNodes = 2000000;
 
-// SCOPE_MIGRATE_MAX_INPUT_BYTES (a positive number of bytes), else kDefaultMaxInputBytes;
-// ToolError(64) for any other value.
+// The environment variable `variable` as a positive number of bytes, else `default_bytes`
+// when it is unset or empty; ToolError(64) naming it for any other value.
+size_t ByteLimit(const char* variable, size_t default_bytes);
+
+// ByteLimit("SCOPE_MIGRATE_MAX_INPUT_BYTES", kDefaultMaxInputBytes).
 size_t MaxInputBytes();
 
 // The whole of an input file: ToolError(65) "FILE: ..." when it cannot be read, is not a

@@ -1,5 +1,7 @@
-// `scope-migrate apply SOURCE (PLANFILE | --mapping FILE --yes)`: verifies the plan file
-// (or plans now, through the same planner, into a temporary plan file), refuses blocked
+// `scope-migrate apply SOURCE (PLANFILE [--mapping FILE] | --mapping FILE --yes)`: verifies
+// the plan file (or plans now, through the same planner, into a temporary plan file),
+// refuses a plan other than --expect-sha256's or, given both, one not made with --mapping's
+// mapping, refuses blocked
 // keys unless --allow-blocked, refuses a server that takes no writes, creates the audit
 // tables if missing, takes the run's lease and hands the plan to the batch loop as an
 // ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
@@ -16,6 +18,7 @@
 #include "commands/commands.h"
 #include "pg/db.h"
 #include "pg/pg_key_source.h"
+#include "plan/plan_check.h"
 #include "plan/planner.h"
 #include "write/apply_step.h"
 #include "write/approvals.h"
@@ -62,6 +65,17 @@ void RefuseBlocked(const PlanFile& plan, const Options& options) {
                                     "pass --allow-blocked to apply the others.");
 }
 
+// --expect-sha256: the plan reviewed, and no other.
+void RefuseUnexpectedPlan(const PlanFile& plan, const Options& options) {
+  if (!options.expect_sha256 || plan.sha256() == *options.expect_sha256) return;
+  throw ToolError(kExitInvalidInput, "the plan's sha256 is " + plan.sha256() +
+                                         ", --expect-sha256 names " + *options.expect_sha256 +
+                                         ": this is not the plan that was reviewed; nothing was "
+                                         "written");
+}
+
+// `apply PLANFILE [--mapping FILE]`: verified, made from a database, the one expected and,
+// with --mapping, made with that mapping.
 PlanFile OpenPlanFile(const Options& options) {
   PlanFile plan = PlanFile::Open(*options.plan_file, options.filter);
   RefuseUnmatched(plan.filter_misses(), options.filter, "the plan file " + plan.path());
@@ -69,6 +83,11 @@ PlanFile OpenPlanFile(const Options& options) {
     throw InputError(plan.path(), 1, 1,
                      "this plan was made from a fixture file (" + plan.header().source +
                          "), not from a database; make the plan with --db");
+  }
+  RefuseUnexpectedPlan(plan, options);
+  if (options.mapping) {
+    CheckHeaderMapping(plan.path(), plan.header(), Mapping::Load(*options.mapping),
+                       *options.mapping);
   }
   return plan;
 }
@@ -218,6 +237,7 @@ int RunApplyCommand(const Options& options) {
     temp.emplace();
     plan = PlanNow(*conn, resolved, *mapping, options, *temp);
     timer.Lap("plan");
+    RefuseUnexpectedPlan(*plan, options);
     RefuseBlocked(*plan, options);
   }
   const int code = ApplyVerifiedPlan(*conn, resolved, audit, *plan, options);

@@ -1,10 +1,14 @@
-// `scope-migrate audit-sql [--audit-schema S] [--grant-to ROLE] [--layout FILE]`: prints,
-// without touching a database, the DDL of the audit tables (idempotent: the same
-// statements apply and rollback run when the tables are missing) and, with --grant-to,
-// the GRANTs each command needs, for a DBA to run once. With them in place the tool
-// itself creates nothing and needs no CREATE privilege. The DDL includes the approval and
-// settings tables (approvals.h); `--grant-to ROLE --approver` prints the grants of a role
-// that only approves plans instead, and no role but the DBA gets to write the settings.
+// `scope-migrate audit-sql [--audit-schema S] [--grant-to ROLE [--approver]] [--layout FILE]
+// [--db C]`: prints the DDL of the audit tables (idempotent: the same statements apply and
+// rollback run when the tables are missing) and, with --grant-to, the GRANTs each command
+// needs, for a DBA to run once. With them in place the tool itself creates nothing and
+// needs no CREATE privilege. The DDL includes the approval and settings tables
+// (approvals.h); `--grant-to ROLE --approver` prints the grants of a role that only
+// approves plans instead, and no role but the DBA gets to write the settings. The audit
+// schema is, as for apply, that of the keys table: with --db the layout's unqualified
+// tables are found under that connection's search_path, exactly as apply finds them (and
+// the layout is checked); without --db nothing is connected to, an unqualified table is
+// taken to be in "public", and the output and stderr say so.
 #include <iostream>
 #include <set>
 #include <vector>
@@ -12,6 +16,8 @@
 #include "base/version.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
+#include "pg/db.h"
+#include "pg/layout_resolve.h"
 #include "pg/pg_text.h"
 #include "write/approvals.h"
 #include "write/audit_schema.h"
@@ -48,10 +54,11 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
   }
   std::cout << "GRANT SELECT ON " << read << to;
   if (layout.scopes_column) {
-    std::cout << "\n-- apply and rollback: row locks on the keys and the scopes column written\n"
-              << "-- (UPDATE on the key id column allows SELECT ... FOR KEY SHARE), the audit trail\n"
-              << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ", "
-              << QuoteIdentifier(layout.scopes_column->column) << ") ON " << keys << to;
+    std::cout
+        << "\n-- apply and rollback: row locks on the keys and the scopes column written\n"
+        << "-- (UPDATE on the key id column allows SELECT ... FOR KEY SHARE), the audit trail\n"
+        << "GRANT UPDATE (" << QuoteIdentifier(layout.key_id) << ", "
+        << QuoteIdentifier(layout.scopes_column->column) << ") ON " << keys << to;
   } else {
     std::cout << "\n-- apply and rollback: row locks on the keys (PostgreSQL has no lock-only "
                  "privilege;\n-- UPDATE on one column is the least that allows SELECT ... FOR "
@@ -92,16 +99,42 @@ void PrintApproverGrants(const Layout& layout, const AuditLog& audit, const std:
             << approvals.approvals_table() << to;
 }
 
+// With --db, the layout as apply resolves it there (its tables qualified).
+Layout ResolvedTables(const Options& options) {
+  Layout layout = LoadLayout(options);
+  if (!options.db) return layout;
+  auto conn = Connect(options.Conninfo());
+  ResolveLayout(*conn, layout, options);  // the checks apply makes, and 65 at the entry
+  pqxx::read_transaction txn(*conn);
+  SetLocalTimeouts(txn, options.timeouts);
+  return QualifyTables(txn, layout);
+}
+
+// Without --db an unqualified keys table is taken to be in "public": say so, and how to
+// choose.
+std::string AssumedSchemaNote(const Options& options, const Layout& layout) {
+  if (options.audit_schema || options.db || layout.keys_table.find('.') != std::string::npos) {
+    return "";
+  }
+  return "the layout does not qualify the keys table \"" + layout.keys_table +
+         "\", so schema \"public\" is assumed; apply uses the schema where its search_path "
+         "finds it. Pass --db CONNINFO to resolve it as apply does, or --audit-schema NAME";
+}
+
 }  // namespace
 
 int RunAuditSqlCommand(const Options& options) {
-  const Layout layout = LoadLayout(options);
+  const Layout layout = ResolvedTables(options);
   const std::string schema = options.audit_schema.value_or(SchemaOf(layout.keys_table));
   const AuditLog audit(schema, options.timeouts);
+  const std::string note = AssumedSchemaNote(options, layout);
+  if (!note.empty() && !options.quiet) std::cerr << "note: " << note << "\n";
   std::cout << "-- The audit tables of scope-migrate " << ToolVersion() << " in schema "
             << QuoteIdentifier(schema)
             << (options.audit_schema ? "" : " (that of the keys table; --audit-schema to choose)")
-            << ".\n-- Run once as a role that may create tables there; every statement is "
+            << ".\n"
+            << (note.empty() ? "" : "-- Note: " + note + ".\n")
+            << "-- Run once as a role that may create tables there; every statement is "
                "idempotent.\n";
   for (const std::string& statement : audit.CreateStatements(true)) {
     std::cout << statement << ";\n";

@@ -27,9 +27,11 @@ PlanParams MakePlanParams(const Options& options, const Mapping& mapping) {
   if (options.cutoff) {
     const auto cutoff = ParseRfc3339(*options.cutoff);
     if (!cutoff) {
-      throw UsageError(
-          "--cutoff \"" + *options.cutoff +
-          "\" is not an RFC 3339 instant with an offset (e.g. 2026-03-23T00:00:00+01:00)");
+      throw UsageError("--cutoff \"" + *options.cutoff + "\" " +
+                       (OutsideYears(*options.cutoff)
+                            ? kOutsideYears
+                            : "is not an RFC 3339 instant with an offset (e.g. "
+                              "2026-03-23T00:00:00+01:00)"));
     }
     params.cutoff = *cutoff;
   }

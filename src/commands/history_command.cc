@@ -18,12 +18,7 @@
 namespace scope_migrate {
 namespace {
 
-std::string Csv(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (const char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+std::string Csv(const std::string& value) { return CsvField(value); }
 
 bool IsNumberField(const std::string& name) {
   for (const char* field : {"run_id", "pid", "keys_changed", "scopes_added", "scopes_removed",

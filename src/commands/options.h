@@ -44,9 +44,10 @@ struct Options {
   std::optional<std::string> plan_file;
   bool yes = false;
   bool allow_blocked = false;
-  bool allow_other_database = false;  // apply a plan made on another database
-  size_t batch_size = 1000;           // the most keys in a batch
-  int64_t batch_time_ms = 200;        // --batch-time: batches sized to take about this long
+  bool allow_other_database = false;         // apply a plan made on another database
+  std::optional<std::string> expect_sha256;  // lower-case hex
+  size_t batch_size = 1000;                  // the most keys in a batch
+  int64_t batch_time_ms = 200;               // --batch-time: batches sized to take about this long
   bool single_transaction = false;
   int jobs = 1;  // parallel connections writing whole batches
   std::optional<std::string> operator_name;

@@ -1,13 +1,16 @@
 // `scope-migrate plan SOURCE --mapping FILE ...`: the dry run. Streams the report in
-// --format to stdout and, with --out, the plan file next to it (written under a temporary
-// name and renamed when complete, so a half-written plan file never has the final name).
+// --format to stdout and, with --out, the plan file next to it (written to a temporary
+// created exclusively with mode 0600 and renamed when complete, base/atomic_file.h, so a
+// half-written plan file never has the final name and a planted symlink is not followed).
 // Never writes to the database: PgKeySource reads in a read-only transaction.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
+#include "base/atomic_file.h"
 #include "base/exit_codes.h"
 #include "base/file_streams.h"
+#include "base/text_escape.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
@@ -52,6 +55,19 @@ class TeeBuffer : public std::streambuf {
   std::vector<char> buffer_;
 };
 
+// Keys holding a scope twice (no unique index on (key, scope)): said, as they are odd data.
+void NoteDoubledScopes(const PgKeySource& source) {
+  if (source.doubled_scope_count() == 0) return;
+  std::string ids;
+  for (const auto& id : source.doubled_scope_keys())
+    ids += (ids.empty() ? "" : ", ") + Printable(id);
+  if (source.doubled_scope_count() > source.doubled_scope_keys().size()) ids += ", ...";
+  std::cerr << "note: " << source.doubled_scope_count()
+            << " keys hold a scope twice (no unique index on (key, scope)?): " << ids
+            << "; each such scope counts once, and apply removes every row of a scope it "
+               "removes\n";
+}
+
 }  // namespace
 
 int RunPlanCommand(const Options& options) {
@@ -74,10 +90,12 @@ int RunPlanCommand(const Options& options) {
 
   std::vector<ReportWriter*> writers;
   // Written under a temporary name, compressed as the final name says (.gz, .zst).
+  std::unique_ptr<AtomicFile> out_file;
   std::unique_ptr<OutputFile> plan_file;
-  const std::string partial_path = options.out ? *options.out + ".partial" : "";
   if (options.out) {
-    plan_file = std::make_unique<OutputFile>(partial_path, CompressionForName(*options.out));
+    out_file = std::make_unique<AtomicFile>(*options.out);
+    plan_file = std::make_unique<OutputFile>(out_file->temp_path(), out_file->TakeFile(),
+                                             CompressionForName(*options.out));
   }
   // With --format jsonl the report is the plan itself (to stdout and, with --out, to the
   // file as well); any other report is written beside the plan, which then goes to the
@@ -101,25 +119,22 @@ int RunPlanCommand(const Options& options) {
   try {
     summary = RunPlan(*source, mapping, params, writers, &progress, plan_writer.get());
   } catch (const std::exception& e) {
-    if (options.out) std::remove(partial_path.c_str());  // never leave half a plan behind
+    // out_file's destructor removes the temporary: never half a plan behind.
     if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
     throw DbFailure(e, "reading the keys");
   }
   timer.Lap("read, decide and write " + std::to_string(summary.keys_read) + " keys");
+  if (const auto* pg = dynamic_cast<const PgKeySource*>(source.get()); pg && !options.quiet) {
+    NoteDoubledScopes(*pg);
+  }
   report_stream.flush();
   if (options.out) {
     plan_stream.flush();
-    try {
-      plan_file->Close();
-    } catch (const ToolError&) {
-      std::remove(partial_path.c_str());
-      throw;
-    }
-    if (!report_stream || !plan_stream ||
-        std::rename(partial_path.c_str(), options.out->c_str()) != 0) {
-      std::remove(partial_path.c_str());
+    plan_file->Close();
+    if (!report_stream || !plan_stream) {
       throw RuntimeFailure("cannot write the plan file " + *options.out);
     }
+    out_file->Commit();
     if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
   }
   if (!std::cout || !report_stream) throw RuntimeFailure("cannot write the report to stdout");

@@ -16,7 +16,9 @@ std::optional<Instant> ReadInstant(const YamlFile& file, const YAML::Node& node,
   const std::string text = file.String(node, what);
   auto instant = ParseRfc3339(text);
   if (!instant) {
-    throw file.Error(node, what + " \"" + text + "\" is not an RFC 3339 instant with an offset");
+    throw file.Error(node, what + " \"" + text + "\" " +
+                               (OutsideYears(text) ? kOutsideYears
+                                                   : "is not an RFC 3339 instant with an offset"));
   }
   return instant;
 }

@@ -93,9 +93,11 @@ class Mapping::Loader {
     const std::string text = file_.String(root["cutoff"], "cutoff");
     const auto cutoff = ParseRfc3339(text);
     if (!cutoff) {
-      throw file_.Error(root["cutoff"], "cutoff \"" + text +
-                                            "\" is not an RFC 3339 instant with an offset "
-                                            "(e.g. 2026-03-23T00:00:00+01:00)");
+      throw file_.Error(root["cutoff"],
+                        "cutoff \"" + text + "\" " +
+                            (OutsideYears(text) ? kOutsideYears
+                                                : "is not an RFC 3339 instant with an offset "
+                                                  "(e.g. 2026-03-23T00:00:00+01:00)"));
     }
     m_.cutoff_ = *cutoff;
   }

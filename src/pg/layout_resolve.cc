@@ -23,6 +23,25 @@ Table FindTable(pqxx::transaction_base& txn, const Layout& layout, const std::st
   return {table, r[0][0].c_str(), r[0][1].c_str()};
 }
 
+}  // namespace
+
+Layout QualifyTables(pqxx::transaction_base& txn, Layout layout) {
+  std::vector<std::string*> tables = {&layout.keys_table, &layout.roles_table,
+                                      &layout.scopes_table};
+  if (layout.role_names) tables.push_back(&layout.role_names->table);
+  for (std::string* table : tables) {
+    if (table->find('.') != std::string::npos) continue;
+    const pqxx::result r = txn.exec_params(
+        "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.oid = to_regclass($1)",
+        QuoteQualified(*table));
+    if (!r.empty()) *table = std::string(r[0][0].c_str()) + "." + *table;
+  }
+  return layout;
+}
+
+namespace {
+
 // Where `column` of `table` is in the catalog: its attnum as text ("" when there is none).
 // Columns are compared by table oid and attnum, never by the names the layout spells.
 std::string Attnum(pqxx::transaction_base& txn, const std::string& table_oid,

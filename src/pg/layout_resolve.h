@@ -37,4 +37,9 @@ struct ResolvedLayout {
 
 ResolvedLayout Resolve(pqxx::transaction_base& txn, const Layout& layout);
 
+// `layout` with every table name it leaves unqualified qualified with the schema the
+// server finds it in under the session's search_path (as Resolve() and apply see it);
+// a table the server does not find is left as it is.
+Layout QualifyTables(pqxx::transaction_base& txn, Layout layout);
+
 }  // namespace scope_migrate

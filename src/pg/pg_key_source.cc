@@ -63,6 +63,31 @@ FilterMisses FindMisses(pqxx::transaction_base& txn, const ResolvedLayout& l,
   return misses;
 }
 
+constexpr uint64_t kDoubledNoted = 5;  // ids of keys holding a scope twice, kept for a note
+
+bool HasDuplicate(const std::vector<std::string>& values) {
+  if (values.size() <= 16) {  // the usual case: no copy
+    for (size_t i = 0; i < values.size(); ++i) {
+      for (size_t j = i + 1; j < values.size(); ++j) {
+        if (values[i] == values[j]) return true;
+      }
+    }
+    return false;
+  }
+  std::vector<std::string> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+}
+
+// Text ids in byte order, whatever the database's collation: the order a plan's key lines
+// must follow (plan_check.h). Integer and uuid ids keep their own order (and their index).
+std::string IdOrderCollation(const std::string& id_type) {
+  for (const char* text : {"text", "character varying", "character", "varchar"}) {
+    if (id_type.rfind(text, 0) == 0) return " COLLATE \"C\"";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l, Instant cutoff,
@@ -80,7 +105,7 @@ std::string LegacyKeysQuery(pqxx::transaction_base& txn, const ResolvedLayout& l
          l.created_at_instant + "), " + l.revoked + ", " + columns.select + " FROM " + l.keys +
          " k" + columns.joins + " WHERE (" + l.created_at_instant + " < " + cutoff_sql + " OR " +
          l.created_at_instant + " IS NULL)" + FilterSql(txn, l, filter, "k") + " ORDER BY k." +
-         l.id;
+         l.id + IdOrderCollation(l.id_type);
 }
 
 PgKeySource::PgKeySource(pqxx::connection& conn, Layout layout, Timeouts timeouts)
@@ -152,6 +177,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
     key.unreadable = ReadRoles(l, fields[5], fields[6], key.roles);
     std::sort(key.roles.begin(), key.roles.end());  // byte order, as fixtures sort
     const std::string scopes_error = ReadScopes(l, fields[7], key.scopes);
+    if (HasDuplicate(key.scopes) && ++doubled_count_ <= kDoubledNoted) doubled_.push_back(key.id);
     if (key.unreadable.empty()) key.unreadable = scopes_error;
     visitor.Visit(key);
   }

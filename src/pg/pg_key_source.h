@@ -6,6 +6,7 @@
 // database on timestamptz. Only the layout's columns are read, never secrets.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -26,6 +27,12 @@ class PgKeySource : public KeySource {
   SourceIdentity Identity() const override { return identity_; }
   void Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) override;
 
+  // After Read(): the keys that hold a scope twice (a scopes table without a unique index
+  // on (key, scope)), the first few ids in id order and how many in all. The decision
+  // counts such a scope once; apply removes every row of one it removes.
+  const std::vector<std::string>& doubled_scope_keys() const { return doubled_; }
+  uint64_t doubled_scope_count() const { return doubled_count_; }
+
  private:
   pqxx::connection& conn_;
   Layout layout_;
@@ -33,6 +40,8 @@ class PgKeySource : public KeySource {
   Timeouts timeouts_;
   std::string source_;
   SourceIdentity identity_;
+  std::vector<std::string> doubled_;
+  uint64_t doubled_count_ = 0;
 };
 
 // The connection's server system_identifier (pg_control_system(); empty when the role may

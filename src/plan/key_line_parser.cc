@@ -208,6 +208,25 @@ class ListCheck {
   const PlanKeyLine& k_;
 };
 
+// A NUL (\u0000) can come from no database value (PostgreSQL text cannot hold one) and
+// would cut an id short in a C string, so that the statement names another key: only an
+// edit puts one in a key line. The name of the first field holding one, or nullptr.
+const char* FieldWithNul(const PlanKeyLine& k) {
+  auto has_nul = [](const std::string& text) { return text.find('\0') != std::string::npos; };
+  auto any_nul = [&](const std::vector<std::string>& list) {
+    return std::any_of(list.begin(), list.end(), has_nul);
+  };
+  if (has_nul(k.id)) return "id";
+  if (k.tenant && has_nul(*k.tenant)) return "tenant";
+  if (k.name && has_nul(*k.name)) return "name";
+  if (has_nul(k.reason)) return "reason";
+  if (any_nul(k.roles)) return "roles";
+  if (any_nul(k.current)) return "current";
+  if (any_nul(k.add)) return "add";
+  if (any_nul(k.extra)) return "extra";
+  return nullptr;
+}
+
 }  // namespace
 
 void ParseKeyLineFields(const std::string& path, int number, const std::string& text,
@@ -221,6 +240,11 @@ void ParseKeyLineFields(const std::string& path, int number, const std::string& 
   if (sax.type != "key") throw error("expected a key line, found \"" + sax.type + "\"");
   if (!sax.has_id) throw error("\"id\" must be a string");
   if (!sax.has_status) throw error("\"status\" must be a string");
+  if (const char* field = FieldWithNul(out)) {
+    throw error(std::string("\"") + field +
+                "\" holds a NUL character (\\u0000), which no database value can: the plan "
+                "file was edited");
+  }
   const auto status = ParseStatus(sax.status);
   if (!status || *status == Status::kExcluded) throw error("unknown status \"" + sax.status + "\"");
   out.status = *status;

@@ -7,7 +7,9 @@
 // "current", "add" and "extra" lists of strings when present; unknown fields of any shape
 // are ignored. ParseKeyLine() then checks that the lists fit together as a decision made
 // them (sorted; add and current disjoint; extra part of current; a "change" key changes
-// something). A line that breaks a rule throws ToolError(65) as "FILE:LINE:1: message".
+// something). A NUL character (\u0000) in any text of the line is refused (no database
+// value holds one; in a C string it would cut an id short). A line that breaks a rule throws
+// ToolError(65) as "FILE:LINE:1: message".
 #pragma once
 
 #include <string>

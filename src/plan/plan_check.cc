@@ -6,6 +6,7 @@
 
 #include "base/errors.h"
 #include "core/mapping.h"
+#include "core/role_matrix.h"
 
 namespace scope_migrate {
 namespace {
@@ -38,6 +39,21 @@ std::string RoleProblem(const RoleMatrix& m, const RoleMatrix::Role& role) {
     }
   }
   return "";
+}
+
+// A decimal integer as PostgreSQL prints one: an optional '-', then digits, no leading zero.
+bool IsInteger(const std::string& id) {
+  const size_t digits = !id.empty() && id[0] == '-' ? 1 : 0;
+  if (id.size() == digits || (id[digits] == '0' && id.size() > digits + 1)) return false;
+  return std::all_of(id.begin() + digits, id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// a < b as integers (both IsInteger).
+bool IntegerLess(const std::string& a, const std::string& b) {
+  const bool a_negative = a[0] == '-', b_negative = b[0] == '-';
+  if (a_negative != b_negative) return a_negative;
+  const bool less = a.size() != b.size() ? a.size() < b.size() : a < b;  // of the magnitudes
+  return a_negative ? (a != b && !less) : less;
 }
 
 }  // namespace
@@ -122,7 +138,25 @@ void PlanChecker::CheckDecision(const PlanKeyLine& key, std::vector<std::string>
   }
 }
 
+// An id equal to the previous one is left to the repeated-id check (CheckSummary).
+void PlanChecker::CheckOrder(const PlanKeyLine& key) {
+  if (last_line_ > 0 && key.id != last_id_) {
+    byte_order_ = byte_order_ && last_id_ < key.id;
+    numeric_order_ =
+        numeric_order_ && IsInteger(last_id_) && IsInteger(key.id) && IntegerLess(last_id_, key.id);
+    if (!byte_order_ && !numeric_order_) {
+      throw InputError(path_, key.line, 1,
+                       "key " + key.id + " is out of order: it follows key " + last_id_ +
+                           " (line " + std::to_string(last_line_) +
+                           "), and a plan lists its keys in increasing id order");
+    }
+  }
+  last_id_ = key.id;
+  last_line_ = key.line;
+}
+
 void PlanChecker::Check(const PlanKeyLine& key) {
+  CheckOrder(key);
   ids_.emplace_back(std::hash<std::string>{}(key.id), key.line);
   ++counted_.Count(key.status);
   ++counted_.keys_read;
@@ -171,6 +205,37 @@ std::string SummaryDifference(const Summary& written, const Summary& counted) {
 }
 
 }  // namespace
+
+namespace {
+
+bool SameMatrix(const RoleMatrix& a, const RoleMatrix& b) {
+  auto same_role = [](const RoleMatrix::Role& x, const RoleMatrix::Role& y) {
+    return x.name == y.name && x.read_only == y.read_only && x.scopes == y.scopes &&
+           x.aliases == y.aliases;
+  };
+  return a.scopes == b.scopes && a.privileged == b.privileged &&
+         std::equal(a.roles.begin(), a.roles.end(), b.roles.begin(), b.roles.end(), same_role);
+}
+
+}  // namespace
+
+void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
+                        const Mapping& mapping, const std::string& mapping_path) {
+  const std::string given = mapping_path + " (sha256 " + mapping.sha256() + ")";
+  if (header.mapping_sha256 != mapping.sha256()) {
+    throw InputError(plan_path, 1, 1,
+                     "the plan was made with the mapping of sha256 " + header.mapping_sha256 +
+                         ", not with " + given +
+                         ": make the plan again with that mapping, or check which one was "
+                         "reviewed");
+  }
+  if (header.catalog_sha256 != mapping.catalog().sha256() ||
+      !SameMatrix(header.mapping, MakeRoleMatrix(mapping))) {
+    throw InputError(plan_path, 1, 1,
+                     "the header's mapping is not that of " + given +
+                         ", although it names its sha256: the plan file was edited");
+  }
+}
 
 void PlanChecker::CheckSummary(const Summary& written, int line) {
   std::vector<std::pair<uint64_t, int>>& ids = ids_;

@@ -6,7 +6,10 @@
 // Each key line's decision is then recomputed from its "roles" and "current" (status,
 // add and extra, hence target and remove) for the statuses that can be written ("change",
 // "unchanged", "drift"); a blocked or skipped line is never written and is counted as it
-// says. A key id seen twice is refused (ids are compared by a 64-bit
+// says. The key ids must increase from line to line, as the planner writes them: in byte
+// order (text ids are read ORDER BY id COLLATE "C", uuids sort as their text) or, when every
+// id is a decimal integer, in numeric order (integer ids); a line breaking both orders is
+// refused as out of order. A key id seen twice is refused (ids are compared by a 64-bit
 // hash: two different ids that collide, about one chance in 10^7 for a million keys, would
 // be refused as repeated). Finally the summary line must equal the summary
 // counted from the key lines (all but excluded_post_cutoff, which counts keys a plan does
@@ -24,6 +27,8 @@
 
 namespace scope_migrate {
 
+class Mapping;
+
 class PlanChecker {
  public:
   // Throws unless the header carries a mapping that passes the rules above.
@@ -39,6 +44,7 @@ class PlanChecker {
  private:
   const RoleMatrix::Role* FindRole(const std::string& raw) const;
   void CheckDecision(const PlanKeyLine& key, std::vector<std::string>& roles) const;
+  void CheckOrder(const PlanKeyLine& key);
 
   std::string path_;
   const RoleMatrix& matrix_;
@@ -47,7 +53,17 @@ class PlanChecker {
   // A 64-bit hash of each key id with its line, sorted at the end to find a repeated id
   // in 16 bytes a key.
   std::vector<std::pair<uint64_t, int>> ids_;
+  std::string last_id_;  // of the previous key line
+  int last_line_ = 0;
+  bool byte_order_ = true, numeric_order_ = true;  // the orders the ids so far increase in
   Summary counted_;
 };
+
+// `apply --mapping FILE PLANFILE`: throws ToolError(65) as "PLANFILE:1:1: message" with
+// both sha256 unless the plan was made with `mapping` (read from `mapping_path`): the
+// header's mapping_sha256 and catalog_sha256 are the mapping's, and its roles, aliases and
+// scopes (and the catalog's scopes) are those the mapping gives.
+void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
+                        const Mapping& mapping, const std::string& mapping_path);
 
 }  // namespace scope_migrate

@@ -143,7 +143,11 @@ PlanHeader ParseHeader(const LineReader& in) {
   header.mapping_sha256 = in.Text("mapping_sha256");
   header.catalog_sha256 = in.Text("catalog_sha256");
   const auto cutoff = ParseRfc3339(in.Text("cutoff"));
-  if (!cutoff) throw in.Error("the header's cutoff is not an RFC 3339 instant");
+  if (!cutoff) {
+    throw in.Error(std::string("the header's cutoff ") + (OutsideYears(in.Text("cutoff"))
+                                                              ? kOutsideYears
+                                                              : "is not an RFC 3339 instant"));
+  }
   header.cutoff = *cutoff;
   if (h.contains("mapping_cutoff")) {
     header.mapping_cutoff = ParseRfc3339(in.Text("mapping_cutoff"));

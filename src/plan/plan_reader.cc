@@ -2,10 +2,12 @@
 
 #include <istream>
 #include <string>
+#include <vector>
 
 #include "base/errors.h"
 #include "base/file_streams.h"
 #include "base/sha256.h"
+#include "base/yaml_util.h"
 #include "plan/key_line_parser.h"
 #include "plan/plan_check.h"
 #include "plan/plan_lines.h"
@@ -32,9 +34,7 @@ class PlanFile::Loader {
 
   void Read(std::istream& in) {
     std::string line;
-    while (std::getline(in, line)) {
-      ++number_;
-      if (in.eof()) throw Bad("the last line is not complete: the file is truncated");
+    while (NextLine(in, line)) {
       if (summary_) throw Bad("a line follows the summary: the file was edited");
       if (number_ > 1 && IsSummaryLine(line)) {
         summary_.emplace(plan_.path_, number_, line);
@@ -68,6 +68,30 @@ class PlanFile::Loader {
 
  private:
   ToolError Bad(const std::string& message) const { return BadPlan(plan_.path_, number_, message); }
+
+  // The next line, without its newline, of at most max_line_ bytes, within max_total_ bytes
+  // of the whole (uncompressed) file: memory and the verified copy stay bounded whatever
+  // the file holds, and neither limit waits for the checksum at the end.
+  bool NextLine(std::istream& in, std::string& line) {
+    if (buffer_.empty()) buffer_.resize(max_line_ + 2);
+    in.getline(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    const size_t got = static_cast<size_t>(in.gcount());  // with the newline, if any
+    if (got == 0 && in.eof()) return false;
+    ++number_;
+    if (in.fail() && !in.eof()) {
+      throw Bad("the line is longer than " + std::to_string(max_line_) +
+                " bytes, the limit for a plan line (SCOPE_MIGRATE_MAX_PLAN_LINE_BYTES raises it)");
+    }
+    if (in.eof()) throw Bad("the last line is not complete: the file is truncated");
+    total_ += got;
+    if (total_ > max_total_) {
+      throw Bad("the plan file holds more than " + std::to_string(max_total_) +
+                " bytes uncompressed up to here, the limit for a plan file "
+                "(SCOPE_MIGRATE_MAX_PLAN_BYTES raises it)");
+    }
+    line.assign(buffer_.data(), got - 1);
+    return true;
+  }
 
   // Runs a check of the content against the header's mapping (plan_check.h), keeping its
   // first refusal for after the checksum: a damaged file is reported as damaged.
@@ -106,6 +130,10 @@ class PlanFile::Loader {
   std::optional<PlanChecker> checker_;  // from the header
   std::optional<ToolError> deferred_;   // the checker's first refusal
   uint64_t all_keys_ = 0;
+  const size_t max_line_ = ByteLimit("SCOPE_MIGRATE_MAX_PLAN_LINE_BYTES", kDefaultMaxPlanLineBytes);
+  const size_t max_total_ = ByteLimit("SCOPE_MIGRATE_MAX_PLAN_BYTES", kDefaultMaxPlanBytes);
+  std::vector<char> buffer_;  // one line
+  size_t total_ = 0;          // bytes read so far
 };
 
 PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {

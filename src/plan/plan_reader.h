@@ -7,7 +7,11 @@
 // verified copy (verified_copy.h); once the checksum matches, the content is checked against
 // the header's mapping (plan_check.h). The Cursor and ForEachKey() read the keys from that
 // copy: what is applied is exactly what was verified, even if the file at the path is
-// replaced or edited in the meantime, and no line is parsed twice.
+// replaced or edited in the meantime, and no line is parsed twice. Limits, checked as the
+// file is read (before the checksum, which is only known at the end): a line longer than
+// kDefaultMaxPlanLineBytes (SCOPE_MIGRATE_MAX_PLAN_LINE_BYTES) or a file longer than
+// kDefaultMaxPlanBytes uncompressed (SCOPE_MIGRATE_MAX_PLAN_BYTES) is refused at that line,
+// so a small compressed file cannot make the reader hold or copy without bound.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,9 @@
 #include "plan/verified_copy.h"
 
 namespace scope_migrate {
+
+inline constexpr size_t kDefaultMaxPlanLineBytes = size_t{1} << 20;  // 1 MiB
+inline constexpr size_t kDefaultMaxPlanBytes = size_t{4} << 30;      // 4 GiB
 
 struct PlanFileCounts {  // of the keys passing the filter
   uint64_t keys = 0, change = 0, blocked = 0;

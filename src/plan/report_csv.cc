@@ -1,21 +1,11 @@
+#include "base/text_escape.h"
 #include "plan/report.h"
 
 namespace scope_migrate {
 namespace {
 
-// RFC 4180: a field with a comma, quote, CR or LF is quoted and its quotes doubled.
-void AppendCsvField(std::string& out, const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) {
-    out += value;
-    return;
-  }
-  out.push_back('"');
-  for (const char c : value) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+// Every text cell through AppendCsvField (text_escape.h): RFC 4180 quoting, and a leading
+// ' before what a spreadsheet would run as a formula.
 
 // One row per scope change (action add or remove); a key without changes (blocked,
 // skipped, unchanged, drift) gets one row with empty action and scope, so every key read

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "base/atomic_file.h"
 #include "base/errors.h"
 #include "plan/planned_key.h"
 
@@ -58,10 +59,9 @@ class RecordReader {
 }  // namespace
 
 VerifiedCopy::VerifiedCopy(const std::string& plan_path) : plan_path_(plan_path) {
-  file_.reset(std::tmpfile(), [](std::FILE* f) {
+  file_.reset(UnlinkedTempFile("the plan's verified copy"), [](std::FILE* f) {
     if (f != nullptr) std::fclose(f);
   });
-  if (!file_) throw RuntimeFailure("cannot create a temporary file for the plan's verified copy");
   std::setvbuf(file_.get(), nullptr, _IOFBF, 1 << 20);
 }
 

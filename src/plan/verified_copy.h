@@ -1,12 +1,12 @@
 // The plan reader's verified copy: a second, private file format holding the key lines
 // that were checked, so `apply` and `show` read back exactly what was verified even if the
 // plan file at its path is replaced or edited meanwhile, and parse no JSON line twice.
-// It lives in an already unlinked temporary file (std::tmpfile) that disappears with the
-// last copy of this object. Each key is one record of native-endian fields: the line
-// number and status as 32-bit numbers, then id, tenant, name, reason and the lists roles,
-// current, add and extra, each text length-prefixed, each optional text and list
-// count-prefixed; the derived lists are not stored but derived again on reading. The
-// format never leaves the process, so it has no version. Failures throw ToolError(1).
+// It lives in an already unlinked temporary file in $TMPDIR or /tmp (UnlinkedTempFile,
+// atomic_file.h) that disappears with the last copy of this object. Each key is one record of
+// native-endian fields: the line number and status as 32-bit numbers, then id, tenant, name, reason
+// and the lists roles, current, add and extra, each text length-prefixed, each optional text and
+// list count-prefixed; the derived lists are not stored but derived again on reading. The format
+// never leaves the process, so it has no version. Failures throw ToolError(1).
 #pragma once
 
 #include <cstdio>

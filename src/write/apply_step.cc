@@ -1,5 +1,6 @@
 #include "write/apply_step.h"
 
+#include "base/text_escape.h"
 #include "core/write_rules.h"
 #include "plan/planned_key.h"
 
@@ -47,7 +48,9 @@ void PrintApplyReport(std::ostream& out, int64_t run_id, const std::string& filt
   const auto& blocked = step.blocked();
   if (!blocked.empty()) {
     out << blocked_total << " blocked keys were left alone (--allow-blocked):\n";
-    for (const auto& [id, reason] : blocked) out << "  blocked  " << id << "  " << reason << "\n";
+    for (const auto& [id, reason] : blocked) {
+      out << "  blocked  " << Printable(id) << "  " << Printable(reason) << "\n";
+    }
     if (blocked_total > blocked.size()) {
       out << "  ... and " << blocked_total - blocked.size() << " more\n";
     }

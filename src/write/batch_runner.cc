@@ -372,7 +372,15 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   std::vector<std::unique_ptr<pqxx::connection>> extra;
   std::vector<pqxx::connection*> connections = {&conn_};
   for (int i = 1; i < options_.jobs; ++i) {
-    extra.push_back(connect_());
+    try {
+      extra.push_back(connect_());
+    } catch (const ToolError& e) {  // Connect()'s, with no password
+      // The lease is taken: end the run (failed, with the reason and the resume hint).
+      return Finish(step, shared.totals,
+                    StopReason{RunStatus::kFailed,
+                               RuntimeFailure("job " + std::to_string(i + 1) + " of --jobs " +
+                                              std::to_string(options_.jobs) + ": " + e.what())});
+    }
     connections.push_back(extra.back().get());
   }
   std::optional<InterruptGuard> interrupt;

@@ -16,7 +16,9 @@
 //
 // A batch is always whole: it commits with its audit rows and counts, or not at all. With
 // `jobs` > 1 each worker has a connection of its own and takes whole batches in turn; the
-// first worker to stop makes the others stop after the batch they are on.
+// first worker to stop makes the others stop after the batch they are on. A worker's
+// connection that cannot be opened (max_connections, the role's connection limit) ends
+// the run as failed before any batch, recorded with the reason and the resume hint.
 #pragma once
 
 #include <cstdint>

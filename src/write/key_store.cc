@@ -94,8 +94,10 @@ class TableKeyStore : public KeyStoreBase {
       KeyChange& changed = it->second;
       changed.id = change->id;
       changed.line = change->line;
-      std::sort(changed.add.begin(), changed.add.end());
-      std::sort(changed.remove.begin(), changed.remove.end());
+      // A scopes table without a unique (key, scope) index can hold a scope twice: the
+      // DELETE returns both rows, but the key lost one scope (counted and audited once).
+      changed.add = SortedUnique(std::move(changed.add));
+      changed.remove = SortedUnique(std::move(changed.remove));
       result.changed.push_back(std::move(changed));
     }
     return result;

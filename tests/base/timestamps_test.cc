@@ -30,6 +30,40 @@ TEST(TimestampsTest, RejectsInstantsWithoutOffsetOrOutOfRange) {
   EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z"));
 }
 
+// Regression (case 14): "9999-12-31T23:59:59-23:59" is year 10000 in UTC; it was accepted
+// and printed as "10000-…", and "0000-01-01T00:00:00+00:01" as "-001-…", which the plan
+// reader then refused. Each row: the text, and whether it is accepted (then it prints back
+// as `utc`) or refused for its year range only.
+struct YearCase {
+  const char* text;
+  bool accepted;
+  const char* utc;     // when accepted
+  bool outside_years;  // when refused
+};
+
+TEST(TimestampsTest, InstantsOutsideTheYears1To9999InUtcAreRefused) {
+  const YearCase cases[] = {
+      {"0001-01-01T00:00:00Z", true, "0001-01-01T00:00:00Z", false},
+      {"0001-01-01T23:59:00+23:59", true, "0001-01-01T00:00:00Z", false},
+      {"9999-12-31T23:59:59.999999Z", true, "9999-12-31T23:59:59.999999Z", false},
+      {"9999-12-31T00:00:01-23:59", true, "9999-12-31T23:59:01Z", false},
+      {"9999-12-31T23:59:59-23:59", false, "", true},
+      {"9999-12-31T00:01:00-23:59", false, "", true},
+      {"0001-01-01T00:00:00+00:01", false, "", true},
+      {"0000-06-15T00:00:00Z", false, "", true},
+      {"0001-01-01T00:00:00", false, "", false},  // no offset: not RFC 3339
+      {"99999-01-01T00:00:00Z", false, "", false},
+  };
+  for (const YearCase& c : cases) {
+    const auto instant = ParseRfc3339(c.text);
+    EXPECT_EQ(instant.has_value(), c.accepted) << c.text;
+    if (instant) {
+      EXPECT_EQ(FormatUtc(*instant), c.utc) << c.text;
+    }
+    EXPECT_EQ(OutsideYears(c.text), c.outside_years) << c.text;
+  }
+}
+
 TEST(TimestampsTest, FormatsUtc) {
   EXPECT_EQ(FormatUtc(*ParseRfc3339("2026-03-23T00:00:00+01:00")), "2026-03-22T23:00:00Z");
   EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");

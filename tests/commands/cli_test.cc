@@ -187,9 +187,9 @@ TEST_F(CliTest, ApplyWithoutPlanOrMappingIsAUsageError) {
                    "apply needs a PLANFILE or --mapping FILE --yes");
 }
 
-TEST_F(CliTest, ApplyWithPlanFileAndMappingIsAUsageError) {
-  ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--mapping", "m", "--yes"},
-                   "apply takes either a PLANFILE or --mapping, not both (a plan file is applied "
+TEST_F(CliTest, ApplyWithPlanFileAndCutoffIsAUsageError) {
+  ExpectUsageError({"apply", "--db", "x", "plan.jsonl", "--mapping", "m", "--prune"},
+                   "apply PLANFILE takes neither --cutoff nor --prune (a plan file is applied "
                    "exactly as planned)");
 }
 

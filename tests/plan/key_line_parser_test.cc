@@ -100,5 +100,22 @@ TEST(KeyLineParserTest, EveryBrokenRuleIsNamed) {
                 "\"extra\" must hold strings");
 }
 
+// Regression (case 11): "k\u0000x" was read as an id that libpq cut to "k", another key.
+TEST(KeyLineParserTest, ANulCharacterInAnyTextIsRefused) {
+  const std::string nul =
+      "holds a NUL character (\\u0000), which no database value can: the "
+      "plan file was edited";
+  ExpectRefused(R"({"type":"key","id":"k\u0000x","status":"change"})", "\"id\" " + nul);
+  ExpectRefused(R"({"type":"key","id":"k","tenant":"a\u0000","status":"change"})",
+                "\"tenant\" " + nul);
+  ExpectRefused(R"({"type":"key","id":"k","status":"change","roles":["r","\u0000"]})",
+                "\"roles\" " + nul);
+  ExpectRefused(R"({"type":"key","id":"k","status":"change","add":["s\u0000"]})", "\"add\" " + nul);
+  ExpectRefused(R"({"type":"key","id":"k","status":"change","current":["\u0000"]})",
+                "\"current\" " + nul);
+  // Other control characters are values PostgreSQL can hold: read as they are.
+  EXPECT_EQ(Parse(R"({"type":"key","id":"k\t1","status":"change","roles":["a\nb"]})").id, "k\t1");
+}
+
 }  // namespace
 }  // namespace scope_migrate

@@ -472,6 +472,37 @@ TEST_F(PlanFileTest, ResignedRepeatedKeyIsRefused) {
   ExpectRefused(Resigned(lines), 3, "the key id of line 2 is repeated: a plan lists each key once");
 }
 
+// Regression (SPEC 11.4): key lines swapped and re-signed were applied in the order given.
+TEST_F(PlanFileTest, ResignedKeyLinesOutOfIdOrderAreRefused) {
+  std::vector<std::string> lines = lines_;
+  std::swap(lines[1], lines[2]);
+  ExpectRefused(Resigned(lines), 3,
+                "key 00000000-0000-4000-9000-000000000001 is out of order: it follows key "
+                "00000000-0000-4000-9000-000000000002 (line 2), and a plan lists its keys in "
+                "increasing id order");
+}
+
+// Integer ids come in numeric order (ORDER BY a bigint): 7, 14, ..., 301 is in order, and
+// so is a negative id before them; an id that is not an integer after "14" ("13a", before it in
+// byte order) is not.
+TEST_F(PlanFileTest, IntegerIdsInNumericOrderAreAccepted) {
+  std::vector<std::string> lines = lines_;
+  for (size_t i = 1; i + 1 < lines.size(); ++i) {
+    nlohmann::ordered_json key = nlohmann::ordered_json::parse(lines[i]);
+    key["id"] = i == 1 ? "-12" : std::to_string(i * 7);
+    lines[i] = key.dump();
+  }
+  const std::string path = Dir() + "/integers.jsonl";
+  testing::WriteFile(path, Resigned(lines));
+  EXPECT_EQ(PlanFile::Open(path, KeyFilter{}).counts().keys, 43u);
+  nlohmann::ordered_json key = nlohmann::ordered_json::parse(lines[3]);
+  key["id"] = "13a";
+  lines[3] = key.dump();
+  ExpectRefused(Resigned(lines), 4,
+                "key 13a is out of order: it follows key 14 (line 3), and a plan lists its keys "
+                "in increasing id order");
+}
+
 // A damaged file is reported as damaged even when its content would also be refused.
 TEST_F(PlanFileTest, ChecksumIsReportedBeforeTheRecomputation) {
   std::vector<std::string> lines = lines_;
