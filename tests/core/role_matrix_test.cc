@@ -43,9 +43,9 @@ TEST(RoleMatrixTest, OneRowPerResourceWithReadWriteAndPrivilegedMarks) {
   RoleMatrix m;
   m.scopes = {"beta-preview", "danger", "invoices-read", "invoices-write", "tenant-read"};
   m.privileged = {"danger", "invoices-write"};
-  m.roles = {{"admin", false, {"beta-preview", "danger", "invoices-read", "invoices-write"}},
-             {"auditor", true, {"invoices-read", "tenant-read"}},
-             {"a|b", false, {"invoices-write"}}};
+  m.roles = {{"admin", false, {"beta-preview", "danger", "invoices-read", "invoices-write"}, {}},
+             {"auditor", true, {"invoices-read", "tenant-read"}, {}},
+             {"a|b", false, {"invoices-write"}, {}}};
   EXPECT_EQ(Markdown(m),
             "| resource | admin | auditor (read-only) | a\\|b |\n"
             "|---|:---:|:---:|:---:|\n"
