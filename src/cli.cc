@@ -265,6 +265,27 @@ bool ReaderWentAway(const ToolError& e, const std::string& command) {
          command != "rollback" && command != "approve";
 }
 
+int64_t SizeOption(const po::variables_map& vm, const char* name) {
+  const std::string text = vm[name].as<std::string>();
+  const auto bytes = ParseByteSize(text);
+  if (!bytes) {
+    throw UsageError("--" + std::string(name) + " \"" + text +
+                     "\" is not a size (e.g. 1048576, 512MB, 1GiB)");
+  }
+  return *bytes;
+}
+
+// The health throttle's limits (SPEC 11.2).
+void ReadHealthLimits(const po::variables_map& vm, Options& o) {
+  if (vm.count("max-replica-lag")) {
+    o.health.replica_lag_ms = DurationOption(vm, "max-replica-lag");
+  }
+  if (vm.count("max-replica-lag-bytes")) {
+    o.health.replica_lag_bytes = SizeOption(vm, "max-replica-lag-bytes");
+  }
+  if (vm.count("max-slot-lag")) o.health.slot_lag_bytes = SizeOption(vm, "max-slot-lag");
+}
+
 void PrintVersion() {
   std::cout << "scope-migrate " << ToolVersion() << " (commit " << ToolCommit() << ")\n";
 }
@@ -316,6 +337,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.format = ReportFormatNamed(o.format_name);
   ReadSwitches(vm, o);
   ReadNumbers(vm, o);
+  ReadHealthLimits(vm, o);
   if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
   command->check(o);
   return o;

@@ -44,6 +44,13 @@ void Progress::SetNote(const std::string& note) {
   }
 }
 
+void Progress::Say(const std::string& line) {
+  if (terminal_ && drawn_) std::fputs("\r\033[K", stderr);
+  std::fprintf(stderr, "scope-migrate: %s\n", line.c_str());
+  if (enabled_ && terminal_ && drawn_) Draw();
+  std::fflush(stderr);
+}
+
 std::string Progress::Line(const std::string& label, uint64_t done, uint64_t total, double seconds,
                            uint64_t batches, const std::string& note, const std::string& batch) {
   const double rate = seconds > 0 ? done / seconds : 0;

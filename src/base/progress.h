@@ -25,6 +25,9 @@ class Progress {
   void Update(uint64_t done, bool force = false, uint64_t batches = 0,
               const std::string& batch = "");
   void SetNote(const std::string& note);  // e.g. "pausing 2s"; shown until cleared
+  // A line of its own on stderr, whether progress is shown or not (a status change the
+  // person must see, e.g. "throttled: ..."); on a terminal the progress line is redrawn.
+  void Say(const std::string& line);
   void Finish();
   bool enabled() const { return enabled_; }
 

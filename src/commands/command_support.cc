@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "base/errors.h"
 #include "pg/db.h"
@@ -69,12 +70,35 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.pause_file = options.pause_file.value_or("");
   runner.timeouts = options.timeouts;
   runner.lease_ms = options.lock_lease_ms;
+  runner.health = options.health;
+  runner.quiet = options.quiet;
   runner.progress = options.progress;
   runner.progress_every_ms = options.progress_every_ms;
   runner.label = label;
   runner.resume_hint = options.command_line;
   return runner;
 }
+
+namespace {
+
+// "held while a replica lags over 10s or 1 GiB, or a logical slot over 1 GiB".
+std::string DescribeHealth(const HealthLimits& limits,
+                           const std::function<std::string(int64_t)>& duration) {
+  std::string replicas;
+  if (limits.checks_replicas()) {
+    replicas = "a replica lags over " + duration(limits.replica_lag_ms) +
+               (limits.replica_lag_bytes > 0 ? " or " + FormatBytes(limits.replica_lag_bytes) : "");
+  }
+  std::string slots;
+  if (limits.slot_lag_bytes > 0)
+    slots = "a logical slot lags over " + FormatBytes(limits.slot_lag_bytes);
+  if (replicas.empty() && slots.empty()) return "not checked";
+  if (slots.empty()) return "held while " + replicas + "; slots not checked";
+  if (replicas.empty()) return "held while " + slots + "; replicas not checked";
+  return "held while " + replicas + ", or " + slots;
+}
+
+}  // namespace
 
 std::string DescribeBatches(const Options& options) {
   auto duration = [](int64_t ms) {
@@ -97,7 +121,8 @@ std::string DescribeBatches(const Options& options) {
     text += ", no rate limit";
   }
   if (options.pause_file) text += ", held while " + *options.pause_file + " exists";
-  return text + ", lease " + duration(options.lock_lease_ms);
+  return text + ", lease " + duration(options.lock_lease_ms) + "\n" + "  health   " +
+         DescribeHealth(options.health, duration);
 }
 
 ConnectionFactory ConnectionFactoryFor(const Options& options) {

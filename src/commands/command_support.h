@@ -39,7 +39,9 @@ std::string OperatorName(const Options& options);
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label);
 
 // "batches of 1000 keys, 2 jobs, pause 200ms, at most 5000 keys/s, held while
-// /run/hold exists, lease 2min": what apply and rollback say before their first write.
+// /run/hold exists, lease 2min", then a second line "  health   held while a replica
+// lags over 10s or 1 GiB, or a logical slot lags over 1 GiB": what apply and rollback
+// say before their first write.
 std::string DescribeBatches(const Options& options);
 
 // Opens another connection to the same database (parallel workers, reconnecting).

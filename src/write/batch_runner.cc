@@ -10,6 +10,7 @@
 #include "base/pause_file.h"
 #include "pg/db.h"
 #include "write/change_rows.h"
+#include "write/health_gate.h"
 #include "write/interrupt.h"
 #include "write/test_pause.h"
 #include "write/throttle.h"
@@ -27,62 +28,7 @@ ToolError Interrupted() {
   return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
 }
 
-StopReason SqlFailure(const DbError& e, const std::string& where, bool interrupted) {
-  const std::string& state = e.sqlstate;
-  if (interrupted) {
-    return {RunStatus::kInterrupted,
-            ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName() +
-                                            " (second signal: " + where +
-                                            " was cancelled and rolled back whole)")};
-  }
-  std::string message;
-  if (state == "55P03") {
-    message = where +
-              " waited longer than --lock-timeout for a lock held by another session and was "
-              "rolled back whole (SQLSTATE 55P03)";
-  } else if (state == "57014") {
-    message =
-        where + " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
-  } else {
-    message = where + " failed and was rolled back whole (SQLSTATE " + state + "): " + e.message;
-  }
-  return {RunStatus::kFailed, RuntimeFailure(message)};
-}
-
 }  // namespace
-
-StopReason ClassifyFailure(const std::exception& failure, size_t batch,
-                           const std::string& first_key, bool interrupted) {
-  const std::string where = "batch " + std::to_string(batch) + " starting at key " + first_key;
-  if (const auto* tool = dynamic_cast<const ToolError*>(&failure)) {
-    switch (tool->exit_code()) {
-      case kExitInterrupted:
-        return {RunStatus::kInterrupted, *tool};
-      case kExitStalePlan:
-        return {RunStatus::kStale, ToolError(kExitStalePlan, where + ": " + tool->what())};
-      case kExitLocked:
-        return {RunStatus::kInterrupted, ToolError(kExitLocked, where + ": " + tool->what())};
-      default:
-        return {RunStatus::kFailed, ToolError(tool->exit_code(), where + ": " + tool->what())};
-    }
-  }
-  const DbError db = ClassifyDbError(failure);
-  switch (db.kind) {
-    case DbErrorKind::kInDoubt:
-      return {RunStatus::kFailed,
-              RuntimeFailure("the connection broke while committing " + where +
-                             ": whether it committed is unknown (" + db.message + ")")};
-    case DbErrorKind::kConnectionLost:
-      return {RunStatus::kFailed,
-              RuntimeFailure("lost the connection to PostgreSQL during " + where +
-                             "; the batch in flight was rolled back (" + db.message + ")")};
-    case DbErrorKind::kSql:
-      return SqlFailure(db, where, interrupted);
-    default:
-      return {RunStatus::kFailed,
-              RuntimeFailure(where + " failed with an unexpected error: " + db.message)};
-  }
-}
 
 void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
   FinishRun(audit, conn, run_id, RunStatus::kSucceeded, "");
@@ -90,10 +36,12 @@ void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, i
 
 // What the workers share; every member but the constant ones is guarded by `mutex`.
 struct BatchRunner::Shared {
-  Shared(WriteStep& step, const RunnerOptions& options)
+  Shared(WriteStep& step, const BatchRunner& runner, const RunnerOptions& options)
       : step(step),
         progress(options.progress, options.label, options.progress_every_ms),
-        throttle(options.pause_ms, options.max_rate, Clock::now()) {}
+        throttle(options.pause_ms, options.max_rate, Clock::now()),
+        health(options.health, !options.dry_run, runner.audit_, runner.run_id_, options.timeouts,
+               options.lease_ms) {}
 
   std::mutex mutex;
   WriteStep& step;
@@ -103,6 +51,7 @@ struct BatchRunner::Shared {
   std::optional<StopReason> stop;
   Progress progress;
   Throttle throttle;
+  HealthGate health;
 };
 
 class BatchRunner::Worker {
@@ -114,7 +63,7 @@ class BatchRunner::Worker {
   void Loop() {
     Batch batch;
     try {
-      while (TakeBatch(batch) && WaitPauseFile() && WaitTurn(batch.keys.size())) {
+      while (TakeBatch(batch) && WaitPauseFile() && WaitTurn(batch.keys.size()) && WaitHealthy()) {
         RunWithRetries(batch);
         if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
       }
@@ -218,6 +167,24 @@ class BatchRunner::Worker {
     }
     SetNote("");
     return !Stopping();
+  }
+
+  // While the health throttle holds the run, holds the batch back; false when the run
+  // stops first. --single-transaction checks before its transaction, never inside it.
+  bool WaitHealthy() {
+    if (txn_) return !Stopping();
+    HealthGate::Hooks hooks;
+    hooks.stopping = [this] { return Stopping(); };
+    hooks.sleep = [](int64_t ms) {
+      if (!InterruptGuard::SleepUnlessInterrupted(ms)) throw Interrupted();
+    };
+    hooks.note = [this](const std::string& note) { SetNote(note); };
+    hooks.tick = [this] { Tick(); };
+    hooks.say = [this](const std::string& line, bool asks_action) {
+      std::lock_guard<std::mutex> hold(shared_.mutex);
+      if (!options_.quiet || asks_action) shared_.progress.Say(line);
+    };
+    return shared_.health.Wait(conn_, hooks);
   }
 
   void RunBatch(const Batch& batch, Clock::time_point start) {
@@ -368,7 +335,7 @@ BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, cons
 BatchRunner::~BatchRunner() = default;
 
 RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
-  Shared shared(step, options_);
+  Shared shared(step, *this, options_);
   std::vector<std::unique_ptr<pqxx::connection>> extra;
   std::vector<pqxx::connection*> connections = {&conn_};
   for (int i = 1; i < options_.jobs; ++i) {
