@@ -85,14 +85,15 @@ const Command kCommands[] = {
      "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
      "[--require-approvals N] [--max-replica-lag D] [--max-replica-lag-bytes SIZE]\n"
-     "[--max-slot-lag SIZE]",
+     "[--max-slot-lag SIZE] [--log-format text|json]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
-     "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]",
+     "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
+     "[--log-format text|json]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
@@ -204,6 +205,8 @@ po::options_description CommandOptions(const Command& command) {
     add("yes,y", "really write");
     add("lock-lease", po::value<std::string>()->default_value("2min"),
         "a run's lease may be taken over when its heartbeat is older than this");
+    add("log-format", po::value<std::string>()->default_value("text"),
+        "stderr as text or json (one JSON object per line)");
     add("max-replica-lag", po::value<std::string>()->default_value("10s"),
         "hold writes while a replica's replay lag is over this, 0 = do not check replicas");
     add("max-replica-lag-bytes", po::value<std::string>()->default_value("1GiB"),

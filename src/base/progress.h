@@ -2,7 +2,8 @@
 // terminal (or with --progress) one line is redrawn in place at most four times a second.
 // When stderr is not a terminal (nohup, tee, a CI log) and --progress asks for it, a plain
 // line is written every --progress-every (default 5s) and once at the end, with no
-// control characters, so a log shows an hour-long apply moving.
+// control characters, so a log shows an hour-long apply moving. With --log-format json
+// (event_log.h) each line is a {"event":"progress",...} object instead.
 #pragma once
 
 #include <chrono>

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "base/errors.h"
+#include "base/event_log.h"
 #include "pg/db.h"
 
 namespace scope_migrate {
@@ -17,8 +18,12 @@ PhaseTimer::PhaseTimer(bool enabled) : enabled_(enabled), last_(std::chrono::ste
 void PhaseTimer::Lap(const std::string& phase) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "[verbose] %-40s %8.3f s\n", phase.c_str(),
-               std::chrono::duration<double>(now - last_).count());
+  const double seconds = std::chrono::duration<double>(now - last_).count();
+  if (JsonLog()) {
+    EmitEvent("phase", {{"phase", phase}, {"seconds", seconds}});
+  } else {
+    std::fprintf(stderr, "[verbose] %-40s %8.3f s\n", phase.c_str(), seconds);
+  }
   last_ = now;
 }
 
@@ -123,6 +128,26 @@ std::string DescribeBatches(const Options& options) {
   if (options.pause_file) text += ", held while " + *options.pause_file + " exists";
   return text + ", lease " + duration(options.lock_lease_ms) + "\n" + "  health   " +
          DescribeHealth(options.health, duration);
+}
+
+void EmitRunStarted(const Options& options, const std::string& kind, int64_t run_id,
+                    const std::string& plan_sha256, const nlohmann::json& counts) {
+  if (!JsonLog()) return;
+  nlohmann::json fields = {{"kind", kind},
+                           {"run_id", run_id},
+                           {"plan_sha256", plan_sha256},
+                           {"batch_size", options.batch_size},
+                           {"batch_time_ms", options.batch_time_ms},
+                           {"jobs", options.jobs},
+                           {"pause_ms", options.pause_ms},
+                           {"max_rate", options.max_rate},
+                           {"pause_file", options.pause_file.value_or("")},
+                           {"lock_lease_ms", options.lock_lease_ms},
+                           {"max_replica_lag_ms", options.health.replica_lag_ms},
+                           {"max_replica_lag_bytes", options.health.replica_lag_bytes},
+                           {"max_slot_lag_bytes", options.health.slot_lag_bytes}};
+  for (const auto& [key, value] : counts.items()) fields[key] = value;
+  EmitEvent("run_started", fields);
 }
 
 ConnectionFactory ConnectionFactoryFor(const Options& options) {

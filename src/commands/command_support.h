@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands/options.h"
@@ -43,6 +44,11 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
 // lags over 10s or 1 GiB, or a logical slot lags over 1 GiB": what apply and rollback
 // say before their first write.
 std::string DescribeBatches(const Options& options);
+
+// --log-format json: {"event":"run_started", "kind", "run_id", "plan_sha256", the counts
+// given, and the batch, throttle and health settings}; nothing in text mode.
+void EmitRunStarted(const Options& options, const std::string& kind, int64_t run_id,
+                    const std::string& plan_sha256, const nlohmann::json& counts);
 
 // Opens another connection to the same database (parallel workers, reconnecting).
 ConnectionFactory ConnectionFactoryFor(const Options& options);

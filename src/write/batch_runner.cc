@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/event_log.h"
 #include "base/pause_file.h"
 #include "pg/db.h"
 #include "write/change_rows.h"
@@ -133,6 +134,7 @@ class BatchRunner::Worker {
     const std::string& path = options_.pause_file;
     if (path.empty() || !PauseFileHolds(path)) return !Stopping();
     SetNote("paused by " + path);
+    EmitEvent("paused", {{"path", path}});
     const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
     Clock::time_point renewed = Clock::now();
     while (PauseFileHolds(path) && !Stopping()) {
@@ -145,6 +147,7 @@ class BatchRunner::Worker {
       }
       Tick();  // a log keeps saying why nothing moves
     }
+    EmitEvent("resumed", {{"from", "paused"}, {"path", path}});
     SetNote("");
     return !Stopping();
   }
@@ -189,6 +192,7 @@ class BatchRunner::Worker {
 
   void RunBatch(const Batch& batch, Clock::time_point start) {
     if (!txn_) Begin();
+    batch_number_ = batch.number;
     std::vector<std::string> ids;
     ids.reserve(batch.keys.size());
     for (const KeyChange& key : batch.keys) ids.push_back(key.id);
@@ -284,10 +288,23 @@ class BatchRunner::Worker {
       if (t.left_alone_ids.size() < 50) t.left_alone_ids.push_back(id);
     }
     shared_.keys_done += pending_keys_seen_;
+    if (keys > 0) EmitCommitted(keys, start);
     pending_ = RunTotals{};
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
     shared_.progress.Update(shared_.keys_done, true, t.batches, batch);
+  }
+
+  // --log-format json: the batch just committed; under the shared mutex.
+  void EmitCommitted(size_t keys, Clock::time_point start) const {
+    EmitEvent("batch_committed", {{"batch", batch_number_},
+                                  {"keys", keys},
+                                  {"keys_changed", pending_.keys},
+                                  {"scopes_added", pending_.added},
+                                  {"scopes_removed", pending_.removed},
+                                  {"duration_ms", std::lround(MsSince(start))},
+                                  {"batch_size", size_},
+                                  {"keys_done", shared_.keys_done}});
   }
 
   bool Stopping() {
@@ -321,6 +338,7 @@ class BatchRunner::Worker {
   std::deque<KeyChange> held_;  // keys of a batch split after lock timeouts, next in turn
   int lock_failures_ = 0;       // lock timeouts in a row of the batch being tried
   int64_t lock_retries_ = 0;    // attempts that timed out since the last commit
+  size_t batch_number_ = 0;     // of the batch being run
 };
 
 BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, const AuditLog& audit,
@@ -364,7 +382,15 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   for (auto& thread : threads) thread.join();
   shared.progress.Finish();
   interrupt.reset();
-  return Finish(step, shared.totals, shared.stop);
+  const RunEnd end = Finish(step, shared.totals, shared.stop);
+  EmitEvent("run_finished", {{"run_id", run_id_},
+                             {"status", ToString(end.status)},
+                             {"keys_changed", end.totals.keys},
+                             {"scopes_added", end.totals.added},
+                             {"scopes_removed", end.totals.removed},
+                             {"batches", end.totals.batches},
+                             {"exit_code", end.error ? end.error->exit_code() : 0}});
+  return end;
 }
 
 RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/event_log.h"
 #include "base/string_lists.h"
 #include "pg/db.h"
 #include "pg/health_query.h"
@@ -84,7 +85,7 @@ HealthSignals HealthGate::Read(pqxx::connection& conn) {
 
 HealthVerdict HealthGate::Check(pqxx::connection& conn, const Hooks& hooks) {
   const HealthSignals signals = Read(conn);
-  std::string said;
+  Change change;
   HealthVerdict verdict;
   {
     std::lock_guard<std::mutex> hold(mutex_);
@@ -92,27 +93,42 @@ HealthVerdict HealthGate::Check(pqxx::connection& conn, const Hooks& hooks) {
     if (held_) tally_.Add(cause_, MsBetween(last_check_, now));
     verdict = DecideHealth(limits_, signals, held_);
     if (verdict.held && (!held_ || verdict.cause != cause_)) {
-      said = "throttled: " + verdict.reason;
+      change = {"throttled", "throttled: " + verdict.reason, verdict.cause, 0};
       if (!held_) held_since_ = now;
       last_said_ = now;
     } else if (verdict.held && MsBetween(last_said_, now) >= kHealthRepeatMs) {
-      said =
-          "still throttled after " + Seconds(MsBetween(held_since_, now)) + ": " + verdict.reason;
+      change = {
+          "throttled",
+          "still throttled after " + Seconds(MsBetween(held_since_, now)) + ": " + verdict.reason,
+          verdict.cause, 0};
       last_said_ = now;
     } else if (!verdict.held && held_) {
-      said = "resumed after " + Seconds(MsBetween(held_since_, now)) + " throttled (" +
-             ToString(cause_) + ")";
+      const int64_t ms = MsBetween(held_since_, now);
+      change = {"resumed", "resumed after " + Seconds(ms) + " throttled (" + ToString(cause_) + ")",
+                cause_, ms};
     }
     held_ = verdict.held;
     cause_ = verdict.cause;
     last_check_ = now;
     if (signals.check_error.empty()) last_seen_ = signals;
   }
-  if (!said.empty()) {
-    hooks.say(said, verdict.cause == ThrottleCause::kLagUnreadable ||
-                        verdict.cause == ThrottleCause::kCheckFailed);
-  }
+  Announce(change, verdict, hooks);
   return verdict;
+}
+
+void HealthGate::Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks) {
+  if (change.event.empty()) return;
+  if (!JsonLog()) {
+    return hooks.say(change.text, change.cause == ThrottleCause::kLagUnreadable ||
+                                      change.cause == ThrottleCause::kCheckFailed);
+  }
+  if (change.event == "resumed") {
+    EmitEvent("resumed", {{"from", "throttled"},
+                          {"cause", ToString(change.cause)},
+                          {"throttled_ms", change.held_ms}});
+  } else {
+    EmitEvent("throttled", {{"cause", ToString(change.cause)}, {"reason", verdict.reason}});
+  }
 }
 
 void HealthGate::Record(pqxx::connection& conn) {

@@ -8,7 +8,8 @@
 //
 // The hysteresis state (held or not, and why) and the tally of time held are the run's,
 // not a worker's: one worker's verdict holds them all, and a line on stderr says when the
-// run is throttled, why, when it resumes, and again every kHealthRepeatMs while held.
+// run is throttled, why, when it resumes, and again every kHealthRepeatMs while held (with
+// --log-format json, "throttled" and "resumed" events).
 #pragma once
 
 #include <chrono>
@@ -54,7 +55,16 @@ class HealthGate {
   HealthSignals last_seen() const;  // of the last check that ran
 
  private:
+  // A change worth a line: "throttled" (again every kHealthRepeatMs) or "resumed".
+  struct Change {
+    std::string event;  // "" for none
+    std::string text;   // the line in text mode
+    ThrottleCause cause = ThrottleCause::kNone;
+    int64_t held_ms = 0;  // "resumed": how long it was held
+  };
+
   HealthVerdict Check(pqxx::connection& conn, const Hooks& hooks);
+  void Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks);
   HealthSignals Read(pqxx::connection& conn);
   void Record(pqxx::connection& conn);  // the time held so far; renews the lease
   void HoldUntilHealthy(pqxx::connection& conn, const Hooks& hooks, HealthVerdict verdict);
