@@ -163,6 +163,8 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.grant_to = Text(vm, "grant-to");
   o.note = Text(vm, "note");
   o.expect_sha256 = ExpectSha256Option(vm);
+  o.metrics_file = Text(vm, "metrics-file");
+  if (o.metrics_file && o.metrics_file->empty()) throw UsageError("--metrics-file needs a path");
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();

@@ -85,7 +85,8 @@ const Command kCommands[] = {
      "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
      "[--require-approvals N] [--max-replica-lag D] [--max-replica-lag-bytes SIZE]\n"
-     "[--max-slot-lag SIZE] [--log-format text|json]",
+     "[--max-slot-lag SIZE] [--log-format text|json]\n"
+     "[--metrics-file PATH]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
@@ -93,7 +94,7 @@ const Command kCommands[] = {
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
      "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
-     "[--log-format text|json]",
+     "[--log-format text|json] [--metrics-file PATH]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
@@ -207,6 +208,8 @@ po::options_description CommandOptions(const Command& command) {
         "a run's lease may be taken over when its heartbeat is older than this");
     add("log-format", po::value<std::string>()->default_value("text"),
         "stderr as text or json (one JSON object per line)");
+    add("metrics-file", po::value<std::string>(),
+        "keep a Prometheus text-format file of the run's state here");
     add("max-replica-lag", po::value<std::string>()->default_value("10s"),
         "hold writes while a replica's replay lag is over this, 0 = do not check replicas");
     add("max-replica-lag-bytes", po::value<std::string>()->default_value("1GiB"),

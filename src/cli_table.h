@@ -23,7 +23,7 @@ enum OptionGroup : unsigned {
   kPlanFileArgument = 1 << 6,  // PLANFILE
   kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction --expect-sha256
   // --batch-size --batch-time --jobs --operator --pause --max-rate --yes --lock-lease
-  // --max-replica-lag --max-replica-lag-bytes --max-slot-lag --log-format
+  // --max-replica-lag --max-replica-lag-bytes --max-slot-lag --log-format --metrics-file
   kWritingOptions = 1 << 8,
   kRunOption = 1 << 9,            // --run
   kRollbackPlanOption = 1 << 10,  // --plan

@@ -210,6 +210,8 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "apply");
   runner_options.stale_advice = "Make a new plan and review it";
+  runner_options.plan_sha256 = plan.sha256();
+  runner_options.scopes_total = c.scopes_to_add + c.scopes_to_remove;
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, run_id, runner_options);
   ApplyStep step(plan);
   const RunEnd end = runner.Run(step, plan.counts().change);

@@ -77,6 +77,7 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.lease_ms = options.lock_lease_ms;
   runner.health = options.health;
   runner.quiet = options.quiet;
+  runner.metrics_file = options.metrics_file.value_or("");
   runner.progress = options.progress;
   runner.progress_every_ms = options.progress_every_ms;
   runner.label = label;

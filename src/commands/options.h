@@ -58,7 +58,8 @@ struct Options {
   int64_t lock_lease_ms = 120000;         // --lock-lease
   int64_t require_approvals = 0;          // apply --require-approvals
   HealthLimits health;  // --max-replica-lag, --max-replica-lag-bytes, --max-slot-lag
-  int64_t run_id = 0;   // rollback --run
+  std::optional<std::string> metrics_file;   // --metrics-file
+  int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256
 
   // approve

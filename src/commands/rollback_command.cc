@@ -88,6 +88,8 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
   runner_options.dry_run = dry_run;
   if (dry_run) runner_options.jobs = 1;  // the listing keeps key order
   runner_options.stale_advice = "Re-run the same rollback: keys changed since are left alone";
+  runner_options.plan_sha256 = run.plan_sha256;
+  runner_options.scopes_total = static_cast<uint64_t>(run.scopes_added + run.scopes_removed);
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
                      runner_options);
   RollbackStep step(audit, run.run_id, dry_run, std::cout);

@@ -13,6 +13,7 @@
 #include "write/change_rows.h"
 #include "write/health_gate.h"
 #include "write/interrupt.h"
+#include "write/run_metrics_file.h"
 #include "write/test_pause.h"
 #include "write/throttle.h"
 
@@ -42,7 +43,9 @@ struct BatchRunner::Shared {
         progress(options.progress, options.label, options.progress_every_ms),
         throttle(options.pause_ms, options.max_rate, Clock::now()),
         health(options.health, !options.dry_run, runner.audit_, runner.run_id_, options.timeouts,
-               options.lease_ms) {}
+               options.lease_ms),
+        metrics(options.dry_run ? "" : options.metrics_file, options.label, runner.run_id_,
+                options.plan_sha256, options.scopes_total) {}
 
   std::mutex mutex;
   WriteStep& step;
@@ -53,6 +56,7 @@ struct BatchRunner::Shared {
   Progress progress;
   Throttle throttle;
   HealthGate health;
+  RunMetricsFile metrics;
 };
 
 class BatchRunner::Worker {
@@ -293,6 +297,8 @@ class BatchRunner::Worker {
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
     shared_.progress.Update(shared_.keys_done, true, t.batches, batch);
+    shared_.metrics.Update(shared_.keys_done, t.added + t.removed, t.batches, size_, shared_.health,
+                           "running");
   }
 
   // --log-format json: the batch just committed; under the shared mutex.
@@ -371,6 +377,8 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   std::optional<InterruptGuard> interrupt;
   if (!options_.dry_run) interrupt.emplace(connections);
   shared.progress.Start(total_keys);
+  shared.metrics.SetKeysPlanned(total_keys);
+  shared.metrics.Update(0, 0, 0, 0, shared.health, "running");
   std::vector<Worker> workers;
   workers.reserve(connections.size());
   for (pqxx::connection* conn : connections) workers.emplace_back(*this, shared, *conn);
@@ -383,6 +391,8 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   shared.progress.Finish();
   interrupt.reset();
   const RunEnd end = Finish(step, shared.totals, shared.stop);
+  shared.metrics.Update(shared.keys_done, end.totals.added + end.totals.removed, end.totals.batches,
+                        0, shared.health, ToString(end.status));
   EmitEvent("run_finished", {{"run_id", run_id_},
                              {"status", ToString(end.status)},
                              {"keys_changed", end.totals.keys},

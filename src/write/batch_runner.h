@@ -53,7 +53,11 @@ struct RunnerOptions {
   double max_rate = 0;     // keys per second, 0 = unlimited
   std::string pause_file;  // --pause-file: no batch starts while it exists ("" = none)
   HealthLimits health;     // the health throttle (health_gate.h); not in a dry run
-  bool quiet = false;      // --quiet: only the lines that ask for action (a grant) on stderr
+  bool quiet = false;
+  std::string metrics_file;   // --metrics-file ("" = none; never in a dry run)
+  std::string plan_sha256;    // for the metrics file
+  uint64_t scopes_total = 0;  // scopes to add and remove, for the metrics file      // --quiet:
+                              // only the lines that ask for action (a grant) on stderr
   Timeouts timeouts;
   int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
   ProgressMode progress = ProgressMode::kAuto;

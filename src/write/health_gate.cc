@@ -155,6 +155,11 @@ std::string HealthGate::reasons() const {
   return tally_.Reasons();
 }
 
+int64_t HealthGate::throttled_ms(ThrottleCause cause) const {
+  std::lock_guard<std::mutex> hold(mutex_);
+  return tally_.ms(cause);
+}
+
 HealthSignals HealthGate::last_seen() const {
   std::lock_guard<std::mutex> hold(mutex_);
   return last_seen_;

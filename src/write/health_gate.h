@@ -51,6 +51,7 @@ class HealthGate {
   bool Wait(pqxx::connection& conn, const Hooks& hooks);
 
   int64_t throttled_ms() const;
+  int64_t throttled_ms(ThrottleCause cause) const;
   std::string reasons() const;      // ThrottleTally::Reasons()
   HealthSignals last_seen() const;  // of the last check that ran
 

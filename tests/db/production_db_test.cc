@@ -1,10 +1,13 @@
 // Production manners on a real PostgreSQL: subset runs, lock timeouts, clean interruption
 // by SIGINT/SIGTERM (and a second signal), --pause spacing the batches and --pause-file
 // holding them back, --log-format json.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -596,6 +599,64 @@ TEST_F(ProductionTest, LogFormatJsonReportsErrorsAsEvents) {
   EXPECT_EQ(events[0], (nlohmann::json{{"event", "error"},
                                        {"exit_code", 64},
                                        {"message", "--batch-size must be at least 1"}}));
+}
+
+TEST_F(ProductionTest, MetricsFileHoldsTheFinishedRunsState) {
+  const std::string metrics_dir = dir_ + "/textfile";
+  ASSERT_EQ(mkdir(metrics_dir.c_str(), 0755), 0);
+  const std::string metrics = metrics_dir + "/scope_migrate.prom";
+  const auto r = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--batch-time",
+                          "0", "--metrics-file", metrics},
+                         env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string text = testing::ReadFile(metrics);
+  for (const char* line : {"scope_migrate_run_status{status=\"succeeded\"} 1\n",
+                           "scope_migrate_run_status{status=\"running\"} 0\n",
+                           "scope_migrate_scopes_done 312\n", "scope_migrate_scopes_planned 312\n",
+                           "scope_migrate_batches 4\n", "scope_migrate_batch_size 10\n",
+                           "scope_migrate_throttled_seconds{cause=\"replica_lag\"} 0\n",
+                           "scope_migrate_replica_lag_bytes 0\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+  const auto value = [&text](const std::string& name) {
+    const size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(value("scope_migrate_keys_planned"), 0);
+  EXPECT_EQ(value("scope_migrate_keys_done"), value("scope_migrate_keys_planned"));
+  EXPECT_NE(text.find("scope_migrate_run_info{kind=\"apply\",run_id=\"1\",plan_sha256=\""),
+            std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(stat(metrics.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  // Nothing but the file itself is left in the directory (no temporary files).
+  std::vector<std::string> names;
+  DIR* listing = opendir(metrics_dir.c_str());
+  ASSERT_NE(listing, nullptr);
+  for (dirent* entry = readdir(listing); entry != nullptr; entry = readdir(listing)) {
+    if (std::string(entry->d_name) != "." && std::string(entry->d_name) != "..") {
+      names.push_back(entry->d_name);
+    }
+  }
+  closedir(listing);
+  EXPECT_EQ(names, std::vector<std::string>{"scope_migrate.prom"});
+}
+
+TEST_F(ProductionTest, AMetricsFileThatCannotBeWrittenIsSaidOnceAndTheRunGoesOn) {
+  const auto r = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--batch-time",
+                          "0", "--metrics-file", dir_ + "/no/such/dir/m.prom"},
+                         env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(
+      r.err.rfind("note: --metrics-file: cannot create " + dir_ + "/no/such/dir/.m.prom.tmp.", 0),
+      0u)
+      << r.err;
+  EXPECT_NE(r.err.find(": No such file or directory; the run goes on without it\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(ChangeRows(), 312);
 }
 
 }  // namespace

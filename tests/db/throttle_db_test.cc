@@ -72,11 +72,27 @@ class ThrottleTest : public testing::DbTest {
 };
 
 TEST_F(ThrottleTest, PausedReplayStopsWritesWithinABatchPerJobUntilItResumes) {
-  const pid_t pid = testing::SpawnTool(
-      {"apply", plan_, "--allow-blocked", "--batch-size", "1", "--batch-time", "0", "--jobs", "2",
-       "--pause", "150ms", "--max-replica-lag-bytes", "256kB", "--max-replica-lag", "1h",
-       "--progress", "--progress-every", "100ms"},
-      env_, dir_ + "/out", dir_ + "/err");
+  const pid_t pid = testing::SpawnTool({"apply",
+                                        plan_,
+                                        "--allow-blocked",
+                                        "--batch-size",
+                                        "1",
+                                        "--batch-time",
+                                        "0",
+                                        "--jobs",
+                                        "2",
+                                        "--pause",
+                                        "150ms",
+                                        "--max-replica-lag-bytes",
+                                        "256kB",
+                                        "--max-replica-lag",
+                                        "1h",
+                                        "--progress",
+                                        "--progress-every",
+                                        "100ms",
+                                        "--metrics-file",
+                                        dir_ + "/m.prom"},
+                                       env_, dir_ + "/out", dir_ + "/err");
   ASSERT_TRUE(WaitFor([&] { return KeysWritten() > 0; })) << testing::ReadFile(dir_ + "/err");
   Replay("pause");
   // About 2 MB of WAL the standby does not replay: over the limit from its commit on.
@@ -110,6 +126,14 @@ TEST_F(ThrottleTest, PausedReplayStopsWritesWithinABatchPerJobUntilItResumes) {
   EXPECT_GT(std::stoll(RunColumn("throttled_ms")), 0);
   EXPECT_EQ(RunColumn("throttle_reasons").rfind("replica_lag=", 0), 0u)
       << RunColumn("throttle_reasons");
+  const std::string metrics = testing::ReadFile(dir_ + "/m.prom");
+  EXPECT_NE(metrics.find("scope_migrate_throttled_seconds{cause=\"replica_lag\"} "),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("scope_migrate_throttled_seconds{cause=\"replica_lag\"} 0\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("scope_migrate_run_status{status=\"succeeded\"} 1\n"), std::string::npos);
   const auto history = RunTool({"history"}, env_);
   EXPECT_NE(history.out.find("throttled "), std::string::npos) << history.out;
   const auto run = RunTool({"history", "--run", "1", "--format", "jsonl"}, env_);
