@@ -18,6 +18,7 @@
 #include "base/did_you_mean.h"
 #include "base/durations.h"
 #include "base/errors.h"
+#include "base/event_log.h"
 #include "base/shell_quote.h"
 #include "base/utf8.h"
 #include "base/version.h"
@@ -162,6 +163,8 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.grant_to = Text(vm, "grant-to");
   o.note = Text(vm, "note");
   o.expect_sha256 = ExpectSha256Option(vm);
+  o.metrics_file = Text(vm, "metrics-file");
+  if (o.metrics_file && o.metrics_file->empty()) throw UsageError("--metrics-file needs a path");
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
@@ -265,6 +268,45 @@ bool ReaderWentAway(const ToolError& e, const std::string& command) {
          command != "rollback" && command != "approve";
 }
 
+int64_t SizeOption(const po::variables_map& vm, const char* name) {
+  const std::string text = vm[name].as<std::string>();
+  const auto bytes = ParseByteSize(text);
+  if (!bytes) {
+    throw UsageError("--" + std::string(name) + " \"" + text +
+                     "\" is not a size (e.g. 1048576, 512MB, 1GiB)");
+  }
+  return *bytes;
+}
+
+// --log-format text|json, set for the whole process before anything is said on stderr.
+void ReadLogFormat(const po::variables_map& vm) {
+  if (!vm.count("log-format")) return;
+  const std::string format = vm["log-format"].as<std::string>();
+  if (format != "text" && format != "json") throw UsageError("--log-format must be text or json");
+  SetLogFormat(format == "json" ? LogFormat::kJson : LogFormat::kText);
+}
+
+// Whether the arguments ask for --log-format json, for an error found while parsing them.
+bool AsksJsonLog(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--log-format=json") return true;
+    if (arg == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json") return true;
+  }
+  return false;
+}
+
+// The health throttle's limits (SPEC 11.2).
+void ReadHealthLimits(const po::variables_map& vm, Options& o) {
+  if (vm.count("max-replica-lag")) {
+    o.health.replica_lag_ms = DurationOption(vm, "max-replica-lag");
+  }
+  if (vm.count("max-replica-lag-bytes")) {
+    o.health.replica_lag_bytes = SizeOption(vm, "max-replica-lag-bytes");
+  }
+  if (vm.count("max-slot-lag")) o.health.slot_lag_bytes = SizeOption(vm, "max-slot-lag");
+}
+
 void PrintVersion() {
   std::cout << "scope-migrate " << ToolVersion() << " (commit " << ToolCommit() << ")\n";
 }
@@ -306,6 +348,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
     *exit_now = kExitOk;
     return o;
   }
+  ReadLogFormat(vm);
   ReadTextOptions(vm, o);
   if (o.out && *o.out == "-") {
     throw UsageError(
@@ -316,6 +359,7 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.format = ReportFormatNamed(o.format_name);
   ReadSwitches(vm, o);
   ReadNumbers(vm, o);
+  ReadHealthLimits(vm, o);
   if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
   command->check(o);
   return o;
@@ -331,7 +375,12 @@ int RunCli(int argc, char** argv) {
     options = ParseCommandLine(argc, argv, &exit_now);
     if (exit_now) return *exit_now;
   } catch (const ToolError& e) {
-    std::cerr << "scope-migrate: " << e.what() << "\n\n" << Usage();
+    if (AsksJsonLog(argc, argv)) {
+      SetLogFormat(LogFormat::kJson);
+      ReportError(e.exit_code(), e.what());
+    } else {
+      std::cerr << "scope-migrate: " << e.what() << "\n\n" << Usage();
+    }
     return e.exit_code();
   }
   // Names the tool in pg_stat_activity without a session SET; the user's PGAPPNAME or
@@ -342,11 +391,11 @@ int RunCli(int argc, char** argv) {
   } catch (const ToolError& e) {
     std::cout.flush();
     if (ReaderWentAway(e, options.command)) return kExitOk;
-    std::cerr << "scope-migrate: " << e.what() << "\n";
+    ReportError(e.exit_code(), e.what());
     return e.exit_code();
   } catch (const std::exception& e) {
     std::cout.flush();
-    std::cerr << "scope-migrate: " << DbFailure(e, options.command).what() << "\n";
+    ReportError(kExitFailure, DbFailure(e, options.command).what());
     return kExitFailure;
   }
 }

@@ -84,13 +84,17 @@ const Command kCommands[] = {
      "[--expect-sha256 HEX] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
      "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
-     "[--require-approvals N]",
+     "[--require-approvals N] [--max-replica-lag D] [--max-replica-lag-bytes SIZE]\n"
+     "[--max-slot-lag SIZE] [--log-format text|json]\n"
+     "[--metrics-file PATH]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
      CheckApply, RunApplyCommand},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
-     "[--pause-file PATH] [--lock-lease D]",
+     "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
+     "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
+     "[--log-format text|json] [--metrics-file PATH]",
      kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
      "text|jsonl|csv", NoCheck, RunHistoryCommand},
@@ -202,6 +206,16 @@ po::options_description CommandOptions(const Command& command) {
     add("yes,y", "really write");
     add("lock-lease", po::value<std::string>()->default_value("2min"),
         "a run's lease may be taken over when its heartbeat is older than this");
+    add("log-format", po::value<std::string>()->default_value("text"),
+        "stderr as text or json (one JSON object per line)");
+    add("metrics-file", po::value<std::string>(),
+        "keep a Prometheus text-format file of the run's state here");
+    add("max-replica-lag", po::value<std::string>()->default_value("10s"),
+        "hold writes while a replica's replay lag is over this, 0 = do not check replicas");
+    add("max-replica-lag-bytes", po::value<std::string>()->default_value("1GiB"),
+        "hold writes while a replica is this much WAL behind, 0 = no byte limit");
+    add("max-slot-lag", po::value<std::string>()->default_value("1GiB"),
+        "hold writes while an active logical slot is this much WAL behind, 0 = do not check");
   }
   if (g & kRunOption)
     add("run", po::value<int64_t>(), "the run (rollback: the apply run to revert)");

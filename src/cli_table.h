@@ -22,9 +22,10 @@ enum OptionGroup : unsigned {
   kPlanOutOptions = 1 << 5,    // --out --detailed-exitcode
   kPlanFileArgument = 1 << 6,  // PLANFILE
   kApplyOptions = 1 << 7,      // --allow-blocked --single-transaction --expect-sha256
-  kWritingOptions = 1 << 8,  // --batch-size --batch-time --jobs --operator --pause --max-rate --yes
-                             // --lock-lease
-  kRunOption = 1 << 9,       // --run
+  // --batch-size --batch-time --jobs --operator --pause --max-rate --yes --lock-lease
+  // --max-replica-lag --max-replica-lag-bytes --max-slot-lag --log-format --metrics-file
+  kWritingOptions = 1 << 8,
+  kRunOption = 1 << 9,            // --run
   kRollbackPlanOption = 1 << 10,  // --plan
   kAuditSqlOptions = 1 << 11,     // --grant-to
   kShellArgument = 1 << 12,       // SHELL (completion)

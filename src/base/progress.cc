@@ -4,10 +4,14 @@
 
 #include <cstdio>
 
+#include "base/event_log.h"
+
 namespace scope_migrate {
 
 Progress::Progress(ProgressMode mode, std::string label, int64_t log_every_ms)
-    : terminal_(isatty(STDERR_FILENO) != 0), label_(std::move(label)), log_every_(log_every_ms) {
+    : terminal_(isatty(STDERR_FILENO) != 0 && !JsonLog()),
+      label_(std::move(label)),
+      log_every_(log_every_ms) {
   enabled_ = mode == ProgressMode::kOn || (mode == ProgressMode::kAuto && terminal_);
 }
 
@@ -44,6 +48,14 @@ void Progress::SetNote(const std::string& note) {
   }
 }
 
+void Progress::Say(const std::string& line) {
+  if (JsonLog()) return EmitEvent("note", {{"message", line}});
+  if (terminal_ && drawn_) std::fputs("\r\033[K", stderr);
+  std::fprintf(stderr, "scope-migrate: %s\n", line.c_str());
+  if (enabled_ && terminal_ && drawn_) Draw();
+  std::fflush(stderr);
+}
+
 std::string Progress::Line(const std::string& label, uint64_t done, uint64_t total, double seconds,
                            uint64_t batches, const std::string& note, const std::string& batch) {
   const double rate = seconds > 0 ? done / seconds : 0;
@@ -67,6 +79,16 @@ std::string Progress::Line(const std::string& label, uint64_t done, uint64_t tot
 void Progress::Draw() {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  drawn_ = true;
+  drawn_done_ = done_;
+  if (JsonLog()) {
+    return EmitEvent("progress", {{"label", label_},
+                                  {"done", done_},
+                                  {"total", total_},
+                                  {"seconds", seconds},
+                                  {"batches", batches_},
+                                  {"note", note_}});
+  }
   const std::string line = Line(label_, done_, total_, seconds, batches_, note_, batch_);
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
@@ -74,8 +96,6 @@ void Progress::Draw() {
     std::fprintf(stderr, "%s\n", line.c_str());
   }
   std::fflush(stderr);
-  drawn_ = true;
-  drawn_done_ = done_;
 }
 
 void Progress::Finish() {

@@ -2,7 +2,8 @@
 // terminal (or with --progress) one line is redrawn in place at most four times a second.
 // When stderr is not a terminal (nohup, tee, a CI log) and --progress asks for it, a plain
 // line is written every --progress-every (default 5s) and once at the end, with no
-// control characters, so a log shows an hour-long apply moving.
+// control characters, so a log shows an hour-long apply moving. With --log-format json
+// (event_log.h) each line is a {"event":"progress",...} object instead.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,9 @@ class Progress {
   void Update(uint64_t done, bool force = false, uint64_t batches = 0,
               const std::string& batch = "");
   void SetNote(const std::string& note);  // e.g. "pausing 2s"; shown until cleared
+  // A line of its own on stderr, whether progress is shown or not (a status change the
+  // person must see, e.g. "throttled: ..."); on a terminal the progress line is redrawn.
+  void Say(const std::string& line);
   void Finish();
   bool enabled() const { return enabled_; }
 

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "base/event_log.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
@@ -118,8 +119,7 @@ void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Optio
                         "against its fingerprint)");
   }
   if (known || plan.header().source != url) {
-    if (!options.quiet)
-      std::cerr << "note: " << other << "; every key is checked against its fingerprint\n";
+    if (!options.quiet) Note(other + "; every key is checked against its fingerprint");
   }
 }
 
@@ -195,14 +195,23 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms, check);
   const int64_t run_id = lease.run_id;
   if (!options.quiet) {
-    for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
+    for (const std::string& note : lease.notes) Note(note);
   }
   PrintWhatApplyWillDo(conn, run_id, plan, start.filter, options);
   if (!approved_by.empty()) std::cout << "  approved by " << approved_by << "\n";
+  const PlanFileCounts& c = plan.counts();
+  EmitRunStarted(options, "apply", run_id, plan.sha256(),
+                 {{"keys_to_change", c.change},
+                  {"scopes_to_add", c.scopes_to_add},
+                  {"scopes_to_remove", c.scopes_to_remove},
+                  {"blocked", c.blocked},
+                  {"filter", start.filter}});
 
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "apply");
   runner_options.stale_advice = "Make a new plan and review it";
+  runner_options.plan_sha256 = plan.sha256();
+  runner_options.scopes_total = c.scopes_to_add + c.scopes_to_remove;
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, run_id, runner_options);
   ApplyStep step(plan);
   const RunEnd end = runner.Run(step, plan.counts().change);

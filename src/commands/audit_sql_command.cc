@@ -77,6 +77,11 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
             << approvals.settings_table() << ", e.g. required_approvals)\n"
             << "GRANT SELECT ON " << approvals.approvals_table() << ", "
             << approvals.settings_table() << to
+            << "\n-- apply and rollback: the health throttle reads the replicas' lag in\n"
+               "-- pg_stat_replication, which only members of pg_monitor (or pg_read_all_stats)\n"
+               "-- can see; without it a run with a standby attached waits (fails closed).\n"
+               "-- Skip it if every run passes --max-replica-lag 0.\n"
+            << "GRANT pg_monitor" << to
             << "\n-- history: SELECT on the audit tables (granted above)\n";
 }
 

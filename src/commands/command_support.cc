@@ -5,8 +5,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "base/errors.h"
+#include "base/event_log.h"
 #include "pg/db.h"
 
 namespace scope_migrate {
@@ -16,8 +18,12 @@ PhaseTimer::PhaseTimer(bool enabled) : enabled_(enabled), last_(std::chrono::ste
 void PhaseTimer::Lap(const std::string& phase) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "[verbose] %-40s %8.3f s\n", phase.c_str(),
-               std::chrono::duration<double>(now - last_).count());
+  const double seconds = std::chrono::duration<double>(now - last_).count();
+  if (JsonLog()) {
+    EmitEvent("phase", {{"phase", phase}, {"seconds", seconds}});
+  } else {
+    std::fprintf(stderr, "[verbose] %-40s %8.3f s\n", phase.c_str(), seconds);
+  }
   last_ = now;
 }
 
@@ -69,12 +75,36 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.pause_file = options.pause_file.value_or("");
   runner.timeouts = options.timeouts;
   runner.lease_ms = options.lock_lease_ms;
+  runner.health = options.health;
+  runner.quiet = options.quiet;
+  runner.metrics_file = options.metrics_file.value_or("");
   runner.progress = options.progress;
   runner.progress_every_ms = options.progress_every_ms;
   runner.label = label;
   runner.resume_hint = options.command_line;
   return runner;
 }
+
+namespace {
+
+// "held while a replica lags over 10s or 1 GiB, or a logical slot over 1 GiB".
+std::string DescribeHealth(const HealthLimits& limits,
+                           const std::function<std::string(int64_t)>& duration) {
+  std::string replicas;
+  if (limits.checks_replicas()) {
+    replicas = "a replica lags over " + duration(limits.replica_lag_ms) +
+               (limits.replica_lag_bytes > 0 ? " or " + FormatBytes(limits.replica_lag_bytes) : "");
+  }
+  std::string slots;
+  if (limits.slot_lag_bytes > 0)
+    slots = "a logical slot lags over " + FormatBytes(limits.slot_lag_bytes);
+  if (replicas.empty() && slots.empty()) return "not checked";
+  if (slots.empty()) return "held while " + replicas + "; slots not checked";
+  if (replicas.empty()) return "held while " + slots + "; replicas not checked";
+  return "held while " + replicas + ", or " + slots;
+}
+
+}  // namespace
 
 std::string DescribeBatches(const Options& options) {
   auto duration = [](int64_t ms) {
@@ -97,7 +127,28 @@ std::string DescribeBatches(const Options& options) {
     text += ", no rate limit";
   }
   if (options.pause_file) text += ", held while " + *options.pause_file + " exists";
-  return text + ", lease " + duration(options.lock_lease_ms);
+  return text + ", lease " + duration(options.lock_lease_ms) + "\n" + "  health   " +
+         DescribeHealth(options.health, duration);
+}
+
+void EmitRunStarted(const Options& options, const std::string& kind, int64_t run_id,
+                    const std::string& plan_sha256, const nlohmann::json& counts) {
+  if (!JsonLog()) return;
+  nlohmann::json fields = {{"kind", kind},
+                           {"run_id", run_id},
+                           {"plan_sha256", plan_sha256},
+                           {"batch_size", options.batch_size},
+                           {"batch_time_ms", options.batch_time_ms},
+                           {"jobs", options.jobs},
+                           {"pause_ms", options.pause_ms},
+                           {"max_rate", options.max_rate},
+                           {"pause_file", options.pause_file.value_or("")},
+                           {"lock_lease_ms", options.lock_lease_ms},
+                           {"max_replica_lag_ms", options.health.replica_lag_ms},
+                           {"max_replica_lag_bytes", options.health.replica_lag_bytes},
+                           {"max_slot_lag_bytes", options.health.slot_lag_bytes}};
+  for (const auto& [key, value] : counts.items()) fields[key] = value;
+  EmitEvent("run_started", fields);
 }
 
 ConnectionFactory ConnectionFactoryFor(const Options& options) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands/options.h"
@@ -39,8 +40,15 @@ std::string OperatorName(const Options& options);
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label);
 
 // "batches of 1000 keys, 2 jobs, pause 200ms, at most 5000 keys/s, held while
-// /run/hold exists, lease 2min": what apply and rollback say before their first write.
+// /run/hold exists, lease 2min", then a second line "  health   held while a replica
+// lags over 10s or 1 GiB, or a logical slot lags over 1 GiB": what apply and rollback
+// say before their first write.
 std::string DescribeBatches(const Options& options);
+
+// --log-format json: {"event":"run_started", "kind", "run_id", "plan_sha256", the counts
+// given, and the batch, throttle and health settings}; nothing in text mode.
+void EmitRunStarted(const Options& options, const std::string& kind, int64_t run_id,
+                    const std::string& plan_sha256, const nlohmann::json& counts);
 
 // Opens another connection to the same database (parallel workers, reconnecting).
 ConnectionFactory ConnectionFactoryFor(const Options& options);

@@ -3,6 +3,7 @@
 // in full and its change rows (streamed, so a run of millions of changes prints in
 // constant memory). Text is for people (control characters escaped), JSON Lines and CSV
 // for scripts.
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -22,7 +23,7 @@ std::string Csv(const std::string& value) { return CsvField(value); }
 
 bool IsNumberField(const std::string& name) {
   for (const char* field : {"run_id", "pid", "keys_changed", "scopes_added", "scopes_removed",
-                            "rolled_back_by", "rollback_of", "taken_over_by"}) {
+                            "rolled_back_by", "rollback_of", "taken_over_by", "throttled_ms"}) {
     if (name == field) return true;
   }
   return false;
@@ -70,6 +71,11 @@ void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
     if (r.rollback_of) add("rollback of run " + std::to_string(*r.rollback_of));
     if (r.rolled_back_by) add("rolled back by run " + std::to_string(*r.rolled_back_by));
     if (!r.filter.empty()) add("partial: " + r.filter);
+    if (r.throttled_ms > 0) {
+      char held[32];
+      std::snprintf(held, sizeof held, "%.1fs", r.throttled_ms / 1000.0);
+      add(std::string("throttled ") + held + " (" + r.throttle_reasons + ")");
+    }
     if (!r.approvals.empty()) add("approved by " + r.approvals);
     if (!r.message.empty()) add(r.message);
     std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << ToString(r.kind)

@@ -8,6 +8,7 @@
 
 #include "base/progress.h"
 #include "base/timeouts.h"
+#include "core/health.h"
 #include "core/key_source.h"
 #include "plan/report.h"
 
@@ -52,10 +53,12 @@ struct Options {
   int jobs = 1;  // parallel connections writing whole batches
   std::optional<std::string> operator_name;
   int64_t pause_ms = 0;
-  double max_rate = 0;                       // keys per second; 0 = unlimited
-  std::optional<std::string> pause_file;     // --pause-file: held back while it exists
-  int64_t lock_lease_ms = 120000;            // --lock-lease
-  int64_t require_approvals = 0;             // apply --require-approvals
+  double max_rate = 0;                    // keys per second; 0 = unlimited
+  std::optional<std::string> pause_file;  // --pause-file: held back while it exists
+  int64_t lock_lease_ms = 120000;         // --lock-lease
+  int64_t require_approvals = 0;          // apply --require-approvals
+  HealthLimits health;  // --max-replica-lag, --max-replica-lag-bytes, --max-slot-lag
+  std::optional<std::string> metrics_file;   // --metrics-file
   int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256
 

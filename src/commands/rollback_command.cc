@@ -4,6 +4,7 @@
 // runs), newest first, each as a rollback run of its own.
 #include <iostream>
 
+#include "base/event_log.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
@@ -73,18 +74,22 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
     start.rollback_of = run.run_id;
     const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
     rollback_id = lease.run_id;
-    for (const std::string& note : lease.notes) std::cerr << "note: " << note << "\n";
+    for (const std::string& note : lease.notes) Note(note);
     std::cout << "rollback run " << rollback_id << " of run " << run.run_id << " ("
               << run.keys_changed << " keys changed, " << run.scopes_added << " scopes added, "
               << run.scopes_removed << " removed) on " << DescribeConnection(conn).Url()
               << "\n  writes   " << DescribeBatches(options) << "\n";
     std::cout.flush();
   }
+  EmitRunStarted(options, "rollback", rollback_id, run.plan_sha256,
+                 {{"rollback_of", run.run_id}, {"dry_run", dry_run}});
   auto store = MakeKeyStore(layout);
   RunnerOptions runner_options = MakeRunnerOptions(options, "rollback");
   runner_options.dry_run = dry_run;
   if (dry_run) runner_options.jobs = 1;  // the listing keeps key order
   runner_options.stale_advice = "Re-run the same rollback: keys changed since are left alone";
+  runner_options.plan_sha256 = run.plan_sha256;
+  runner_options.scopes_total = static_cast<uint64_t>(run.scopes_added + run.scopes_removed);
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
                      runner_options);
   RollbackStep step(audit, run.run_id, dry_run, std::cout);

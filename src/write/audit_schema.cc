@@ -46,7 +46,9 @@ const Column kRunsAddedSince[] = {{"pid", "bigint"},
                                   {"last_batch_ms", "bigint"},
                                   {"max_batch_ms", "bigint"},
                                   {"lock_retries", "bigint NOT NULL DEFAULT 0"},
-                                  {"approvals", "text"}};
+                                  {"approvals", "text"},
+                                  {"throttled_ms", "bigint NOT NULL DEFAULT 0"},
+                                  {"throttle_reasons", "text"}};
 const Column kChangesTable[] = {{"run_id", "bigint NOT NULL"},
                                 {"api_key_id", "text NOT NULL"},
                                 {"scope", "text NOT NULL"},
@@ -179,9 +181,9 @@ std::string AuditLog::RunSelectList(pqxx::transaction_base& txn) const {
       "run_id, kind, status, operator, host, tool_version, mapping_sha256, "
       "plan_sha256, filter, message, keys_changed, scopes_added, scopes_removed, "
       "rolled_back_by, rollback_of";
-  for (const char* name :
-       {"host_id", "pid", "tool_commit", "taken_over_by", "batch_time_ms", "last_batch_keys",
-        "last_batch_ms", "max_batch_ms", "lock_retries", "approvals"}) {
+  for (const char* name : {"host_id", "pid", "tool_commit", "taken_over_by", "batch_time_ms",
+                           "last_batch_keys", "last_batch_ms", "max_batch_ms", "lock_retries",
+                           "approvals", "throttled_ms", "throttle_reasons"}) {
     list += ", " + column(name);
   }
   for (const char* name :

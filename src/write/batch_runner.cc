@@ -7,10 +7,13 @@
 #include <mutex>
 #include <thread>
 
+#include "base/event_log.h"
 #include "base/pause_file.h"
 #include "pg/db.h"
 #include "write/change_rows.h"
+#include "write/health_gate.h"
 #include "write/interrupt.h"
+#include "write/run_metrics_file.h"
 #include "write/test_pause.h"
 #include "write/throttle.h"
 
@@ -27,62 +30,7 @@ ToolError Interrupted() {
   return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
 }
 
-StopReason SqlFailure(const DbError& e, const std::string& where, bool interrupted) {
-  const std::string& state = e.sqlstate;
-  if (interrupted) {
-    return {RunStatus::kInterrupted,
-            ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName() +
-                                            " (second signal: " + where +
-                                            " was cancelled and rolled back whole)")};
-  }
-  std::string message;
-  if (state == "55P03") {
-    message = where +
-              " waited longer than --lock-timeout for a lock held by another session and was "
-              "rolled back whole (SQLSTATE 55P03)";
-  } else if (state == "57014") {
-    message =
-        where + " ran longer than --statement-timeout and was rolled back whole (SQLSTATE 57014)";
-  } else {
-    message = where + " failed and was rolled back whole (SQLSTATE " + state + "): " + e.message;
-  }
-  return {RunStatus::kFailed, RuntimeFailure(message)};
-}
-
 }  // namespace
-
-StopReason ClassifyFailure(const std::exception& failure, size_t batch,
-                           const std::string& first_key, bool interrupted) {
-  const std::string where = "batch " + std::to_string(batch) + " starting at key " + first_key;
-  if (const auto* tool = dynamic_cast<const ToolError*>(&failure)) {
-    switch (tool->exit_code()) {
-      case kExitInterrupted:
-        return {RunStatus::kInterrupted, *tool};
-      case kExitStalePlan:
-        return {RunStatus::kStale, ToolError(kExitStalePlan, where + ": " + tool->what())};
-      case kExitLocked:
-        return {RunStatus::kInterrupted, ToolError(kExitLocked, where + ": " + tool->what())};
-      default:
-        return {RunStatus::kFailed, ToolError(tool->exit_code(), where + ": " + tool->what())};
-    }
-  }
-  const DbError db = ClassifyDbError(failure);
-  switch (db.kind) {
-    case DbErrorKind::kInDoubt:
-      return {RunStatus::kFailed,
-              RuntimeFailure("the connection broke while committing " + where +
-                             ": whether it committed is unknown (" + db.message + ")")};
-    case DbErrorKind::kConnectionLost:
-      return {RunStatus::kFailed,
-              RuntimeFailure("lost the connection to PostgreSQL during " + where +
-                             "; the batch in flight was rolled back (" + db.message + ")")};
-    case DbErrorKind::kSql:
-      return SqlFailure(db, where, interrupted);
-    default:
-      return {RunStatus::kFailed,
-              RuntimeFailure(where + " failed with an unexpected error: " + db.message)};
-  }
-}
 
 void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
   FinishRun(audit, conn, run_id, RunStatus::kSucceeded, "");
@@ -90,10 +38,14 @@ void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, i
 
 // What the workers share; every member but the constant ones is guarded by `mutex`.
 struct BatchRunner::Shared {
-  Shared(WriteStep& step, const RunnerOptions& options)
+  Shared(WriteStep& step, const BatchRunner& runner, const RunnerOptions& options)
       : step(step),
         progress(options.progress, options.label, options.progress_every_ms),
-        throttle(options.pause_ms, options.max_rate, Clock::now()) {}
+        throttle(options.pause_ms, options.max_rate, Clock::now()),
+        health(options.health, !options.dry_run, runner.audit_, runner.run_id_, options.timeouts,
+               options.lease_ms),
+        metrics(options.dry_run ? "" : options.metrics_file, options.label, runner.run_id_,
+                options.plan_sha256, options.scopes_total) {}
 
   std::mutex mutex;
   WriteStep& step;
@@ -103,6 +55,8 @@ struct BatchRunner::Shared {
   std::optional<StopReason> stop;
   Progress progress;
   Throttle throttle;
+  HealthGate health;
+  RunMetricsFile metrics;
 };
 
 class BatchRunner::Worker {
@@ -114,7 +68,7 @@ class BatchRunner::Worker {
   void Loop() {
     Batch batch;
     try {
-      while (TakeBatch(batch) && WaitPauseFile() && WaitTurn(batch.keys.size())) {
+      while (TakeBatch(batch) && WaitPauseFile() && WaitTurn(batch.keys.size()) && WaitHealthy()) {
         RunWithRetries(batch);
         if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
       }
@@ -184,6 +138,7 @@ class BatchRunner::Worker {
     const std::string& path = options_.pause_file;
     if (path.empty() || !PauseFileHolds(path)) return !Stopping();
     SetNote("paused by " + path);
+    EmitEvent("paused", {{"path", path}});
     const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
     Clock::time_point renewed = Clock::now();
     while (PauseFileHolds(path) && !Stopping()) {
@@ -196,6 +151,7 @@ class BatchRunner::Worker {
       }
       Tick();  // a log keeps saying why nothing moves
     }
+    EmitEvent("resumed", {{"from", "paused"}, {"path", path}});
     SetNote("");
     return !Stopping();
   }
@@ -220,8 +176,27 @@ class BatchRunner::Worker {
     return !Stopping();
   }
 
+  // While the health throttle holds the run, holds the batch back; false when the run
+  // stops first. --single-transaction checks before its transaction, never inside it.
+  bool WaitHealthy() {
+    if (txn_) return !Stopping();
+    HealthGate::Hooks hooks;
+    hooks.stopping = [this] { return Stopping(); };
+    hooks.sleep = [](int64_t ms) {
+      if (!InterruptGuard::SleepUnlessInterrupted(ms)) throw Interrupted();
+    };
+    hooks.note = [this](const std::string& note) { SetNote(note); };
+    hooks.tick = [this] { Tick(); };
+    hooks.say = [this](const std::string& line, bool asks_action) {
+      std::lock_guard<std::mutex> hold(shared_.mutex);
+      if (!options_.quiet || asks_action) shared_.progress.Say(line);
+    };
+    return shared_.health.Wait(conn_, hooks);
+  }
+
   void RunBatch(const Batch& batch, Clock::time_point start) {
     if (!txn_) Begin();
+    batch_number_ = batch.number;
     std::vector<std::string> ids;
     ids.reserve(batch.keys.size());
     for (const KeyChange& key : batch.keys) ids.push_back(key.id);
@@ -317,10 +292,25 @@ class BatchRunner::Worker {
       if (t.left_alone_ids.size() < 50) t.left_alone_ids.push_back(id);
     }
     shared_.keys_done += pending_keys_seen_;
+    if (keys > 0) EmitCommitted(keys, start);
     pending_ = RunTotals{};
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
     shared_.progress.Update(shared_.keys_done, true, t.batches, batch);
+    shared_.metrics.Update(shared_.keys_done, t.added + t.removed, t.batches, size_, shared_.health,
+                           "running");
+  }
+
+  // --log-format json: the batch just committed; under the shared mutex.
+  void EmitCommitted(size_t keys, Clock::time_point start) const {
+    EmitEvent("batch_committed", {{"batch", batch_number_},
+                                  {"keys", keys},
+                                  {"keys_changed", pending_.keys},
+                                  {"scopes_added", pending_.added},
+                                  {"scopes_removed", pending_.removed},
+                                  {"duration_ms", std::lround(MsSince(start))},
+                                  {"batch_size", size_},
+                                  {"keys_done", shared_.keys_done}});
   }
 
   bool Stopping() {
@@ -354,6 +344,7 @@ class BatchRunner::Worker {
   std::deque<KeyChange> held_;  // keys of a batch split after lock timeouts, next in turn
   int lock_failures_ = 0;       // lock timeouts in a row of the batch being tried
   int64_t lock_retries_ = 0;    // attempts that timed out since the last commit
+  size_t batch_number_ = 0;     // of the batch being run
 };
 
 BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, const AuditLog& audit,
@@ -368,7 +359,7 @@ BatchRunner::BatchRunner(pqxx::connection& conn, ConnectionFactory connect, cons
 BatchRunner::~BatchRunner() = default;
 
 RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
-  Shared shared(step, options_);
+  Shared shared(step, *this, options_);
   std::vector<std::unique_ptr<pqxx::connection>> extra;
   std::vector<pqxx::connection*> connections = {&conn_};
   for (int i = 1; i < options_.jobs; ++i) {
@@ -386,6 +377,8 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   std::optional<InterruptGuard> interrupt;
   if (!options_.dry_run) interrupt.emplace(connections);
   shared.progress.Start(total_keys);
+  shared.metrics.SetKeysPlanned(total_keys);
+  shared.metrics.Update(0, 0, 0, 0, shared.health, "running");
   std::vector<Worker> workers;
   workers.reserve(connections.size());
   for (pqxx::connection* conn : connections) workers.emplace_back(*this, shared, *conn);
@@ -397,7 +390,17 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   for (auto& thread : threads) thread.join();
   shared.progress.Finish();
   interrupt.reset();
-  return Finish(step, shared.totals, shared.stop);
+  const RunEnd end = Finish(step, shared.totals, shared.stop);
+  shared.metrics.Update(shared.keys_done, end.totals.added + end.totals.removed, end.totals.batches,
+                        0, shared.health, ToString(end.status));
+  EmitEvent("run_finished", {{"run_id", run_id_},
+                             {"status", ToString(end.status)},
+                             {"keys_changed", end.totals.keys},
+                             {"scopes_added", end.totals.added},
+                             {"scopes_removed", end.totals.removed},
+                             {"batches", end.totals.batches},
+                             {"exit_code", end.error ? end.error->exit_code() : 0}});
+  return end;
 }
 
 RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,

@@ -3,7 +3,8 @@
 // and which keys of a batch may be written. The runner owns everything else, for every
 // batch: a transaction with the timeouts set, the keys read under their row locks, the
 // step's selection, the write, the audit rows of what the write changed and the run's
-// counters, the commit; then interrupts, --pause/--max-rate and progress. It maps every
+// counters, the commit; then interrupts, --pause-file, the health throttle (health_gate.h),
+// --pause/--max-rate and progress. It maps every
 // way a run can stop (stale, lock or statement timeout, interrupt, lost connection, commit
 // in doubt, anything else) to one run status, message and exit code, and records it with
 // FinishRun.
@@ -33,10 +34,12 @@
 #include "base/progress.h"
 #include "base/timeouts.h"
 #include "core/batch_sizing.h"
+#include "core/health.h"
 #include "core/key_change.h"
 #include "write/audit_schema.h"
 #include "write/key_store.h"
 #include "write/run_rows.h"
+#include "write/stop_reason.h"
 
 namespace scope_migrate {
 
@@ -49,6 +52,12 @@ struct RunnerOptions {
   int64_t pause_ms = 0;
   double max_rate = 0;     // keys per second, 0 = unlimited
   std::string pause_file;  // --pause-file: no batch starts while it exists ("" = none)
+  HealthLimits health;     // the health throttle (health_gate.h); not in a dry run
+  bool quiet = false;
+  std::string metrics_file;   // --metrics-file ("" = none; never in a dry run)
+  std::string plan_sha256;    // for the metrics file
+  uint64_t scopes_total = 0;  // scopes to add and remove, for the metrics file      // --quiet:
+                              // only the lines that ask for action (a grant) on stderr
   Timeouts timeouts;
   int64_t lease_ms = 120000;  // --lock-lease: waits renew the lease well within it
   ProgressMode progress = ProgressMode::kAuto;
@@ -94,16 +103,6 @@ struct RunEnd {
   std::optional<ToolError> error;            // why it stopped early, with its exit code
   RunTotals totals;                          // of the committed batches
 };
-
-// How a batch failure ends the run: the run status for the runs table and the error
-// (exit code and message) for the person. `batch` and `first_key` name where it happened;
-// `interrupted`: a signal had been received.
-struct StopReason {
-  RunStatus status;
-  ToolError error;
-};
-StopReason ClassifyFailure(const std::exception& failure, size_t batch,
-                           const std::string& first_key, bool interrupted);
 
 using ConnectionFactory = std::function<std::unique_ptr<pqxx::connection>()>;
 

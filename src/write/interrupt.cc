@@ -8,6 +8,8 @@
 #include <chrono>
 #include <string>
 
+#include "base/event_log.h"
+
 namespace scope_migrate {
 namespace {
 
@@ -60,11 +62,15 @@ void InterruptGuard::Watch() {
       // Said at once, here and not in the handler: a batch may wait long for a lock before
       // the run gets to say anything.
       told = true;
-      const std::string line = std::string("scope-migrate: ") + SignalName() +
-                               ": finishing the batch in flight (it commits or rolls back "
-                               "whole), then stopping; a second SIGINT or SIGTERM (Ctrl-C) "
-                               "cancels it now\n";
-      (void)!write(STDERR_FILENO, line.data(), line.size());
+      const std::string said =
+          "finishing the batch in flight (it commits or rolls back whole), then stopping; a "
+          "second SIGINT or SIGTERM (Ctrl-C) cancels it now";
+      const std::string line = std::string("scope-migrate: ") + SignalName() + ": " + said + "\n";
+      if (JsonLog()) {
+        EmitEvent("signal", {{"signal", SignalName()}, {"message", said}});
+      } else {
+        (void)!write(STDERR_FILENO, line.data(), line.size());
+      }
     }
     if (g_signals.load() >= 2) {
       // libpq's cancel request only reads the backend's pid and key, which do not change
@@ -75,7 +81,11 @@ void InterruptGuard::Watch() {
         } catch (const std::exception& e) {
           const std::string line =
               std::string("scope-migrate: could not cancel a statement: ") + e.what() + "\n";
-          (void)!write(STDERR_FILENO, line.data(), line.size());
+          if (JsonLog()) {
+            Note(std::string("could not cancel a statement: ") + e.what());
+          } else {
+            (void)!write(STDERR_FILENO, line.data(), line.size());
+          }
         }
       }
     }

@@ -56,13 +56,14 @@ RunRow ReadRunRow(const pqxx::row& r) {
       {"tool_commit", &RunRow::tool_commit},
       {"heartbeat_at", &RunRow::heartbeat_at},
       {"last_batch_at", &RunRow::last_batch_at},
-      {"approvals", &RunRow::approvals}};
+      {"approvals", &RunRow::approvals},
+      {"throttle_reasons", &RunRow::throttle_reasons}};
   static const std::pair<const char*, int64_t RunRow::*> kNumbers[] = {
       {"keys_changed", &RunRow::keys_changed},     {"scopes_added", &RunRow::scopes_added},
       {"scopes_removed", &RunRow::scopes_removed}, {"pid", &RunRow::pid},
       {"batch_time_ms", &RunRow::batch_time_ms},   {"last_batch_keys", &RunRow::last_batch_keys},
       {"last_batch_ms", &RunRow::last_batch_ms},   {"max_batch_ms", &RunRow::max_batch_ms},
-      {"lock_retries", &RunRow::lock_retries}};
+      {"lock_retries", &RunRow::lock_retries},     {"throttled_ms", &RunRow::throttled_ms}};
   static const std::pair<const char*, std::optional<int64_t> RunRow::*> kOptional[] = {
       {"rolled_back_by", &RunRow::rolled_back_by},
       {"rollback_of", &RunRow::rollback_of},
@@ -117,6 +118,8 @@ std::vector<std::pair<std::string, std::string>> RunFields(const RunRow& r) {
           {"last_batch_ms", r.last_batch_ms ? number(r.last_batch_ms) : ""},
           {"max_batch_ms", r.max_batch_ms ? number(r.max_batch_ms) : ""},
           {"lock_retries", number(r.lock_retries)},
+          {"throttled_ms", number(r.throttled_ms)},
+          {"throttle_reasons", r.throttle_reasons},
           {"approvals", r.approvals},
           {"message", r.message}};
 }
@@ -177,6 +180,21 @@ void Heartbeat(const AuditLog& audit, pqxx::connection& conn, int64_t run_id) {
                                                " SET heartbeat_at = clock_timestamp() "
                                                "WHERE run_id = $1 AND status = 'running'",
                                            run_id);
+    if (r.affected_rows() != 1) throw LostLease(run_id);
+    txn.commit();
+  });
+}
+
+void RecordThrottle(const AuditLog& audit, pqxx::connection& conn, int64_t run_id,
+                    int64_t throttled_ms, const std::string& reasons) {
+  return NeedsPrivilege("UPDATE on " + audit.runs_table(), [&] {
+    pqxx::work txn(conn, "record_throttle");
+    SetLocalTimeouts(txn, audit.timeouts());
+    const pqxx::result r = txn.exec_params(
+        "UPDATE " + audit.runs_table() +
+            " SET heartbeat_at = clock_timestamp(), throttled_ms = greatest(throttled_ms, $2), "
+            "throttle_reasons = nullif($3, '') WHERE run_id = $1 AND status = 'running'",
+        run_id, throttled_ms, reasons);
     if (r.affected_rows() != 1) throw LostLease(run_id);
     txn.commit();
   });

@@ -60,6 +60,9 @@ struct RunRow {
   // batch, and how many batch attempts timed out on a lock and were tried again (0 = NULL).
   int64_t batch_time_ms = 0, last_batch_keys = 0, last_batch_ms = 0, max_batch_ms = 0;
   int64_t lock_retries = 0;
+  // The health throttle: the time the run was held, and by what ("replica_lag=1200ms,...").
+  int64_t throttled_ms = 0;
+  std::string throttle_reasons;
   std::optional<int64_t> rolled_back_by, rollback_of, taken_over_by;
   double heartbeat_age_s = 0;  // seconds since the last heartbeat (running runs)
 };
@@ -93,6 +96,12 @@ int64_t InsertRunningRun(const AuditLog& audit, pqxx::transaction_base& txn, con
                          const ProcessIdentity& who);
 // Renews the heartbeat of a run that still holds its lease; throws ToolError(5) if not.
 void Heartbeat(const AuditLog& audit, pqxx::connection& conn, int64_t run_id);
+
+// The time the run was held by the health throttle so far, and why (ThrottleTally's
+// Reasons()), in a short transaction of its own that also renews the heartbeat; throws
+// ToolError(5) when the run lost its lease.
+void RecordThrottle(const AuditLog& audit, pqxx::connection& conn, int64_t run_id,
+                    int64_t throttled_ms, const std::string& reasons);
 
 // Inside a batch transaction: adds the counts and renews the lease; throws ToolError(5)
 // when the run lost it, so the batch rolls back.

@@ -293,6 +293,17 @@ TEST_F(CliTest, LockLeaseUnderASecondIsAUsageError) {
                    "--lock-lease must be at least 1s");
 }
 
+TEST_F(CliTest, HealthLimitsAndLogFormatTakeTheirSpellingsOnly) {
+  ExpectUsageError({"apply", "p.jsonl", "--max-replica-lag", "10"},
+                   "--max-replica-lag \"10\" is not a duration (e.g. 500ms, 5s, 2min)");
+  ExpectUsageError({"apply", "p.jsonl", "--max-replica-lag-bytes", "1.5GB"},
+                   "--max-replica-lag-bytes \"1.5GB\" is not a size (e.g. 1048576, 512MB, 1GiB)");
+  ExpectUsageError({"rollback", "--db", "x", "--run", "1", "--max-slot-lag", "lots"},
+                   "--max-slot-lag \"lots\" is not a size (e.g. 1048576, 512MB, 1GiB)");
+  ExpectUsageError({"apply", "p.jsonl", "--log-format", "xml"},
+                   "--log-format must be text or json");
+}
+
 TEST_F(CliTest, BadCutoffIsAUsageError) {
   const ToolResult r = RunTool(
       {"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--cutoff", "2026-03-23T00:00:00"});

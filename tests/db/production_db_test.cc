@@ -1,13 +1,18 @@
 // Production manners on a real PostgreSQL: subset runs, lock timeouts, clean interruption
 // by SIGINT/SIGTERM (and a second signal), --pause spacing the batches and --pause-file
-// holding them back.
+// holding them back, --log-format json.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "support/db_util.h"
@@ -519,6 +524,139 @@ TEST_F(ProductionTest, PruneWhoseRowsAreStillThereAfterTheDeleteIsStale) {
       << result.err;
   EXPECT_EQ(testing::DataDigest(*conn_), before);
   EXPECT_EQ(RunStatus(1), "stale");
+}
+
+// Every line of `err` parsed as JSON (a line that is not JSON fails the test).
+std::vector<nlohmann::json> JsonLines(const std::string& err) {
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    try {
+      events.push_back(nlohmann::json::parse(line));
+    } catch (const nlohmann::json::exception& e) {
+      ADD_FAILURE() << "not JSON: " << line;
+    }
+  }
+  return events;
+}
+
+TEST_F(ProductionTest, LogFormatJsonWritesOneEventPerLineAndNothingElse) {
+  const auto r = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--batch-time",
+                          "0", "--progress", "--progress-every", "1h", "--log-format", "json"},
+                         env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<nlohmann::json> events = JsonLines(r.err);
+  std::vector<std::string> names;
+  for (const auto& e : events) {
+    if (e["event"] != "progress") names.push_back(e["event"]);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"run_started", "batch_committed", "batch_committed",
+                                             "batch_committed", "batch_committed", "run_finished"}))
+      << r.err;
+  ASSERT_FALSE(events.empty());
+  const nlohmann::json& started = events.front();
+  EXPECT_EQ(started["kind"], "apply");
+  EXPECT_EQ(started["run_id"], 1);
+  EXPECT_EQ(started["plan_sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(started["scopes_to_add"], 312);
+  EXPECT_EQ(started["batch_size"], 10);
+  EXPECT_EQ(started["jobs"], 1);
+  EXPECT_EQ(started["max_replica_lag_ms"], 10000);
+  EXPECT_EQ(started["max_replica_lag_bytes"], 1073741824);
+  int64_t added = 0, keys = 0;
+  for (const auto& e : events) {
+    if (e["event"] != "batch_committed") continue;
+    added += e["scopes_added"].get<int64_t>();
+    keys += e["keys_changed"].get<int64_t>();
+    EXPECT_EQ(e["batch_size"], 10);
+    EXPECT_LE(e["keys"].get<int64_t>(), 10);
+    EXPECT_TRUE(e["duration_ms"].is_number());
+  }
+  EXPECT_EQ(added, 312);
+  EXPECT_EQ(keys, started["keys_to_change"].get<int64_t>());
+  EXPECT_EQ(events[events.size() - 2]["event"], "progress");  // the last progress line
+  const nlohmann::json& run_finished = events.back();
+  EXPECT_EQ(run_finished["event"], "run_finished");
+  EXPECT_EQ(run_finished["status"], "succeeded");
+  EXPECT_EQ(run_finished["exit_code"], 0);
+  EXPECT_EQ(run_finished["scopes_added"], 312);
+  EXPECT_EQ(run_finished["batches"], 4);
+}
+
+TEST_F(ProductionTest, LogFormatJsonReportsErrorsAsEvents) {
+  const auto missing = RunTool({"apply", dir_ + "/missing.jsonl", "--log-format", "json"}, env_);
+  EXPECT_NE(missing.exit_code, 0);
+  auto events = JsonLines(missing.err);
+  ASSERT_EQ(events.size(), 1u) << missing.err;
+  EXPECT_EQ(events[0]["event"], "error");
+  EXPECT_EQ(events[0]["exit_code"], missing.exit_code);
+  EXPECT_NE(events[0]["message"].get<std::string>().find("missing.jsonl"), std::string::npos);
+
+  const auto usage = RunTool({"apply", plan_, "--log-format", "json", "--batch-size", "0"}, env_);
+  EXPECT_EQ(usage.exit_code, 64);
+  events = JsonLines(usage.err);
+  ASSERT_EQ(events.size(), 1u) << usage.err;
+  EXPECT_EQ(events[0], (nlohmann::json{{"event", "error"},
+                                       {"exit_code", 64},
+                                       {"message", "--batch-size must be at least 1"}}));
+}
+
+TEST_F(ProductionTest, MetricsFileHoldsTheFinishedRunsState) {
+  const std::string metrics_dir = dir_ + "/textfile";
+  ASSERT_EQ(mkdir(metrics_dir.c_str(), 0755), 0);
+  const std::string metrics = metrics_dir + "/scope_migrate.prom";
+  const auto r = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--batch-time",
+                          "0", "--metrics-file", metrics},
+                         env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string text = testing::ReadFile(metrics);
+  for (const char* line : {"scope_migrate_run_status{status=\"succeeded\"} 1\n",
+                           "scope_migrate_run_status{status=\"running\"} 0\n",
+                           "scope_migrate_scopes_done 312\n", "scope_migrate_scopes_planned 312\n",
+                           "scope_migrate_batches 4\n", "scope_migrate_batch_size 10\n",
+                           "scope_migrate_throttled_seconds{cause=\"replica_lag\"} 0\n",
+                           "scope_migrate_replica_lag_bytes 0\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+  const auto value = [&text](const std::string& name) {
+    const size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(value("scope_migrate_keys_planned"), 0);
+  EXPECT_EQ(value("scope_migrate_keys_done"), value("scope_migrate_keys_planned"));
+  EXPECT_NE(text.find("scope_migrate_run_info{kind=\"apply\",run_id=\"1\",plan_sha256=\""),
+            std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(stat(metrics.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  // Nothing but the file itself is left in the directory (no temporary files).
+  std::vector<std::string> names;
+  DIR* listing = opendir(metrics_dir.c_str());
+  ASSERT_NE(listing, nullptr);
+  for (dirent* entry = readdir(listing); entry != nullptr; entry = readdir(listing)) {
+    if (std::string(entry->d_name) != "." && std::string(entry->d_name) != "..") {
+      names.push_back(entry->d_name);
+    }
+  }
+  closedir(listing);
+  EXPECT_EQ(names, std::vector<std::string>{"scope_migrate.prom"});
+}
+
+TEST_F(ProductionTest, AMetricsFileThatCannotBeWrittenIsSaidOnceAndTheRunGoesOn) {
+  const auto r = RunTool({"apply", plan_, "--allow-blocked", "--batch-size", "10", "--batch-time",
+                          "0", "--metrics-file", dir_ + "/no/such/dir/m.prom"},
+                         env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(
+      r.err.rfind("note: --metrics-file: cannot create " + dir_ + "/no/such/dir/.m.prom.tmp.", 0),
+      0u)
+      << r.err;
+  EXPECT_NE(r.err.find(": No such file or directory; the run goes on without it\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(ChangeRows(), 312);
 }
 
 }  // namespace

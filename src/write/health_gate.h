@@ -1,0 +1,88 @@
+// The health throttle of a run (SPEC 11.2), shared by its workers. Before each batch a
+// worker asks Wait() on its own connection: the server's replicas and logical slots are
+// read (pg/health_query.h) and judged (core/health.h); while the verdict holds the run,
+// the worker waits, re-checking every kHealthPollMs, renewing the lease and recording the
+// time held in the run's row (throttled_ms, throttle_reasons) every quarter lease, so with
+// --jobs N writing stops within one batch per job. A failed check holds the run (fails
+// closed) unless the lost connection or an interruption is the reason, which stop it.
+//
+// The hysteresis state (held or not, and why) and the tally of time held are the run's,
+// not a worker's: one worker's verdict holds them all, and a line on stderr says when the
+// run is throttled, why, when it resumes, and again every kHealthRepeatMs while held (with
+// --log-format json, "throttled" and "resumed" events).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "base/timeouts.h"
+#include "core/health.h"
+#include "write/audit_schema.h"
+
+namespace scope_migrate {
+
+constexpr int64_t kHealthPollMs = 500;      // how often a held run looks again
+constexpr int64_t kHealthRepeatMs = 60000;  // how often stderr repeats why it is held
+
+class HealthGate {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // What a waiting worker does through its runner: each hook locks what it needs.
+  struct Hooks {
+    std::function<bool()> stopping;                // the run stops: wait no longer
+    std::function<void(int64_t ms)> sleep;         // throws when interrupted
+    std::function<void(const std::string&)> note;  // the progress line's note ("" clears)
+    // A line of its own on stderr; `asks_action`: the person must act (a grant, a failed
+    // check), so it is said even with --quiet.
+    std::function<void(const std::string&, bool asks_action)> say;
+    std::function<void()> tick;  // lets a log line show the wait
+  };
+
+  // `enabled`: false for a dry run or when `limits` checks nothing (Wait returns at once).
+  HealthGate(const HealthLimits& limits, bool enabled, const AuditLog& audit, int64_t run_id,
+             const Timeouts& timeouts, int64_t lease_ms);
+
+  // Returns when the batch may start (true) or the run stops first (false).
+  bool Wait(pqxx::connection& conn, const Hooks& hooks);
+
+  int64_t throttled_ms() const;
+  int64_t throttled_ms(ThrottleCause cause) const;
+  std::string reasons() const;      // ThrottleTally::Reasons()
+  HealthSignals last_seen() const;  // of the last check that ran
+
+ private:
+  // A change worth a line: "throttled" (again every kHealthRepeatMs) or "resumed".
+  struct Change {
+    std::string event;  // "" for none
+    std::string text;   // the line in text mode
+    ThrottleCause cause = ThrottleCause::kNone;
+    int64_t held_ms = 0;  // "resumed": how long it was held
+  };
+
+  HealthVerdict Check(pqxx::connection& conn, const Hooks& hooks);
+  void Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks);
+  HealthSignals Read(pqxx::connection& conn);
+  void Record(pqxx::connection& conn);  // the time held so far; renews the lease
+  void HoldUntilHealthy(pqxx::connection& conn, const Hooks& hooks, HealthVerdict verdict);
+
+  const HealthLimits limits_;
+  const bool enabled_;
+  const AuditLog& audit_;
+  const int64_t run_id_;
+  const Timeouts timeouts_;
+  const int64_t lease_ms_;
+
+  mutable std::mutex mutex_;  // guards what follows
+  bool held_ = false;
+  ThrottleCause cause_ = ThrottleCause::kNone;
+  Clock::time_point last_check_, held_since_, last_said_;
+  ThrottleTally tally_;
+  HealthSignals last_seen_;
+};
+
+}  // namespace scope_migrate
