@@ -5,10 +5,12 @@
 #include <chrono>
 #include <string>
 
+#include "base/errors.h"
 #include "commands/options.h"
 #include "core/mapping.h"
 #include "pg/layout_resolve.h"
 #include "plan/planner.h"
+#include "write/audit_schema.h"
 #include "write/batch_runner.h"
 
 namespace scope_migrate {
@@ -41,6 +43,16 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
 // "batches of 1000 keys, 2 jobs, pause 200ms, at most 5000 keys/s, held while
 // /run/hold exists, lease 2min": what apply and rollback say before their first write.
 std::string DescribeBatches(const Options& options);
+
+// A GitHub Actions annotation for an error: "::error file=F,line=L,col=C::REASON" (line and
+// col only when known; file "scope-migrate" for an error that is not about an input file).
+std::string GithubErrorAnnotation(const ToolError& error);
+
+// `error` with a hint when it is a permission error on the audit tables, --audit-schema was
+// not given and another schema of the database holds a readable scope_migration_runs
+// (the tables meant may be there); else `error` as it is.
+ToolError WithAuditSchemaHint(pqxx::connection& conn, const AuditLog& audit, const Options& options,
+                              const ToolError& error);
 
 // Opens another connection to the same database (parallel workers, reconnecting).
 ConnectionFactory ConnectionFactoryFor(const Options& options);
