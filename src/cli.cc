@@ -1,7 +1,7 @@
 // Command-line parsing (Boost.Program_options) and dispatch, from the one table of commands
-// in cli_table.h. Usage errors exit 64 with a one-line reason
-// and the usage; every ToolError from a command is printed and mapped to its exit code
-// here and nowhere else.
+// in cli_table.h. Usage errors exit 64 with a one-line reason and a pointer to
+// `scope-migrate COMMAND --help`; every ToolError from a command is printed and mapped to its exit
+// code here and nowhere else.
 #include "cli.h"
 
 #include <signal.h>
@@ -89,11 +89,33 @@ ToolError UnknownOption(const po::unknown_option& e, const po::options_descripti
   return UsageError(std::string(e.what()) + (near ? "; did you mean --" + *near + "?" : ""));
 }
 
+// Our message for a positional argument a command does not take, with the flag that was
+// probably meant.
+ToolError StrayArgument(const Command& command, const po::variables_map& vm) {
+  const std::string stray = vm["stray"].as<std::vector<std::string>>().front();
+  const std::string name = command.name;
+  if (command.groups & (kPlanFileArgument | kShellArgument)) {
+    return UsageError(name + " takes one positional argument (" +
+                      (command.groups & kShellArgument ? "the shell" : "the PLANFILE") + "); \"" +
+                      stray + "\" is one too many");
+  }
+  std::string hint;
+  if (command.groups & kMappingOption) {
+    hint = "--mapping " + stray;
+    if (command.groups & kFixturesOption) hint += " or --fixtures " + stray;
+  } else if (command.groups & kRunOption) {
+    hint = "--run " + stray;
+  }
+  return UsageError(name + " takes no positional argument (\"" + stray + "\")" +
+                    (hint.empty() ? "" : "; did you mean " + hint + "?"));
+}
+
 po::variables_map ParseOptions(const std::vector<std::string>& args,
                                const po::options_description& all, const Command& command) {
   po::positional_options_description positional;
   if (command.groups & kPlanFileArgument) positional.add("plan-file", 1);
   if (command.groups & kShellArgument) positional.add("shell", 1);
+  positional.add("stray", -1);
   // No prefix guessing: `--pru` must not run as --prune, nor `--allow` as --allow-blocked.
   const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
@@ -106,10 +128,11 @@ po::variables_map ParseOptions(const std::vector<std::string>& args,
               vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
-    throw UnknownOption(e, all);
+    throw UnknownOption(e, CommandOptions(command).add(CommonOptions()));
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
+  if (vm.count("stray")) throw StrayArgument(command, vm);
   return vm;
 }
 
@@ -340,10 +363,10 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   o.command = args[0];
   o.command_line = CommandLine(args);
   po::options_description all;
-  all.add(CommandOptions(*command)).add(CommonOptions());
+  all.add(CommandOptions(*command)).add(CommonOptions()).add(InternalOptions());
   const po::variables_map vm = ParseOptions(args, all, *command);
   if (vm.count("help") || vm.count("version")) {
-    if (vm.count("help")) std::cout << Usage() << "\n" << all;
+    if (vm.count("help")) std::cout << CommandHelp(*command);
     if (!vm.count("help")) PrintVersion();
     *exit_now = kExitOk;
     return o;
@@ -379,7 +402,11 @@ int RunCli(int argc, char** argv) {
       SetLogFormat(LogFormat::kJson);
       ReportError(e.exit_code(), e.what());
     } else {
-      std::cerr << "scope-migrate: " << e.what() << "\n\n" << Usage();
+      // The reason, and where to read more: not the usage of every command.
+      const Command* command = argc > 1 ? FindCommand(argv[1]) : nullptr;
+      std::cerr << "scope-migrate: " << e.what() << "\nsee `scope-migrate "
+                << (command ? std::string(command->name) + " --help" : std::string("--help"))
+                << "`\n";
     }
     return e.exit_code();
   }

@@ -1,6 +1,8 @@
 #include "cli_table.h"
 
 #include <algorithm>
+#include <cstring>
+#include <sstream>
 
 #include "base/errors.h"
 #include "cli.h"
@@ -62,23 +64,29 @@ void CheckCompletion(const Options& o) {
 void NoCheck(const Options&) {}
 
 const Command kCommands[] = {
-    {"lint", "--mapping FILE [--format text|markdown]", kMappingOption | kFormatOption,
-     "text|markdown", NeedsMapping, RunLintCommand},
+    {"lint", "--mapping FILE [--format text|markdown|github]", kMappingOption | kFormatOption,
+     "text|markdown|github", NeedsMapping, RunLintCommand,
+     "scope-migrate lint --mapping mappings/legacy-roles.yaml"},
     {"verify", "--mapping FILE --fixtures FILE [--format text|junit|github]",
      kMappingOption | kFixturesOption | kFormatOption, "text|junit|github", CheckVerify,
-     RunVerifyCommand},
+     RunVerifyCommand,
+     "scope-migrate verify --mapping mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml "
+     "--format junit > verify.xml"},
     {"plan",
      "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
      "[--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
      "[--tenant T]... [--key ID]... [--max-keys N]",
      kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
          kPlanOutOptions,
-     "text|jsonl|csv|markdown", NeedsMapping, RunPlanCommand},
+     "text|jsonl|csv|markdown", NeedsMapping, RunPlanCommand,
+     "scope-migrate plan --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml --out "
+     "prod.plan.jsonl"},
     {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db CONNINFO]",
      kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown", CheckShow,
-     RunShowCommand},
+     RunShowCommand, "scope-migrate show prod.plan.jsonl --format markdown > ticket.md"},
     {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
-     CheckApprove, RunApproveCommand},
+     CheckApprove, RunApproveCommand,
+     "scope-migrate approve --db \"dbname=billing\" prod.plan.jsonl --note \"reviewed in CHG-42\""},
     {"apply",
      "SOURCE (PLANFILE [--mapping FILE] | --mapping FILE [--cutoff I] [--prune] --yes)\n"
      "[--expect-sha256 HEX] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
@@ -88,20 +96,24 @@ const Command kCommands[] = {
      "[--max-slot-lag SIZE] [--log-format text|json]\n"
      "[--metrics-file PATH]",
      kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
-     CheckApply, RunApplyCommand},
+     CheckApply, RunApplyCommand,
+     "scope-migrate apply --db \"dbname=billing\" prod.plan.jsonl --tenant acme"},
     {"rollback",
-     "SOURCE (--run RUN_ID | --plan SHA256) [--yes] [--operator NAME]\n"
+     "SOURCE (--run RUN_ID | --plan SHA256|PREFIX|PLANFILE) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
      "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
      "[--log-format text|json] [--metrics-file PATH]",
-     kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand},
+     kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand,
+     "scope-migrate rollback --db \"dbname=billing\" --run 1 --yes"},
     {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
-     "text|jsonl|csv", NoCheck, RunHistoryCommand},
+     "text|jsonl|csv", NoCheck, RunHistoryCommand, "scope-migrate history --db \"dbname=billing\""},
     {"audit-sql",
      "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE] [--db CONNINFO]",
-     kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand},
-    {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand},
+     kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand,
+     "scope-migrate audit-sql --grant-to migrator > audit.sql"},
+    {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand,
+     "scope-migrate completion bash > /etc/bash_completion.d/scope-migrate"},
 };
 
 }  // namespace
@@ -143,16 +155,19 @@ std::string Usage() {
 po::options_description CommonOptions() {
   po::options_description d("common options");
   d.add_options()("help,h", "show this help")("version", "show the version")(
-      "db", po::value<std::string>(), "libpq conninfo or URI (default: PG* variables)")(
-      "layout", po::value<std::string>(), "YAML file renaming tables and columns")(
-      "audit-schema", po::value<std::string>(),
+      "db", po::value<std::string>()->value_name("CONNINFO"),
+      "libpq conninfo or URI (default: PG* variables)")(
+      "layout", po::value<std::string>()->value_name("FILE"),
+      "YAML file renaming tables and columns")(
+      "audit-schema", po::value<std::string>()->value_name("NAME"),
       "schema of the audit tables (default: that of the keys table)")(
-      "lock-timeout", po::value<std::string>()->default_value("5s"),
-      "lock_timeout of every transaction")("statement-timeout", po::value<std::string>(),
+      "lock-timeout", po::value<std::string>()->default_value("5s")->value_name("D"),
+      "lock_timeout of every transaction")("statement-timeout",
+                                           po::value<std::string>()->value_name("D"),
                                            "statement_timeout of every transaction (default none)")(
       "progress",
       "progress on stderr even when it is not a terminal (then a line every --progress-every)")(
-      "progress-every", po::value<std::string>(),
+      "progress-every", po::value<std::string>()->value_name("D"),
       "interval of progress lines in logs (default 5s)")("no-progress", "no progress line")(
       "quiet,q", "only errors on stderr")("verbose,v", "timings per phase on stderr");
   return d;
@@ -164,47 +179,55 @@ po::options_description CommandOptions(const Command& command) {
   const unsigned g = command.groups;
   if (g & kFormatOption) {
     const std::string formats = command.formats;
-    add("format", po::value<std::string>(),
+    add("format", po::value<std::string>()->value_name("FORMAT"),
         (formats + " (default " + formats.substr(0, formats.find('|')) + ")").c_str());
   }
   if (g & kMappingOption)
-    add("mapping", po::value<std::string>(), "the role-to-scope mapping (YAML)");
+    add("mapping", po::value<std::string>()->value_name("FILE"),
+        "the role-to-scope mapping (YAML)");
   if (g & kFixturesOption)
-    add("fixtures", po::value<std::string>(), "read keys from a fixture file");
+    add("fixtures", po::value<std::string>()->value_name("FILE"), "read keys from a fixture file");
   if (g & kPlanningOptions) {
-    add("cutoff", po::value<std::string>(), "RFC 3339 instant overriding the mapping's cutoff");
+    add("cutoff", po::value<std::string>()->value_name("INSTANT"),
+        "RFC 3339 instant overriding the mapping's cutoff");
     add("prune", "remove scopes outside the target");
-    add("tenant", po::value<std::vector<std::string>>(), "only keys of this tenant (repeatable)");
-    add("key", po::value<std::vector<std::string>>(), "only this key id (repeatable)");
+    add("tenant", po::value<std::vector<std::string>>()->value_name("T"),
+        "only keys of this tenant (repeatable)");
+    add("key", po::value<std::vector<std::string>>()->value_name("ID"),
+        "only this key id (repeatable)");
   }
   if (g & kMaxKeysOption) {
-    add("max-keys", po::value<int64_t>()->default_value(1000),
-        "text: per-key lines shown; markdown: blocked keys listed");
+    add("max-keys", po::value<int64_t>()->default_value(1000)->value_name("N"),
+        "text: per-key lines shown; markdown: blocked and drift keys listed");
   }
   if (g & kPlanOutOptions) {
-    add("out", po::value<std::string>(), "also write the plan file (JSON Lines; .gz, .zst)");
+    add("out", po::value<std::string>()->value_name("PLANFILE"),
+        "also write the plan file (JSON Lines; .gz, .zst)");
     add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
   }
-  if (g & kPlanFileArgument) add("plan-file", po::value<std::string>(), "the plan file");
   if (g & kApplyOptions) {
     add("allow-blocked", "apply the other keys when some are blocked");
     add("allow-other-database", "apply a plan made on another database");
     add("single-transaction", "the whole run in one transaction");
-    add("require-approvals", po::value<int64_t>(),
+    add("require-approvals", po::value<int64_t>()->value_name("N"),
         "refuse unless N roles other than this one approved this exact plan");
     add("expect-sha256", po::value<std::string>(), "refuse any plan but the one of this sha256");
   }
   if (g & kWritingOptions) {
-    add("batch-size", po::value<int64_t>()->default_value(1000), "the most keys per transaction");
-    add("batch-time", po::value<std::string>()->default_value("200ms"),
+    add("batch-size", po::value<int64_t>()->default_value(1000)->value_name("N"),
+        "the most keys per transaction");
+    add("batch-time", po::value<std::string>()->default_value("200ms")->value_name("D"),
         "size batches to take about this long, 0 = always --batch-size");
-    add("jobs", po::value<int64_t>()->default_value(1), "connections writing batches in parallel");
-    add("operator", po::value<std::string>(), "who runs it (default: the OS user)");
-    add("pause", po::value<std::string>(), "pause between batches, e.g. 200ms");
-    add("max-rate", po::value<double>(), "at most this many keys per second");
-    add("pause-file", po::value<std::string>(), "no batch starts while this file exists");
+    add("jobs", po::value<int64_t>()->default_value(1)->value_name("N"),
+        "connections writing batches in parallel");
+    add("operator", po::value<std::string>()->value_name("NAME"),
+        "who runs it (default: the OS user)");
+    add("pause", po::value<std::string>()->value_name("D"), "pause between batches, e.g. 200ms");
+    add("max-rate", po::value<double>()->value_name("KEYS"), "at most this many keys per second");
+    add("pause-file", po::value<std::string>()->value_name("PATH"),
+        "no batch starts while this file exists");
     add("yes,y", "really write");
-    add("lock-lease", po::value<std::string>()->default_value("2min"),
+    add("lock-lease", po::value<std::string>()->default_value("2min")->value_name("D"),
         "a run's lease may be taken over when its heartbeat is older than this");
     add("log-format", po::value<std::string>()->default_value("text"),
         "stderr as text or json (one JSON object per line)");
@@ -218,20 +241,46 @@ po::options_description CommandOptions(const Command& command) {
         "hold writes while an active logical slot is this much WAL behind, 0 = do not check");
   }
   if (g & kRunOption)
-    add("run", po::value<int64_t>(), "the run (rollback: the apply run to revert)");
+    add("run", po::value<int64_t>()->value_name("RUN_ID"),
+        "the run (rollback: the apply run to revert)");
   if (g & kRollbackPlanOption) {
-    add("plan", po::value<std::string>(), "revert every apply run of this plan (its sha256)");
+    add("plan", po::value<std::string>()->value_name("PLAN"),
+        "revert every apply run of this plan: its sha256, a prefix of 8+ hex digits, or "
+        "the plan file");
   }
   if (g & kAuditSqlOptions) {
-    add("grant-to", po::value<std::string>(), "also print the GRANTs");
+    add("grant-to", po::value<std::string>()->value_name("ROLE"), "also print the GRANTs");
     add("approver", "with --grant-to: the grants of a role that approves plans");
   }
   if (g & kApproveOptions) {
-    add("note", po::value<std::string>(), "a note kept with the approval");
+    add("note", po::value<std::string>()->value_name("TEXT"), "a note kept with the approval");
     add("revoke", "withdraw this role's approval of the plan");
   }
-  if (g & kShellArgument) add("shell", po::value<std::string>(), "the shell (bash)");
   return d;
+}
+
+po::options_description InternalOptions() {
+  po::options_description d;
+  d.add_options()("plan-file", po::value<std::string>(), "the PLANFILE argument")(
+      "shell", po::value<std::string>(), "completion's SHELL argument")(
+      "stray", po::value<std::vector<std::string>>(),
+      "positional arguments a command does not take");
+  return d;
+}
+
+std::string CommandHelp(const Command& command) {
+  std::ostringstream out;
+  std::string synopsis = command.synopsis;
+  const std::string indent(
+      std::string("usage: scope-migrate ").size() + std::strlen(command.name) + 1, ' ');
+  for (size_t at = 0; (at = synopsis.find('\n', at)) != std::string::npos;
+       at += indent.size() + 1) {
+    synopsis.replace(at, 1, "\n" + indent);
+  }
+  out << "usage: scope-migrate " << command.name << " " << synopsis << "\n\n"
+      << CommandOptions(command) << "\n"
+      << CommonOptions() << "\nexample:\n  " << command.example << "\n";
+  return out.str();
 }
 
 std::vector<CommandSummary> CommandSummaries() {
@@ -241,9 +290,7 @@ std::vector<CommandSummary> CommandSummaries() {
     all.add(CommandOptions(command)).add(CommonOptions());
     CommandSummary summary{command.name, {}, {}};
     for (const auto& option : all.options()) {
-      if (option->long_name() != "plan-file" && option->long_name() != "shell") {
-        summary.options.push_back("--" + option->long_name());
-      }
+      summary.options.push_back("--" + option->long_name());
     }
     const std::string formats = command.formats;
     for (size_t start = 0; !formats.empty() && start <= formats.size();) {

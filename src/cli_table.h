@@ -39,6 +39,7 @@ struct Command {
   const char* formats;  // the values --format takes, first the default ("" without --format)
   void (*check)(const Options&);  // required and conflicting arguments
   int (*run)(const Options&);
+  const char* example;  // one command line, shown by COMMAND --help
 };
 
 // The row of the command `name`, or nullptr.
@@ -50,8 +51,15 @@ std::vector<std::string> CommandNames();
 // The usage text: every command's synopsis and the common options.
 std::string Usage();
 
-// The options every command takes, and those of `command`'s groups.
+// The options every command takes, and those of `command`'s groups, as help shows them.
 boost::program_options::options_description CommonOptions();
 boost::program_options::options_description CommandOptions(const Command& command);
+// The options the parser needs but help and did-you-mean never show: the PLANFILE and SHELL
+// arguments, and "stray", which collects positional arguments a command does not take.
+boost::program_options::options_description InternalOptions();
+
+// `COMMAND --help`: the synopsis, the command's options with their value names, the common
+// options and an example.
+std::string CommandHelp(const Command& command);
 
 }  // namespace scope_migrate

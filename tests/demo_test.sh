@@ -14,5 +14,5 @@ expect "(exit 3: blocked keys; nothing written)"
 expect "apply run 1 succeeded: 31 keys changed, 312 scopes added, 0 removed"
 expect "    change                                        0"
 expect "(exit 3: no changes pending; the blocked keys remain)"
-grep -qE "^1 +apply +succeeded .* demo +31 +312 +0" <<<"$out" || { echo "history lacks run 1"; echo "$out"; exit 1; }
+grep -qE "^1 +apply +succeeded .* demo +[0-9a-f]{12} +31 +312 +0" <<<"$out" || { echo "history lacks run 1"; echo "$out"; exit 1; }
 echo "demo: 1 passed, 0 failed"

@@ -39,4 +39,7 @@ keys:
 YAML
 check "$tmp/hostile.yaml" 2 1 1
 grep -qF 'name="&lt;k1 &amp; &quot;quoted&quot; &apos;x&apos;&gt;"' "$tmp/out.xml" || { echo "id not escaped"; cat "$tmp/out.xml"; exit 1; }
-echo "junit: 3 files checked"
+# A fixture file that does not load: still a valid document with one failed test case, exit 65.
+printf 'keys:\n  - id: "<k&>"\n  - id: "<k&>"\n' >"$tmp/broken.yaml"
+check "$tmp/broken.yaml" 1 1 65
+echo "junit: 4 files checked"

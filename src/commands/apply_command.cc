@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "base/event_log.h"
+#include "base/text_escape.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
@@ -172,6 +173,19 @@ void PrintWhatApplyWillDo(pqxx::connection& conn, int64_t run_id, const PlanFile
   std::cout.flush();
 }
 
+// Exit 5 guards one audit schema: a live run recording in another one (a forgotten
+// --audit-schema) would write beside this one. One warning line each; no refusal, as the
+// other schema may belong to another deployment.
+void WarnOfLiveRunsElsewhere(pqxx::connection& conn, const AuditLog& audit,
+                             const Options& options) {
+  for (const LiveRun& live : LiveRunsInOtherSchemas(conn, audit, options.lock_lease_ms)) {
+    std::cerr << "scope-migrate: warning: schema \"" << Printable(live.schema) << "\" has a live "
+              << Printable(live.description) << " that this run's lease in \""
+              << Printable(audit.schema()) << "\" does not exclude; is --audit-schema "
+              << Printable(live.schema) << " missing?\n";
+  }
+}
+
 int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
                       const PlanFile& plan, const Options& options) {
   audit.EnsureTables(conn);
@@ -192,6 +206,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
     txn.exec_params("UPDATE " + audit.runs_table() + " SET approvals = $1 WHERE run_id = $2",
                     approved_by, new_run);
   };
+  WarnOfLiveRunsElsewhere(conn, audit, options);
   const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms, check);
   const int64_t run_id = lease.run_id;
   if (!options.quiet) {
@@ -249,7 +264,12 @@ int RunApplyCommand(const Options& options) {
     RefuseUnexpectedPlan(*plan, options);
     RefuseBlocked(*plan, options);
   }
-  const int code = ApplyVerifiedPlan(*conn, resolved, audit, *plan, options);
+  int code = kExitOk;
+  try {
+    code = ApplyVerifiedPlan(*conn, resolved, audit, *plan, options);
+  } catch (const ToolError& e) {
+    throw WithAuditSchemaHint(*conn, audit, options, e);
+  }
   timer.Lap("apply batches");
   return code;
 }

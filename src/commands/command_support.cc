@@ -3,12 +3,14 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 
 #include "base/errors.h"
 #include "base/event_log.h"
+#include "base/text_escape.h"
 #include "pg/db.h"
 
 namespace scope_migrate {
@@ -161,6 +163,37 @@ std::string OperatorName(const Options& options) {
   if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
   if (const char* user = std::getenv("USER")) return user;
   return "unknown";
+}
+
+std::string GithubErrorAnnotation(const ToolError& error) {
+  const ErrorPlace& p = error.place();
+  std::string out = "::error file=" + GithubEscape(p.file.empty() ? "scope-migrate" : p.file, true);
+  if (p.line > 0) {
+    out += ",line=" + std::to_string(p.line) + ",col=" + std::to_string(std::max(p.column, 1));
+  }
+  return out + "::" + GithubEscape(p.file.empty() ? error.what() : p.reason, false);
+}
+
+ToolError WithAuditSchemaHint(pqxx::connection& conn, const AuditLog& audit, const Options& options,
+                              const ToolError& error) {
+  const std::string message = error.what();
+  const bool on_audit_tables = message.find("SQLSTATE 42501") != std::string::npos &&
+                               message.find("\"scope_migration_") != std::string::npos;
+  if (options.audit_schema || !on_audit_tables) return error;
+  std::vector<std::string> others;
+  try {
+    others = audit.OtherAuditSchemas(conn);
+  } catch (const std::exception&) {
+    return error;  // the hint is a courtesy: the error stands as it is
+  }
+  if (others.empty()) return error;
+  std::string list;
+  for (const auto& schema : others) list += (list.empty() ? "\"" : ", \"") + schema + "\"";
+  return ToolError(error.exit_code(), message + ". Schema " + list +
+                                          " of this database also has scope_migration_runs: "
+                                          "if those are the audit tables meant, add "
+                                          "--audit-schema " +
+                                          others.front());
 }
 
 }  // namespace scope_migrate

@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "base/errors.h"
 #include "commands/options.h"
 #include "core/mapping.h"
 #include "pg/layout_resolve.h"
 #include "plan/planner.h"
+#include "write/audit_schema.h"
 #include "write/batch_runner.h"
 
 namespace scope_migrate {
@@ -49,6 +51,16 @@ std::string DescribeBatches(const Options& options);
 // given, and the batch, throttle and health settings}; nothing in text mode.
 void EmitRunStarted(const Options& options, const std::string& kind, int64_t run_id,
                     const std::string& plan_sha256, const nlohmann::json& counts);
+
+// A GitHub Actions annotation for an error: "::error file=F,line=L,col=C::REASON" (line and
+// col only when known; file "scope-migrate" for an error that is not about an input file).
+std::string GithubErrorAnnotation(const ToolError& error);
+
+// `error` with a hint when it is a permission error on the audit tables, --audit-schema was
+// not given and another schema of the database holds a readable scope_migration_runs
+// (the tables meant may be there); else `error` as it is.
+ToolError WithAuditSchemaHint(pqxx::connection& conn, const AuditLog& audit, const Options& options,
+                              const ToolError& error);
 
 // Opens another connection to the same database (parallel workers, reconnecting).
 ConnectionFactory ConnectionFactoryFor(const Options& options);

@@ -1,5 +1,6 @@
 // `scope-migrate history SOURCE [--run RUN_ID] [--format text|jsonl|csv]`: the apply and
-// rollback runs, newest first, with their status and counts; with --run, one run's row
+// rollback runs, newest first, with their status, plan (the sha256's first 12 hex digits in
+// text, enough for `rollback --plan PREFIX`) and counts; with --run, one run's row
 // in full and its change rows (streamed, so a run of millions of changes prints in
 // constant memory). Text is for people (control characters escaped), JSON Lines and CSV
 // for scripts.
@@ -62,8 +63,8 @@ void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
   }
   std::cout << std::left << std::setw(5) << "run" << std::setw(10) << "kind" << std::setw(13)
             << "status" << std::setw(22) << "started (UTC)" << std::setw(22) << "finished (UTC)"
-            << std::setw(12) << "operator" << std::right << std::setw(7) << "keys" << std::setw(8)
-            << "added" << std::setw(9) << "removed"
+            << std::setw(12) << "operator" << std::setw(14) << "plan" << std::right << std::setw(7)
+            << "keys" << std::setw(8) << "added" << std::setw(9) << "removed"
             << "  note\n";
   for (const RunRow& r : runs) {
     std::string note;
@@ -77,13 +78,20 @@ void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
       add(std::string("throttled ") + held + " (" + r.throttle_reasons + ")");
     }
     if (!r.approvals.empty()) add("approved by " + r.approvals);
-    if (!r.message.empty()) add(r.message);
+    // Rows rolled back before rollbacks rewrote the message may still carry a resume hint.
+    const size_t hint = r.rolled_back_by ? r.message.find("Resume with: ") : std::string::npos;
+    if (hint != std::string::npos) {
+      add(r.message.substr(0, hint) + "Rolled back: do not resume it.");
+    } else if (!r.message.empty()) {
+      add(r.message);
+    }
     std::cout << std::left << std::setw(5) << r.run_id << std::setw(10) << ToString(r.kind)
               << std::setw(13) << ToString(r.status) << std::setw(22) << r.started_at
               << std::setw(22) << (r.finished_at.empty() ? "-" : r.finished_at) << std::setw(12)
-              << Printable(r.operator_name) << std::right << std::setw(7) << r.keys_changed
-              << std::setw(8) << r.scopes_added << std::setw(9) << r.scopes_removed << "  "
-              << Printable(note) << "\n";
+              << Printable(r.operator_name) << std::setw(14)
+              << (r.plan_sha256.empty() ? "-" : r.plan_sha256.substr(0, 12)) << std::right
+              << std::setw(7) << r.keys_changed << std::setw(8) << r.scopes_added << std::setw(9)
+              << r.scopes_removed << "  " << Printable(note) << "\n";
   }
 }
 
@@ -137,14 +145,8 @@ void PrintRun(pqxx::connection& conn, const AuditLog& audit, const RunRow& run,
   if (format == "text") std::cout << changes << " change rows\n";
 }
 
-}  // namespace
-
-int RunHistoryCommand(const Options& options) {
-  const Layout layout = LoadLayout(options);
-  auto conn = Connect(options.Conninfo());
-  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
-  if (!audit.Exists(*conn)) {
+int PrintHistory(pqxx::connection& conn, const AuditLog& audit, const Options& options) {
+  if (!audit.Exists(conn)) {
     if (options.run_id > 0) throw RuntimeFailure("there are no runs: nothing was applied here");
     if (options.format_name == "text") {
       std::cout << "no runs: the audit tables do not exist yet (nothing was applied)\n";
@@ -154,14 +156,28 @@ int RunHistoryCommand(const Options& options) {
     return kExitOk;
   }
   if (options.run_id > 0) {
-    const auto run = FindRun(audit, *conn, options.run_id);
+    const auto run = FindRun(audit, conn, options.run_id);
     if (!run) throw RuntimeFailure("there is no run " + std::to_string(options.run_id));
-    PrintRun(*conn, audit, *run, options.format_name);
+    PrintRun(conn, audit, *run, options.format_name);
   } else {
-    PrintRunList(History(audit, *conn), options.format_name);
+    PrintRunList(History(audit, conn), options.format_name);
   }
   std::cout.flush();
   return kExitOk;
+}
+
+}  // namespace
+
+int RunHistoryCommand(const Options& options) {
+  const Layout layout = LoadLayout(options);
+  auto conn = Connect(options.Conninfo());
+  const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
+  try {
+    return PrintHistory(*conn, audit, options);
+  } catch (const ToolError& e) {
+    throw WithAuditSchemaHint(*conn, audit, options, e);
+  }
 }
 
 }  // namespace scope_migrate

@@ -1,11 +1,13 @@
-// `scope-migrate lint --mapping FILE [--format text|markdown]`: loads and validates the
-// mapping (Mapping::Load does every check) and prints one line per role, or, as Markdown,
-// the role × scope matrix an auditor reviews first (role_matrix.h).
+// `scope-migrate lint --mapping FILE [--format text|markdown|github]`: loads and validates
+// the mapping (Mapping::Load does every check) and prints one line per role, or, as Markdown,
+// the role × scope matrix an auditor reviews first (role_matrix.h). With github, a valid
+// mapping prints nothing and an error is also a GitHub Actions annotation on stdout.
 #include <iomanip>
 #include <iostream>
 
 #include "base/exit_codes.h"
 #include "base/text_escape.h"
+#include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "core/mapping.h"
@@ -50,9 +52,20 @@ void PrintMarkdown(const Mapping& mapping) {
 
 }  // namespace
 
+// With --format github the error is also an annotation on stdout at its FILE:LINE:COL
+// (Mapping::Load stops at the first error, so there is one).
+Mapping LoadForLint(const Options& options) {
+  try {
+    return Mapping::Load(*options.mapping);
+  } catch (const ToolError& e) {
+    if (options.format_name == "github") std::cout << GithubErrorAnnotation(e) << std::endl;
+    throw;
+  }
+}
+
 int RunLintCommand(const Options& options) {
-  const Mapping mapping = Mapping::Load(*options.mapping);
-  if (options.quiet) return kExitOk;
+  const Mapping mapping = LoadForLint(options);
+  if (options.quiet || options.format_name == "github") return kExitOk;
   if (options.format_name == "markdown") {
     PrintMarkdown(mapping);
   } else {

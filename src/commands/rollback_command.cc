@@ -1,13 +1,19 @@
-// `scope-migrate rollback SOURCE (--run RUN_ID | --plan SHA256) [--yes]`: shows what
-// reverting an apply run would do; with --yes takes the lease and reverts it (see
+// `scope-migrate rollback SOURCE (--run RUN_ID | --plan SHA256|PREFIX|PLANFILE) [--yes]`:
+// shows what reverting an apply run would do; with --yes takes the lease and reverts it (see
 // rollback_step.h). --plan reverts every apply run of a plan (one resumed over several
-// runs), newest first, each as a rollback run of its own.
+// runs), newest first, each as a rollback run of its own; the plan is named by its sha256,
+// a prefix of 8 or more hex digits that only one applied plan starts with (an ambiguous one
+// is a usage error listing the plans), or a plan file (its sha256, checked by the reader).
+#include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <iostream>
 
 #include "base/event_log.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
+#include "plan/plan_reader.h"
 #include "write/change_rows.h"
 #include "write/rollback_step.h"
 #include "write/run_history.h"
@@ -38,6 +44,35 @@ RunRow RunToRevert(pqxx::connection& conn, const AuditLog& audit, int64_t run_id
   }
   if (const std::string why = NotRevertible(*run); !why.empty()) throw RuntimeFailure(why);
   return *run;
+}
+
+bool IsHex(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+// The plan sha256 that --plan names (see the top of this file). A prefix no applied plan
+// starts with comes back as it is, for RunsOfPlanToRevert's "no apply run" error.
+std::string PlanToRevert(pqxx::connection& conn, const AuditLog& audit, const std::string& value) {
+  if (value.size() < 8 || !IsHex(value)) {
+    if (!std::ifstream(value)) {
+      throw UsageError(
+          "--plan takes a plan's sha256, a prefix of it of at least 8 hex digits, "
+          "or a plan file; \"" +
+          value + "\" is none of these");
+    }
+    return PlanFile::Open(value, KeyFilter{}).sha256();
+  }
+  std::string sha = value;
+  std::transform(sha.begin(), sha.end(), sha.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (sha.size() == 64) return sha;
+  const std::vector<std::string> plans = PlansWithPrefix(audit, conn, sha);
+  if (plans.size() <= 1) return plans.empty() ? sha : plans.front();
+  std::string list;
+  for (const auto& plan : plans) list += "\n  " + plan;
+  throw UsageError("--plan " + sha + " is ambiguous: " + std::to_string(plans.size()) +
+                   " applied plans start with it:" + list);
 }
 
 // The apply runs of the plan still to revert, newest first.
@@ -114,12 +149,13 @@ int RunRollbackCommand(const Options& options) {
     throw RuntimeFailure("no audit tables in this database: nothing was ever applied here");
   }
   if (options.yes) audit.EnsureTables(*conn);  // columns added since the tables were made
+  const std::string plan =
+      options.rollback_plan ? PlanToRevert(*conn, audit, *options.rollback_plan) : "";
   const std::vector<RunRow> runs =
-      options.rollback_plan ? RunsOfPlanToRevert(*conn, audit, *options.rollback_plan, options)
+      options.rollback_plan ? RunsOfPlanToRevert(*conn, audit, plan, options)
                             : std::vector<RunRow>{RunToRevert(*conn, audit, options.run_id)};
   if (runs.empty())
-    std::cout << "every apply run of plan " << *options.rollback_plan
-              << " is rolled back already: nothing to do\n";
+    std::cout << "every apply run of plan " << plan << " is rolled back already: nothing to do\n";
   for (const RunRow& run : runs) RollbackOne(*conn, resolved, audit, run, options);
   if (!options.yes) std::cout << "dry run: nothing was written; add --yes to roll back\n";
   return kExitOk;

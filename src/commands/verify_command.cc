@@ -1,10 +1,18 @@
-// `scope-migrate verify --mapping FILE --fixtures FILE`: checks every fixture key that has
-// an `expect` against the decision, prints each mismatch (key, expected, got), and exits
-// 0 when all match, 1 otherwise.
+// `scope-migrate verify --mapping FILE --fixtures FILE [--format text|junit|github]`: checks
+// every fixture key that has an `expect` against the decision, prints each mismatch (key, the
+// missing and extra scopes, or expected and got), and exits 0 when all match, 1 otherwise.
+// A mapping or fixture file that does not load is still reported in the CI format (a failed
+// JUnit test case, or an annotation at FILE:LINE:COL) before the usual exit 65.
+#include <algorithm>
 #include <iostream>
+#include <iterator>
+#include <optional>
+#include <utility>
 
+#include "base/errors.h"
 #include "base/exit_codes.h"
 #include "base/text_escape.h"
+#include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "core/decision.h"
@@ -13,6 +21,14 @@
 
 namespace scope_migrate {
 namespace {
+
+// a - b, both sorted.
+std::vector<std::string> Difference(const std::vector<std::string>& a,
+                                    const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
 
 std::string Join(const std::vector<std::string>& values) {
   std::string out = "[";
@@ -68,38 +84,83 @@ bool Matches(const Expectation& e, const Decision& d) {
   return true;
 }
 
+// One checked key: on a mismatch, labelled lines ("missing", "extra" when both sides are
+// targets, else "expected" and "got").
 struct Result {
   const FixtureKey* fixture;
   bool match;
-  std::string expected, got;
+  std::vector<std::pair<std::string, std::string>> lines;
 };
+
+bool IsTarget(const Decision& d) {
+  return d.status == Status::kChange || d.status == Status::kUnchanged ||
+         d.status == Status::kDrift;
+}
+
+// A target against a target: the scopes missing from the decision and the extra ones, not
+// two full lists.
+Result Check(const FixtureKey& fixture, const Decision& d) {
+  Result r{&fixture, Matches(fixture.expect, d), {}};
+  if (r.match) return r;
+  if (fixture.expect.kind == Expectation::Kind::kTarget && IsTarget(d)) {
+    const auto missing = Difference(fixture.expect.target, d.target);
+    const auto extra = Difference(d.target, fixture.expect.target);
+    if (!missing.empty()) r.lines.emplace_back("missing", Join(missing));
+    if (!extra.empty()) r.lines.emplace_back("extra", Join(extra));
+    return r;
+  }
+  r.lines.emplace_back("expected", Describe(fixture.expect));
+  r.lines.emplace_back("got", Describe(d));
+  return r;
+}
+
+// "missing [a], extra [b]" on one line, for an annotation or a JUnit message.
+std::string OneLine(const Result& r) {
+  std::string out;
+  for (const auto& [label, value] : r.lines) out += (out.empty() ? "" : ", ") + label + " " + value;
+  return out;
+}
+
+// "ID" or "ID (NAME)": what a JUnit test case and a mismatch are called.
+std::string KeyTitle(const KeyRecord& key) {
+  return key.name ? key.id + " (" + *key.name + ")" : key.id;
+}
 
 void PrintText(const std::vector<Result>& results, const std::string& path) {
   for (const Result& r : results) {
     if (r.match) continue;
-    std::cout << "MISMATCH " << path << ":" << r.fixture->line << " key " << r.fixture->key.id
-              << "\n  expected: " << r.expected << "\n  got:      " << r.got << "\n";
+    std::cout << "MISMATCH " << path << ":" << r.fixture->line << " key "
+              << Printable(r.fixture->key.id) << "\n";
+    for (const auto& [label, value] : r.lines) {
+      std::cout << "  " << label << ":" << std::string(9 - label.size(), ' ') << value << "\n";
+    }
   }
+}
+
+void PrintJunitHead(size_t tests, size_t failures) {
+  std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"" << tests
+            << "\" failures=\"" << failures << "\">\n"
+            << "  <testsuite name=\"scope-migrate verify\" tests=\"" << tests << "\" failures=\""
+            << failures << "\" errors=\"0\" skipped=\"0\">\n";
 }
 
 // JUnit XML, one test case per fixture key with an `expect`: what CI systems display.
 void PrintJunit(const std::vector<Result>& results, size_t mismatches, const std::string& path) {
   const std::string file = XmlText(path);
-  std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"" << results.size()
-            << "\" failures=\"" << mismatches << "\">\n"
-            << "  <testsuite name=\"scope-migrate verify\" tests=\"" << results.size()
-            << "\" failures=\"" << mismatches << "\" errors=\"0\" skipped=\"0\">\n";
+  PrintJunitHead(results.size(), mismatches);
   for (const Result& r : results) {
-    std::cout << "    <testcase classname=\"" << file << "\" name=\"" << XmlText(r.fixture->key.id)
-              << "\" file=\"" << file << "\" line=\"" << r.fixture->line << "\"";
+    std::cout << "    <testcase classname=\"" << file << "\" name=\""
+              << XmlText(KeyTitle(r.fixture->key)) << "\" file=\"" << file << "\" line=\""
+              << r.fixture->line << "\"";
     if (r.match) {
       std::cout << "/>\n";
       continue;
     }
-    std::cout << ">\n      <failure message=\""
-              << XmlText("expected " + r.expected + ", got " + r.got)
-              << "\">expected: " << XmlText(r.expected) << "\ngot:      " << XmlText(r.got)
-              << "</failure>\n    </testcase>\n";
+    std::cout << ">\n      <failure message=\"" << XmlText(OneLine(r)) << "\">";
+    for (size_t i = 0; i < r.lines.size(); ++i) {
+      std::cout << (i ? "\n" : "") << r.lines[i].first << ": " << XmlText(r.lines[i].second);
+    }
+    std::cout << "</failure>\n    </testcase>\n";
   }
   std::cout << "  </testsuite>\n</testsuites>\n";
 }
@@ -108,29 +169,51 @@ void PrintJunit(const std::vector<Result>& results, size_t mismatches, const std
 void PrintGithub(const std::vector<Result>& results, const std::string& path) {
   for (const Result& r : results) {
     if (r.match) continue;
-    std::cout << "::error file=" << GithubEscape(path, true) << ",line=" << r.fixture->line << "::"
-              << GithubEscape(
-                     "key " + r.fixture->key.id + ": expected " + r.expected + ", got " + r.got,
-                     false)
+    std::cout << "::error file=" << GithubEscape(path, true) << ",line=" << r.fixture->line
+              << "::" << GithubEscape("key " + KeyTitle(r.fixture->key) + ": " + OneLine(r), false)
               << "\n";
   }
+}
+
+// An input file that does not load, for CI: one failed JUnit test case named after the file,
+// or one annotation at its FILE:LINE:COL. The caller then rethrows (exit 65, stderr as usual).
+void PrintLoadError(const std::string& format, const ToolError& e) {
+  const ErrorPlace& p = e.place();
+  const std::string file = p.file.empty() ? "scope-migrate" : p.file;
+  const std::string reason = p.file.empty() ? e.what() : p.reason;
+  if (format == "junit") {
+    PrintJunitHead(1, 1);
+    std::cout << "    <testcase classname=\"" << XmlText(file) << "\" name=\""
+              << XmlText("load " + file) << "\" file=\"" << XmlText(file) << "\" line=\""
+              << std::max(p.line, 1) << "\">\n      <failure message=\"" << XmlText(reason) << "\">"
+              << XmlText(e.what()) << "</failure>\n    </testcase>\n"
+              << "  </testsuite>\n</testsuites>\n";
+  } else if (format == "github") {
+    std::cout << GithubErrorAnnotation(e) << "\n";
+  }
+  std::cout.flush();
 }
 
 }  // namespace
 
 int RunVerifyCommand(const Options& options) {
-  const Mapping mapping = Mapping::Load(*options.mapping);
-  const std::vector<FixtureKey> fixtures = LoadFixtures(*options.fixtures);
+  std::optional<Mapping> mapping;
+  std::vector<FixtureKey> fixtures;
+  try {
+    mapping.emplace(Mapping::Load(*options.mapping));
+    fixtures = LoadFixtures(*options.fixtures);
+  } catch (const ToolError& e) {
+    PrintLoadError(options.format_name, e);
+    throw;
+  }
   DecisionOptions decide;
-  decide.cutoff = mapping.cutoff();
+  decide.cutoff = mapping->cutoff();
   std::vector<Result> results;
   size_t mismatches = 0;
   for (const FixtureKey& fixture : fixtures) {
     if (fixture.expect.kind == Expectation::Kind::kNone) continue;
-    const Decision decision = Decide(fixture.key, mapping, decide);
-    const bool match = Matches(fixture.expect, decision);
-    mismatches += match ? 0 : 1;
-    results.push_back({&fixture, match, Describe(fixture.expect), Describe(decision)});
+    results.push_back(Check(fixture, Decide(fixture.key, *mapping, decide)));
+    mismatches += results.back().match ? 0 : 1;
   }
   const std::string& path = *options.fixtures;
   if (options.format_name == "junit") {

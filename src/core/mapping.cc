@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "base/did_you_mean.h"
 #include "base/sha256.h"
 #include "base/yaml_util.h"
 
@@ -147,10 +148,19 @@ class Mapping::Loader {
       if (matches.empty()) throw file_.Error(item, "glob \"" + raw + "\" matches no scope");
       expanded.insert(matches.begin(), matches.end());
     } else if (m_.catalog_.Find(pattern) == nullptr) {
-      throw file_.Error(item, "unknown scope \"" + raw + "\" (not in " + m_.catalog_.path() + ")");
+      throw file_.Error(item, "unknown scope \"" + raw + "\" (not in " + m_.catalog_.path() + ")" +
+                                  SuggestScope(pattern));
     } else {
       expanded.insert(pattern);
     }
+  }
+
+  // "; did you mean \"access-management-read\"?" when a catalog scope is close, else "".
+  std::string SuggestScope(const std::string& typed) const {
+    std::vector<std::string> names;
+    for (const auto& scope : m_.catalog_.scopes()) names.push_back(scope.name);
+    const auto near = DidYouMean(typed, names);
+    return near ? "; did you mean \"" + *near + "\"?" : "";
   }
 
   void CheckReadOnly(const YAML::Node& item, const std::set<std::string>& expanded,

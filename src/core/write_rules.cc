@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "base/string_lists.h"
+#include "base/text_escape.h"
 
 namespace scope_migrate {
 namespace {
@@ -27,7 +28,54 @@ const std::vector<std::string>& Sorted(const std::vector<std::string>& values,
   return storage;
 }
 
+// "+a -b" for what `now` has beyond `before` and lacks of it (both sorted; multisets).
+std::string Delta(const std::vector<std::string>& before, const std::vector<std::string>& now,
+                  bool quote) {
+  std::vector<std::string> added, gone;
+  std::set_difference(now.begin(), now.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  std::set_difference(before.begin(), before.end(), now.begin(), now.end(),
+                      std::back_inserter(gone));
+  auto shown = [quote](const std::string& v) {
+    return quote ? "\"" + Printable(v) + "\"" : Printable(v);
+  };
+  std::string out;
+  for (const auto& v : added) out += (out.empty() ? "+" : " +") + shown(v);
+  for (const auto& v : gone) out += (out.empty() ? "-" : " -") + shown(v);
+  return out;
+}
+
+std::string List(const std::vector<std::string>& values, bool quote) {
+  std::string out;
+  for (const auto& v : values) {
+    out += (out.empty() ? "" : ", ") + (quote ? "\"" + Printable(v) + "\"" : Printable(v));
+  }
+  return "[" + out + "]";
+}
+
 }  // namespace
+
+std::string DescribeChangeSince(const KeyState& now, const KeyChange& planned) {
+  if (!now.unreadable.empty()) return now.unreadable;
+  std::vector<std::string> parts;
+  if (now.revoked) parts.push_back("it was revoked");
+  std::vector<std::string> now_roles, planned_roles, now_scopes, planned_scopes;
+  const auto& roles_before = Sorted(planned.planned_roles, planned_roles, false);
+  const auto& roles = Sorted(now.roles, now_roles, false);
+  if (roles != roles_before) {
+    parts.push_back("roles now have " + Delta(roles_before, roles, true) + " (the plan saw " +
+                    List(roles_before, true) + ")");
+  }
+  const auto& scopes_before = Sorted(planned.planned_scopes, planned_scopes, true);
+  const auto& scopes = Sorted(now.scopes, now_scopes, true);
+  if (scopes != scopes_before && scopes != StateAfter(scopes_before, planned.add, planned.remove)) {
+    parts.push_back("scopes now have " + Delta(scopes_before, scopes, false) + " (the plan saw " +
+                    List(scopes_before, false) + ")");
+  }
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out.empty() ? "its roles, scopes or revocation differ" : out;
+}
 
 std::vector<std::string> StateAfter(const std::vector<std::string>& current,
                                     const std::vector<std::string>& add,

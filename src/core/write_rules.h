@@ -34,6 +34,11 @@ std::vector<std::string> StateAfter(const std::vector<std::string>& current,
 // `now` is null when the key no longer exists.
 Verdict JudgeApply(const KeyState* now, const KeyChange& planned);
 
+// For a key JudgeApply found changed since the plan: what changed, for the stale message,
+// e.g. `scopes now have +beta-preview (the plan saw [access-management-read])`, roles
+// quoted; "it was revoked"; the reason an unreadable key does not read.
+std::string DescribeChangeSince(const KeyState& now, const KeyChange& planned);
+
 // `inverse` is the rollback's change (add = what the run removed, remove = what it added).
 Verdict JudgeRevert(const KeyState* now, const KeyChange& inverse, bool touched_later);
 

@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
+#include "base/did_you_mean.h"
+#include "base/errors.h"
 #include "base/string_lists.h"
 
 namespace scope_migrate {
@@ -76,7 +80,41 @@ std::string RedactConninfo(const std::string& conninfo) {
   return has_password ? rebuilt : conninfo;
 }
 
+namespace {
+
+// libpq's keywords (PQconndefaults), for a did-you-mean on a misspelt one.
+std::vector<std::string> ConninfoKeywords() {
+  std::vector<std::string> out;
+  PQconninfoOption* defaults = PQconndefaults();
+  for (PQconninfoOption* o = defaults; o != nullptr && o->keyword != nullptr; ++o) {
+    out.emplace_back(o->keyword);
+  }
+  if (defaults != nullptr) PQconninfoFree(defaults);
+  return out;
+}
+
+// A conninfo libpq cannot parse is a usage error (64), said before any connection is
+// tried; a misspelt keyword (`prt=5432`) gets the nearest real one.
+void CheckConninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options != nullptr) PQconninfoFree(options);
+  if (error == nullptr) return;
+  const std::string reason = TrimTrailing(error);
+  PQfreemem(error);
+  std::string hint;
+  const size_t open = reason.find('"'), close = reason.rfind('"');
+  if (open != std::string::npos && close > open) {
+    const auto near = DidYouMean(reason.substr(open + 1, close - open - 1), ConninfoKeywords());
+    if (near) hint = "; did you mean \"" + *near + "\"?";
+  }
+  throw UsageError("--db: " + reason + hint);
+}
+
+}  // namespace
+
 std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {
+  CheckConninfo(conninfo);
   try {
     return std::make_unique<pqxx::connection>(conninfo);
   } catch (const std::exception& e) {

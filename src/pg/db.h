@@ -38,7 +38,9 @@ inline constexpr char kUnparsableConninfo[] = "(connection string libpq cannot p
 // the parsed options with password=***; text libpq rejects becomes kUnparsableConninfo.
 std::string RedactConninfo(const std::string& conninfo);
 
-// Connects, or throws ToolError(1) naming host and port.
+// Connects, or throws ToolError(1) naming host and port. A conninfo libpq cannot parse is
+// ToolError(64) before any connection: libpq's reason and, for a misspelt keyword
+// (`prt=5432`), the nearest of libpq's keywords.
 std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo);
 
 // The connection's own host, port and database, as the report's "source".

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "base/text_escape.h"
 #include "plan/report.h"
 
@@ -7,9 +9,11 @@ namespace {
 // Every text cell through AppendCsvField (text_escape.h): RFC 4180 quoting, and a leading
 // ' before what a spreadsheet would run as a formula.
 
-// One row per scope change (action add or remove); a key without changes (blocked,
-// skipped, unchanged, drift) gets one row with empty action and scope, so every key read
-// appears at least once. A seventh column holds the key's name; the last row the plan's sha256.
+// One row per scope change (action add or remove) and per extra scope the key keeps outside
+// its target (action keep: a drift key's extras, and a change key's without --prune); a key
+// with none of these (blocked, skipped, unchanged) gets one row with empty action and scope,
+// so every key read appears at least once. A seventh column holds the key's name; the last
+// row the plan's sha256.
 class CsvWriter : public ReportWriter {
  public:
   explicit CsvWriter(std::ostream& out) : out_(out) {}
@@ -20,12 +24,15 @@ class CsvWriter : public ReportWriter {
 
   void WriteKey(const PlannedKey& k) override {
     const auto& d = k.decision;
-    if (d.add.empty() && d.remove.empty()) {
-      Row(k, "", "");
-      return;
+    bool written = false;
+    for (const auto& scope : d.add) written = Row(k, "add", scope);
+    for (const auto& scope : d.remove) written = Row(k, "remove", scope);
+    for (const auto& scope : d.extra) {
+      if (!std::binary_search(d.remove.begin(), d.remove.end(), scope)) {
+        written = Row(k, "keep", scope);
+      }
     }
-    for (const auto& scope : d.add) Row(k, "add", scope);
-    for (const auto& scope : d.remove) Row(k, "remove", scope);
+    if (!written) Row(k, "", "");
   }
 
   // The last row carries the plan's checksum: status "plan", reason "sha256 HEX".
@@ -35,7 +42,8 @@ class CsvWriter : public ReportWriter {
   }
 
  private:
-  void Row(const PlannedKey& k, const char* action, const std::string& scope) {
+  // Writes one row; returns true so WriteKey can note that the key has one.
+  bool Row(const PlannedKey& k, const char* action, const std::string& scope) {
     row_.clear();
     AppendCsvField(row_, k.key.id);
     row_.push_back(',');
@@ -52,6 +60,7 @@ class CsvWriter : public ReportWriter {
     AppendCsvField(row_, k.key.name.value_or(""));
     row_ += "\r\n";
     out_ << row_;
+    return true;
   }
 
   std::ostream& out_;

@@ -1,3 +1,4 @@
+#include <map>
 #include <vector>
 
 #include "base/text_escape.h"
@@ -7,7 +8,8 @@ namespace scope_migrate {
 namespace {
 
 // A sign-off summary for a change ticket or pull-request comment: the run's parameters,
-// counts by status, role and scope, privileged grants and the blocked keys (capped).
+// counts by status, role and scope, privileged grants with the keys gaining each (at most
+// kGrantKeysShown per scope), the drift keys and the blocked keys (both capped by max_keys).
 class MarkdownWriter : public ReportWriter {
  public:
   MarkdownWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {}
@@ -36,9 +38,18 @@ class MarkdownWriter : public ReportWriter {
   }
 
   void WriteKey(const PlannedKey& k) override {
-    if (k.decision.status != Status::kBlocked) return;
-    if (blocked_.size() < options_.max_keys) {
-      blocked_.push_back({k.key.id, k.key.name.value_or(""), k.decision.reason});
+    const Decision& d = k.decision;
+    // Which added scopes are privileged is known from the summary only; keeping the first
+    // keys of every added scope costs at most kGrantKeysShown per catalog scope.
+    for (const auto& scope : d.add) {
+      auto& keys = grants_[scope];
+      if (keys.size() < kGrantKeysShown) keys.push_back(Listed{k.key, ""});
+    }
+    if (d.status == Status::kDrift && drift_.size() < options_.max_keys) {
+      drift_.push_back(Listed{k.key, Join(d.extra)});
+    }
+    if (d.status == Status::kBlocked && blocked_.size() < options_.max_keys) {
+      blocked_.push_back(Listed{k.key, d.reason});
     }
   }
 
@@ -59,27 +70,9 @@ class MarkdownWriter : public ReportWriter {
     for (const auto& [scope, c] : s.by_scope) {
       out_ << "| " << scope << " | " << c.add << " | " << c.remove << " |\n";
     }
-    out_ << "\n### Privileged scopes granted\n\n";
-    if (s.privileged_grants.empty()) {
-      out_ << "None.\n";
-    } else {
-      out_ << "| scope | keys |\n|---|---:|\n";
-      for (const auto& [scope, keys] : s.privileged_grants)
-        out_ << "| " << scope << " | " << keys << " |\n";
-    }
-    out_ << "\n### Blocked keys\n\n";
-    if (s.blocked == 0) {
-      out_ << "None.\n";
-    } else {
-      out_ << "| key | name | reason |\n|---|---|---|\n";
-      for (const auto& [id, name, reason] : blocked_) {
-        out_ << "| `" << MarkdownCell(id) << "` | " << MarkdownCell(name) << " | "
-             << MarkdownCell(reason) << " |\n";
-      }
-      if (s.blocked > blocked_.size()) {
-        out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";
-      }
-    }
+    WritePrivileged(s);
+    WriteDrift(s);
+    WriteBlocked(s);
     if (!matrix_.empty()) {
       out_ << "\n### Role × scope matrix (the mapping)\n\n";
       WriteRoleMatrixMarkdown(out_, matrix_);
@@ -89,13 +82,85 @@ class MarkdownWriter : public ReportWriter {
   }
 
  private:
+  static constexpr size_t kGrantKeysShown = 20;
+
+  // A listed key: its id, name and tenant, and one more column (reason or scopes).
+  struct Listed {
+    Listed(const KeyRecord& key, std::string detail_text)
+        : id(key.id),
+          name(key.name.value_or("")),
+          tenant(key.tenant.value_or("")),
+          detail(std::move(detail_text)) {}
+    std::string id, name, tenant, detail;
+  };
+
+  static std::string Join(const std::vector<std::string>& scopes) {
+    std::string out;
+    for (const auto& scope : scopes) out += (out.empty() ? "" : ", ") + scope;
+    return out;
+  }
+
+  // The privileged scopes table, then per scope the keys that gain it.
+  void WritePrivileged(const Summary& s) {
+    out_ << "\n### Privileged scopes granted\n\n";
+    if (s.privileged_grants.empty()) {
+      out_ << "None.\n";
+      return;
+    }
+    out_ << "| scope | keys |\n|---|---:|\n";
+    for (const auto& [scope, keys] : s.privileged_grants)
+      out_ << "| " << scope << " | " << keys << " |\n";
+    for (const auto& [scope, count] : s.privileged_grants) {
+      out_ << "\n#### Keys gaining " << scope << "\n\n| key | name | tenant |\n|---|---|---|\n";
+      for (const Listed& k : grants_[scope]) {
+        out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
+             << MarkdownCell(k.tenant) << " |\n";
+      }
+      if (count > grants_[scope].size()) {
+        out_ << "\n… and " << count - grants_[scope].size() << " more.\n";
+      }
+    }
+  }
+
+  // Drift keys keep scopes outside their target (nothing is removed without --prune).
+  void WriteDrift(const Summary& s) {
+    out_ << "\n### Drift (scopes kept outside the target)\n\n";
+    if (s.drift == 0) {
+      out_ << "None.\n";
+      return;
+    }
+    out_ << "| key | name | tenant | kept outside the target |\n|---|---|---|---|\n";
+    for (const Listed& k : drift_) {
+      out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
+           << MarkdownCell(k.tenant) << " | " << MarkdownCell(k.detail) << " |\n";
+    }
+    if (s.drift > drift_.size()) {
+      out_ << "\n" << drift_.size() << " of " << s.drift << " drift keys shown.\n";
+    }
+  }
+
+  void WriteBlocked(const Summary& s) {
+    out_ << "\n### Blocked keys\n\n";
+    if (s.blocked == 0) {
+      out_ << "None.\n";
+      return;
+    }
+    out_ << "| key | name | reason |\n|---|---|---|\n";
+    for (const Listed& k : blocked_) {
+      out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
+           << MarkdownCell(k.detail) << " |\n";
+    }
+    if (s.blocked > blocked_.size()) {
+      out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";
+    }
+  }
+
   std::ostream& out_;
   ReportOptions options_;
   std::string filter_;
-  struct Blocked {
-    std::string id, name, reason;
-  };
-  std::vector<Blocked> blocked_;
+  std::map<std::string, std::vector<Listed>> grants_;  // added scope -> first keys gaining it
+  std::vector<Listed> drift_;
+  std::vector<Listed> blocked_;
   RoleMatrix matrix_;
 };
 

@@ -35,9 +35,7 @@ Selection ApplyStep::Select(pqxx::transaction_base&, const Batch& batch, const K
             kExitStalePlan,
             "key " + key.id + " (plan line " + std::to_string(key.line) + ") " +
                 (state == nullptr ? "no longer exists"
-                 : !state->unreadable.empty()
-                     ? "changed since the plan: " + state->unreadable
-                     : "changed since the plan: its roles, scopes or revocation differ"));
+                                  : "changed since the plan: " + DescribeChangeSince(*state, key)));
     }
   }
   return selection;

@@ -197,4 +197,19 @@ std::string AuditLog::RunSelectList(pqxx::transaction_base& txn) const {
   return list;
 }
 
+std::vector<std::string> AuditLog::OtherAuditSchemas(pqxx::connection& conn) const {
+  pqxx::read_transaction txn(conn);
+  SetLocalTimeouts(txn, timeouts_);
+  std::vector<std::string> out;
+  for (const auto& row : txn.exec_params(
+           "SELECT schemaname FROM pg_catalog.pg_tables WHERE tablename = "
+           "'scope_migration_runs' AND schemaname <> $1 AND has_schema_privilege(schemaname, "
+           "'USAGE') AND has_table_privilege(format('%I.%I', schemaname, tablename), 'SELECT') "
+           "ORDER BY 1",
+           schema_)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
 }  // namespace scope_migrate

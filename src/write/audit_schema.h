@@ -41,6 +41,10 @@ class AuditLog {
   // says what is missing and points to `audit-sql`.
   void EnsureTables(pqxx::connection& conn) const;
 
+  // The other schemas of the database that hold a scope_migration_runs table this role may
+  // read, sorted (a forgotten --audit-schema points at one of them).
+  std::vector<std::string> OtherAuditSchemas(pqxx::connection& conn) const;
+
   // The columns of a run row for a SELECT, NULL for those an older table lacks; read from
   // the catalog once, inside `txn`.
   std::string RunSelectList(pqxx::transaction_base& txn) const;

@@ -44,4 +44,21 @@ std::vector<RunRow> RunsOfPlan(const AuditLog& audit, pqxx::connection& conn,
   });
 }
 
+std::vector<std::string> PlansWithPrefix(const AuditLog& audit, pqxx::connection& conn,
+                                         const std::string& prefix) {
+  return NeedsPrivilege("SELECT on " + audit.runs_table(), [&] {
+    pqxx::read_transaction txn(conn);
+    SetLocalTimeouts(txn, audit.timeouts());
+    std::vector<std::string> out;
+    for (const auto& row :
+         txn.exec_params("SELECT DISTINCT plan_sha256 FROM " + audit.runs_table() +
+                             " WHERE kind = 'apply' AND left(plan_sha256, "
+                             "length($1)) = $1 ORDER BY 1",
+                         prefix)) {
+      out.push_back(row[0].as<std::string>());
+    }
+    return out;
+  });
+}
+
 }  // namespace scope_migrate

@@ -1,6 +1,7 @@
 // The history of runs as read back from scope_migration_runs: one run, every run, or the
-// apply runs of one plan, each newest first. Each read is one read-only transaction with
-// the tool's timeouts; a missing SELECT grant becomes PermissionDenied (ToolError 1).
+// apply runs of one plan, each newest first, and the plans a sha256 prefix names. Each read is one
+// read-only transaction with the tool's timeouts; a missing SELECT grant becomes PermissionDenied
+// (ToolError 1).
 #pragma once
 
 #include <cstdint>
@@ -19,5 +20,8 @@ std::vector<RunRow> History(const AuditLog& audit, pqxx::connection& conn);  // 
 // The apply runs of a plan, newest first.
 std::vector<RunRow> RunsOfPlan(const AuditLog& audit, pqxx::connection& conn,
                                const std::string& plan_sha256);
+// The distinct plan sha256s of apply runs that start with `prefix`, sorted.
+std::vector<std::string> PlansWithPrefix(const AuditLog& audit, pqxx::connection& conn,
+                                         const std::string& prefix);
 
 }  // namespace scope_migrate

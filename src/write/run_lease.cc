@@ -9,6 +9,7 @@
 
 #include "base/errors.h"
 #include "pg/db.h"
+#include "pg/pg_text.h"
 
 namespace scope_migrate {
 namespace {
@@ -127,6 +128,32 @@ Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart
     throw Busy(conn, audit, lease_ms);
   }
   return lease;
+}
+
+std::vector<LiveRun> LiveRunsInOtherSchemas(pqxx::connection& conn, const AuditLog& audit,
+                                            int64_t lease_ms) {
+  std::vector<LiveRun> out;
+  for (const std::string& schema : audit.OtherAuditSchemas(conn)) {
+    try {
+      pqxx::read_transaction txn(conn);
+      SetLocalTimeouts(txn, audit.timeouts());
+      for (const auto& row :
+           txn.exec_params("SELECT run_id, kind, coalesce(operator, ''), coalesce(host, ''), "
+                           "extract(epoch FROM clock_timestamp() - heartbeat_at)::float8 FROM " +
+                               QuoteIdentifier(schema) +
+                               ".scope_migration_runs WHERE status = 'running' AND heartbeat_at > "
+                               "clock_timestamp() - $1 * interval '1 millisecond' ORDER BY run_id",
+                           lease_ms)) {
+        out.push_back({schema, "run " + row[0].as<std::string>() + " (" + row[1].as<std::string>() +
+                                   " by " + row[2].as<std::string>() + " on host " +
+                                   row[3].as<std::string>() + ", heartbeat " +
+                                   Seconds(row[4].as<double>()) + " ago)"});
+      }
+    } catch (const pqxx::sql_error&) {
+      // An older table without heartbeat_at, or one not readable after all: nothing to say.
+    }
+  }
+  return out;
 }
 
 }  // namespace scope_migrate

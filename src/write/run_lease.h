@@ -45,4 +45,14 @@ Lease AcquireLease(pqxx::connection& conn, const AuditLog& audit, const RunStart
                    int64_t lease_ms,
                    const std::function<void(pqxx::transaction_base&, int64_t)>& in_lease = {});
 
+// The lease is per audit schema: runs recording in another schema of the same database do
+// not exclude each other. The live runs (running, heartbeat within `lease_ms`) in the other
+// schemas this role can read, each with its schema and e.g. `run 3 (apply by ann on host
+// db1, heartbeat 2s ago)`; a schema that cannot be read is passed over.
+struct LiveRun {
+  std::string schema, description;
+};
+std::vector<LiveRun> LiveRunsInOtherSchemas(pqxx::connection& conn, const AuditLog& audit,
+                                            int64_t lease_ms);
+
 }  // namespace scope_migrate

@@ -225,9 +225,14 @@ void FinishRollback(const AuditLog& audit, pqxx::connection& conn, int64_t rollb
                                                "'running'",
                                            rollback);
     if (r.affected_rows() != 1) throw LostLease(rollback);
-    txn.exec_params("UPDATE " + audit.runs_table() +
-                        " SET status = 'rolled-back', rolled_back_by = $2 WHERE run_id = $1",
-                    original, rollback);
+    // A resume hint in the reverted run's message would invite re-applying what was undone.
+    txn.exec_params(
+        "UPDATE " + audit.runs_table() +
+            " SET status = 'rolled-back', rolled_back_by = $2::bigint, message = CASE WHEN "
+            "strpos(message, 'Resume with: ') > 0 THEN left(message, strpos(message, "
+            "'Resume with: ') - 1) || 'Rolled back by run ' || $2::bigint || ' (do not resume "
+            "it).' ELSE message END WHERE run_id = $1",
+        original, rollback);
     txn.commit();
   });
 }

@@ -376,7 +376,15 @@ TEST_F(MappingTest, ErrorUnknownScope) {
                    "  admin:\n"
                    "    scopes: [access-management-read, access-managment-write]\n");
   ExpectLoadError(path, 5, 38,
-                  "unknown scope \"access-managment-write\" (not in " + catalog_path_ + ")");
+                  "unknown scope \"access-managment-write\" (not in " + catalog_path_ +
+                      "); did you mean \"access-management-write\"?");
+}
+
+TEST_F(MappingTest, ErrorUnknownScopeFarFromAnyHasNoSuggestion) {
+  const std::string path = WriteMapping(std::string(kHead) +
+                                        "  admin:\n"
+                                        "    scopes: [payroll]\n");
+  ExpectLoadError(path, 5, 14, "unknown scope \"payroll\" (not in " + catalog_path_ + ")");
 }
 
 TEST_F(MappingTest, ErrorDuplicateKeyInsideARole) {

@@ -28,6 +28,26 @@ KeyState Now(Strings roles, Strings scopes, bool revoked = false) {
   return state;
 }
 
+TEST(WriteRulesTest, DescribeChangeSinceNamesWhatChanged) {
+  const KeyChange planned =
+      Planned({"Manage users"}, {"access-management-read"}, {"access-management-write"});
+  EXPECT_EQ(DescribeChangeSince(Now({"Manage users"}, {"access-management-read", "beta-preview"}),
+                                planned),
+            "scopes now have +beta-preview (the plan saw [access-management-read])");
+  EXPECT_EQ(DescribeChangeSince(Now({"Beta preview", "Manage users"}, {}), planned),
+            "roles now have +\"Beta preview\" (the plan saw [\"Manage users\"]); scopes now have "
+            "-access-management-read (the plan saw [access-management-read])");
+  EXPECT_EQ(DescribeChangeSince(Now({"Manage users"}, {"access-management-read"}, true), planned),
+            "it was revoked");
+  KeyState unreadable = Now({}, {});
+  unreadable.unreadable = "its scopes column is not a JSON array";
+  EXPECT_EQ(DescribeChangeSince(unreadable, planned), "its scopes column is not a JSON array");
+  // A role row duplicated since: the roles are compared with their duplicates.
+  EXPECT_EQ(DescribeChangeSince(Now({"Manage users", "Manage users"}, {"access-management-read"}),
+                                planned),
+            "roles now have +\"Manage users\" (the plan saw [\"Manage users\"])");
+}
+
 TEST(WriteRulesTest, StateAfterAddsAndRemoves) {
   EXPECT_EQ(StateAfter({"a", "c"}, {"b"}, {"c"}), (Strings{"a", "b"}));
   EXPECT_EQ(StateAfter({}, {"b", "a"}, {}), (Strings{"a", "b"}));

@@ -39,6 +39,8 @@ using Scopes = std::set<std::string>;
 constexpr char kMapping[] = "mappings/legacy-roles.yaml";
 constexpr char kKey1[] = "00000000-0000-4000-8000-000000000001";
 
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 std::string KeyId(int n) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
@@ -374,6 +376,10 @@ TEST_F(ApplyTest, StalePlanExits4) {
   const ToolResult r = Run({"apply", path, "--allow-blocked", "--batch-size", "1000"});
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_NE(r.err.find(kKey1), std::string::npos) << r.err;
+  // The message says what changed since the plan.
+  EXPECT_NE(r.err.find("changed since the plan: roles now have +\"Beta preview\" (the plan saw ["),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(DataDigest(*conn_), digest);
   EXPECT_EQ(RunRow(1)["status"], "stale");
   EXPECT_EQ(RunRow(1)["keys_changed"], "0");
@@ -812,7 +818,8 @@ TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
       Count(*conn_, "SELECT count(*) FROM scope_migration_runs WHERE plan_sha256 = '" + sha + "'"),
       2);
 
-  const ToolResult dry = Run({"rollback", "--plan", sha});
+  // A prefix of 8 hex digits names the plan as well as its sha256.
+  const ToolResult dry = Run({"rollback", "--plan", sha.substr(0, 8)});
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
   const size_t second = dry.out.find("would roll back run 2:"),
                first = dry.out.find("would roll back run 1:");
@@ -822,7 +829,8 @@ TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
   EXPECT_NE(dry.out.find("dry run: nothing was written"), std::string::npos);
   EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 2);
 
-  const ToolResult real = Run({"rollback", "--plan", sha, "--yes"});
+  // So does the plan file itself.
+  const ToolResult real = Run({"rollback", "--plan", path, "--yes"});
   EXPECT_EQ(real.exit_code, 0) << real.out << real.err;
   EXPECT_EQ(DataDigest(*conn_), before);
   EXPECT_EQ(RunRow(2)["status"], "rolled-back");
@@ -839,6 +847,66 @@ TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
   const ToolResult unknown = Run({"rollback", "--plan", std::string(64, 'f'), "--yes"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("no apply run of plan ffff"), std::string::npos) << unknown.err;
+  const ToolResult unknown_prefix = Run({"rollback", "--plan", "ffffffff"});
+  EXPECT_EQ(unknown_prefix.exit_code, 1);
+  EXPECT_EQ(unknown_prefix.err,
+            "scope-migrate: no apply run of plan ffffffff in this database (see `scope-migrate "
+            "history`)\n");
+}
+
+// rollback --plan PREFIX: a prefix two applied plans start with is a usage error listing
+// both; one shorter than 8 hex digits (and not a file) is refused before anything is read.
+TEST_F(ApplyTest, RollbackPlanPrefixThatIsAmbiguousListsThePlans) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  const std::string a = "abcdef01" + std::string(56, '0'), b = "abcdef01" + std::string(56, '1');
+  Exec(
+      "INSERT INTO scope_migration_runs (run_id, kind, status, plan_sha256) VALUES "
+      "(7, 'apply', 'failed', '" +
+      a + "'), (8, 'apply', 'failed', '" + b + "')");
+  const ToolResult r = Run({"rollback", "--plan", "ABCDEF01"});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(FirstLine(r.err),
+            "scope-migrate: --plan abcdef01 is ambiguous: 2 applied plans "
+            "start with it:");
+  EXPECT_NE(r.err.find("\n  " + a + "\n  " + b + "\n"), std::string::npos) << r.err;
+  const ToolResult one = Run({"rollback", "--plan", "abcdef010"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("would roll back run 7:"), std::string::npos) << one.out;
+  const ToolResult short_prefix = Run({"rollback", "--plan", "abcdef0"});
+  EXPECT_EQ(short_prefix.exit_code, 64);
+  EXPECT_EQ(FirstLine(short_prefix.err),
+            "scope-migrate: --plan takes a plan's sha256, a prefix of it of at least 8 hex "
+            "digits, or a plan file; \"abcdef0\" is none of these");
+}
+
+// history's text table shows each run's plan by the first 12 hex digits of its sha256, and
+// the note of a rolled-back run no longer tells the reader to resume it.
+TEST_F(ApplyTest, HistoryShowsThePlanPrefixAndRolledBackRunsHaveNoResumeHint) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  const std::string sha = ParsePlanText(ReadFile(path)).summary.at("sha256");
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked"}).exit_code, 0);
+  Exec(
+      "UPDATE scope_migration_runs SET status = 'interrupted', message = 'interrupted after "
+      "batch 3; committed batches stay. Resume with: scope-migrate apply p.jsonl' "
+      "WHERE run_id = 1");
+  ASSERT_EQ(Run({"rollback", "--run", "1", "--yes"}).exit_code, 0);
+  EXPECT_EQ(RunRow(1)["message"],
+            "interrupted after batch 3; committed batches stay. Rolled back by run 2 (do not "
+            "resume it).");
+  const ToolResult h = Run({"history"});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  EXPECT_NE(h.out.find("  plan          "), std::string::npos) << h.out;
+  EXPECT_EQ(h.out.find("Resume with"), std::string::npos) << h.out;
+  std::istringstream in(h.out);
+  int with_plan = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(" " + sha.substr(0, 12) + " ") != std::string::npos) ++with_plan;
+  }
+  EXPECT_EQ(with_plan, 2) << h.out;  // the apply run and its rollback
 }
 
 // A plan file may be compressed (.gz, .zst): the same lines, the same checksum over the
@@ -875,10 +943,11 @@ TEST_F(ApplyTest, HistoryOfOneRunShowsItsRowAndChanges) {
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
   // Before the first write apply says where, which plan, how much and how fast.
   EXPECT_EQ(apply.out.rfind("apply run 1 to postgresql://", 0), 0u) << apply.out;
-  EXPECT_NE(apply.out.find("\n  plan     sha256 " + sha +
-                           "\n  keys     31 to change (312 scopes "
-                           "to add, 0 to remove); 9 blocked, left alone\n  writes   batches of "
-                           "up to 1000 keys sized to 200ms, 1 job, no pause, no rate limit, lease 2min\n"),
+  EXPECT_NE(apply.out.find(
+                "\n  plan     sha256 " + sha +
+                "\n  keys     31 to change (312 scopes "
+                "to add, 0 to remove); 9 blocked, left alone\n  writes   batches of "
+                "up to 1000 keys sized to 200ms, 1 job, no pause, no rate limit, lease 2min\n"),
             std::string::npos)
       << apply.out;
 
@@ -1062,6 +1131,38 @@ TEST_F(ApplyTest, AuditSchemaOption) {
   const ToolResult rb = Run({"rollback", "--run", "1", "--yes", "--audit-schema", "audit"});
   EXPECT_EQ(rb.exit_code, 0) << rb.out << rb.err;
   EXPECT_EQ(RunRow(1, "audit")["status"], "rolled-back");
+}
+
+// The lease guards one audit schema. An apply recording in "public" while a live run
+// records in "audit" (a forgotten --audit-schema) warns, in one line, before it writes.
+TEST_F(ApplyTest, ApplyWarnsOfALiveRunInAnotherAuditSchema) {
+  testing::LoadSamples(*conn_);
+  const std::string path = MakePlan();
+  ASSERT_EQ(Run({"apply", path, "--allow-blocked", "--audit-schema", "audit", "--tenant", "acme"})
+                .exit_code,
+            0);
+  // Another operator's run in "audit", alive (fresh heartbeat), and an old dead one.
+  Exec(
+      "INSERT INTO audit.scope_migration_runs (run_id, kind, status, operator, host, "
+      "heartbeat_at) VALUES (2, 'apply', 'running', 'ann', 'db1', clock_timestamp()), "
+      "(3, 'apply', 'running', 'bob', 'db2', clock_timestamp() - interval '1 hour')");
+  const ToolResult r = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string warning =
+      "scope-migrate: warning: schema \"audit\" has a live run 2 (apply by ann on host db1, "
+      "heartbeat ";
+  ASSERT_EQ(r.err.rfind(warning, 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(" ago) that this run's lease in \"public\" does not exclude; is "
+                       "--audit-schema audit missing?\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("run 3"), std::string::npos) << r.err;
+  EXPECT_EQ(RunRow(1)["status"], "succeeded");
+  // Once that run is over, no warning.
+  Exec("UPDATE audit.scope_migration_runs SET status = 'interrupted' WHERE run_id = 2");
+  const ToolResult again = Run({"apply", path, "--allow-blocked"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("warning"), std::string::npos) << again.err;
 }
 
 }  // namespace

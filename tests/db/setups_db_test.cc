@@ -248,6 +248,29 @@ TEST_F(SetupsTest, RolesWithTheDocumentedGrantsPlanAndApply) {
   EXPECT_EQ(DataDigest(*conn_), before);
 }
 
+// A role granted the audit tables of schema "audit" that forgets --audit-schema meets a
+// permission error on those in "public": the error points at the other schema.
+TEST_F(SetupsTest, PermissionErrorOnTheAuditTablesSuggestsTheOtherAuditSchema) {
+  testing::LoadSamples(*conn_);
+  const std::string name = Role("forgetful");
+  ExecSql(*conn_, RunTool({"audit-sql", "--audit-schema", "audit", "--grant-to", name}).out);
+  ExecSql(*conn_, RunTool({"audit-sql"}).out);  // "public" too, without grants to the role
+  const auto role = Via(PgHarness::Get().port(), name);
+  const ToolResult r = RunTool({"history"}, role);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("(SQLSTATE 42501): this needs SELECT on "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(". Schema \"audit\" of this database also has scope_migration_runs: if "
+                       "those are the audit tables meant, add --audit-schema audit\n"),
+            std::string::npos)
+      << r.err;
+  const ToolResult ok = RunTool({"history", "--audit-schema", "audit"}, role);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  // With --audit-schema given, no guessing.
+  const ToolResult given = RunTool({"history", "--audit-schema", "public"}, role);
+  EXPECT_EQ(given.exit_code, 1);
+  EXPECT_EQ(given.err.find("Schema \"audit\""), std::string::npos) << given.err;
+}
+
 TEST_F(SetupsTest, MissingInsertPrivilegeNamesTheObjectAndThePrivilege) {
   testing::LoadSamples(*conn_);
   const std::string before = DataDigest(*conn_);

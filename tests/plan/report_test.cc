@@ -410,6 +410,7 @@ TEST_F(ReportTest, JsonlIsValidJsonForNonUtf8Bytes) {
 
 // ---- CSV -----------------------------------------------------------------------------------
 
+// A drift key's extras, and a change key's without --prune, get a "keep" row each.
 TEST_F(ReportTest, CsvRowsPerScopeChange) {
   const std::string out = Plan(ReportFormat::kCsv);
   EXPECT_EQ(out.rfind("key_id,tenant,status,action,scope,reason,name\r\n", 0), 0u);
@@ -418,12 +419,13 @@ TEST_F(ReportTest, CsvRowsPerScopeChange) {
   for (const auto& scope : kK1Add)
     expected.push_back({"k1-change", "acme", "change", "add", scope, "", "Key one"});
   expected.push_back({"k2-unchanged", "acme", "unchanged", "", "", "", ""});
-  expected.push_back({"k3-drift", "globex", "drift", "", "", "", ""});
+  expected.push_back({"k3-drift", "globex", "drift", "keep", "report-management-read", "", ""});
   expected.push_back({"k4-blocked", "globex", "blocked", "", "", "unknown role \"SUPERUSER\"", ""});
   expected.push_back({"k5-skipped", "initech", "skipped", "", "", "revoked", ""});
   expected.push_back({"k6-missing", "", "blocked", "", "", "missing created_at", ""});
   for (const auto& scope : kK7Add)
     expected.push_back({"k7-change", "initech", "change", "add", scope, "", ""});
+  expected.push_back({"k7-change", "initech", "change", "keep", "tax-management-write", "", ""});
   expected.push_back({kOddId, kOddTenant, "blocked", "", "", kOddReason, kOddName});
   const auto rows = ParseCsv(out);
   ASSERT_EQ(rows.size(), expected.size() + 1);
@@ -609,7 +611,51 @@ TEST_F(ReportTest, MarkdownSummaryTables) {
   EXPECT_TRUE(
       HasLine(lines, "| tenant-management | r**w** | r**w** | r | r | r | r | r |  |  |  |"));
   EXPECT_EQ(lines.back(), "Plan sha256: `" + PlanSha() + "`");
-  EXPECT_EQ(out.find("k1-change"), std::string::npos);  // only blocked keys are listed
+  // Keys are listed under the privileged scopes they gain, as drift, or as blocked.
+  EXPECT_EQ(out.find("k7-change"), std::string::npos);
+  EXPECT_EQ(out.find("k2-unchanged"), std::string::npos);
+}
+
+TEST_F(ReportTest, MarkdownListsKeysGainingEachPrivilegedScope) {
+  const auto lines = SplitLines(Plan(ReportFormat::kMarkdown));
+  for (const char* scope :
+       {"access-management-write", "custom-payment-provider-write", "tenant-management-write"}) {
+    const size_t at = IndexOf(lines, std::string("#### Keys gaining ") + scope);
+    ASSERT_LT(at + 4, lines.size()) << scope;
+    EXPECT_EQ(lines[at + 2], "| key | name | tenant |");
+    EXPECT_EQ(lines[at + 4], "| `k1-change` | Key one | acme |");
+  }
+}
+
+TEST_F(ReportTest, MarkdownCapsTheKeysPerPrivilegedScopeAtTwenty) {
+  std::vector<KeyRecord> keys;
+  for (int i = 10; i < 33; ++i) keys.push_back(MakeKey("k" + std::to_string(i), "t", {"Admin"}));
+  MemorySource source(keys);
+  std::ostringstream out;
+  auto writer = MakeMarkdownWriter(out, ReportOptions{});
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  const auto lines = SplitLines(out.str());
+  EXPECT_TRUE(HasLine(lines, "| `k29` |  | t |"));
+  EXPECT_FALSE(HasLine(lines, "| `k30` |  | t |"));
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "… and 3 more."), 3);
+}
+
+TEST_F(ReportTest, MarkdownDriftSectionNamesTheKeptScopes) {
+  const auto lines = SplitLines(Plan(ReportFormat::kMarkdown));
+  const size_t at = IndexOf(lines, "### Drift (scopes kept outside the target)");
+  ASSERT_LT(at + 4, lines.size());
+  EXPECT_EQ(lines[at + 2], "| key | name | tenant | kept outside the target |");
+  EXPECT_EQ(lines[at + 4], "| `k3-drift` |  | globex | report-management-read |");
+  EXPECT_EQ(lines[at + 5], "");
+}
+
+// Regression guard: a scope a drift key keeps comes from the database and is escaped.
+TEST_F(ReportTest, MarkdownDriftEscapesKeptScopes) {
+  MemorySource source({MakeKey("k1", "acme", {"Beta preview"}, {"beta-preview", "x|y\x1b"})});
+  std::ostringstream out;
+  auto writer = MakeMarkdownWriter(out, ReportOptions{});
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  EXPECT_NE(out.str().find("| `k1` |  | acme | x\\|y\\x1b |"), std::string::npos) << out.str();
 }
 
 TEST_F(ReportTest, MarkdownMaxKeysCapsTheBlockedList) {
