@@ -1,6 +1,7 @@
 #include "base/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,11 +28,11 @@ std::string RandomSuffix() {
 
 }  // namespace
 
-AtomicFile::AtomicFile(const std::string& target) : target_(target) {
+AtomicFile::AtomicFile(const std::string& target, mode_t mode) : target_(target) {
   int fd = -1;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
     temp_path_ = target + ".partial-" + RandomSuffix();
-    fd = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    fd = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) {
@@ -39,7 +40,7 @@ AtomicFile::AtomicFile(const std::string& target) : target_(target) {
     temp_path_.clear();
     throw Failed(target, "cannot create " + tried);
   }
-  file_ = fdopen(fd, "wb");
+  file_ = fchmod(fd, mode) == 0 ? fdopen(fd, "wb") : nullptr;  // the mode, whatever the umask
   if (file_ == nullptr) {
     close(fd);
     unlink(temp_path_.c_str());
@@ -59,14 +60,29 @@ std::FILE* AtomicFile::TakeFile() {
   return file;
 }
 
-void AtomicFile::Commit() {
+void AtomicFile::Commit(bool durable) {
   if (file_ != nullptr) {
     std::FILE* file = TakeFile();
-    const bool synced = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
+    const bool synced = std::fflush(file) == 0 && (!durable || fsync(fileno(file)) == 0);
     if (std::fclose(file) != 0 || !synced) throw Failed(target_, "write " + temp_path_);
   }
   if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) throw Failed(target_, "rename");
   committed_ = true;
+}
+
+std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode) {
+  try {
+    AtomicFile file(path, mode);
+    std::FILE* out = file.TakeFile();
+    const bool written = std::fwrite(content.data(), 1, content.size(), out) == content.size();
+    if (std::fclose(out) != 0 || !written) {
+      return "cannot write " + file.temp_path() + ": " + std::strerror(errno);
+    }
+    file.Commit(/*durable=*/false);
+    return "";
+  } catch (const ToolError& e) {
+    return e.what();
+  }
 }
 
 std::string TemporaryDirectory() {

@@ -1,15 +1,19 @@
-// A file the tool writes for the user (`plan --out`), written so that no one can redirect
-// or read it on the way: the bytes go to a new temporary file in the target's directory,
-// created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600, a random name
+// A file the tool writes for the user (`plan --out`, `--metrics-file`), written so that no
+// one can redirect or read it on the way: the bytes go to a new temporary file in the
+// target's directory, created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, the given
+// mode, 0600 unless said otherwise, whatever the umask; a random name
 // "TARGET.partial-XXXXXXXX" tried until one is free), so a symlink or file planted at any
 // name is never followed, truncated or reused; Commit() flushes it to disk (fsync) and
-// renames it over the target, which then has mode 0600 whatever was there before. Until
-// Commit() succeeds the target is untouched, and the destructor removes the temporary.
-// Failures throw ToolError(1) naming the target.
+// renames it over the target, which then has that mode whatever was there before. A reader
+// sees the old file or the new one, never a half-written one. Until Commit() succeeds the
+// target is untouched, and the destructor removes the temporary. Failures throw
+// ToolError(1) naming the target.
 //
 // Private scratch files (the verified copy of a plan, apply --mapping's plan) go to
 // TemporaryDirectory(): $TMPDIR when it is set and not empty, else /tmp.
 #pragma once
+
+#include <sys/types.h>
 
 #include <cstdio>
 #include <string>
@@ -18,7 +22,7 @@ namespace scope_migrate {
 
 class AtomicFile {
  public:
-  explicit AtomicFile(const std::string& target);
+  explicit AtomicFile(const std::string& target, mode_t mode = 0600);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -29,9 +33,9 @@ class AtomicFile {
   // The open temporary, once, for a caller that writes, syncs (fsync: the data reaches the
   // disk before the name does) and closes it itself before Commit().
   std::FILE* TakeFile();
-  // Flushes, syncs and closes the temporary if it was not taken, then renames it over the
-  // target.
-  void Commit();
+  // Flushes, syncs (unless !durable: a file rewritten often whose loss in a crash does not
+  // matter) and closes the temporary if it was not taken, then renames it over the target.
+  void Commit(bool durable = true);
 
  private:
   std::string target_;
@@ -39,6 +43,11 @@ class AtomicFile {
   std::FILE* file_ = nullptr;  // until taken
   bool committed_ = false;
 };
+
+// Replaces `path` with `content` through an AtomicFile of `mode`, without fsync (for files
+// other programs read while the tool runs, rewritten after every batch); "" on success,
+// else why not.
+std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode);
 
 // $TMPDIR when set and not empty, else "/tmp".
 std::string TemporaryDirectory();

@@ -1,6 +1,6 @@
 #include "write/run_metrics_file.h"
 
-#include "base/replace_file.h"
+#include "base/atomic_file.h"
 #include "base/event_log.h"
 
 namespace scope_migrate {

@@ -1,5 +1,5 @@
 // --metrics-file for a run: the run's state (core/metrics_text.h) written with
-// ReplaceFile (base/replace_file.h, mode 0644) when the run starts, after each committed
+// ReplaceFile (base/atomic_file.h, mode 0644) when the run starts, after each committed
 // batch and at its end. A metrics file is for watching, not part of the migration: when
 // it cannot be written the run goes on, and says so once (a note on stderr).
 #pragma once

@@ -649,7 +649,9 @@ TEST_F(ProductionTest, AMetricsFileThatCannotBeWrittenIsSaidOnceAndTheRunGoesOn)
                          env_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(
-      r.err.rfind("note: --metrics-file: cannot create " + dir_ + "/no/such/dir/.m.prom.tmp.", 0),
+      r.err.rfind("note: --metrics-file: cannot write " + dir_ +
+                      "/no/such/dir/m.prom: cannot create " + dir_ + "/no/such/dir/m.prom.partial-",
+                  0),
       0u)
       << r.err;
   EXPECT_NE(r.err.find(": No such file or directory; the run goes on without it\n"),
