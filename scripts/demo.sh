@@ -41,7 +41,7 @@ set -e
 # A reviewer, logged in as their own database role, approves this exact plan; the apply
 # then requires one approval by a role other than its own.
 psql -q -c "CREATE ROLE alice LOGIN" >/dev/null
-$tool audit-sql --grant-to alice --approver | PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 >/dev/null
+$tool audit-sql --grant-to alice --approver --db demo | PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 >/dev/null
 step $tool approve "$plan" --db "user=alice" --note "reviewed in OPS-412"
 step $tool apply "$plan" --allow-blocked --operator demo --require-approvals 1
 set +e
