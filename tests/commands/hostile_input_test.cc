@@ -17,6 +17,7 @@
 
 #include "base/file_streams.h"
 #include "base/sha256.h"
+#include "base/string_lists.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -27,8 +28,6 @@ using testing::ToolResult;
 
 const char kMapping[] = "mappings/legacy-roles.yaml";
 const char kFixtures[] = "samples/fixtures.yaml";
-
-std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 class HostileInputTest : public testing::TempDirTest {
  protected:
