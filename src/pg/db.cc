@@ -60,6 +60,16 @@ std::string KeywordValue(const std::string& value) {
 
 }  // namespace
 
+std::string ConninfoOf(const std::string& value) {
+  if (value.empty() || value.find('=') != std::string::npos ||
+      value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0)
+    return value;
+  std::string quoted = "dbname='";
+  for (char c : value)
+    quoted += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return quoted + "'";
+}
+
 std::string RedactConninfo(const std::string& conninfo) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);

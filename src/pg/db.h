@@ -38,6 +38,10 @@ inline constexpr char kUnparsableConninfo[] = "(connection string libpq cannot p
 // the parsed options with password=***; text libpq rejects becomes kUnparsableConninfo.
 std::string RedactConninfo(const std::string& conninfo);
 
+// A --db value (or a fleet target's db:) as libpq takes it: a bare word (no "=", not a
+// URI) is a database name, as psql -d takes it; anything else is passed on as it is.
+std::string ConninfoOf(const std::string& db_argument);
+
 // Connects, or throws ToolError(1) naming host and port. A conninfo libpq cannot parse is
 // ToolError(64) before any connection: libpq's reason and, for a misspelt keyword
 // (`prt=5432`), the nearest of libpq's keywords.

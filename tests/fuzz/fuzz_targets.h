@@ -26,6 +26,8 @@ int FuzzColumnFormat(const uint8_t* data, size_t size);  // array, JSON, delimit
 int FuzzTimes(const uint8_t* data, size_t size);         // durations, RFC 3339, epoch seconds
 int FuzzConninfo(const uint8_t* data, size_t size);      // RedactConninfo
 int FuzzTextEscape(const uint8_t* data, size_t size);    // the escapers of base/text_escape
+int FuzzTargets(const uint8_t* data, size_t size);       // a fleet's targets file, LoadTargets
+int FuzzFleetIndex(const uint8_t* data, size_t size);    // a fleet's index.json, ReadFleetIndex
 
 struct FuzzTarget {
   const char* name;  // also the corpus folder tests/fuzz/<name>/ and the binary fuzz_<name>
@@ -43,6 +45,8 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"times", FuzzTimes},
     {"conninfo", FuzzConninfo},
     {"text_escape", FuzzTextEscape},
+    {"targets", FuzzTargets},
+    {"fleet_index", FuzzFleetIndex},
 };
 
 }  // namespace scope_migrate::fuzz
