@@ -191,6 +191,54 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
+  o.targets = Text(vm, "targets");
+  if (vm.count("target")) o.target_names = vm["target"].as<std::vector<std::string>>();
+}
+
+// --parallel-targets and --on-error.
+void ReadFleetOptions(const po::variables_map& vm, Options& o) {
+  if (vm.count("parallel-targets")) {
+    const int64_t n = vm["parallel-targets"].as<int64_t>();
+    if (n < 1 || n > 64) throw UsageError("--parallel-targets must be between 1 and 64");
+    o.parallel_targets = static_cast<int>(n);
+  }
+  if (vm.count("on-error")) {
+    const std::string value = vm["on-error"].as<std::string>();
+    if (value != "stop" && value != "continue") {
+      throw UsageError("--on-error must be stop or continue");
+    }
+    o.stop_on_error = value == "stop";
+  }
+}
+
+// The options given, as each target's own process of a fleet takes them again: every
+// option not left at its default, but the SOURCE, the arguments, --plan and the fleet's
+// own options (fleet_targets.h adds each target's --db, --layout and plan).
+std::vector<std::string> ForwardedArgs(const po::variables_map& vm,
+                                       const po::options_description& all) {
+  static const char* const kNotForwarded[] = {
+      "db",      "layout", "plan-file",        "shell",    "stray", "plan",
+      "targets", "target", "parallel-targets", "on-error", "help",  "version"};
+  std::vector<std::string> args;
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted() || std::find(std::begin(kNotForwarded), std::end(kNotForwarded), name) !=
+                                 std::end(kNotForwarded)) {
+      continue;
+    }
+    const boost::any& any = value.value();
+    if (all.find(name, false).semantic()->max_tokens() == 0) {
+      args.push_back("--" + name);  // a switch
+    } else if (const auto* text = boost::any_cast<std::string>(&any)) {
+      args.push_back("--" + name + "=" + *text);
+    } else if (const auto* number = boost::any_cast<int64_t>(&any)) {
+      args.push_back("--" + name + "=" + std::to_string(*number));
+    } else if (const auto* real = boost::any_cast<double>(&any)) {
+      args.push_back("--" + name + "=" + std::to_string(*real));
+    } else if (const auto* list = boost::any_cast<std::vector<std::string>>(&any)) {
+      for (const std::string& item : *list) args.push_back("--" + name + "=" + item);
+    }
+  }
+  return args;
 }
 
 void ReadSwitches(const po::variables_map& vm, Options& o) {
@@ -383,6 +431,8 @@ Options ParseCommandLine(int argc, char** argv, std::optional<int>* exit_now) {
   ReadSwitches(vm, o);
   ReadNumbers(vm, o);
   ReadHealthLimits(vm, o);
+  ReadFleetOptions(vm, o);
+  o.forwarded_args = ForwardedArgs(vm, all);
   if (o.db && o.fixtures) throw UsageError("--db and --fixtures conflict: give one SOURCE");
   command->check(o);
   return o;

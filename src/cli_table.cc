@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "cli.h"
 #include "commands/commands.h"
+#include "plan/fleet_index.h"
 
 namespace po = boost::program_options;
 
@@ -17,12 +18,55 @@ void NeedsMapping(const Options& o) {
   if (!o.mapping) throw UsageError(o.command + " needs --mapping FILE");
 }
 
+// --target, --parallel-targets and --on-error belong to a fleet; --db to one database.
+void CheckFleetOptions(const Options& o, bool fleet) {
+  if (!fleet) {
+    if (!o.target_names.empty() || o.parallel_targets != 1 || !o.stop_on_error) {
+      throw UsageError(
+          "--target, --parallel-targets and --on-error are for a fleet (" +
+          std::string(o.command == "apply" ? "apply DIR" : o.command + " --targets FILE") + ")");
+    }
+    return;
+  }
+  if (o.db) throw UsageError("--db and a fleet conflict: each target names its own database");
+  if (!o.filter.empty()) {
+    throw UsageError(
+        "--tenant and --key do not go with a fleet: a fleet plans and applies "
+        "whole databases (plan a single target with --db to narrow it)");
+  }
+}
+
+void CheckPlan(const Options& o) {
+  NeedsMapping(o);
+  CheckFleetOptions(o, o.targets.has_value());
+  if (!o.targets) return;
+  if (o.fixtures) throw UsageError("--fixtures and --targets conflict: give one SOURCE");
+  if (!o.out) throw UsageError("plan --targets needs --out DIR (a plan file per target)");
+  if (o.format != ReportFormat::kText && o.format != ReportFormat::kMarkdown) {
+    throw UsageError("plan --targets reports as text or markdown; the plans are DIR/NAME.jsonl");
+  }
+}
+
+void CheckHistory(const Options& o) { CheckFleetOptions(o, o.targets.has_value()); }
+
 void CheckVerify(const Options& o) {
   NeedsMapping(o);
   if (!o.fixtures) throw UsageError("verify needs --fixtures FILE");
 }
 
 void CheckApply(const Options& o) {
+  const bool fleet = o.plan_file && IsFleetDirectory(*o.plan_file);
+  CheckFleetOptions(o, fleet);
+  if (o.targets && !fleet) {
+    throw UsageError(
+        "apply --targets needs the fleet plan DIR that plan --targets --out DIR "
+        "wrote (with its index.json)");
+  }
+  if (fleet && (o.mapping || o.expect_sha256)) {
+    throw UsageError(
+        "apply DIR takes neither --mapping nor --expect-sha256: every plan is "
+        "checked against DIR/index.json's sha256");
+  }
   if (o.plan_file && (o.cutoff || o.prune)) {
     throw UsageError(
         "apply PLANFILE takes neither --cutoff nor --prune (a plan file is applied exactly as "
@@ -38,6 +82,7 @@ void CheckApply(const Options& o) {
 }
 
 void CheckRollback(const Options& o) {
+  CheckFleetOptions(o, o.targets.has_value());
   if ((o.run_id > 0) == o.rollback_plan.has_value()) {
     throw UsageError("rollback needs one of --run RUN_ID and --plan SHA256");
   }
@@ -61,8 +106,6 @@ void CheckCompletion(const Options& o) {
     throw UsageError("completion supports bash: scope-migrate completion bash");
 }
 
-void NoCheck(const Options&) {}
-
 const Command kCommands[] = {
     {"lint", "--mapping FILE [--format text|markdown|github]", kMappingOption | kFormatOption,
      "text|markdown|github", NeedsMapping, RunLintCommand,
@@ -75,10 +118,11 @@ const Command kCommands[] = {
     {"plan",
      "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
      "[--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
-     "[--tenant T]... [--key ID]... [--max-keys N]",
+     "[--tenant T]... [--key ID]... [--max-keys N]\n"
+     "--targets FILE --out DIR [--target NAME]... (a fleet: a plan per target)",
      kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
-         kPlanOutOptions,
-     "text|jsonl|csv|markdown", NeedsMapping, RunPlanCommand,
+         kPlanOutOptions | kFleetOptions,
+     "text|jsonl|csv|markdown", CheckPlan, RunPlanCommand,
      "scope-migrate plan --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml --out "
      "prod.plan.jsonl"},
     {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db CONNINFO]",
@@ -94,20 +138,26 @@ const Command kCommands[] = {
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
      "[--require-approvals N] [--max-replica-lag D] [--max-replica-lag-bytes SIZE]\n"
      "[--max-slot-lag SIZE] [--log-format text|json]\n"
-     "[--metrics-file PATH]",
-     kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions, "",
-     CheckApply, RunApplyCommand,
+     "[--metrics-file PATH]\n"
+     "DIR [--targets FILE] [--target NAME]... [--parallel-targets N] [--on-error stop|continue]",
+     kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions |
+         kFleetOptions | kFleetRunOptions,
+     "", CheckApply, RunApplyCommand,
      "scope-migrate apply --db \"dbname=billing\" prod.plan.jsonl --tenant acme"},
     {"rollback",
      "SOURCE (--run RUN_ID | --plan SHA256|PREFIX|PLANFILE) [--yes] [--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
      "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
-     "[--log-format text|json] [--metrics-file PATH]",
-     kWritingOptions | kRunOption | kRollbackPlanOption, "", CheckRollback, RunRollbackCommand,
+     "[--log-format text|json] [--metrics-file PATH]\n"
+     "--targets FILE (--plan DIR|SHA256 | --target NAME --run RUN_ID) [--parallel-targets N]",
+     kWritingOptions | kRunOption | kRollbackPlanOption | kFleetOptions | kFleetRunOptions, "",
+     CheckRollback, RunRollbackCommand,
      "scope-migrate rollback --db \"dbname=billing\" --run 1 --yes"},
-    {"history", "SOURCE [--run RUN_ID] [--format text|jsonl|csv]", kRunOption | kFormatOption,
-     "text|jsonl|csv", NoCheck, RunHistoryCommand, "scope-migrate history --db \"dbname=billing\""},
+    {"history",
+     "SOURCE [--run RUN_ID] [--format text|jsonl|csv]\n--targets FILE [--target NAME]...",
+     kRunOption | kFormatOption | kFleetOptions, "text|jsonl|csv", CheckHistory, RunHistoryCommand,
+     "scope-migrate history --db \"dbname=billing\""},
     {"audit-sql",
      "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE] [--db CONNINFO]",
      kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand,
@@ -248,6 +298,18 @@ po::options_description CommandOptions(const Command& command) {
         "revert every apply run of this plan: its sha256, a prefix of 8+ hex digits, or "
         "the plan file");
   }
+  if (g & kFleetOptions) {
+    add("targets", po::value<std::string>()->value_name("FILE"),
+        "a fleet: the YAML list of target databases");
+    add("target", po::value<std::vector<std::string>>()->value_name("NAME"),
+        "only this target of the fleet (repeatable)");
+  }
+  if (g & kFleetRunOptions) {
+    add("parallel-targets", po::value<int64_t>()->default_value(1)->value_name("N"),
+        "fleet: targets run at once");
+    add("on-error", po::value<std::string>()->default_value("stop")->value_name("stop|continue"),
+        "fleet: after a target fails, start no other (stop) or go on (continue)");
+  }
   if (g & kAuditSqlOptions) {
     add("grant-to", po::value<std::string>()->value_name("ROLE"), "also print the GRANTs");
     add("approver", "with --grant-to: the grants of a role that approves plans");
@@ -304,7 +366,7 @@ std::vector<CommandSummary> CommandSummaries() {
 }
 
 bool TakesFileName(const std::string& option) {
-  for (const char* name : {"--mapping", "--fixtures", "--layout", "--out"}) {
+  for (const char* name : {"--mapping", "--fixtures", "--layout", "--out", "--targets"}) {
     if (option == name) return true;
   }
   return false;

@@ -30,6 +30,8 @@ enum OptionGroup : unsigned {
   kAuditSqlOptions = 1 << 11,     // --grant-to
   kShellArgument = 1 << 12,       // SHELL (completion)
   kApproveOptions = 1 << 13,      // --note --revoke
+  kFleetOptions = 1 << 14,        // --targets --target
+  kFleetRunOptions = 1 << 15,     // --parallel-targets --on-error
 };
 
 struct Command {

@@ -20,6 +20,7 @@
 #include "commands/commands.h"
 #include "pg/db.h"
 #include "pg/pg_key_source.h"
+#include "plan/fleet_index.h"
 #include "plan/plan_check.h"
 #include "plan/planner.h"
 #include "write/apply_step.h"
@@ -238,6 +239,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
 }  // namespace
 
 int RunApplyCommand(const Options& options) {
+  if (options.plan_file && IsFleetDirectory(*options.plan_file)) return RunFleetApply(options);
   PhaseTimer timer(options.verbose);
   const Layout layout = LoadLayout(options);
   std::optional<PlanFile> plan;

@@ -15,6 +15,8 @@
 
 namespace scope_migrate {
 
+std::string Options::Conninfo() const { return ConninfoOf(db.value_or("")); }
+
 PhaseTimer::PhaseTimer(bool enabled) : enabled_(enabled), last_(std::chrono::steady_clock::now()) {}
 
 void PhaseTimer::Lap(const std::string& phase) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "commands/options.h"
+#include "core/summary.h"
 
 namespace scope_migrate {
 
@@ -16,5 +17,16 @@ int RunHistoryCommand(const Options& options);
 int RunAuditSqlCommand(const Options& options);
 int RunShowCommand(const Options& options);
 int RunApproveCommand(const Options& options);
+
+// plan for one SOURCE (not a fleet): the report on stdout and, with --out, the plan file;
+// its summary, with the plan's sha256.
+Summary PlanOneSource(const Options& options);
+
+// The fleet forms (SPEC.md 11.7), which the commands above hand over to: plan --targets,
+// apply DIR, history --targets and rollback --targets.
+int RunFleetPlan(const Options& options);
+int RunFleetApply(const Options& options);
+int RunFleetHistory(const Options& options);
+int RunFleetRollback(const Options& options);
 
 }  // namespace scope_migrate

@@ -4,15 +4,19 @@
 // in full and its change rows (streamed, so a run of millions of changes prints in
 // constant memory). Text is for people (control characters escaped), JSON Lines and CSV
 // for scripts.
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/event_log.h"
 #include "base/json_text.h"
 #include "base/text_escape.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
+#include "commands/fleet_runner.h"
+#include "commands/fleet_targets.h"
 #include "pg/db.h"
 #include "write/change_rows.h"
 #include "write/run_history.h"
@@ -44,29 +48,54 @@ std::string Json(const std::vector<std::pair<std::string, std::string>>& fields,
   return line + "}";
 }
 
-void PrintRunList(const std::vector<RunRow>& runs, const std::string& format) {
+// A run's fields, led by its target's name in a fleet's history.
+std::vector<std::pair<std::string, std::string>> ListFields(const RunRow& run,
+                                                            const std::string* target) {
+  auto fields = RunFields(run);
+  if (target != nullptr) fields.insert(fields.begin(), {"target", *target});
+  return fields;
+}
+
+// The runs, newest first; `targets` (a fleet's history) names the target of each run.
+void PrintRunList(const std::vector<RunRow>& runs, const std::string& format,
+                  const std::vector<std::string>* targets = nullptr) {
+  auto target_of = [&](size_t i) { return targets ? &(*targets)[i] : nullptr; };
   if (format == "jsonl") {
-    for (const RunRow& r : runs) std::cout << Json(RunFields(r), "run") << "\n";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      std::cout << Json(ListFields(runs[i], target_of(i)), "run") << "\n";
+    }
     return;
   }
   if (format == "csv") {
+    const std::string none;
     std::string header;
-    for (const auto& [name, value] : RunFields(RunRow{}))
+    for (const auto& [name, value] : ListFields(RunRow{}, targets ? &none : nullptr))
       header += (header.empty() ? "" : ",") + name;
     std::cout << header << "\r\n";
-    for (const RunRow& r : runs) {
+    for (size_t i = 0; i < runs.size(); ++i) {
       std::string row;
-      for (const auto& [name, value] : RunFields(r)) row += (row.empty() ? "" : ",") + Csv(value);
+      for (const auto& [name, value] : ListFields(runs[i], target_of(i)))
+        row += (row.empty() ? "" : ",") + Csv(value);
       std::cout << row << "\r\n";
     }
     return;
   }
+  size_t width = 0;
+  for (size_t i = 0; targets && i < runs.size(); ++i)
+    width = std::max(width, (*targets)[i].size() + 2);
+  if (targets)
+    std::cout << std::left << std::setw(static_cast<int>(std::max<size_t>(width, 8))) << "target";
   std::cout << std::left << std::setw(5) << "run" << std::setw(10) << "kind" << std::setw(13)
             << "status" << std::setw(22) << "started (UTC)" << std::setw(22) << "finished (UTC)"
             << std::setw(12) << "operator" << std::setw(14) << "plan" << std::right << std::setw(7)
             << "keys" << std::setw(8) << "added" << std::setw(9) << "removed"
             << "  note\n";
-  for (const RunRow& r : runs) {
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunRow& r = runs[i];
+    if (targets) {
+      std::cout << std::left << std::setw(static_cast<int>(std::max<size_t>(width, 8)))
+                << (*targets)[i];
+    }
     std::string note;
     auto add = [&note](const std::string& part) { note += (note.empty() ? "" : "; ") + part; };
     if (r.rollback_of) add("rollback of run " + std::to_string(*r.rollback_of));
@@ -169,6 +198,7 @@ int PrintHistory(pqxx::connection& conn, const AuditLog& audit, const Options& o
 }  // namespace
 
 int RunHistoryCommand(const Options& options) {
+  if (options.targets) return RunFleetHistory(options);
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
@@ -178,6 +208,44 @@ int RunHistoryCommand(const Options& options) {
   } catch (const ToolError& e) {
     throw WithAuditSchemaHint(*conn, audit, options, e);
   }
+}
+
+}  // namespace scope_migrate
+
+namespace scope_migrate {
+
+// history --targets FILE: every target's runs in one table, target by target in the file's
+// order (each newest first); a target that cannot be read is named on stderr with its
+// error, the others are still shown, and the exit code is the worst error's.
+int RunFleetHistory(const Options& options) {
+  if (options.run_id > 0) {
+    throw UsageError(
+        "history --targets takes no --run (a run id names a run of one database): use "
+        "history --db CONNINFO --run ID");
+  }
+  std::vector<RunRow> runs;
+  std::vector<std::string> names;
+  std::vector<int> codes;
+  for (const Target& target :
+       SelectTargets(LoadTargets(*options.targets), options.target_names, *options.targets)) {
+    const Options one = TargetOptions(options, target);
+    try {
+      auto conn = Connect(one.Conninfo());
+      const ResolvedLayout resolved = ResolveLayout(*conn, LoadLayout(one), one);
+      const AuditLog audit(AuditSchema(one, resolved), one.timeouts);
+      if (!audit.Exists(*conn)) continue;
+      for (RunRow& run : History(audit, *conn)) {
+        runs.push_back(std::move(run));
+        names.push_back(target.name);
+      }
+    } catch (const ToolError& e) {
+      ReportError(e.exit_code(), "target " + target.name + ": " + e.what());
+      codes.push_back(e.exit_code());
+    }
+  }
+  PrintRunList(runs, options.format_name, &names);
+  std::cout.flush();
+  return WorstExitCode(codes);
 }
 
 }  // namespace scope_migrate

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/progress.h"
 #include "base/timeouts.h"
@@ -70,23 +71,22 @@ struct Options {
   std::optional<std::string> grant_to;
   bool approver = false;  // --approver: the grants of a role that approves plans
 
+  // fleets (SPEC 11.7)
+  std::optional<std::string> targets;     // --targets FILE
+  std::vector<std::string> target_names;  // --target NAME...: only these targets
+  int parallel_targets = 1;               // apply --parallel-targets
+  bool stop_on_error = true;              // --on-error stop (the default) or continue
+  // The options given, as each target's own process takes them again (all but the SOURCE,
+  // PLANFILE, --plan and the fleet's own options).
+  std::vector<std::string> forwarded_args;
+
   // completion
   std::string shell;
 
   std::string command_line;  // as typed, with any password in --db masked
 
-  // --db as libpq takes it; a bare word (no "=", not a URI) is a database name, as psql -d
-  // takes it.
-  std::string Conninfo() const {
-    const std::string value = db.value_or("");
-    if (value.empty() || value.find('=') != std::string::npos ||
-        value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0)
-      return value;
-    std::string quoted = "dbname='";
-    for (char c : value)
-      quoted += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    return quoted + "'";
-  }
+  // --db as libpq takes it (ConninfoOf, pg/db.h): a bare word is a database name.
+  std::string Conninfo() const;
 };
 
 }  // namespace scope_migrate

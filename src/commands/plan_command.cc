@@ -70,7 +70,7 @@ void NoteDoubledScopes(const PgKeySource& source) {
 
 }  // namespace
 
-int RunPlanCommand(const Options& options) {
+Summary PlanOneSource(const Options& options) {
   PhaseTimer timer(options.verbose);
   const Mapping mapping = Mapping::Load(*options.mapping);
   timer.Lap("load mapping");
@@ -138,6 +138,12 @@ int RunPlanCommand(const Options& options) {
     if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
   }
   if (!std::cout || !report_stream) throw RuntimeFailure("cannot write the report to stdout");
+  return summary;
+}
+
+int RunPlanCommand(const Options& options) {
+  if (options.targets) return RunFleetPlan(options);
+  const Summary summary = PlanOneSource(options);
   if (!options.detailed_exitcode) return kExitOk;
   if (summary.blocked > 0) return kExitBlocked;
   return summary.change > 0 ? kExitChangesPending : kExitOk;

@@ -139,6 +139,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
 }  // namespace
 
 int RunRollbackCommand(const Options& options) {
+  if (options.targets) return RunFleetRollback(options);
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);

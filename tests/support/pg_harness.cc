@@ -123,6 +123,31 @@ void PgHarness::AllowBouncerUser(const std::string& name) {
   throw std::runtime_error("PgBouncer does not admit " + name + " after a reload");
 }
 
+std::string PgHarness::SecondPort() {
+  if (!second_port_.empty()) return second_port_;
+  if (!owned_) throw std::runtime_error("a second cluster needs a cluster the harness started");
+  const std::string port = std::to_string(FreePort());
+  Shell(AsOwner() + kPgBin + "/initdb -D " + dir_ +
+        "/second -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 > " + dir_ +
+        "/initdb-second.log 2>&1 || (cat " + dir_ + "/initdb-second.log; false)");
+  StartServer(dir_ + "/second", port, dir_ + "/second.log");
+  second_port_ = port;
+  return port;
+}
+
+std::string PgHarness::ConninfoOn(const std::string& port, const std::string& database) const {
+  return "host=" + host_ + " port=" + port + " user=" + user_ + " dbname=" + database;
+}
+
+std::string PgHarness::CreateDatabaseOn(const std::string& port, const std::string& prefix) {
+  std::string name = prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter_);
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  pqxx::connection admin(ConninfoOn(port, "postgres"));
+  pqxx::nontransaction txn(admin);
+  txn.exec("CREATE DATABASE " + txn.quote_name(name));
+  return name;
+}
+
 std::string PgHarness::StandbyPort() {
   if (!standby_port_.empty()) return standby_port_;
   if (!owned_) throw std::runtime_error("the standby needs a cluster the harness started");
@@ -156,9 +181,11 @@ PgHarness::~PgHarness() {
   if (!bouncer_pid_file_.empty()) {
     std::system(("kill $(cat " + bouncer_pid_file_ + ") 2>/dev/null").c_str());
   }
-  if (!standby_port_.empty()) {
-    std::system((AsOwner() + kPgBin + "/pg_ctl -D " + dir_ +
-                 "/standby -m immediate -w stop > /dev/null 2>&1")
+  for (const auto& [port, data] :
+       {std::pair(standby_port_, "standby"), std::pair(second_port_, "second")}) {
+    if (port.empty()) continue;
+    std::system((AsOwner() + kPgBin + "/pg_ctl -D " + dir_ + "/" + data +
+                 " -m immediate -w stop > /dev/null 2>&1")
                     .c_str());
   }
   std::system(
@@ -168,12 +195,7 @@ PgHarness::~PgHarness() {
 }
 
 std::string PgHarness::CreateDatabase(const std::string& prefix) {
-  std::string name = prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter_);
-  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
-  pqxx::connection admin(Conninfo("postgres"));
-  pqxx::nontransaction txn(admin);
-  txn.exec("CREATE DATABASE " + txn.quote_name(name));
-  return name;
+  return CreateDatabaseOn(port_, prefix);
 }
 
 std::string PgHarness::Conninfo(const std::string& database) const {

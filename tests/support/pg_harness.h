@@ -41,6 +41,13 @@ class PgHarness {
   // Lets the login role `name` connect through PgBouncer (its auth file lists the roles it
   // admits): adds it, reloads PgBouncer and waits until the role gets in.
   void AllowBouncerUser(const std::string& name);
+  // The port of a second, independent primary cluster (a fleet's other server), started on
+  // first use and stopped with the first; CreateDatabaseOn(SecondPort(), ...) makes a
+  // database there.
+  std::string SecondPort();
+  std::string CreateDatabaseOn(const std::string& port, const std::string& prefix);
+  std::string ConninfoOn(const std::string& port, const std::string& database) const;
+
   // The port of a hot standby streaming from the cluster, started on first use.
   std::string StandbyPort();
   // Waits until the standby has replayed everything the primary has written so far.
@@ -50,7 +57,7 @@ class PgHarness {
   PgHarness();
   void StartServer(const std::string& data, const std::string& port, const std::string& log);
   std::string host_, port_, user_, dir_;
-  std::string bouncer_port_, bouncer_pid_file_, standby_port_;
+  std::string bouncer_port_, bouncer_pid_file_, standby_port_, second_port_;
   bool owned_ = false;
   int counter_ = 0;
 };

@@ -1,0 +1,48 @@
+// Running one writing command (apply, rollback) over the targets of a fleet (SPEC.md 11.7):
+// each target's command runs as a process of its own (this program again, base/
+// child_process.h), in the order given, at most `parallel` at a time. Every line a target
+// prints reaches stdout or stderr whole, as "NAME | LINE" (with --log-format json, each
+// JSON line gains "target":NAME instead). With stop_on_error, a target that ends with an
+// exit code other than 0 lets the targets in flight finish and starts no other; the rest
+// are "not started". A Ctrl-C (SIGINT) or SIGTERM reaches this process only: it is passed
+// on to every target in flight (which finishes its batch, as a single apply does; a second
+// one cancels), and no other target starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scope_migrate {
+
+struct TargetOutcome {
+  std::string name;
+  std::string outcome;  // "succeeded", "done before", "failed: ...", "not started", ...
+  int exit_code = 0;
+  bool ran = false;  // a process ran, or the target was checked (false: not started)
+  std::optional<int64_t> run_id, keys_changed;
+};
+
+struct FleetJob {
+  std::string name;
+  // Before the process: an outcome that ends the target here (done before, unreachable),
+  // or nullopt to run `args`.
+  std::function<std::optional<TargetOutcome>()> before;
+  std::vector<std::string> args;  // the command line after the program's name
+  // After the process, with its exit code set: fills the run id, keys and outcome.
+  std::function<void(TargetOutcome&)> after;
+};
+
+std::vector<TargetOutcome> RunFleetJobs(const std::vector<FleetJob>& jobs, int parallel,
+                                        bool stop_on_error);
+
+// The worst of the targets' exit codes: 0 < 2 < 3 < 1 < 4 < 5 < 6 < 7 < 64 < 65 < 130.
+int WorstExitCode(const std::vector<int>& codes);
+
+// The closing table: target, outcome, keys changed, run id, exit code.
+void PrintOutcomeTable(std::ostream& out, const std::vector<TargetOutcome>& outcomes);
+
+}  // namespace scope_migrate

@@ -1,0 +1,54 @@
+#include "commands/fleet_targets.h"
+
+#include "base/errors.h"
+
+namespace scope_migrate {
+
+Options TargetOptions(const Options& fleet, const Target& target) {
+  Options one = fleet;
+  one.db = target.Conninfo();
+  if (target.layout) one.layout = target.layout;
+  one.targets.reset();
+  one.target_names.clear();
+  return one;
+}
+
+std::vector<Target> TargetsOfIndex(const std::vector<FleetEntry>& index, const Options& options,
+                                   const std::string& dir) {
+  std::vector<Target> now;
+  if (options.targets) now = LoadTargets(*options.targets);
+  std::vector<Target> targets;
+  for (const FleetEntry& entry : index) {
+    Target target{entry.name, entry.db, entry.service, entry.layout, 0, 0};
+    if (options.targets) {
+      bool found = false;
+      for (const Target& t : now) {
+        if (t.name == entry.name) {
+          target = t;
+          found = true;
+        }
+      }
+      if (!found) {
+        throw UsageError("target " + entry.name + " of " + IndexPath(dir) + " is not in " +
+                         *options.targets);
+      }
+    }
+    targets.push_back(target);
+  }
+  return SelectTargets(targets, options.target_names, IndexPath(dir));
+}
+
+std::vector<std::string> TargetArgs(const std::string& command, const Options& options,
+                                    const Target& target, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {command, "--db", target.Conninfo()};
+  if (target.layout) {
+    args.insert(args.end(), {"--layout", *target.layout});
+  } else if (options.layout) {
+    args.insert(args.end(), {"--layout", *options.layout});
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.insert(args.end(), options.forwarded_args.begin(), options.forwarded_args.end());
+  return args;
+}
+
+}  // namespace scope_migrate

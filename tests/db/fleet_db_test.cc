@@ -1,0 +1,261 @@
+// Fleets (SPEC 11.7) on real servers: three databases on two PostgreSQL clusters, the
+// second reached through PgBouncer in transaction mode. A fleet plan and apply, run again
+// (nothing left: "done before"), history and rollback over the fleet; blocked keys in one
+// target refuse the fleet before anything is written; an unreachable target with
+// --on-error stop and continue; a fleet apply killed with kill -9 mid-fleet, resumed so
+// that only what was left is written.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/db_util.h"
+#include "support/pg_harness.h"
+
+namespace scope_migrate {
+namespace {
+
+using testing::Count;
+using testing::ExecSql;
+using testing::PgHarness;
+using testing::ReadFile;
+using testing::RunTool;
+using testing::ToolResult;
+using testing::WriteFile;
+
+constexpr char kMapping[] = "mappings/legacy-roles.yaml";
+const char* const kNames[] = {"eu-1", "us-1", "ap-1"};
+
+// The sample keys the shipped mapping blocks: left out so that a fleet applies cleanly.
+constexpr char kDropBlocked[] =
+    "CREATE TEMP TABLE blocked AS SELECT ('00000000-0000-4000-8000-0000000000' || n)::uuid AS "
+    "id FROM unnest(ARRAY['37','38','39','40','41','42','43','47','48']) n; "
+    "DELETE FROM api_key_roles WHERE api_key_id IN (SELECT id FROM blocked); "
+    "DELETE FROM api_key_scopes WHERE api_key_id IN (SELECT id FROM blocked); "
+    "DELETE FROM api_keys WHERE id IN (SELECT id FROM blocked); DROP TABLE blocked";
+
+class FleetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PgHarness& pg = PgHarness::Get();
+    if (!pg.owned()) GTEST_SKIP() << "needs clusters the harness starts";
+    dir_ = testing::MakeTempDir();
+    const std::string info = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const std::string ports[] = {pg.port(), pg.port(), pg.SecondPort()};
+    for (int i = 0; i < 3; ++i) {
+      dbs_[i] = pg.CreateDatabaseOn(ports[i], info.substr(0, 30) + "_" + std::to_string(i));
+      conns_[i] = std::make_unique<pqxx::connection>(pg.ConninfoOn(ports[i], dbs_[i]));
+      testing::LoadSamples(*conns_[i]);
+      ExecSql(*conns_[i], kDropBlocked);
+      before_[i] = testing::DataDigest(*conns_[i]);
+    }
+    // us-1 through PgBouncer (transaction pooling), ap-1 on the second cluster.
+    conninfos_[0] = pg.ConninfoOn(pg.port(), dbs_[0]);
+    conninfos_[1] = pg.ConninfoOn(pg.BouncerPort(), dbs_[1]);
+    conninfos_[2] = pg.ConninfoOn(pg.SecondPort(), dbs_[2]);
+    targets_ = TargetsFile("fleet.yaml", {conninfos_[0], conninfos_[1], conninfos_[2]});
+    plans_ = dir_ + "/plans";
+  }
+
+  std::string TargetsFile(const std::string& name, const std::vector<std::string>& conninfos) {
+    std::string yaml = "targets:\n";
+    for (size_t i = 0; i < conninfos.size(); ++i) {
+      yaml += "  - name: " + std::string(kNames[i]) + "\n    db: \"" + conninfos[i] + "\"\n";
+    }
+    WriteFile(dir_ + "/" + name, yaml);
+    return dir_ + "/" + name;
+  }
+
+  ToolResult Plan() {
+    return RunTool({"plan", "--targets", targets_, "--mapping", kMapping, "--out", plans_,
+                    "--max-keys", "0", "--detailed-exitcode"});
+  }
+
+  long long Runs(int i, const std::string& where = "true") {
+    if (Count(*conns_[i],
+              "SELECT count(*) FROM pg_tables WHERE tablename = "
+              "'scope_migration_runs'") == 0) {
+      return 0;
+    }
+    return Count(*conns_[i], "SELECT count(*) FROM scope_migration_runs WHERE " + where);
+  }
+
+  // Whether a process has `argument` among its arguments.
+  static bool ProcessRunsWith(const std::string& argument) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::string cmdline;
+      try {
+        cmdline = ReadFile(entry.path().string() + "/cmdline");
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (cmdline.find(argument + '\0') != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  std::string PlanPath(int i) const { return plans_ + "/" + kNames[i] + ".jsonl"; }
+
+  // The row of the closing table for target `i`: exit code, run id, keys, outcome.
+  static std::string OutcomeRow(const std::string& out, const std::string& name) {
+    std::smatch m;
+    const std::regex row("\n(" + name + "  +(?:-|\\d+) [^\n]*)");
+    return std::regex_search(out, m, row) ? std::regex_replace(m[1].str(), std::regex(" +"), " ")
+                                          : "";
+  }
+
+  std::string dir_, plans_, targets_;
+  std::string dbs_[3], conninfos_[3], before_[3];
+  std::unique_ptr<pqxx::connection> conns_[3];
+};
+
+TEST_F(FleetTest, PlansAppliesAndRollsBackTheFleetAsOneMigration) {
+  const ToolResult plan = Plan();
+  ASSERT_EQ(plan.exit_code, 2) << plan.err;  // changes pending on some target
+  const nlohmann::json index = nlohmann::json::parse(ReadFile(plans_ + "/index.json"));
+  ASSERT_EQ(index["targets"].size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const nlohmann::json& entry = index["targets"][i];
+    EXPECT_EQ(entry["name"], kNames[i]);
+    EXPECT_EQ(entry["plan"], std::string(kNames[i]) + ".jsonl");
+    EXPECT_NE(ReadFile(PlanPath(i)).find(entry["sha256"].get<std::string>()), std::string::npos);
+    EXPECT_EQ(entry["summary"]["change"], 31u) << kNames[i];
+    EXPECT_NE(plan.out.find("=== target " + std::string(kNames[i])), std::string::npos);
+  }
+  EXPECT_NE(plan.out.find("=== fleet total ==="), std::string::npos);
+  EXPECT_TRUE(
+      std::regex_search(plan.out, std::regex("\ntotal +126 +93 +.* 3 of 3 targets planned")))
+      << plan.out;
+
+  const ToolResult apply = RunTool({"apply", plans_});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  for (int i = 0; i < 3; ++i) {
+    testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
+    EXPECT_EQ(Runs(i, "kind = 'apply' AND status = 'succeeded'"), 1) << kNames[i];
+    EXPECT_EQ(OutcomeRow(apply.out, kNames[i]), std::string(kNames[i]) + " 0 1 31 succeeded");
+    EXPECT_NE(apply.out.find(std::string(kNames[i]) + " | apply run 1 to "), std::string::npos);
+  }
+
+  const ToolResult again = RunTool({"apply", plans_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(OutcomeRow(again.out, kNames[i]), std::string(kNames[i]) + " 0 1 31 done before");
+    EXPECT_EQ(Runs(i), 1) << kNames[i];
+  }
+
+  const ToolResult history = RunTool({"history", "--targets", targets_, "--format", "csv"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NE(history.out.find("\n" + std::string(kNames[i]) + ",1,apply,succeeded,"),
+              std::string::npos)
+        << history.out;
+  }
+
+  const ToolResult rollback =
+      RunTool({"rollback", "--targets", targets_, "--plan", plans_, "--yes"});
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(testing::DataDigest(*conns_[i]), before_[i]) << kNames[i];
+    EXPECT_EQ(Runs(i, "kind = 'rollback' AND status = 'succeeded'"), 1) << kNames[i];
+    EXPECT_EQ(OutcomeRow(rollback.out, kNames[i]), std::string(kNames[i]) + " 0 - - rolled back");
+  }
+}
+
+TEST_F(FleetTest, BlockedKeysInOneTargetRefuseTheFleetBeforeAnyWrite) {
+  ExecSql(*conns_[1],
+          "UPDATE api_key_roles SET role = 'Billing Clerk' WHERE api_key_id = "
+          "'00000000-0000-4000-8000-000000000001'");
+  const std::string us_before = testing::DataDigest(*conns_[1]);
+  const auto blocked_scopes = testing::ScopesOf(*conns_[1], "00000000-0000-4000-8000-000000000001");
+  ASSERT_EQ(Plan().exit_code, 3);  // blocked keys on one target
+
+  const ToolResult refused = RunTool({"apply", plans_});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("blocked keys in the plans of us-1 (1); nothing was written"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(testing::DataDigest(*conns_[0]), before_[0]);
+  EXPECT_EQ(testing::DataDigest(*conns_[1]), us_before);
+  EXPECT_EQ(Runs(0) + Runs(1) + Runs(2), 0);
+
+  const ToolResult allowed = RunTool({"apply", plans_, "--allow-blocked"});
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  for (int i = 0; i < 3; ++i) testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
+  EXPECT_EQ(testing::ScopesOf(*conns_[1], "00000000-0000-4000-8000-000000000001"), blocked_scopes);
+}
+
+TEST_F(FleetTest, AnUnreachableTargetFailsAloneWithStopAndWithContinue) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  // us-1 now reached at a port nothing listens on.
+  const std::string down = TargetsFile(
+      "down.yaml", {conninfos_[0], "host=127.0.0.1 port=1 dbname=" + dbs_[1], conninfos_[2]});
+  const ToolResult stop = RunTool({"apply", plans_, "--targets", down});
+  EXPECT_EQ(stop.exit_code, 1);
+  EXPECT_EQ(OutcomeRow(stop.out, "eu-1"), "eu-1 0 1 31 succeeded");
+  EXPECT_TRUE(std::regex_search(OutcomeRow(stop.out, "us-1"),
+                                std::regex("^us-1 1 - - failed: cannot connect .* port 1 ")))
+      << stop.out;
+  EXPECT_EQ(OutcomeRow(stop.out, "ap-1"), "ap-1 - - - not started");
+  EXPECT_EQ(Runs(2), 0);
+
+  const ToolResult go_on = RunTool({"apply", plans_, "--targets", down, "--on-error", "continue"});
+  EXPECT_EQ(go_on.exit_code, 1);
+  EXPECT_EQ(OutcomeRow(go_on.out, "eu-1"), "eu-1 0 1 31 done before");
+  EXPECT_NE(OutcomeRow(go_on.out, "us-1").find("us-1 1 - - failed: cannot connect"),
+            std::string::npos);
+  EXPECT_EQ(OutcomeRow(go_on.out, "ap-1"), "ap-1 0 1 31 succeeded");
+  testing::ExpectPlanApplied(*conns_[2], PlanPath(2));
+  EXPECT_EQ(testing::DataDigest(*conns_[1]), before_[1]);
+}
+
+TEST_F(FleetTest, AFleetKilledMidwayResumesOnlyWhatIsLeft) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  const pid_t fleet = testing::SpawnTool({"apply", plans_, "--batch-size", "1", "--batch-time", "0",
+                                          "--pause", "100ms", "--lock-lease", "1s"},
+                                         {}, dir_ + "/killed.out", dir_ + "/killed.err");
+  ASSERT_GT(fleet, 0);
+  // Killed once us-1 (the second target) has committed some keys, not all.
+  bool midway = false;
+  for (int i = 0; i < 600 && !midway; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    midway = Runs(1) > 0 && Count(*conns_[1],
+                                  "SELECT coalesce(sum(keys_changed), 0) FROM "
+                                  "scope_migration_runs") >= 3;
+  }
+  kill(fleet, SIGKILL);
+  testing::WaitTool(fleet);
+  ASSERT_TRUE(midway) << ReadFile(dir_ + "/killed.out");
+  // The target's own process died with the fleet.
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    gone = !ProcessRunsWith(PlanPath(1));
+  }
+  EXPECT_TRUE(gone);
+  const long long written = Count(*conns_[1], "SELECT sum(keys_changed) FROM scope_migration_runs");
+  EXPECT_LT(written, 31);
+  testing::ExpectNoKeyHalfWritten(*conns_[1], PlanPath(1));
+  EXPECT_EQ(Runs(2), 0);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the lease expires
+  const ToolResult resumed = RunTool({"apply", plans_, "--lock-lease", "1s"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(OutcomeRow(resumed.out, "eu-1"), "eu-1 0 1 31 done before");
+  EXPECT_EQ(OutcomeRow(resumed.out, "us-1"),
+            "us-1 0 2 " + std::to_string(31 - written) + " succeeded");
+  EXPECT_EQ(OutcomeRow(resumed.out, "ap-1"), "ap-1 0 1 31 succeeded");
+  for (int i = 0; i < 3; ++i) testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
+  EXPECT_EQ(Runs(0), 1);
+  EXPECT_EQ(Runs(1), 2);
+}
+
+}  // namespace
+}  // namespace scope_migrate
