@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -186,8 +188,18 @@ TEST_F(FleetTest, BlockedKeysInOneTargetRefuseTheFleetBeforeAnyWrite) {
   EXPECT_EQ(testing::DataDigest(*conns_[1]), us_before);
   EXPECT_EQ(Runs(0) + Runs(1) + Runs(2), 0);
 
-  const ToolResult allowed = RunTool({"apply", plans_, "--allow-blocked"});
+  // Two targets at a time, events as JSON: each target's event names its target.
+  const ToolResult allowed = RunTool(
+      {"apply", plans_, "--allow-blocked", "--parallel-targets", "2", "--log-format", "json"});
   ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  std::set<std::string> finished;
+  std::istringstream err(allowed.err);
+  for (std::string line; std::getline(err, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);  // every line is JSON
+    ASSERT_TRUE(event.contains("target")) << line;
+    if (event["event"] == "run_finished") finished.insert(event["target"].get<std::string>());
+  }
+  EXPECT_EQ(finished, (std::set<std::string>{"eu-1", "us-1", "ap-1"}));
   for (int i = 0; i < 3; ++i) testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
   EXPECT_EQ(testing::ScopesOf(*conns_[1], "00000000-0000-4000-8000-000000000001"), blocked_scopes);
 }
