@@ -17,6 +17,7 @@
 #include "base/event_log.h"
 #include "base/exit_codes.h"
 #include "base/string_lists.h"
+#include "base/text_escape.h"
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
@@ -52,7 +53,7 @@ void MakeDirectory(const std::string& dir) {
 void PrintHeading(const Options& options, const Target& target) {
   if (options.format == ReportFormat::kMarkdown) {
     std::cout << "\n---\n\n**Target `" << target.name
-              << "`**: " << RedactConninfo(target.Conninfo()) << "\n\n";
+              << "`**: `" << Printable(RedactConninfo(target.Conninfo())) << "`\n\n";
   } else {
     std::cout << "\n=== target " << target.Describe() << " ===\n";
   }
@@ -127,6 +128,9 @@ int RunFleetPlan(const Options& options) {
   const std::vector<Target> targets =
       SelectTargets(LoadTargets(*options.targets), options.target_names, *options.targets);
   MakeDirectory(*options.out);
+  if (options.format == ReportFormat::kMarkdown) {
+    std::cout << "# scope-migrate fleet plan: " << targets.size() << " targets\n";
+  }
   std::vector<FleetEntry> planned;
   std::vector<std::pair<std::string, std::string>> failed;
   std::vector<int> codes;
