@@ -99,7 +99,14 @@ FleetJob ApplyJob(const std::string& dir, const Target& target, const std::strin
       if (runs.empty() || runs.front().run_id <= *newest_before) return;
       outcome.run_id = runs.front().run_id;
       outcome.keys_changed = runs.front().keys_changed;
-      if (outcome.exit_code == kExitOk) outcome.outcome = ToString(runs.front().status);
+      // The run's own status ("interrupted", "stale", ...) in place of the generic "failed".
+      const std::string status = ToString(runs.front().status);
+      const std::string failed = "failed";
+      if (outcome.exit_code == kExitOk) {
+        outcome.outcome = status;
+      } else if (outcome.outcome.rfind(failed, 0) == 0) {
+        outcome.outcome.replace(0, failed.size(), status);
+      }
     } catch (const ToolError&) {
       // The outcome stands as the process gave it; the run's row is in `history`.
     }

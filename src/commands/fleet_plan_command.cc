@@ -52,8 +52,8 @@ void MakeDirectory(const std::string& dir) {
 
 void PrintHeading(const Options& options, const Target& target) {
   if (options.format == ReportFormat::kMarkdown) {
-    std::cout << "\n---\n\n**Target `" << target.name
-              << "`**: `" << Printable(RedactConninfo(target.Conninfo())) << "`\n\n";
+    std::cout << "\n---\n\n**Target `" << target.name << "`**: `"
+              << Printable(RedactConninfo(target.Conninfo())) << "`\n\n";
   } else {
     std::cout << "\n=== target " << target.Describe() << " ===\n";
   }

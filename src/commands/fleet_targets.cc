@@ -1,6 +1,7 @@
 #include "commands/fleet_targets.h"
 
 #include "base/errors.h"
+#include "pg/db.h"
 
 namespace scope_migrate {
 
@@ -32,6 +33,13 @@ std::vector<Target> TargetsOfIndex(const std::vector<FleetEntry>& index, const O
         throw UsageError("target " + entry.name + " of " + IndexPath(dir) + " is not in " +
                          *options.targets);
       }
+    }
+    // The index is a file anyone may edit: its conninfo goes on a command line.
+    if (RedactConninfo(target.Conninfo()) != target.Conninfo()) {
+      throw InputError(IndexPath(dir), 0, 0,
+                       "target " + target.name +
+                           ": a password, or a connection string libpq cannot parse (not "
+                           "shown); passwords go in ~/.pgpass or PGPASSFILE");
     }
     targets.push_back(target);
   }

@@ -269,5 +269,53 @@ TEST_F(FleetTest, AFleetKilledMidwayResumesOnlyWhatIsLeft) {
   EXPECT_EQ(Runs(1), 2);
 }
 
+TEST_F(FleetTest, CtrlCStopsTheTargetInFlightAfterItsBatchAndStartsNoOther) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  const pid_t fleet = testing::SpawnTool(
+      {"apply", plans_, "--batch-size", "1", "--batch-time", "0", "--pause", "100ms"}, {},
+      dir_ + "/int.out", dir_ + "/int.err");
+  ASSERT_GT(fleet, 0);
+  bool started = false;
+  for (int i = 0; i < 600 && !started; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    started =
+        Runs(0) > 0 && Count(*conns_[0], "SELECT keys_changed FROM scope_migration_runs") >= 2;
+  }
+  kill(fleet, SIGINT);
+  EXPECT_EQ(testing::WaitTool(fleet), 130);
+  ASSERT_TRUE(started);
+  const std::string out = ReadFile(dir_ + "/int.out");
+  EXPECT_EQ(Count(*conns_[0],
+                  "SELECT count(*) FROM scope_migration_runs WHERE status = "
+                  "'interrupted'"),
+            1);
+  EXPECT_TRUE(
+      std::regex_search(OutcomeRow(out, "eu-1"), std::regex("^eu-1 130 1 \\d+ interrupted: ")))
+      << out;
+  EXPECT_EQ(OutcomeRow(out, "us-1"), "us-1 130 - - not started");
+  EXPECT_EQ(Runs(1) + Runs(2), 0);
+  testing::ExpectNoKeyHalfWritten(*conns_[0], PlanPath(0));
+
+  // The same command resumes it: the interrupted run's lease was released.
+  const ToolResult resumed = RunTool({"apply", plans_});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  for (int i = 0; i < 3; ++i) testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
+}
+
+TEST_F(FleetTest, AnIndexHoldingAPasswordIsRefusedUnseen) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  std::string index = ReadFile(plans_ + "/index.json");
+  const std::string db = "\"db\": \"" + conninfos_[1] + "\"";
+  ASSERT_NE(index.find(db), std::string::npos);
+  index.replace(index.find(db), db.size(), "\"db\": \"" + conninfos_[1] + " password=hunter2\"");
+  WriteFile(plans_ + "/index.json", index);
+  const ToolResult refused = RunTool({"apply", plans_});
+  EXPECT_EQ(refused.exit_code, 65);
+  EXPECT_EQ(refused.err, "scope-migrate: " + plans_ +
+                             "/index.json: target us-1: a password, or a connection string libpq "
+                             "cannot parse (not shown); passwords go in ~/.pgpass or PGPASSFILE\n");
+  EXPECT_EQ(Runs(0), 0);
+}
+
 }  // namespace
 }  // namespace scope_migrate
