@@ -211,36 +211,6 @@ void ReadFleetOptions(const po::variables_map& vm, Options& o) {
   }
 }
 
-// The options given, as each target's own process of a fleet takes them again: every
-// option not left at its default, but the SOURCE, the arguments, --plan and the fleet's
-// own options (fleet_targets.h adds each target's --db, --layout and plan).
-std::vector<std::string> ForwardedArgs(const po::variables_map& vm,
-                                       const po::options_description& all) {
-  static const char* const kNotForwarded[] = {
-      "db",      "layout", "plan-file",        "shell",    "stray", "plan",
-      "targets", "target", "parallel-targets", "on-error", "help",  "version"};
-  std::vector<std::string> args;
-  for (const auto& [name, value] : vm) {
-    if (value.defaulted() || std::find(std::begin(kNotForwarded), std::end(kNotForwarded), name) !=
-                                 std::end(kNotForwarded)) {
-      continue;
-    }
-    const boost::any& any = value.value();
-    if (all.find(name, false).semantic()->max_tokens() == 0) {
-      args.push_back("--" + name);  // a switch
-    } else if (const auto* text = boost::any_cast<std::string>(&any)) {
-      args.push_back("--" + name + "=" + *text);
-    } else if (const auto* number = boost::any_cast<int64_t>(&any)) {
-      args.push_back("--" + name + "=" + std::to_string(*number));
-    } else if (const auto* real = boost::any_cast<double>(&any)) {
-      args.push_back("--" + name + "=" + std::to_string(*real));
-    } else if (const auto* list = boost::any_cast<std::vector<std::string>>(&any)) {
-      for (const std::string& item : *list) args.push_back("--" + name + "=" + item);
-    }
-  }
-  return args;
-}
-
 void ReadSwitches(const po::variables_map& vm, Options& o) {
   if (vm.count("progress") && vm.count("no-progress")) {
     throw UsageError("--progress and --no-progress conflict");

@@ -365,6 +365,33 @@ std::vector<CommandSummary> CommandSummaries() {
   return out;
 }
 
+std::vector<std::string> ForwardedArgs(const po::variables_map& vm,
+                                       const po::options_description& all) {
+  static const char* const kNotForwarded[] = {
+      "db",      "layout", "plan-file",        "shell",    "stray", "plan",
+      "targets", "target", "parallel-targets", "on-error", "help",  "version"};
+  std::vector<std::string> args;
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted() || std::find(std::begin(kNotForwarded), std::end(kNotForwarded), name) !=
+                                 std::end(kNotForwarded)) {
+      continue;
+    }
+    const boost::any& any = value.value();
+    if (all.find(name, false).semantic()->max_tokens() == 0) {
+      args.push_back("--" + name);  // a switch
+    } else if (const auto* text = boost::any_cast<std::string>(&any)) {
+      args.push_back("--" + name + "=" + *text);
+    } else if (const auto* number = boost::any_cast<int64_t>(&any)) {
+      args.push_back("--" + name + "=" + std::to_string(*number));
+    } else if (const auto* real = boost::any_cast<double>(&any)) {
+      args.push_back("--" + name + "=" + std::to_string(*real));
+    } else if (const auto* list = boost::any_cast<std::vector<std::string>>(&any)) {
+      for (const std::string& item : *list) args.push_back("--" + name + "=" + item);
+    }
+  }
+  return args;
+}
+
 bool TakesFileName(const std::string& option) {
   for (const char* name : {"--mapping", "--fixtures", "--layout", "--out", "--targets"}) {
     if (option == name) return true;

@@ -60,6 +60,13 @@ boost::program_options::options_description CommandOptions(const Command& comman
 // arguments, and "stray", which collects positional arguments a command does not take.
 boost::program_options::options_description InternalOptions();
 
+// The options given, as each target's own process of a fleet takes them again: every
+// option not left at its default, as --NAME=VALUE (a switch as --NAME), but the SOURCE, the
+// positional arguments, --plan and the fleet's own options (commands/fleet_targets.h adds
+// each target's --db, --layout and plan).
+std::vector<std::string> ForwardedArgs(const boost::program_options::variables_map& vm,
+                                       const boost::program_options::options_description& all);
+
 // `COMMAND --help`: the synopsis, the command's options with their value names, the common
 // options and an example.
 std::string CommandHelp(const Command& command);
