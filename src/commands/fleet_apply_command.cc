@@ -133,13 +133,7 @@ int RunFleetApply(const Options& options) {
             << options.parallel_targets << " at a time, on error "
             << (options.stop_on_error ? "stop" : "continue") << "; every plan verified\n";
   std::cout.flush();
-  const std::vector<TargetOutcome> outcomes =
-      RunFleetJobs(jobs, options.parallel_targets, options.stop_on_error);
-  std::cout << "\n";
-  PrintOutcomeTable(std::cout, outcomes);
-  std::vector<int> codes;
-  for (const TargetOutcome& o : outcomes) codes.push_back(o.exit_code);
-  return WorstExitCode(codes);
+  return RunFleet(jobs, options.parallel_targets, options.stop_on_error);
 }
 
 }  // namespace scope_migrate

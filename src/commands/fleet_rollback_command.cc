@@ -49,13 +49,7 @@ int RunFleetRollback(const Options& options) {
                       }
                     }});
   }
-  const std::vector<TargetOutcome> outcomes =
-      RunFleetJobs(jobs, options.parallel_targets, options.stop_on_error);
-  std::cout << "\n";
-  PrintOutcomeTable(std::cout, outcomes);
-  std::vector<int> codes;
-  for (const TargetOutcome& o : outcomes) codes.push_back(o.exit_code);
-  return WorstExitCode(codes);
+  return RunFleet(jobs, options.parallel_targets, options.stop_on_error);
 }
 
 }  // namespace scope_migrate

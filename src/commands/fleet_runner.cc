@@ -189,3 +189,16 @@ void PrintOutcomeTable(std::ostream& out, const std::vector<TargetOutcome>& outc
 }
 
 }  // namespace scope_migrate
+
+namespace scope_migrate {
+
+int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error) {
+  const std::vector<TargetOutcome> outcomes = RunFleetJobs(jobs, parallel, stop_on_error);
+  std::cout << "\n";
+  PrintOutcomeTable(std::cout, outcomes);
+  std::vector<int> codes;
+  for (const TargetOutcome& o : outcomes) codes.push_back(o.exit_code);
+  return WorstExitCode(codes);
+}
+
+}  // namespace scope_migrate

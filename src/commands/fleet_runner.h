@@ -39,6 +39,9 @@ struct FleetJob {
 std::vector<TargetOutcome> RunFleetJobs(const std::vector<FleetJob>& jobs, int parallel,
                                         bool stop_on_error);
 
+// RunFleetJobs, then a blank line and the closing table on stdout; the worst exit code.
+int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error);
+
 // The worst of the targets' exit codes: 0 < 2 < 3 < 1 < 4 < 5 < 6 < 7 < 64 < 65 < 130.
 int WorstExitCode(const std::vector<int>& codes);
 
