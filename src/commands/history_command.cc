@@ -210,9 +210,6 @@ int RunHistoryCommand(const Options& options) {
   }
 }
 
-}  // namespace scope_migrate
-
-namespace scope_migrate {
 
 // history --targets FILE: every target's runs in one table, target by target in the file's
 // order (each newest first); a target that cannot be read is named on stderr with its
