@@ -1,7 +1,8 @@
 // `scope-migrate apply DIR [--targets FILE] [--target NAME]... [--parallel-targets N]
 // [--on-error stop|continue] [apply's options]`: applies a fleet plan (SPEC.md 11.7).
-// First, before anything is written, every target's plan file DIR/NAME.jsonl is verified
-// (plan_reader.h) and its sha256 compared with the index's; blocked keys in any plan refuse
+// First, before anything is written, every target's plan file DIR/NAME.jsonl has its
+// checksum read and its sha256 compared with the index's (each target's apply then
+// verifies its plan in full, plan_reader.h, before it writes); blocked keys in any plan refuse
 // the fleet (exit 3) unless --allow-blocked. Then each target is applied, in the index's
 // order, as `scope-migrate apply --db CONNINFO DIR/NAME.jsonl --expect-sha256 SHA` with the
 // same options (so each has its own lease, audit, approvals check, throttle and --jobs),
@@ -29,24 +30,26 @@ std::string PlanPath(const std::string& dir, const Target& target) {
   return dir + (dir.back() == '/' ? "" : "/") + target.name + ".jsonl";
 }
 
-// Every plan file of the fleet is the one the index names; no plan holds blocked keys
-// unless --allow-blocked. Nothing is connected to or written before this holds.
+// Every plan file of the fleet is the one the index names (its checksum read in one pass,
+// PlanFile::Digest; each target's apply verifies its plan in full before it writes); no plan
+// holds blocked keys unless --allow-blocked. Nothing is connected to or written before this
+// holds.
 void VerifyPlans(const std::string& dir, const std::vector<FleetEntry>& index,
                  const std::vector<Target>& targets, const Options& options) {
   std::string blocked;
   for (const Target& target : targets) {
     const FleetEntry* entry = nullptr;
     for (const FleetEntry& e : index) entry = e.name == target.name ? &e : entry;
-    const PlanFile plan = PlanFile::Open(PlanPath(dir, target), KeyFilter{});
-    if (plan.sha256() != entry->sha256) {
+    const Summary plan = PlanFile::Digest(PlanPath(dir, target));
+    if (plan.plan_sha256 != entry->sha256) {
       throw ToolError(kExitInvalidInput,
-                      plan.path() + " has sha256 " + plan.sha256() + ", " + IndexPath(dir) +
-                          " names " + entry->sha256 +
+                      PlanPath(dir, target) + " has sha256 " + plan.plan_sha256 + ", " +
+                          IndexPath(dir) + " names " + entry->sha256 +
                           ": not the plan that was reviewed; nothing was written");
     }
-    if (plan.counts().blocked > 0) {
-      blocked += (blocked.empty() ? "" : ", ") + target.name + " (" +
-                 std::to_string(plan.counts().blocked) + ")";
+    if (plan.blocked > 0) {
+      blocked +=
+          (blocked.empty() ? "" : ", ") + target.name + " (" + std::to_string(plan.blocked) + ")";
     }
   }
   if (!blocked.empty() && !options.allow_blocked) {

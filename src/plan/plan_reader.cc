@@ -30,7 +30,9 @@ ToolError BadPlan(const std::string& path, int line, const std::string& message)
 // that passes the filter in the verified copy.
 class PlanFile::Loader {
  public:
-  Loader(PlanFile& plan, const KeyFilter& filter) : plan_(plan), filter_(filter), tally_(filter) {}
+  // `keys`: parse and keep the key lines (Open); without, only count and hash them (Digest).
+  Loader(PlanFile& plan, const KeyFilter& filter, bool keys = true)
+      : plan_(plan), filter_(filter), tally_(filter), keys_(keys) {}
 
   void Read(std::istream& in) {
     std::string line;
@@ -46,6 +48,8 @@ class PlanFile::Loader {
       if (number_ == 1) {
         plan_.header_ = ParseHeaderLine(plan_.path_, line);
         Defer([&] { checker_.emplace(plan_.path_, plan_.header_); });
+      } else if (!keys_) {
+        ++all_keys_;
       } else {
         // Every line is parsed now, so a plan that cannot be read to the end is refused
         // before the first batch is written.
@@ -59,6 +63,7 @@ class PlanFile::Loader {
   void CheckSummary() {
     const std::string digest = hasher_.HexDigest();
     plan_.summary_ = summary_->Verify(digest, all_keys_);
+    if (!keys_) return;
     Defer([&] { checker_->CheckSummary(plan_.summary_, summary_line_); });
     if (deferred_) throw *deferred_;
     plan_.sha256_ = digest;
@@ -123,6 +128,7 @@ class PlanFile::Loader {
   PlanFile& plan_;
   const KeyFilter& filter_;
   FilterTally tally_;
+  const bool keys_;
   Sha256 hasher_;
   int number_ = 0;
   std::optional<SummaryLine> summary_;
@@ -148,6 +154,19 @@ PlanFile PlanFile::Open(const std::string& path, const KeyFilter& filter) {
   loader.Read(in);
   loader.CheckSummary();
   return plan;
+}
+
+Summary PlanFile::Digest(const std::string& path) {
+  InputFile file(path);
+  std::istream in(&file);
+  in.exceptions(std::ios::badbit);
+  PlanFile plan;
+  plan.path_ = path;
+  const KeyFilter all;
+  Loader loader(plan, all, /*keys=*/false);
+  loader.Read(in);
+  loader.CheckSummary();
+  return plan.summary_;
 }
 
 PlanFile::Cursor::Cursor(const PlanFile& plan) : plan_(plan) { plan.copy_->Rewind(); }

@@ -39,6 +39,12 @@ class PlanFile {
   // Only keys passing `filter` are counted and visited.
   static PlanFile Open(const std::string& path, const KeyFilter& filter);
 
+  // The plan's summary and sha256 (in plan_sha256) from one pass over its bytes: the header
+  // parsed, the key lines counted and hashed but not parsed, the summary line checked against
+  // them, with Open()'s limits and errors. What `apply DIR` checks of every plan of a fleet
+  // against its index before anything is written; each target's apply then Open()s its own.
+  static Summary Digest(const std::string& path);
+
   const std::string& path() const { return path_; }
   const PlanHeader& header() const { return header_; }
   const std::string& sha256() const { return sha256_; }

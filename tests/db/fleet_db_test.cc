@@ -302,6 +302,27 @@ TEST_F(FleetTest, CtrlCStopsTheTargetInFlightAfterItsBatchAndStartsNoOther) {
   for (int i = 0; i < 3; ++i) testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
 }
 
+TEST_F(FleetTest, APlanThatIsNotTheIndexsIsRefusedBeforeAnyTargetWrites) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  const std::string us = ReadFile(PlanPath(1));
+  // Another valid plan in its place: its own checksum holds, the index's sha256 does not.
+  WriteFile(PlanPath(1), ReadFile(PlanPath(0)));
+  const ToolResult swapped = RunTool({"apply", plans_});
+  EXPECT_EQ(swapped.exit_code, 65);
+  EXPECT_NE(swapped.err.find(PlanPath(1) + " has sha256 "), std::string::npos) << swapped.err;
+  EXPECT_NE(swapped.err.find("not the plan that was reviewed; nothing was written"),
+            std::string::npos);
+  // An edited byte: the plan's own checksum fails.
+  std::string edited = us;
+  edited.replace(edited.find("\"add\":[\""), 8, "\"add\":[\"X");
+  WriteFile(PlanPath(1), edited);
+  const ToolResult damaged = RunTool({"apply", plans_});
+  EXPECT_EQ(damaged.exit_code, 65);
+  EXPECT_NE(damaged.err.find(PlanPath(1) + ":"), std::string::npos) << damaged.err;
+  EXPECT_EQ(Runs(0) + Runs(1) + Runs(2), 0);
+  EXPECT_EQ(testing::DataDigest(*conns_[0]), before_[0]);
+}
+
 TEST_F(FleetTest, AnIndexHoldingAPasswordIsRefusedUnseen) {
   ASSERT_EQ(Plan().exit_code, 2);
   std::string index = ReadFile(plans_ + "/index.json");

@@ -65,6 +65,10 @@ int FuzzPlanFile(const uint8_t* data, size_t size) {
     uint64_t keys = 0;
     plan.ForEachKey([&](const PlanKeyLine&) { ++keys; });
     Check(keys == plan.counts().keys, "the verified copy holds every counted key", text);
+    // What Open verifies, Digest (apply DIR's one-pass check) reads the same.
+    const Summary digest = PlanFile::Digest(ScratchDir() + "/plan.jsonl");
+    Check(digest.plan_sha256 == plan.sha256(), "Digest's sha256 is Open's", text);
+    Check(digest.blocked == plan.counts().blocked, "Digest counts Open's blocked keys", text);
   } catch (const ToolError&) {
   }
   return 0;
