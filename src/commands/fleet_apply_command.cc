@@ -134,7 +134,7 @@ int RunFleetApply(const Options& options) {
   }
   std::cout << "fleet apply of " << dir << ": " << targets.size() << " targets (" << names << "), "
             << options.parallel_targets << " at a time, on error "
-            << (options.stop_on_error ? "stop" : "continue") << "; every plan verified\n";
+            << (options.stop_on_error ? "stop" : "continue") << "; every plan matches the index\n";
   std::cout.flush();
   return RunFleet(jobs, options.parallel_targets, options.stop_on_error);
 }
