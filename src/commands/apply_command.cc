@@ -6,14 +6,13 @@
 // tables if missing, takes the run's lease and hands the plan to the batch loop as an
 // ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
 // any connection is made.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 
+#include "base/atomic_file.h"
 #include "base/event_log.h"
 #include "base/text_escape.h"
 #include "commands/command_support.h"
@@ -30,30 +29,12 @@
 namespace scope_migrate {
 namespace {
 
-// The temporary plan file of `apply --mapping`: a file with no name (O_TMPFILE, or
-// unlinked at once where the file system lacks it) in $TMPDIR or /tmp, reached through
-// /proc/self/fd, so nothing is left behind however the process ends, even by kill -9.
-class TempFile {
- public:
-  TempFile() {
-    const char* env = std::getenv("TMPDIR");
-    const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
-    fd_ = open(dir.c_str(), O_TMPFILE | O_RDWR, 0600);
-    if (fd_ < 0) {
-      std::string name = dir + "/scope-migrate-plan-XXXXXX";
-      fd_ = mkstemp(name.data());
-      if (fd_ >= 0) unlink(name.c_str());
-    }
-    if (fd_ < 0) throw RuntimeFailure("cannot create a temporary plan file in " + dir);
-  }
-  ~TempFile() { close(fd_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
-
- private:
-  int fd_ = -1;
+// The temporary plan file of `apply --mapping` (UnlinkedTempFile: it never has a name, so
+// nothing is left behind however the process ends, even by kill -9), closed on scope exit.
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
 };
+using TempPlanFile = std::unique_ptr<std::FILE, FileCloser>;
 
 // `apply --mapping` plans into a temporary file the user never sees: point at `plan`.
 void RefuseBlocked(const PlanFile& plan, const Options& options) {
@@ -126,10 +107,12 @@ void CheckSameDatabase(pqxx::connection& conn, const PlanFile& plan, const Optio
 }
 
 // `apply --mapping`: plans now into a temporary plan file and reads it back verified, so a
-// direct apply writes exactly what a saved plan would.
+// direct apply writes exactly what a saved plan would. The file is reached through
+// /proc/self/fd, the only name it has.
 PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Mapping& mapping,
-                 const Options& options, TempFile& temp) {
-  std::ofstream file(temp.path(), std::ios::binary | std::ios::trunc);
+                 const Options& options, std::FILE* temp) {
+  const std::string path = "/proc/self/fd/" + std::to_string(fileno(temp));
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
   auto writer = MakeJsonlWriter(file);
   PgKeySource source(conn, layout, options.timeouts);
   Progress progress(options.progress, "plan", options.progress_every_ms);
@@ -149,7 +132,7 @@ PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Map
               << s.skipped << " skipped; " << s.scopes_to_add << " scopes to add, "
               << s.scopes_to_remove << " to remove\n";
   }
-  return PlanFile::Open(temp.path(), KeyFilter{});
+  return PlanFile::Open(path, KeyFilter{});
 }
 
 // A partial run says so: the plan's own filter and any narrower one given to apply.
@@ -258,10 +241,10 @@ int RunApplyCommand(const Options& options) {
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
   const AuditLog audit(AuditSchema(options, resolved), options.timeouts,
                        resolved.scopes_shape == Shape::kColumn);
-  std::optional<TempFile> temp;
+  TempPlanFile temp;
   if (!plan) {
-    temp.emplace();
-    plan = PlanNow(*conn, resolved, *mapping, options, *temp);
+    temp.reset(UnlinkedTempFile("the plan of apply --mapping"));
+    plan = PlanNow(*conn, resolved, *mapping, options, temp.get());
     timer.Lap("plan");
     RefuseUnexpectedPlan(*plan, options);
     RefuseBlocked(*plan, options);

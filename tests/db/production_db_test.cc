@@ -378,6 +378,22 @@ TEST_F(ProductionTest, DirectApplyLeavesNoTemporaryFileEvenAfterKill9) {
   EXPECT_TRUE(std::filesystem::is_empty(tmp));
 }
 
+// `apply --mapping` plans into the same unnamed temporary file as the verified copy
+// (UnlinkedTempFile) and, when $TMPDIR cannot hold one, says so the same way, writing nothing.
+TEST_F(ProductionTest, DirectApplyNamesATmpdirThatCannotHoldItsPlanAndWritesNothing) {
+  const long long scopes = testing::Count(*conn_, "SELECT count(*) FROM api_key_scopes");
+  testing::Env env = env_;
+  env["TMPDIR"] = dir_ + "/missing";
+  const auto r = RunTool(
+      {"apply", "--mapping", "mappings/legacy-roles.yaml", "--yes", "--allow-blocked"}, env);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "scope-migrate: cannot create a temporary file for the plan of apply --mapping in " +
+                dir_ + "/missing ($TMPDIR): No such file or directory\n");
+  EXPECT_EQ(testing::Count(*conn_, "SELECT count(*) FROM api_key_scopes"), scopes);
+  EXPECT_FALSE(AuditExists());
+}
+
 TEST_F(ProductionTest, PauseFileHoldsEveryBatchUntilItIsRemoved) {
   const std::string pause_file = dir_ + "/hold";
   testing::WriteFile(pause_file, "");
