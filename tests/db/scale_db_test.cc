@@ -1,8 +1,10 @@
 // Streaming at scale: plan and apply of 100k generated keys keep the tool's peak RSS under
-// the bound of SPEC section 9, and far from growing with the number of keys. No timings.
+// the bound of SPEC section 9, and far from growing with the number of keys (bounds not
+// checked in ASan/TSan builds, see kPeakRssIsTheTools). No timings.
 #include <gtest/gtest.h>
 
 #include "support/pg_harness.h"
+#include "support/test_util.h"
 
 namespace scope_migrate {
 namespace {
@@ -69,6 +71,9 @@ TEST(ScaleTest, PlanAndApplyStreamHundredThousandKeys) {
 
   std::cout << "peak RSS (KiB) plan 5k " << plan_rss[0] << ", plan 100k " << plan_rss[1]
             << ", apply 5k " << apply_rss[0] << ", apply 100k " << apply_rss[1] << "\n";
+  // The memory bounds only where RSS measures the tool (not under ASan/TSan, whose shadow
+  // memory and quarantine fill it: kPeakRssIsTheTools); the runs and the replan still count.
+  if (!testing::kPeakRssIsTheTools) return;
   EXPECT_LT(plan_rss[1], 100 * 1024);
   EXPECT_LT(apply_rss[1], 100 * 1024);
   // 20 times the keys, (almost) the same memory: nothing is held per key.
