@@ -161,7 +161,9 @@ TEST_F(HostileInputTest, APlanLineOverTheCapIsRefusedInBoundedMemory) {
                        ":2:1: the line is longer than 1048576 bytes, the limit for a plan line "
                        "(SCOPE_MIGRATE_MAX_PLAN_LINE_BYTES raises it)\n");
   // The memory bound only where RSS measures the tool (not under ASan/TSan: kPeakRssIsTheTools).
-  if (testing::kPeakRssIsTheTools) EXPECT_LT(r.max_rss_kib, 64 * 1024);
+  if (testing::kPeakRssIsTheTools) {
+    EXPECT_LT(r.max_rss_kib, 64 * 1024);
+  }
 }
 
 TEST_F(HostileInputTest, APlanOverTheSizeCapIsRefusedAtTheLineThatCrossesIt) {
