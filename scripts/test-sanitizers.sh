@@ -22,8 +22,9 @@ for s in ${SANITIZERS:-asan tsan}; do
       (cd build-asan && ctest --output-on-failure -j2)
       ;;
     tsan)
-      # Only the binary and the database tests that run it with --jobs.
-      tsan_tests=(parallel_db_test shapes_db_test hostile_db_test throttle_db_test)
+      # Only the binary and the database tests that run it with threads: apply --jobs, and
+      # the fleet's runner (one thread per target process).
+      tsan_tests=(parallel_db_test shapes_db_test hostile_db_test throttle_db_test fleet_db_test)
       cmake -S . -B build-tsan -DSANITIZE=thread "${config[@]}" >/dev/null
       cmake --build build-tsan -j"$jobs" --target scope-migrate "${tsan_tests[@]}"
       (cd build-tsan && ctest --output-on-failure -j2 -R "^($(IFS='|'; echo "${tsan_tests[*]}"))\$")
