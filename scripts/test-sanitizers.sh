@@ -19,7 +19,7 @@ for s in ${SANITIZERS:-asan tsan}; do
     asan)
       cmake -S . -B build-asan -DSANITIZE=address,undefined "${config[@]}" >/dev/null
       cmake --build build-asan -j"$jobs"
-      (cd build-asan && ctest --output-on-failure -j2)
+      (cd build-asan && ctest --output-on-failure -j2 ${ASAN_EXCLUDE:+-E "$ASAN_EXCLUDE"})
       ;;
     tsan)
       # Only the binary and the database tests that run it with threads: apply --jobs, and
