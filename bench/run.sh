@@ -291,12 +291,12 @@ before_write bench_w1
 measure sql_write "$TMP/sql_write.out" psql -X -v ON_ERROR_STOP=1 -d bench_w1 -c "$(insert_sql "")"
 before_write bench_t1
 measure tool_apply "$TMP/apply.out" "$BIN" apply --db dbname=bench_t1 "$TMP/plan.jsonl" \
-  --allow-blocked --no-progress --quiet
+  --allow-blocked --allow-other-database --no-progress --quiet
 before_write bench_wn
 measure sql_write_n /dev/null bash -c "insert_split bench_wn"
 before_write bench_tn
 measure tool_apply_n "$TMP/apply_n.out" "$BIN" apply --db dbname=bench_tn "$TMP/plan.jsonl" \
-  --allow-blocked --no-progress --quiet --jobs "$JOBS"
+  --allow-blocked --allow-other-database --no-progress --quiet --jobs "$JOBS"
 SQL_ROWS=$(awk '/^INSERT/ { print $3 }' "$TMP/sql_write.out")
 TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
 BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
@@ -388,7 +388,7 @@ for shape in $SHAPES; do
     -c "$(shape_write_sql "$shape")"
   before_write "bench_${shape}_t"
   measure "${shape}_apply" "$TMP/${shape}_apply.out" "$BIN" apply --db "dbname=bench_${shape}_t" \
-    "$TMP/plan_$shape.jsonl" --layout "$TMP/$shape.yaml" --allow-blocked --no-progress --quiet
+    "$TMP/plan_$shape.jsonl" --layout "$TMP/$shape.yaml" --allow-blocked --allow-other-database --no-progress --quiet
   sql_sum=$(psql_db "bench_${shape}_w" -At -c "$(shape_check_sql "$shape")")
   tool_sum=$(psql_db "bench_${shape}_t" -At -c "$(shape_check_sql "$shape")")
   SHAPE_SUM[$shape]=$sql_sum
@@ -478,9 +478,9 @@ if [ "$LIVE" = 1 ]; then
   for db in bench_lw bench_l1 bench_ln; do live_prepare "$db"; done
   live write bench_lw "${SECS[sql_write]}" psql -X -v ON_ERROR_STOP=1 -d bench_lw -c "$(insert_sql "")"
   live apply1 bench_l1 "${SECS[tool_apply]}" "$BIN" apply --db dbname=bench_l1 "$TMP/plan.jsonl" \
-    --allow-blocked --no-progress --quiet
+    --allow-blocked --allow-other-database --no-progress --quiet
   live applyn bench_ln "${SECS[tool_apply_n]}" "$BIN" apply --db dbname=bench_ln "$TMP/plan.jsonl" \
-    --allow-blocked --no-progress --quiet --jobs "$JOBS"
+    --allow-blocked --allow-other-database --no-progress --quiet --jobs "$JOBS"
 fi
 live_line() {  # LABEL NAME QUIET_SECS
   local idle busy
