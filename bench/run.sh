@@ -449,7 +449,9 @@ live() {
   kill -TERM "$pgb" 2>/dev/null || true
   wait "$pgb" 2>/dev/null || true
   LIVE_ERR[$name]=$(grep -ci 'error\|abort' "$TMP/pgb_$name.err" || true)
-  LIVE_ERR[$name]=$((LIVE_ERR[$name] + $(cat "$TMP"/pgb_"$name".[0-9]* | awk '$3 !~ /^[0-9]+$/' | wc -l)))
+  # A failed transaction's log line has "failed" (or "skipped") for its time; a line cut short
+  # by the TERM above (fewer than 6 fields) is not a transaction at all.
+  LIVE_ERR[$name]=$((LIVE_ERR[$name] + $(cat "$TMP"/pgb_"$name".[0-9]* | awk 'NF >= 6 && $3 !~ /^[0-9]+$/' | wc -l)))
 }
 # latency_stats NAME FROM TO: count, p50, p99 and max (ms) of the transactions scheduled in
 # [FROM, TO), and how many failed (a time that is not a number).
@@ -489,6 +491,11 @@ live_line() {  # LABEL NAME QUIET_SECS
   printf '           %-16s %6.2f s (quiet %6.2f s, %5s x)  app: %s tx, p50 %s / p99 %s / max %s ms; errors %s   (idle before: p50 %s / p99 %s / max %s ms)\n' \
     "$1" "${SECS[live_$2]}" "$3" "$(ratio "$3" "${SECS[live_$2]}")" \
     $(echo "$busy" | awk '{ print $1, $2, $3, $4 }') "${LIVE_ERR[$2]}" $(echo "$idle" | awk '{ print $2, $3, $4 }')
+  # What the errors were: pgbench's own lines, and the failed transactions of its log.
+  if [ "${LIVE_ERR[$2]}" != 0 ]; then
+    { grep -i 'error\|abort' "$TMP/pgb_$2.err" || true
+      cat "$TMP"/pgb_"$2".[0-9]* | awk 'NF >= 6 && $3 !~ /^[0-9]+$/' || true; } | head -n 5 | sed 's/^/             app error: /'
+  fi
 }
 live_lines() {
   [ "$LIVE" = 1 ] || { echo "           (skipped: LIVE=0)"; return; }
