@@ -45,7 +45,7 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"times", FuzzTimes},
     {"conninfo", FuzzConninfo},
     {"text_escape", FuzzTextEscape},
-    {"targets", FuzzTargets},
+    {"fleet_targets", FuzzTargets},
     {"fleet_index", FuzzFleetIndex},
 };
 
