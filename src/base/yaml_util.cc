@@ -1,6 +1,7 @@
 #include "base/yaml_util.h"
 
 #include <sys/stat.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <cctype>
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "base/text_escape.h"
 #include "base/utf8.h"
@@ -31,6 +33,37 @@ int SecondDocumentLine(const std::string& text, const YAML::Mark& mark) {
     if (opens) marker = number;
   }
   return marker > 0 ? marker : mark.line + 1;
+}
+
+// The start of each document of `text`, at most `most` of them. yaml-cpp 0.7's LoadAll
+// never ends on some malformed inputs (",a:\n  - b   c: \n"): its parser keeps handing
+// back an empty document without reading on, and LoadAll keeps asking for the next one,
+// taking memory as it goes (jbeder/yaml-cpp#1040, fixed upstream after 0.7). So documents
+// are counted here, with a bound, and the one document is then read with Load.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::vector<YAML::Mark> FirstDocumentStarts(const std::string& text, size_t most) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (starts.marks.size() < most && parser.HandleNextDocument(starts)) {
+  }
+  return starts.marks;
 }
 
 // ToolError(65) at the first byte of `text` that is not UTF-8 (the column counts
@@ -127,19 +160,22 @@ std::string ReadInputFile(const std::string& path) {
 YamlFile::YamlFile(std::string path) : path_(std::move(path)) {
   const std::string content = ReadInputFile(path_);
   CheckUtf8(path_, content);
-  std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(content);
+    const std::vector<YAML::Mark> starts = FirstDocumentStarts(content, 2);
+    if (starts.size() > 1) {
+      // A second document that starts where the first did is the parser stuck, not a document.
+      if (starts[1].pos <= starts[0].pos) {
+        throw InputError(path_, starts[1].line + 1, starts[1].column + 1,
+                         "not valid YAML: the parser cannot read on from here");
+      }
+      throw InputError(path_, SecondDocumentLine(content, starts[1]), 1,
+                       "a second YAML document starts here; the file must hold exactly one "
+                       "(nothing after a \"---\" line is read)");
+    }
+    if (!starts.empty()) root_ = YAML::Load(content);
   } catch (const YAML::Exception& e) {
     throw InputError(path_, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
-  if (documents.size() > 1) {
-    const int line = SecondDocumentLine(content, documents[1].Mark());
-    throw InputError(path_, line, 1,
-                     "a second YAML document starts here; the file must hold exactly one "
-                     "(nothing after a \"---\" line is read)");
-  }
-  if (!documents.empty()) root_ = documents[0];
   CheckExpandedSize(path_, root_);
   if (!root_.IsDefined() || root_.IsNull()) throw InputError(path_, 1, 1, "the file is empty");
 }

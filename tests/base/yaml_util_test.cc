@@ -55,6 +55,16 @@ TEST_F(YamlFileTest, ADocumentAfterAnEndMarkerIsRefused) {
   testing::ExpectInputError([&] { YamlFile{path}; }, path, 3, 1, kSecondDocument);
 }
 
+// yaml-cpp 0.7's LoadAll never returns on these (its parser stops reading and hands back
+// empty documents for ever, taking memory): found by the fleet_targets fuzz target.
+TEST_F(YamlFileTest, InputThatStopsTheParserIsRefusedAtOnce) {
+  for (const std::string text : {",a:\n  - b   c: \n", ",targetspasswo:\n  - name   dme: \n"}) {
+    const std::string path = WriteTemp("stuck.yaml", text);
+    testing::ExpectInputError([&] { YamlFile{path}; }, path, 1, 1,
+                              "not valid YAML: the parser cannot read on from here");
+  }
+}
+
 // A FIFO would block the read and /dev/zero never ends: only regular files are read.
 TEST_F(YamlFileTest, OnlyRegularFilesAreRead) {
   const std::string fifo = Dir() + "/fifo.yaml";
