@@ -70,11 +70,13 @@ void AtomicFile::Commit(bool durable) {
   committed_ = true;
 }
 
-std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode) {
+std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode,
+                        bool durable) {
   try {
     AtomicFile file(path, mode);
     std::FILE* out = file.TakeFile();
-    const bool written = std::fwrite(content.data(), 1, content.size(), out) == content.size();
+    const bool written = std::fwrite(content.data(), 1, content.size(), out) == content.size() &&
+                         (!durable || (std::fflush(out) == 0 && fsync(fileno(out)) == 0));
     if (std::fclose(out) != 0 || !written) {
       return "cannot write " + file.temp_path() + ": " + std::strerror(errno);
     }

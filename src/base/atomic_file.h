@@ -44,10 +44,11 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// Replaces `path` with `content` through an AtomicFile of `mode`, without fsync (for files
-// other programs read while the tool runs, rewritten after every batch); "" on success,
-// else why not.
-std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode);
+// Replaces `path` with `content` through an AtomicFile of `mode`; "" on success, else why
+// not. Without fsync unless `durable` (a file other programs read while the tool runs,
+// rewritten after every batch, need not reach the disk each time; a fleet's index must).
+std::string ReplaceFile(const std::string& path, const std::string& content, mode_t mode,
+                        bool durable = false);
 
 // $TMPDIR when set and not empty, else "/tmp".
 std::string TemporaryDirectory();

@@ -15,20 +15,13 @@
 #include "base/errors.h"
 #include "base/exit_codes.h"
 #include "base/string_lists.h"
-#include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
-#include "pg/db.h"
 #include "plan/plan_reader.h"
-#include "write/run_history.h"
 
 namespace scope_migrate {
 namespace {
-
-std::string PlanPath(const std::string& dir, const Target& target) {
-  return dir + (dir.back() == '/' ? "" : "/") + target.name + ".jsonl";
-}
 
 // Every plan file of the fleet is the one the index names (its checksum read in one pass,
 // PlanFile::Digest; each target's apply verifies its plan in full before it writes); no plan
@@ -38,13 +31,12 @@ void VerifyPlans(const std::string& dir, const std::vector<FleetEntry>& index,
                  const std::vector<Target>& targets, const Options& options) {
   std::string blocked;
   for (const Target& target : targets) {
-    const FleetEntry* entry = nullptr;
-    for (const FleetEntry& e : index) entry = e.name == target.name ? &e : entry;
-    const Summary plan = PlanFile::Digest(PlanPath(dir, target));
-    if (plan.plan_sha256 != entry->sha256) {
+    const FleetEntry& entry = EntryNamed(index, target.name);
+    const Summary plan = PlanFile::Digest(PlanPathIn(dir, target.name));
+    if (plan.plan_sha256 != entry.sha256) {
       throw ToolError(kExitInvalidInput,
-                      PlanPath(dir, target) + " has sha256 " + plan.plan_sha256 + ", " +
-                          IndexPath(dir) + " names " + entry->sha256 +
+                      PlanPathIn(dir, target.name) + " has sha256 " + plan.plan_sha256 + ", " +
+                          IndexPath(dir) + " names " + entry.sha256 +
                           ": not the plan that was reviewed; nothing was written");
     }
     if (plan.blocked > 0) {
@@ -59,16 +51,6 @@ void VerifyPlans(const std::string& dir, const std::vector<FleetEntry>& index,
   }
 }
 
-// The apply runs of `sha256` on the target, newest first (none when the audit tables do
-// not exist yet).
-std::vector<RunRow> AppliedRuns(const Options& one, const std::string& sha256) {
-  auto conn = Connect(one.Conninfo());
-  const ResolvedLayout resolved = ResolveLayout(*conn, LoadLayout(one), one);
-  const AuditLog audit(AuditSchema(one, resolved), one.timeouts);
-  if (!audit.Exists(*conn)) return {};
-  return RunsOfPlan(audit, *conn, sha256);
-}
-
 TargetOutcome Failed(const std::string& name, const ToolError& e) {
   return {name, "failed: " + FirstLine(e.what()), e.exit_code(), true, std::nullopt, std::nullopt};
 }
@@ -81,7 +63,7 @@ FleetJob ApplyJob(const std::string& dir, const Target& target, const std::strin
   job.name = target.name;
   job.before = [=]() -> std::optional<TargetOutcome> {
     try {
-      const std::vector<RunRow> runs = AppliedRuns(one, sha256);
+      const std::vector<RunRow> runs = TargetRuns(one, sha256);
       for (const RunRow& run : runs) {
         if (run.status == RunStatus::kSucceeded && run.filter.empty()) {
           return TargetOutcome{target.name, "done before", kExitOk,
@@ -94,11 +76,11 @@ FleetJob ApplyJob(const std::string& dir, const Target& target, const std::strin
     }
     return std::nullopt;
   };
-  job.args =
-      TargetArgs("apply", options, target, {PlanPath(dir, target), "--expect-sha256", sha256});
+  job.args = TargetArgs("apply", options, target,
+                        {PlanPathIn(dir, target.name), "--expect-sha256", sha256});
   job.after = [=](TargetOutcome& outcome) {
     try {
-      const std::vector<RunRow> runs = AppliedRuns(one, sha256);
+      const std::vector<RunRow> runs = TargetRuns(one, sha256);
       if (runs.empty() || runs.front().run_id <= *newest_before) return;
       outcome.run_id = runs.front().run_id;
       outcome.keys_changed = runs.front().keys_changed;
@@ -127,9 +109,7 @@ int RunFleetApply(const Options& options) {
   std::vector<FleetJob> jobs;
   std::string names;
   for (const Target& target : targets) {
-    for (const FleetEntry& e : index) {
-      if (e.name == target.name) jobs.push_back(ApplyJob(dir, target, e.sha256, options));
-    }
+    jobs.push_back(ApplyJob(dir, target, EntryNamed(index, target.name).sha256, options));
     names += (names.empty() ? "" : ", ") + target.name;
   }
   std::cout << "fleet apply of " << dir << ": " << targets.size() << " targets (" << names << "), "

@@ -6,7 +6,6 @@
 // planned. A target that fails (unreachable, a bad layout) is named with its error and
 // the others are still planned; the exit code is the worst target's (fleet_runner.h).
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -106,17 +105,6 @@ void PrintTotal(const Options& options, const std::vector<FleetEntry>& planned,
                std::to_string(planned.size() + failed.size()) + " targets planned");
 }
 
-// DIR/index.json, durably (fsync) and atomically.
-void WriteIndex(const std::string& dir, const std::string& json) {
-  AtomicFile index(IndexPath(dir), 0600);
-  std::FILE* file = index.TakeFile();
-  bool written = std::fwrite(json.data(), 1, json.size(), file) == json.size() &&
-                 std::fflush(file) == 0 && fsync(fileno(file)) == 0;
-  written = std::fclose(file) == 0 && written;
-  if (!written) throw RuntimeFailure("cannot write " + IndexPath(dir));
-  index.Commit();
-}
-
 int DetailedCode(const Summary& s) {
   if (s.blocked > 0) return kExitBlocked;
   return s.change > 0 ? kExitChangesPending : kExitOk;
@@ -137,7 +125,7 @@ int RunFleetPlan(const Options& options) {
   for (const Target& target : targets) {
     PrintHeading(options, target);
     Options one = TargetOptions(options, target);
-    one.out = *options.out + "/" + target.name + ".jsonl";
+    one.out = PlanPathIn(*options.out, target.name);
     try {
       const Summary summary = PlanOneSource(one);
       planned.push_back({target.name, target.db, target.service, target.layout, summary.plan_sha256,
@@ -153,7 +141,9 @@ int RunFleetPlan(const Options& options) {
   PrintTotal(options, planned, failed);
   std::cout.flush();
   if (failed.empty()) {
-    WriteIndex(*options.out, FleetIndexJson(planned));
+    const std::string error =
+        ReplaceFile(IndexPath(*options.out), FleetIndexJson(planned), 0600, /*durable=*/true);
+    if (!error.empty()) throw RuntimeFailure(error);
     if (!options.quiet) std::cerr << "fleet index written: " << IndexPath(*options.out) << "\n";
   } else {
     ReportError(WorstExitCode(codes),

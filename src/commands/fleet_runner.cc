@@ -188,7 +188,6 @@ void PrintOutcomeTable(std::ostream& out, const std::vector<TargetOutcome>& outc
   }
 }
 
-
 int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error) {
   const std::vector<TargetOutcome> outcomes = RunFleetJobs(jobs, parallel, stop_on_error);
   std::cout << "\n";

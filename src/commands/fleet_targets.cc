@@ -1,7 +1,9 @@
 #include "commands/fleet_targets.h"
 
 #include "base/errors.h"
+#include "commands/command_support.h"
 #include "pg/db.h"
+#include "write/run_history.h"
 
 namespace scope_migrate {
 
@@ -46,14 +48,19 @@ std::vector<Target> TargetsOfIndex(const std::vector<FleetEntry>& index, const O
   return SelectTargets(targets, options.target_names, IndexPath(dir));
 }
 
+std::vector<RunRow> TargetRuns(const Options& one, const std::optional<std::string>& plan_sha256) {
+  auto conn = Connect(one.Conninfo());
+  const ResolvedLayout resolved = ResolveLayout(*conn, LoadLayout(one), one);
+  const AuditLog audit(AuditSchema(one, resolved), one.timeouts);
+  if (!audit.Exists(*conn)) return {};
+  return plan_sha256 ? RunsOfPlan(audit, *conn, *plan_sha256) : History(audit, *conn);
+}
+
 std::vector<std::string> TargetArgs(const std::string& command, const Options& options,
                                     const Target& target, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {command, "--db", target.Conninfo()};
-  if (target.layout) {
-    args.insert(args.end(), {"--layout", *target.layout});
-  } else if (options.layout) {
-    args.insert(args.end(), {"--layout", *options.layout});
-  }
+  const Options one = TargetOptions(options, target);
+  std::vector<std::string> args = {command, "--db", *one.db};
+  if (one.layout) args.insert(args.end(), {"--layout", *one.layout});
   args.insert(args.end(), extra.begin(), extra.end());
   args.insert(args.end(), options.forwarded_args.begin(), options.forwarded_args.end());
   return args;

@@ -9,6 +9,7 @@
 #include "commands/options.h"
 #include "pg/targets_file.h"
 #include "plan/fleet_index.h"
+#include "write/run_rows.h"
 
 namespace scope_migrate {
 
@@ -19,6 +20,12 @@ Options TargetOptions(const Options& fleet, const Target& target);
 // from it is ToolError 64); then only those --target names.
 std::vector<Target> TargetsOfIndex(const std::vector<FleetEntry>& index, const Options& options,
                                    const std::string& dir);
+
+// The runs on one target (`one`: its TargetOptions), newest first: every run, or with
+// `plan_sha256` the apply runs of that plan; none when the audit tables do not exist yet.
+// One connection, closed before it returns; ToolError as the single commands give it.
+std::vector<RunRow> TargetRuns(const Options& one,
+                               const std::optional<std::string>& plan_sha256 = std::nullopt);
 
 // The arguments that run `command` on one target as its own process: the command, the
 // target's --db and --layout, `extra`, and the fleet's forwarded options.

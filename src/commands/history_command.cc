@@ -210,7 +210,6 @@ int RunHistoryCommand(const Options& options) {
   }
 }
 
-
 // history --targets FILE: every target's runs in one table, target by target in the file's
 // order (each newest first); a target that cannot be read is named on stderr with its
 // error, the others are still shown, and the exit code is the worst error's.
@@ -225,13 +224,8 @@ int RunFleetHistory(const Options& options) {
   std::vector<int> codes;
   for (const Target& target :
        SelectTargets(LoadTargets(*options.targets), options.target_names, *options.targets)) {
-    const Options one = TargetOptions(options, target);
     try {
-      auto conn = Connect(one.Conninfo());
-      const ResolvedLayout resolved = ResolveLayout(*conn, LoadLayout(one), one);
-      const AuditLog audit(AuditSchema(one, resolved), one.timeouts);
-      if (!audit.Exists(*conn)) continue;
-      for (RunRow& run : History(audit, *conn)) {
+      for (RunRow& run : TargetRuns(TargetOptions(options, target))) {
         runs.push_back(std::move(run));
         names.push_back(target.name);
       }

@@ -1,7 +1,5 @@
 #include "pg/targets_file.h"
 
-#include <libpq-fe.h>
-
 #include <set>
 
 #include "base/errors.h"
@@ -11,20 +9,6 @@
 
 namespace scope_migrate {
 namespace {
-
-// Whether libpq reads a password from `conninfo`; nullopt when libpq cannot parse it.
-std::optional<bool> HoldsPassword(const std::string& conninfo) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
-  if (error != nullptr) PQfreemem(error);
-  if (options == nullptr) return std::nullopt;
-  bool password = false;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val != nullptr && std::string(o->keyword) == "password") password = true;
-  }
-  PQconninfoFree(options);
-  return password;
-}
 
 std::string Directory(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -49,12 +33,14 @@ Target ReadTarget(const YamlFile& file, const YAML::Node& node) {
   if (node["db"]) target.db = file.String(node["db"], "db");
   if (node["service"]) target.service = file.String(node["service"], "service");
   const YAML::Node& where = node["db"] ? node["db"] : node["service"];
-  const std::optional<bool> password = HoldsPassword(target.Conninfo());
-  if (!password) {
+  // RedactConninfo (libpq's own parse) gives the text back as typed unless it holds a
+  // password or cannot be parsed.
+  const std::string shown = RedactConninfo(target.Conninfo());
+  if (shown == kUnparsableConninfo) {
     throw file.Error(
         where, "target " + target.name + ": libpq cannot parse this connection string (not shown)");
   }
-  if (*password) {
+  if (shown != target.Conninfo()) {
     throw file.Error(where, "target " + target.name +
                                 ": a password in the targets file (not shown); give it in "
                                 "~/.pgpass or PGPASSFILE instead");

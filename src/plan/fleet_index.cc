@@ -143,8 +143,25 @@ void FleetPlanSummary::Add(const FleetPlanSummary& other) {
   for (const auto& [scope, keys] : other.privileged_grants) privileged_grants[scope] += keys;
 }
 
-std::string IndexPath(const std::string& dir) {
-  return dir + (!dir.empty() && dir.back() == '/' ? "" : "/") + "index.json";
+namespace {
+
+std::string InDir(const std::string& dir, const std::string& file) {
+  return dir + (!dir.empty() && dir.back() == '/' ? "" : "/") + file;
+}
+
+}  // namespace
+
+std::string IndexPath(const std::string& dir) { return InDir(dir, "index.json"); }
+
+std::string PlanPathIn(const std::string& dir, const std::string& name) {
+  return InDir(dir, name + ".jsonl");
+}
+
+const FleetEntry& EntryNamed(const std::vector<FleetEntry>& index, const std::string& name) {
+  for (const FleetEntry& entry : index) {
+    if (entry.name == name) return entry;
+  }
+  throw RuntimeFailure("no target " + name + " in the fleet's index");
 }
 
 std::string FleetIndexJson(const std::vector<FleetEntry>& entries) {

@@ -40,7 +40,11 @@ struct FleetEntry {
   std::string PlanFileName() const { return name + ".jsonl"; }
 };
 
-std::string IndexPath(const std::string& dir);  // DIR/index.json
+std::string IndexPath(const std::string& dir);                            // DIR/index.json
+std::string PlanPathIn(const std::string& dir, const std::string& name);  // DIR/NAME.jsonl
+
+// The entry of `name` (one of the index's names).
+const FleetEntry& EntryNamed(const std::vector<FleetEntry>& index, const std::string& name);
 
 // The index as JSON text (one object, two-space indented, ending in a newline).
 std::string FleetIndexJson(const std::vector<FleetEntry>& entries);
