@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iostream>
 #include <sstream>
 
 #include "base/errors.h"
-#include "cli.h"
+#include "base/exit_codes.h"
 #include "commands/commands.h"
 #include "plan/fleet_index.h"
 
@@ -106,6 +107,9 @@ void CheckCompletion(const Options& o) {
     throw UsageError("completion supports bash: scope-migrate completion bash");
 }
 
+// `scope-migrate completion bash`.
+int RunCompletionCommand(const Options&);
+
 const Command kCommands[] = {
     {"lint", "--mapping FILE [--format text|markdown|github]", kMappingOption | kFormatOption,
      "text|markdown|github", NeedsMapping, RunLintCommand,
@@ -133,7 +137,7 @@ const Command kCommands[] = {
      "scope-migrate approve --db \"dbname=billing\" prod.plan.jsonl --note \"reviewed in CHG-42\""},
     {"apply",
      "SOURCE (PLANFILE [--mapping FILE] | --mapping FILE [--cutoff I] [--prune] --yes)\n"
-     "[--expect-sha256 HEX] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
+     "[--expect-sha256 SHA256] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
      "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
      "[--require-approvals N] [--max-replica-lag D] [--max-replica-lag-bytes SIZE]\n"
@@ -202,132 +206,8 @@ std::string Usage() {
          "        --fixtures FILE (lint, verify, plan only)\n";
 }
 
-po::options_description CommonOptions() {
-  po::options_description d("common options");
-  d.add_options()("help,h", "show this help")("version", "show the version")(
-      "db", po::value<std::string>()->value_name("CONNINFO"),
-      "libpq conninfo or URI (default: PG* variables)")(
-      "layout", po::value<std::string>()->value_name("FILE"),
-      "YAML file renaming tables and columns")(
-      "audit-schema", po::value<std::string>()->value_name("NAME"),
-      "schema of the audit tables (default: that of the keys table)")(
-      "lock-timeout", po::value<std::string>()->default_value("5s")->value_name("D"),
-      "lock_timeout of every transaction")("statement-timeout",
-                                           po::value<std::string>()->value_name("D"),
-                                           "statement_timeout of every transaction (default none)")(
-      "progress",
-      "progress on stderr even when it is not a terminal (then a line every --progress-every)")(
-      "progress-every", po::value<std::string>()->value_name("D"),
-      "interval of progress lines in logs (default 5s)")("no-progress", "no progress line")(
-      "quiet,q", "only errors on stderr")("verbose,v", "timings per phase on stderr");
-  return d;
-}
-
 po::options_description CommandOptions(const Command& command) {
-  po::options_description d(std::string(command.name) + " options");
-  auto add = d.add_options();
-  const unsigned g = command.groups;
-  if (g & kFormatOption) {
-    const std::string formats = command.formats;
-    add("format", po::value<std::string>()->value_name("FORMAT"),
-        (formats + " (default " + formats.substr(0, formats.find('|')) + ")").c_str());
-  }
-  if (g & kMappingOption)
-    add("mapping", po::value<std::string>()->value_name("FILE"),
-        "the role-to-scope mapping (YAML)");
-  if (g & kFixturesOption)
-    add("fixtures", po::value<std::string>()->value_name("FILE"), "read keys from a fixture file");
-  if (g & kPlanningOptions) {
-    add("cutoff", po::value<std::string>()->value_name("INSTANT"),
-        "RFC 3339 instant overriding the mapping's cutoff");
-    add("prune", "remove scopes outside the target");
-    add("tenant", po::value<std::vector<std::string>>()->value_name("T"),
-        "only keys of this tenant (repeatable)");
-    add("key", po::value<std::vector<std::string>>()->value_name("ID"),
-        "only this key id (repeatable)");
-  }
-  if (g & kMaxKeysOption) {
-    add("max-keys", po::value<int64_t>()->default_value(1000)->value_name("N"),
-        "text: per-key lines shown; markdown: blocked and drift keys listed");
-  }
-  if (g & kPlanOutOptions) {
-    add("out", po::value<std::string>()->value_name("PLANFILE"),
-        "also write the plan file (JSON Lines; .gz, .zst)");
-    add("detailed-exitcode", "exit 0 nothing pending, 2 changes pending, 3 blocked keys");
-  }
-  if (g & kApplyOptions) {
-    add("allow-blocked", "apply the other keys when some are blocked");
-    add("allow-other-database", "apply a plan made on another database");
-    add("single-transaction", "the whole run in one transaction");
-    add("require-approvals", po::value<int64_t>()->value_name("N"),
-        "refuse unless N roles other than this one approved this exact plan");
-    add("expect-sha256", po::value<std::string>(), "refuse any plan but the one of this sha256");
-  }
-  if (g & kWritingOptions) {
-    add("batch-size", po::value<int64_t>()->default_value(1000)->value_name("N"),
-        "the most keys per transaction");
-    add("batch-time", po::value<std::string>()->default_value("200ms")->value_name("D"),
-        "size batches to take about this long, 0 = always --batch-size");
-    add("jobs", po::value<int64_t>()->default_value(1)->value_name("N"),
-        "connections writing batches in parallel");
-    add("operator", po::value<std::string>()->value_name("NAME"),
-        "who runs it (default: the OS user)");
-    add("pause", po::value<std::string>()->value_name("D"), "pause between batches, e.g. 200ms");
-    add("max-rate", po::value<double>()->value_name("KEYS"), "at most this many keys per second");
-    add("pause-file", po::value<std::string>()->value_name("PATH"),
-        "no batch starts while this file exists");
-    add("yes,y", "really write");
-    add("lock-lease", po::value<std::string>()->default_value("2min")->value_name("D"),
-        "a run's lease may be taken over when its heartbeat is older than this");
-    add("log-format", po::value<std::string>()->default_value("text"),
-        "stderr as text or json (one JSON object per line)");
-    add("metrics-file", po::value<std::string>(),
-        "keep a Prometheus text-format file of the run's state here");
-    add("max-replica-lag", po::value<std::string>()->default_value("10s"),
-        "hold writes while a replica's replay lag is over this, 0 = do not check replicas");
-    add("max-replica-lag-bytes", po::value<std::string>()->default_value("1GiB"),
-        "hold writes while a replica is this much WAL behind, 0 = no byte limit");
-    add("max-slot-lag", po::value<std::string>()->default_value("1GiB"),
-        "hold writes while an active logical slot is this much WAL behind, 0 = do not check");
-  }
-  if (g & kRunOption)
-    add("run", po::value<int64_t>()->value_name("RUN_ID"),
-        "the run (rollback: the apply run to revert)");
-  if (g & kRollbackPlanOption) {
-    add("plan", po::value<std::string>()->value_name("PLAN"),
-        "revert every apply run of this plan: its sha256, a prefix of 8+ hex digits, or "
-        "the plan file");
-  }
-  if (g & kFleetOptions) {
-    add("targets", po::value<std::string>()->value_name("FILE"),
-        "a fleet: the YAML list of target databases");
-    add("target", po::value<std::vector<std::string>>()->value_name("NAME"),
-        "only this target of the fleet (repeatable)");
-  }
-  if (g & kFleetRunOptions) {
-    add("parallel-targets", po::value<int64_t>()->default_value(1)->value_name("N"),
-        "fleet: targets run at once");
-    add("on-error", po::value<std::string>()->default_value("stop")->value_name("stop|continue"),
-        "fleet: after a target fails, start no other (stop) or go on (continue)");
-  }
-  if (g & kAuditSqlOptions) {
-    add("grant-to", po::value<std::string>()->value_name("ROLE"), "also print the GRANTs");
-    add("approver", "with --grant-to: the grants of a role that approves plans");
-  }
-  if (g & kApproveOptions) {
-    add("note", po::value<std::string>()->value_name("TEXT"), "a note kept with the approval");
-    add("revoke", "withdraw this role's approval of the plan");
-  }
-  return d;
-}
-
-po::options_description InternalOptions() {
-  po::options_description d;
-  d.add_options()("plan-file", po::value<std::string>(), "the PLANFILE argument")(
-      "shell", po::value<std::string>(), "completion's SHELL argument")(
-      "stray", po::value<std::vector<std::string>>(),
-      "positional arguments a command does not take");
-  return d;
+  return OptionsOf(std::string(command.name) + " options", command.groups, command.formats);
 }
 
 std::string CommandHelp(const Command& command) {
@@ -365,38 +245,13 @@ std::vector<CommandSummary> CommandSummaries() {
   return out;
 }
 
-std::vector<std::string> ForwardedArgs(const po::variables_map& vm,
-                                       const po::options_description& all) {
-  static const char* const kNotForwarded[] = {
-      "db",      "layout", "plan-file",        "shell",    "stray", "plan",
-      "targets", "target", "parallel-targets", "on-error", "help",  "version"};
-  std::vector<std::string> args;
-  for (const auto& [name, value] : vm) {
-    if (value.defaulted() || std::find(std::begin(kNotForwarded), std::end(kNotForwarded), name) !=
-                                 std::end(kNotForwarded)) {
-      continue;
-    }
-    const boost::any& any = value.value();
-    if (all.find(name, false).semantic()->max_tokens() == 0) {
-      args.push_back("--" + name);  // a switch
-    } else if (const auto* text = boost::any_cast<std::string>(&any)) {
-      args.push_back("--" + name + "=" + *text);
-    } else if (const auto* number = boost::any_cast<int64_t>(&any)) {
-      args.push_back("--" + name + "=" + std::to_string(*number));
-    } else if (const auto* real = boost::any_cast<double>(&any)) {
-      args.push_back("--" + name + "=" + std::to_string(*real));
-    } else if (const auto* list = boost::any_cast<std::vector<std::string>>(&any)) {
-      for (const std::string& item : *list) args.push_back("--" + name + "=" + item);
-    }
-  }
-  return args;
+namespace {
+
+int RunCompletionCommand(const Options&) {
+  std::cout << BashCompletion(CommandSummaries());
+  return kExitOk;
 }
 
-bool TakesFileName(const std::string& option) {
-  for (const char* name : {"--mapping", "--fixtures", "--layout", "--out", "--targets"}) {
-    if (option == name) return true;
-  }
-  return false;
-}
+}  // namespace
 
 }  // namespace scope_migrate

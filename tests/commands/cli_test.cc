@@ -131,6 +131,36 @@ TEST_F(CliTest, InternalOptionsAreNeitherShownNorSuggested) {
   ExpectUsageError({"apply", "--plan", "x"}, "unrecognised option '--plan'");
 }
 
+// Regression: --expect-sha256, --log-format, --metrics-file and the health limits showed
+// Boost's "arg" in help.
+TEST_F(CliTest, EveryOptionThatTakesAValueNamesIt) {
+  for (const std::string& name : CommandNames()) {
+    boost::program_options::options_description all;
+    all.add(CommandOptions(*FindCommand(name))).add(CommonOptions());
+    for (const auto& option : all.options()) {
+      if (option->semantic()->max_tokens() == 0) continue;
+      EXPECT_EQ(option->format_parameter().find("arg"), std::string::npos)
+          << name << " --" << option->long_name() << ": " << option->format_parameter();
+    }
+  }
+  const ToolResult r = RunTool({"help", "apply"});
+  for (const char* shown : {"  --expect-sha256 SHA256 ", "  --log-format text|json (=text) ",
+                            "  --metrics-file PATH ", "  --max-replica-lag D (=10s) "}) {
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << "\n" << r.out;
+  }
+  EXPECT_NE(RunTool({"help", "history"}).out.find("  --format text|jsonl|csv "),
+            std::string::npos);
+}
+
+// Regression: the positional arguments' internal names were taken when typed as flags.
+TEST_F(CliTest, InternalOptionsAreRefusedWhenTyped) {
+  ExpectUsageError({"show", "--plan-file", "p.jsonl"}, "unrecognised option '--plan-file'");
+  ExpectUsageError({"show", "--plan-file=p.jsonl"}, "unrecognised option '--plan-file'");
+  ExpectUsageError({"completion", "--shell", "bash"}, "unrecognised option '--shell'");
+  ExpectUsageError({"lint", "--stray", "x"}, "unrecognised option '--stray'");
+  EXPECT_EQ(RunTool({"completion", "bash"}).exit_code, 0);
+}
+
 TEST_F(CliTest, PositionalMistakesGetOurMessage) {
   ExpectUsageError({"lint", "mappings/legacy-roles.yaml"},
                    "lint takes no positional argument (\"mappings/legacy-roles.yaml\"); did you "
