@@ -212,7 +212,8 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   runner_options.plan_sha256 = plan.sha256();
   runner_options.scopes_total = c.scopes_to_add + c.scopes_to_remove;
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, run_id, runner_options);
-  ApplyStep step(plan);
+  // --single-transaction holds its one transaction on the connection the check would use.
+  ApplyStep step(plan, options.single_transaction ? nullptr : store.get(), options.timeouts);
   const RunEnd end = runner.Run(step, plan.counts().change);
   PrintApplyReport(std::cout, run_id, start.filter, plan.counts().blocked, step, end);
   if (end.error) throw *end.error;

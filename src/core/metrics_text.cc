@@ -52,7 +52,7 @@ std::string FormatMetrics(const RunMetrics& m) {
   Sample(out, "keys_done", "", m.keys_done);
   Family(out, "keys_planned", "gauge", "Keys the run has to go through.");
   Sample(out, "keys_planned", "", m.keys_planned);
-  Family(out, "scopes_done", "gauge", "Scopes added and removed by committed batches.");
+  Family(out, "scopes_done", "gauge", "Scopes of committed batches and of keys passed over as written.");
   Sample(out, "scopes_done", "", m.scopes_done);
   Family(out, "scopes_planned", "gauge", "Scopes the run has to add and remove.");
   Sample(out, "scopes_planned", "", m.scopes_planned);

@@ -26,15 +26,26 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+const KeyChange& Deref(const KeyChange& change) { return change; }
+const KeyChange& Deref(const KeyChange* change) { return *change; }
+
+// The keys of `changes` (KeyChange or pointers to one) and their scopes added and removed.
+template <typename Changes>
+BatchCounts CountsOf(const Changes& changes) {
+  BatchCounts counts;
+  counts.keys = changes.size();
+  for (const auto& change : changes) {
+    counts.added += Deref(change).add.size();
+    counts.removed += Deref(change).remove.size();
+  }
+  return counts;
+}
+
 ToolError Interrupted() {
   return ToolError(kExitInterrupted, std::string("stopped by ") + InterruptGuard::SignalName());
 }
 
 }  // namespace
-
-void WriteStep::FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id) {
-  FinishRun(audit, conn, run_id, RunStatus::kSucceeded, "");
-}
 
 // What the workers share; every member but the constant ones is guarded by `mutex`.
 struct BatchRunner::Shared {
@@ -92,10 +103,33 @@ class BatchRunner::Worker {
       batch.keys.push_back(std::move(held_.front()));
       held_.pop_front();
     }
-    if (batch.keys.empty() && !shared_.step.Next(conn_, size_, batch)) return false;
-    if (batch.keys.empty()) return false;
+    while (batch.keys.empty()) {
+      if (InterruptGuard::Requested() && !options_.dry_run) throw Interrupted();
+      batch.passed_over = batch.passed_over_scopes = 0;
+      const bool more = shared_.step.Next(conn_, size_, batch);
+      if (batch.passed_over > 0) PassedOver(batch);
+      if (!more) return false;
+    }
     batch.number = ++shared_.batches_handed_out;
     return true;
+  }
+
+  // Keys the step passed over before batching: done now, in no batch; under the mutex.
+  void PassedOver(const Batch& batch) {
+    shared_.totals.already_done += batch.passed_over;
+    shared_.totals.already_done_scopes += batch.passed_over_scopes;
+    shared_.keys_done += batch.passed_over;
+    EmitEvent("passed_over", {{"keys", batch.passed_over},
+                              {"scopes", batch.passed_over_scopes},
+                              {"keys_done", shared_.keys_done}});
+    shared_.progress.Update(shared_.keys_done);
+    UpdateMetrics();
+  }
+
+  void UpdateMetrics() {
+    const RunTotals& t = shared_.totals;
+    shared_.metrics.Update(shared_.keys_done, t.scopes_done(), t.batches, size_, shared_.health,
+                           "running");
   }
 
   // Runs the batch; after a lock timeout or deadlock, tries it again as batch_sizing.h
@@ -139,16 +173,9 @@ class BatchRunner::Worker {
     if (path.empty() || !PauseFileHolds(path)) return !Stopping();
     SetNote("paused by " + path);
     EmitEvent("paused", {{"path", path}});
-    const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
     Clock::time_point renewed = Clock::now();
     while (PauseFileHolds(path) && !Stopping()) {
-      if (!InterruptGuard::SleepUnlessInterrupted(kPauseFilePollMs) && !options_.dry_run) {
-        throw Interrupted();
-      }
-      if (!options_.dry_run && Clock::now() - renewed >= renew_every) {
-        Heartbeat(runner_.audit_, conn_, runner_.run_id_);
-        renewed = Clock::now();
-      }
+      Nap(kPauseFilePollMs, renewed);
       Tick();  // a log keeps saying why nothing moves
     }
     EmitEvent("resumed", {{"from", "paused"}, {"path", path}});
@@ -163,17 +190,24 @@ class BatchRunner::Worker {
     if (start <= Clock::now()) return !Stopping();
     const auto wait = std::chrono::duration<double, std::milli>(start - Clock::now()).count();
     SetNote("pausing " + std::to_string(static_cast<int64_t>(std::ceil(wait))) + "ms");
-    const auto renew_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 4, 1));
+    Clock::time_point renewed = Clock::now();
     for (Clock::time_point now = Clock::now(); now < start && !Stopping(); now = Clock::now()) {
-      const auto slice = std::min<Clock::duration>(start - now, renew_every);
-      const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count() + 1;
-      if (!InterruptGuard::SleepUnlessInterrupted(ms) && !options_.dry_run) throw Interrupted();
-      if (!options_.dry_run && Clock::now() < start) {
-        Heartbeat(runner_.audit_, conn_, runner_.run_id_);
-      }
+      Nap(std::chrono::duration_cast<std::chrono::milliseconds>(start - now).count() + 1, renewed);
     }
     SetNote("");
     return !Stopping();
+  }
+
+  // Sleeps up to `ms` (at most a quarter lease) unless interrupted, renewing the lease
+  // when a quarter lease has passed since `renewed`.
+  void Nap(int64_t ms, Clock::time_point& renewed) {
+    const int64_t renew_ms = std::max<int64_t>(options_.lease_ms / 4, 1);
+    if (!InterruptGuard::SleepUnlessInterrupted(std::min(ms, renew_ms)) && !options_.dry_run) {
+      throw Interrupted();
+    }
+    if (options_.dry_run || Clock::now() - renewed < std::chrono::milliseconds(renew_ms)) return;
+    Heartbeat(runner_.audit_, conn_, runner_.run_id_);
+    renewed = Clock::now();
   }
 
   // While the health throttle holds the run, holds the batch back; false when the run
@@ -203,7 +237,7 @@ class BatchRunner::Worker {
     const KeyStates now = runner_.store_.Read(*txn_, ids, !options_.dry_run);
     const Selection selection = shared_.step.Select(*txn_, batch, now);
     TestPausePoint("read");
-    BatchCounts counts = options_.dry_run ? Planned(selection) : Write(selection, now);
+    BatchCounts counts = options_.dry_run ? CountsOf(selection.write) : Write(selection, now);
     if (!options_.dry_run) {
       counts.batch_time_ms = options_.batch_time_ms;
       counts.batch_keys = batch.keys.size();
@@ -226,24 +260,7 @@ class BatchRunner::Worker {
     const WriteResult written = runner_.store_.Write(*txn_, selection.write, now);
     RecordChanges(runner_.audit_, *txn_, runner_.run_id_, written.changed);
     RecordValues(runner_.audit_, *txn_, runner_.run_id_, written.values);
-    BatchCounts counts;
-    counts.keys = written.changed.size();
-    for (const KeyChange& change : written.changed) {
-      counts.added += change.add.size();
-      counts.removed += change.remove.size();
-    }
-    return counts;
-  }
-
-  // What a dry run would write.
-  static BatchCounts Planned(const Selection& selection) {
-    BatchCounts counts;
-    counts.keys = selection.write.size();
-    for (const KeyChange* change : selection.write) {
-      counts.added += change->add.size();
-      counts.removed += change->remove.size();
-    }
-    return counts;
+    return CountsOf(written.changed);
   }
 
   void Begin() {
@@ -256,15 +273,9 @@ class BatchRunner::Worker {
   }
 
   void Add(const BatchCounts& counts, const Selection& selection) {
-    pending_.batches += 1;
-    pending_.keys += counts.keys;
-    pending_.added += counts.added;
-    pending_.removed += counts.removed;
-    pending_.already_done += selection.already_done;
-    pending_.left_alone += selection.left_alone.size();
-    for (const auto& id : selection.left_alone) {
-      if (pending_.left_alone_ids.size() < 50) pending_.left_alone_ids.push_back(id);
-    }
+    pending_.Add({1, counts.keys, counts.added, counts.removed, selection.already_done,
+                  selection.left_alone.size(), selection.already_done_scopes,
+                  selection.left_alone});
     pending_keys_seen_ +=
         selection.write.size() + selection.already_done + selection.left_alone.size();
   }
@@ -281,24 +292,14 @@ class BatchRunner::Worker {
                                   : std::to_string(keys) + (keys == 1 ? " key in " : " keys in ") +
                                         std::to_string(std::lround(MsSince(start))) + "ms";
     std::lock_guard<std::mutex> hold(shared_.mutex);
-    RunTotals& t = shared_.totals;
-    t.batches += pending_.batches;
-    t.keys += pending_.keys;
-    t.added += pending_.added;
-    t.removed += pending_.removed;
-    t.already_done += pending_.already_done;
-    t.left_alone += pending_.left_alone;
-    for (const auto& id : pending_.left_alone_ids) {
-      if (t.left_alone_ids.size() < 50) t.left_alone_ids.push_back(id);
-    }
+    shared_.totals.Add(pending_);
     shared_.keys_done += pending_keys_seen_;
     if (keys > 0) EmitCommitted(keys, start);
     pending_ = RunTotals{};
     pending_keys_seen_ = 0;
     shared_.throttle.Committed(Clock::now());
-    shared_.progress.Update(shared_.keys_done, true, t.batches, batch);
-    shared_.metrics.Update(shared_.keys_done, t.added + t.removed, t.batches, size_, shared_.health,
-                           "running");
+    shared_.progress.Update(shared_.keys_done, true, shared_.totals.batches, batch);
+    UpdateMetrics();
   }
 
   // --log-format json: the batch just committed; under the shared mutex.
@@ -391,8 +392,8 @@ RunEnd BatchRunner::Run(WriteStep& step, uint64_t total_keys) {
   shared.progress.Finish();
   interrupt.reset();
   const RunEnd end = Finish(step, shared.totals, shared.stop);
-  shared.metrics.Update(shared.keys_done, end.totals.added + end.totals.removed, end.totals.batches,
-                        0, shared.health, ToString(end.status));
+  shared.metrics.Update(shared.keys_done, end.totals.scopes_done(), end.totals.batches, 0,
+                        shared.health, ToString(end.status));
   EmitEvent("run_finished", {{"run_id", run_id_},
                              {"status", ToString(end.status)},
                              {"keys_changed", end.totals.keys},
@@ -408,7 +409,7 @@ RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,
   RunEnd end;
   end.totals = totals;
   end.status = stop ? stop->status : RunStatus::kSucceeded;
-  if (stop) end.error = WithAdvice(stop->error);
+  if (stop) end.error = WithAdvice(stop->error, options_.stale_advice, options_.resume_hint);
   if (options_.dry_run) return end;
   try {
     Record(step, end, conn_);
@@ -425,21 +426,6 @@ RunEnd BatchRunner::Finish(WriteStep& step, const RunTotals& totals,
     }
   }
   return end;
-}
-
-ToolError BatchRunner::WithAdvice(const ToolError& error) const {
-  switch (error.exit_code()) {
-    case kExitStalePlan:
-      return ToolError(error.exit_code(), std::string(error.what()) +
-                                              "; nothing was written from this batch on. " +
-                                              options_.stale_advice);
-    case kExitLocked:
-      return ToolError(error.exit_code(), std::string(error.what()) + "; committed batches stay");
-    default:
-      return ToolError(error.exit_code(),
-                       std::string(error.what()) +
-                           "; committed batches stay. Resume with: " + options_.resume_hint);
-  }
 }
 
 void BatchRunner::Record(WriteStep& step, const RunEnd& end, pqxx::connection& conn) {

@@ -37,6 +37,7 @@
 #include "core/health.h"
 #include "core/key_change.h"
 #include "write/audit_schema.h"
+#include "write/batch_step.h"
 #include "write/key_store.h"
 #include "write/run_rows.h"
 #include "write/stop_reason.h"
@@ -67,37 +68,6 @@ struct RunnerOptions {
   std::string stale_advice;     // what to do after a stale stop
 };
 
-struct Batch {
-  size_t number = 0;  // 1-based, in the order batches are handed out
-  std::vector<KeyChange> keys;
-};
-
-// What a step chose in one batch.
-struct Selection {
-  std::vector<const KeyChange*> write;  // to write now
-  uint64_t already_done = 0;            // written by an earlier run
-  std::vector<std::string> left_alone;  // changed since, not written (rollback)
-};
-
-struct RunTotals {
-  uint64_t batches = 0, keys = 0, added = 0, removed = 0, already_done = 0, left_alone = 0;
-  std::vector<std::string> left_alone_ids;  // the first 50
-};
-
-class WriteStep {
- public:
-  virtual ~WriteStep() = default;
-  // Fills `batch` with up to `limit` keys; false when none are left. The runner calls it
-  // from one worker at a time, with that worker's connection.
-  virtual bool Next(pqxx::connection& conn, size_t limit, Batch& batch) = 0;
-  // Inside the batch's transaction, with `now` the keys' state read under their locks:
-  // which keys to write. Throws ToolError to stop the run (kExitStalePlan: stale).
-  virtual Selection Select(pqxx::transaction_base& txn, const Batch& batch,
-                           const KeyStates& now) = 0;
-  // Records a run that ended well; by default its status becomes "succeeded".
-  virtual void FinishSucceeded(pqxx::connection& conn, const AuditLog& audit, int64_t run_id);
-};
-
 struct RunEnd {
   RunStatus status = RunStatus::kSucceeded;  // succeeded, failed, stale or interrupted
   std::optional<ToolError> error;            // why it stopped early, with its exit code
@@ -124,7 +94,6 @@ class BatchRunner {
 
   RunEnd Finish(WriteStep& step, const RunTotals& totals, const std::optional<StopReason>& stop);
   void Record(WriteStep& step, const RunEnd& end, pqxx::connection& conn);
-  ToolError WithAdvice(const ToolError& error) const;  // what to do next, for the person
 
   pqxx::connection& conn_;
   ConnectionFactory connect_;

@@ -63,4 +63,20 @@ StopReason ClassifyFailure(const std::exception& failure, size_t batch,
   }
 }
 
+ToolError WithAdvice(const ToolError& error, const std::string& stale_advice,
+                     const std::string& resume_hint) {
+  switch (error.exit_code()) {
+    case kExitStalePlan:
+      return ToolError(
+          error.exit_code(),
+          std::string(error.what()) + "; nothing was written from this batch on. " + stale_advice);
+    case kExitLocked:
+      return ToolError(error.exit_code(), std::string(error.what()) + "; committed batches stay");
+    default:
+      return ToolError(
+          error.exit_code(),
+          std::string(error.what()) + "; committed batches stay. Resume with: " + resume_hint);
+  }
+}
+
 }  // namespace scope_migrate

@@ -21,4 +21,10 @@ struct StopReason {
 StopReason ClassifyFailure(const std::exception& failure, size_t batch,
                            const std::string& first_key, bool interrupted);
 
+// The error of a stopped run with what to do next, for the person: after a stale stop
+// `stale_advice`, after a lost lease nothing more, after anything else that committed
+// batches stay and the command that resumes.
+ToolError WithAdvice(const ToolError& error, const std::string& stale_advice,
+                     const std::string& resume_hint);
+
 }  // namespace scope_migrate
