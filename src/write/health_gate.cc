@@ -35,7 +35,7 @@ HealthGate::HealthGate(const HealthLimits& limits, bool enabled, const AuditLog&
       lease_ms_(lease_ms) {}
 
 bool HealthGate::Wait(pqxx::connection& conn, const Hooks& hooks) {
-  if (!enabled_) return !hooks.stopping();
+  if (!enabled_ || CheckedLately()) return !hooks.stopping();
   const HealthVerdict verdict = Check(conn, hooks);
   if (verdict.held) HoldUntilHealthy(conn, hooks, verdict);
   return !hooks.stopping();
@@ -65,6 +65,11 @@ void HealthGate::HoldUntilHealthy(pqxx::connection& conn, const Hooks& hooks,
   }
   hooks.note("");
   Record(conn);
+}
+
+bool HealthGate::CheckedLately() const {
+  std::lock_guard<std::mutex> hold(mutex_);
+  return checked_ && !held_ && MsBetween(last_check_, Clock::now()) < kHealthEveryMs;
 }
 
 HealthSignals HealthGate::Read(pqxx::connection& conn) {
@@ -110,6 +115,7 @@ HealthVerdict HealthGate::Check(pqxx::connection& conn, const Hooks& hooks) {
     held_ = verdict.held;
     cause_ = verdict.cause;
     last_check_ = now;
+    checked_ = true;
     if (signals.check_error.empty()) last_seen_ = signals;
   }
   Announce(change, verdict, hooks);

@@ -1,6 +1,8 @@
 // The health throttle of a run (SPEC 11.2), shared by its workers. Before each batch a
 // worker asks Wait() on its own connection: the server's replicas and logical slots are
-// read (pg/health_query.h) and judged (core/health.h); while the verdict holds the run,
+// read (pg/health_query.h) and judged (core/health.h), at most every kHealthEveryMs while
+// the run is healthy (a check is a transaction of its own, a fifth of a small batch's
+// round trips: SPEC 12.6), and before every batch once it is held; while the verdict holds the run,
 // the worker waits, re-checking every kHealthPollMs, renewing the lease and recording the
 // time held in the run's row (throttled_ms, throttle_reasons) every quarter lease, so with
 // --jobs N writing stops within one batch per job. A failed check holds the run (fails
@@ -26,6 +28,7 @@
 namespace scope_migrate {
 
 constexpr int64_t kHealthPollMs = 500;      // how often a held run looks again
+constexpr int64_t kHealthEveryMs = 1000;    // how often a healthy run looks again
 constexpr int64_t kHealthRepeatMs = 60000;  // how often stderr repeats why it is held
 
 class HealthGate {
@@ -64,6 +67,7 @@ class HealthGate {
     int64_t held_ms = 0;  // "resumed": how long it was held
   };
 
+  bool CheckedLately() const;  // healthy at a check less than kHealthEveryMs ago
   HealthVerdict Check(pqxx::connection& conn, const Hooks& hooks);
   void Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks);
   HealthSignals Read(pqxx::connection& conn);
@@ -79,6 +83,7 @@ class HealthGate {
 
   mutable std::mutex mutex_;  // guards what follows
   bool held_ = false;
+  bool checked_ = false;  // a check ran
   ThrottleCause cause_ = ThrottleCause::kNone;
   Clock::time_point last_check_, held_since_, last_said_;
   ThrottleTally tally_;
