@@ -53,7 +53,7 @@ const OptionRow kOptions[] = {
     {kPlanningOptions, "tenant", K::kTexts, "T", nullptr, "only keys of this tenant (repeatable)"},
     {kPlanningOptions, "key", K::kTexts, "ID", nullptr, "only this key id (repeatable)"},
     {kMaxKeysOption, "max-keys", K::kInteger, "N", "1000",
-     "text: per-key lines shown; markdown: blocked and drift keys listed"},
+     "text: per-key lines shown; markdown, html: blocked and drift keys listed"},
     {kPlanOutOptions, "out", K::kText, "PLANFILE", nullptr,
      "also write the plan file (JSON Lines; .gz, .zst)"},
     {kPlanOutOptions, "detailed-exitcode", K::kSwitch, "", nullptr,

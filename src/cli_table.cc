@@ -121,16 +121,16 @@ const Command kCommands[] = {
      "--format junit > verify.xml"},
     {"plan",
      "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
-     "[--format text|jsonl|csv|markdown] [--out PLANFILE] [--detailed-exitcode]\n"
+     "[--format text|jsonl|csv|markdown|html] [--out PLANFILE] [--detailed-exitcode]\n"
      "[--tenant T]... [--key ID]... [--max-keys N]\n"
      "--targets FILE --out DIR [--target NAME]... (a fleet: a plan per target)",
      kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
          kPlanOutOptions | kFleetOptions,
-     "text|jsonl|csv|markdown", CheckPlan, RunPlanCommand,
+     "text|jsonl|csv|markdown|html", CheckPlan, RunPlanCommand,
      "scope-migrate plan --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml --out "
      "prod.plan.jsonl"},
-    {"show", "PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db CONNINFO]",
-     kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown", CheckShow,
+    {"show", "PLANFILE [--format text|jsonl|csv|markdown|html] [--max-keys N] [--db CONNINFO]",
+     kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown|html", CheckShow,
      RunShowCommand, "scope-migrate show prod.plan.jsonl --format markdown > ticket.md"},
     {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
      CheckApprove, RunApproveCommand,

@@ -1,4 +1,4 @@
-// `scope-migrate show PLANFILE [--format text|jsonl|csv|markdown] [--max-keys N] [--db …]`:
+// `scope-migrate show PLANFILE [--format text|jsonl|csv|markdown|html] [--max-keys N] [--db …]`:
 // checks a saved plan (its checksum and every line, as apply does) and renders it again in
 // any report format without a database. The reports come from the same writers as `plan`'s,
 // fed from the file, so a plan's report and `show` of its file are the same bytes; a

@@ -13,6 +13,8 @@ std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
       return MakeCsvWriter(out);
     case ReportFormat::kMarkdown:
       return MakeMarkdownWriter(out, options);
+    case ReportFormat::kHtml:
+      return MakeHtmlWriter(out, options);
     case ReportFormat::kText:
       break;
   }
@@ -30,6 +32,7 @@ ReportFormat ReportFormatNamed(const std::string& name) {
   if (name == "jsonl") return ReportFormat::kJsonl;
   if (name == "csv") return ReportFormat::kCsv;
   if (name == "markdown") return ReportFormat::kMarkdown;
+  if (name == "html") return ReportFormat::kHtml;
   return ReportFormat::kText;
 }
 

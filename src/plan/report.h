@@ -14,6 +14,7 @@
 #include "core/summary.h"
 #include "plan/plan_format.h"
 #include "plan/planned_key.h"
+#include "plan/report_html.h"
 
 namespace scope_migrate {
 
@@ -25,7 +26,7 @@ class ReportWriter {
   virtual void WriteSummary(const Summary& summary) = 0;
 };
 
-enum class ReportFormat { kText, kJsonl, kCsv, kMarkdown };
+enum class ReportFormat { kText, kJsonl, kCsv, kMarkdown, kHtml };
 
 struct ReportOptions {
   ReportOptions() = default;
@@ -35,6 +36,8 @@ struct ReportOptions {
   // The plan's live approvals, each "role at TIME" (`show --db`), for the text and Markdown
   // headers; empty: "not approved"; absent: not looked up, and not mentioned.
   std::optional<std::vector<std::string>> approvals;
+  // What the plan carries beyond its keys, for the HTML page (report_html.h).
+  ReportExtras extras;
 };
 
 // "alice at T, bob at T", or "none: not approved".
@@ -44,10 +47,12 @@ std::string DescribeApprovalList(const std::vector<std::string>& approvals);
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<ReportWriter> MakeMarkdownWriter(std::ostream& out, const ReportOptions& options);
+// The review page (report_html.h): one self-contained HTML file.
+std::unique_ptr<ReportWriter> MakeHtmlWriter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<ReportWriter> MakeWriter(ReportFormat format, std::ostream& out,
                                          const ReportOptions& options);
 
-// "text", "jsonl", "csv" or "markdown"; text for anything else.
+// "text", "jsonl", "csv", "markdown" or "html"; text for anything else.
 ReportFormat ReportFormatNamed(const std::string& name);
 
 }  // namespace scope_migrate
