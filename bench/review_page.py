@@ -72,11 +72,12 @@ def main():
     plan = os.path.join(directory, "plan.jsonl")
     page = os.path.join(directory, "review.html")
     tenants = max(1, args.n // 100)
-    generate(fixtures, args.n, tenants)
+    generate(fixtures, args.n, tenants)  # over the fixture file's default size limit at 200k
     start = time.monotonic()
     with open(page, "wb") as out:
         subprocess.run([args.tool, "plan", "--fixtures", fixtures, "--mapping", "mappings/legacy-roles.yaml",
-                        "--format", "html", "--out", plan], stdout=out, stderr=subprocess.DEVNULL)
+                        "--format", "html", "--out", plan], stdout=out, check=True,
+                       env=dict(os.environ, SCOPE_MIGRATE_MAX_INPUT_BYTES=str(1 << 30)))
     plan_seconds = time.monotonic() - start
     plan_size, page_size = os.path.getsize(plan), os.path.getsize(page)
     print("keys %d, tenants %d: plan --format html took %.1f s" % (args.n, tenants, plan_seconds))

@@ -111,7 +111,7 @@ class HtmlWriter : public ReportWriter {
 
  private:
   static constexpr size_t kGrantKeysShown = 200;
-  static constexpr size_t kScopeKeysShown = 10;
+  static constexpr size_t kScopeKeysShown = 5;
   static constexpr size_t kNoRole = static_cast<size_t>(-1);
 
   static std::string JoinScopes(const std::vector<std::string>& scopes) {
@@ -173,9 +173,11 @@ class HtmlWriter : public ReportWriter {
     ++page_.gaining_keys;
     page_.privileged_keys += privileged;
     page_.write_keys += write;
-    if (page_.gaining.size() < kGrantKeysShown) {
-      page_.gaining.push_back(listed);
-      page_.gaining.back().detail = gained;
+    // Keys gaining a privileged scope are listed before those gaining only write scopes.
+    auto& list = privileged ? page_.gaining : page_.gaining_write_only;
+    if (list.size() < kGrantKeysShown) {
+      list.push_back(listed);
+      list.back().detail = gained;
     }
   }
 

@@ -9,6 +9,7 @@ namespace scope_migrate {
 namespace {
 
 constexpr size_t kTenantRowsShown = 1000;
+constexpr size_t kGrantKeysShown = 200;  // keys gaining privileged, then write scopes
 
 std::string H(const std::string& text) { return HtmlText(text); }
 
@@ -78,6 +79,28 @@ void Counts(std::ostream& out, const Summary& s) {
       << "</strong>.</p></section>\n";
 }
 
+// The tenants whose keys gain a privileged (else a write) scope, by name, the first 20.
+void WriteTenantsGaining(std::ostream& out, const PageData& p) {
+  constexpr size_t kNamed = 20;
+  std::vector<std::string> privileged, write;
+  for (const TenantRow& t : p.tenants) {
+    const std::string name = t.index < 0 ? "(no tenant)" : t.name;
+    if (t.privileged_keys) privileged.push_back(name);
+    else if (t.write_keys) write.push_back(name);
+  }
+  for (const auto& [names, what] : {std::make_pair(&privileged, "a privileged scope"),
+                                    std::make_pair(&write, "only write scopes")}) {
+    if (names->empty()) continue;
+    std::sort(names->begin(), names->end());
+    out << " Tenants whose keys gain " << what << ": ";
+    for (size_t i = 0; i < names->size() && i < kNamed; ++i) {
+      out << (i ? ", " : "") << "<strong>" << H((*names)[i]) << "</strong>";
+    }
+    if (names->size() > kNamed) out << " … " << names->size() << " in all";
+    out << ".";
+  }
+}
+
 void Callout(std::ostream& out, const PageData& p) {
   uint64_t changing = 0, named = 0;
   for (const TenantRow& t : p.tenants) {
@@ -96,6 +119,7 @@ void Callout(std::ostream& out, const PageData& p) {
   }
   out << "<p><span id=\"tenants-changing\">" << changing << "</span> of " << named
       << " tenants have keys that change: <a href=\"#tenants\">per tenant</a>.";
+  WriteTenantsGaining(out, p);
   if (p.summary.blocked) {
     out << " <strong>" << p.summary.blocked << " keys are blocked</strong> and will not be "
         << "written: <a href=\"#blocked\">why</a>.";
@@ -138,14 +162,18 @@ void Grants(std::ostream& out, const PageData& p) {
     if (g.keys > g.first.size()) out << " … and " << g.keys - g.first.size() << " more";
     out << "</td></tr>\n";
   }
-  out << "</table>\n<h3>Keys gaining a privileged or write scope</h3>\n<table id=\"gaining-table\">";
+  out << "</table>\n<h3>Keys gaining a privileged or write scope</h3>\n<p class=\"note\">"
+      << "Keys gaining a privileged scope first.</p>\n<table id=\"gaining-table\">";
   Head(out, {"key", "name", "tenant", "gains"});
-  for (const Listed& k : p.gaining) {
-    out << "<tr>";
-    KeyCells(out, k);
-    out << "<td>" << H(k.detail) << "</td></tr>\n";
+  size_t shown = 0;
+  for (const auto* list : {&p.gaining, &p.gaining_write_only}) {
+    for (size_t i = 0; i < list->size() && shown < kGrantKeysShown; ++i, ++shown) {
+      out << "<tr>";
+      KeyCells(out, (*list)[i]);
+      out << "<td>" << H((*list)[i].detail) << "</td></tr>\n";
+    }
   }
-  out << "</table>\n<p class=\"note\" data-scope=\"@grant\">" << p.gaining.size() << " of "
+  out << "</table>\n<p class=\"note\" data-scope=\"@grant\">" << shown << " of "
       << p.gaining_keys << " keys shown; the key table below lists them all (scope: gains a "
       << "privileged or write scope).</p></section>\n";
 }

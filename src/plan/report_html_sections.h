@@ -51,7 +51,9 @@ struct PageData {
   bool keyless_tenant = false;
   std::map<std::string, GrantRow> grants;
   uint64_t gaining_keys = 0, privileged_keys = 0, write_keys = 0;
-  std::vector<Listed> gaining, blocked, drift;  // capped
+  // Capped lists: keys gaining a privileged scope, keys gaining only write scopes, blocked
+  // keys, drift keys.
+  std::vector<Listed> gaining, gaining_write_only, blocked, drift;
   std::map<std::string, uint64_t> blocked_reasons;
   std::vector<TenantRow> tenants;
   std::vector<std::string> tenant_names;  // by tenant index

@@ -77,9 +77,9 @@ def make_page(tool, fixtures, directory, name):
     plan_path = os.path.join(directory, name + ".plan.jsonl")
     page_path = os.path.join(directory, name + ".html")
     with open(page_path, "wb") as page:
-        run = subprocess.run([tool, "plan", "--fixtures", fixtures, "--mapping", MAPPING,
-                              "--format", "html", "--out", plan_path], stdout=page,
-                             stderr=subprocess.PIPE)
+        run = subprocess.run([tool, "plan", "--fixtures", os.path.relpath(fixtures, SOURCE_DIR),
+                              "--mapping", MAPPING, "--format", "html", "--out", plan_path],
+                             stdout=page, stderr=subprocess.PIPE, cwd=SOURCE_DIR)
     if run.returncode not in (0, 2, 3):
         raise AssertionError("plan %s: exit %d: %s" % (name, run.returncode, run.stderr.decode()))
     keys, summary = [], None
@@ -201,6 +201,9 @@ def main():
                 check_page(browser, page_path, keys, summary, failures, label)
                 check_without_script(page_path, summary, failures, label)
                 if label == "sample" and args.screenshot:
+                    browser.call("Emulation.setDeviceMetricsOverride",
+                                 {"width": 1280, "height": 1400, "deviceScaleFactor": 1,
+                                  "mobile": False}, session=True)
                     browser.open("file://" + page_path)
                     browser.screenshot(args.screenshot)
         finally:
