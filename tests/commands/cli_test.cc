@@ -322,7 +322,7 @@ TEST_F(CliTest, DbAndFixturesConflict) {
 
 TEST_F(CliTest, UnknownFormatIsAUsageError) {
   ExpectUsageError({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--format", "xml"},
-                   "--format must be text, jsonl, csv or markdown");
+                   "--format must be text, jsonl, csv, markdown or html");
 }
 
 TEST_F(CliTest, BadLockTimeoutIsAUsageError) {
@@ -783,7 +783,7 @@ TEST_F(CliTest, ShowOfAPlanEqualsThePlansOwnReportInEveryFormat) {
     ASSERT_EQ(
         RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping, "--out", plan}).exit_code,
         0);
-    for (const char* format : {"text", "jsonl", "csv", "markdown"}) {
+    for (const char* format : {"text", "jsonl", "csv", "markdown", "html"}) {
       for (const char* max_keys : {"1000", "3"}) {
         const ToolResult planned = RunTool({"plan", "--fixtures", kFixtures, "--mapping", kMapping,
                                             "--format", format, "--max-keys", max_keys});

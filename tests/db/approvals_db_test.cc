@@ -158,6 +158,12 @@ TEST_P(ApprovalsTest, ShowAndHistoryListThePlansApprovals) {
   const std::regex one_approval("\n\\| approvals \\| " + alice_ +
                                 " at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\|\n");
   EXPECT_TRUE(std::regex_search(r.out, one_approval)) << r.out;
+  // The review page lists them in its plan table, escaped like every value.
+  r = RunTool({"show", plan_, "--db", "dbname=" + db_, "--format", "html"}, Via(operator_));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex page_approval("\n<tr><th scope=\"row\">approvals</th><td>" + alice_ +
+                                 " at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ</td></tr>\n");
+  EXPECT_TRUE(std::regex_search(r.out, page_approval)) << r.out;
   // The run row keeps the approvals apply relied on; every history format shows them.
   ASSERT_EQ(Apply({"--require-approvals", "1"}).exit_code, 0);
   r = RunTool({"history", "--format", "jsonl"}, Via(operator_));
