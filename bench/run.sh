@@ -35,6 +35,7 @@
 #   REPEAT=k        time each read k times and keep the fastest (default 3)
 #   LIVE=0          skip (e); RATE=n the application's transactions per second (default 200)
 #   PROFILE=1       with (e): sample pg_stat_activity's wait events during each window
+#   RESUME=0        skip (f): a resume at 90% (--pause 200ms) against the whole run
 #   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_*
 #                   are dropped and re-created there, and dropped at exit)
 # --keep leaves the server (and the temp directory with the plan file) up for profiling.
@@ -61,6 +62,8 @@ for shape in $SHAPES; do DBS="$DBS bench_${shape}_w bench_${shape}_t"; done
 LIVE=${LIVE:-1}
 RATE=${RATE:-200}
 PROFILE=${PROFILE:-0}
+RESUME=${RESUME:-1}
+[ "$RESUME" = 1 ] && DBS="$DBS bench_r1 bench_r2"
 [ "$LIVE" = 1 ] && DBS="$DBS bench_lw bench_l1 bench_ln"
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
@@ -302,6 +305,37 @@ TOOL_ROWS=$(grep -o '[0-9]* scopes added' "$TMP/apply.out" | cut -d' ' -f1)
 BATCHES=$(grep -o 'in [0-9]* committed batch' "$TMP/apply.out" | cut -d' ' -f2)
 
 # ------------------------------------------------------------------------------------------------
+# 3a. Resume (SPEC 12.6): apply --pause 200ms whole (bench_r1); the same apply stopped by
+#     SIGTERM once 90% of the plan's keys are written (bench_r2), then resumed: the resume's
+#     time against the whole run's.
+# ------------------------------------------------------------------------------------------------
+if [ "$RESUME" = 1 ]; then
+  echo "measuring a resume at 90% (--pause 200ms) ..."
+  RESUME_ARGS=(--allow-blocked --allow-other-database --no-progress --quiet --pause 200ms)
+  before_write bench_r1
+  measure resume_whole /dev/null "$BIN" apply --db dbname=bench_r1 "$TMP/plan.jsonl" "${RESUME_ARGS[@]}"
+  before_write bench_r2
+  "$BIN" apply --db dbname=bench_r2 "$TMP/plan.jsonl" "${RESUME_ARGS[@]}" >/dev/null 2>"$TMP/resume_first.err" &
+  first=$!
+  while kill -0 "$first" 2>/dev/null; do
+    written=$(psql_db bench_r2 -At -c "SELECT coalesce(max(keys_changed), 0) FROM scope_migration_runs" 2>/dev/null || echo 0)
+    if [ "${written:-0}" -ge $(($(plan_field change) * 9 / 10)) ]; then kill -TERM "$first"; break; fi
+    sleep 0.1
+  done
+  wait "$first" || true
+  RESUME_WRITTEN=$(psql_db bench_r2 -At -c "SELECT keys_changed FROM scope_migration_runs WHERE run_id = 1")
+  measure resume_rest "$TMP/resume.out" "$BIN" apply --db dbname=bench_r2 "$TMP/plan.jsonl" "${RESUME_ARGS[@]}"
+fi
+resume_lines() {
+  [ "$RESUME" = 1 ] || { echo "           (skipped: RESUME=0)"; return; }
+  printf '           whole apply --pause 200ms   %s s
+' "${SECS[resume_whole]}"
+  printf '           resume at 90%% (%s of %s keys written first)   %s s   ratio = %s   (target <= 0.15)
+' \
+    "$RESUME_WRITTEN" "$(plan_field change)" "${SECS[resume_rest]}" "$(ratio "${SECS[resume_rest]}" "${SECS[resume_whole]}")"
+}
+
+# ------------------------------------------------------------------------------------------------
 # 3b. The storage shapes: for each, the plain read (the legacy rows as they are; for ids the
 #     keys joined with their named roles and their scopes) against plan --layout, and the
 #     write a user would write (one UPDATE appending each key's missing scopes, sorted, keys
@@ -512,6 +546,7 @@ declare -A SUM
 CHECK=${CHECK:-MATCH}
 CHECK_DBS="bench_w1 bench_t1 bench_wn bench_tn"
 [ "$LIVE" = 1 ] && CHECK_DBS="$CHECK_DBS bench_lw bench_l1 bench_ln"
+[ "$RESUME" = 1 ] && CHECK_DBS="$CHECK_DBS bench_r1 bench_r2"
 for db in $CHECK_DBS; do
   SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")
   [ "${SUM[$db]}" = "${SUM[bench_w1]}" ] || CHECK=MISMATCH
@@ -546,6 +581,8 @@ rows inserted             SQL: ${SQL_ROWS:-?}   tool: ${TOOL_ROWS:-?} (in ${BATC
 (e) live traffic: the writer's time under load (quiet time of (b); throughput ratio, target >= 0.8) and
     the application's latency while it runs (pgbench -R $RATE, 4 clients; targets: p99 <= the INSERT's, max <= 500 ms, no error)
 $(live_lines)
+(f) resume: an apply stopped by SIGTERM at 90% of its keys, then resumed, against the whole apply
+$(resume_lines)
 (d) storage shapes (samples/shapes/), the same keys       read / plan      write / apply    RSS plan / apply
 $(shape_lines)
     reads timed best of $REPEAT, writes once; 2 shared cores, timings are noisy
