@@ -1,11 +1,15 @@
 #include "plan/report_html.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <unordered_map>
 #include <vector>
 
+#include "base/atomic_file.h"
+#include "base/errors.h"
+#include "base/exit_codes.h"
 #include "core/mapping.h"
 #include "plan/report.h"
 #include "plan/report_html_sections.h"
@@ -52,9 +56,10 @@ bool IsWriteScope(const std::string& scope) {
          scope.compare(scope.size() - kEnding.size(), kEnding.size(), kEnding) == 0;
 }
 
-// The page: the head at the header, each key as one row of the #sm-keys data block as it
-// streams past (memory stays bounded by the distinct names and the capped lists), and the
-// visible sections, the names the rows point at and the script at the summary.
+// The page: the head at the header; each key as one row of the #sm-keys data block as it
+// streams past, spooled to an unlinked temporary file (memory stays bounded by the distinct
+// names and the capped lists); at the summary the visible sections, then the rows, the
+// names they point at and the script.
 class HtmlWriter : public ReportWriter {
  public:
   HtmlWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {}
@@ -69,7 +74,7 @@ class HtmlWriter : public ReportWriter {
     }
     page_.heat.assign(header.mapping.roles.size(), {});
     WriteHead(out_, header);
-    out_ << "<script type=\"application/json\" id=\"sm-keys\">[";
+    spool_.reset(UnlinkedTempFile("the review page's key rows"));
   }
 
   void WriteKey(const PlannedKey& k) override {
@@ -97,13 +102,13 @@ class HtmlWriter : public ReportWriter {
   }
 
   void WriteSummary(const Summary& s) override {
-    out_ << "]</script>\n";
     page_.summary = s;
     page_.approvals = options_.approvals;
     page_.extras = options_.extras;
     for (auto& [index, row] : tenant_rows_) page_.tenants.push_back(row);
     page_.tenant_names = tenants_.names();
     WriteSections(out_, page_);
+    CopySpooledRows();
     WriteDictionary();
     out_ << "<script>" << PageScript() << "</script>\n</body>\n</html>\n";
     out_.flush();
@@ -147,7 +152,25 @@ class HtmlWriter : public ReportWriter {
     AppendIndexes(line_, scopes_, d.extra);
     if (!d.reason.empty()) line_ += "," + std::to_string(reasons_.Id(d.reason));
     line_ += "]\n";
-    out_ << line_;
+    if (std::fwrite(line_.data(), 1, line_.size(), spool_.get()) != line_.size()) {
+      throw ToolError(kExitFailure, "cannot write the review page's key rows to a temporary file in " +
+                                      TemporaryDirectory());
+    }
+  }
+
+  // The key rows, spooled while the keys streamed past, as the #sm-keys data block: after
+  // the visible sections, so the browser draws those before it reads the rows.
+  void CopySpooledRows() {
+    out_ << "<script type=\"application/json\" id=\"sm-keys\">[";
+    std::rewind(spool_.get());
+    std::vector<char> buffer(1 << 16);
+    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), spool_.get())) > 0;) {
+      out_.write(buffer.data(), static_cast<std::streamsize>(n));
+    }
+    if (std::ferror(spool_.get())) {
+      throw ToolError(kExitFailure, "cannot read back the review page's key rows");
+    }
+    out_ << "]</script>\n";
   }
 
   // Which privileged and write scopes the key gains: per scope its first keys and its
@@ -240,6 +263,10 @@ class HtmlWriter : public ReportWriter {
   std::unordered_map<std::string, size_t> role_of_raw_;  // as stored -> role, or kNoRole
   std::map<int, TenantRow> tenant_rows_;              // by tenant index; -1: no tenant
   std::string line_;
+  struct CloseFile {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::unique_ptr<std::FILE, CloseFile> spool_;  // the key rows, until the summary
 };
 
 }  // namespace
