@@ -112,13 +112,15 @@ def main():
               % (metrics["TaskDuration"], metrics["ScriptDuration"], metrics["LayoutDuration"],
                  open("/proc/loadavg").read().split()[0]))
         tenant = browser.evaluate("document.getElementById('f-tenant').options[5].value")
+        tenant_name = browser.evaluate("document.getElementById('f-tenant').options[5].textContent")
+        some_id = browser.evaluate("document.querySelector('#keys-body td').textContent")
         for label, control, value in [("tenant", "f-tenant", tenant), ("every tenant", "f-tenant", ""),
                                       ("status blocked", "f-status", "3"),
                                       ("gains a privileged scope", "f-scope", "@priv"),
-                                      ("search (first: builds the index)", "f-search", "integration 4242"),
-                                      ("search again", "f-search", "tenant-0042")]:
+                                      ("search a key id (first: builds the index)", "f-search", some_id),
+                                      ("search a tenant's name", "f-search", tenant_name)]:
             ms, count = browser.evaluate(TIME_FILTER % (json.dumps(control), json.dumps(value)))
-            print("filter %-34s %7.1f ms, %d keys match" % (label + ":", ms, count))
+            print("filter %-44s %7.1f ms, %d keys match" % (label + ":", ms, count))
         problems = browser.problems("file://" + page)
         print("console errors and requests: %s" % (problems or "none"))
     finally:
