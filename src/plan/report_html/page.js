@@ -174,4 +174,6 @@
   byId('keys-ui').hidden = false;
   applyFilter();
   document.documentElement.setAttribute('data-ready', '1');
+  // The search index, built once the first page is on screen rather than at the first search.
+  setTimeout(function () { if (!haystack) buildHaystack(); }, 0);
 })();
