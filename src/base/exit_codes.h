@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitLocked = 5,          // another run holds the lock
   kExitFilterMatchedNothing = 6,  // a --tenant or --key value matched no key (not in SPEC 7)
   kExitNotApproved = 7,           // apply: fewer approvals of this plan than required
+  kExitBreaking = 8,              // observed traffic would be denied (SPEC 12.1), lint --endpoints
   kExitUsage = 64,                // unknown flag, missing or conflicting arguments
   kExitInvalidInput = 65,         // invalid mapping, catalog, layout, fixture or plan file
   kExitInterrupted = 130,         // SIGINT/SIGTERM; committed batches stay, a re-run resumes

@@ -28,6 +28,7 @@ int FuzzConninfo(const uint8_t* data, size_t size);      // RedactConninfo
 int FuzzTextEscape(const uint8_t* data, size_t size);    // the escapers of base/text_escape
 int FuzzTargets(const uint8_t* data, size_t size);       // a fleet's targets file, LoadTargets
 int FuzzFleetIndex(const uint8_t* data, size_t size);    // a fleet's index.json, ReadFleetIndex
+int FuzzEndpoints(const uint8_t* data, size_t size);     // endpoints file or OpenAPI document
 
 struct FuzzTarget {
   const char* name;  // also the corpus folder tests/fuzz/<name>/ and the binary fuzz_<name>
@@ -47,6 +48,7 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"text_escape", FuzzTextEscape},
     {"fleet_targets", FuzzTargets},
     {"fleet_index", FuzzFleetIndex},
+    {"endpoints", FuzzEndpoints},
 };
 
 }  // namespace scope_migrate::fuzz
