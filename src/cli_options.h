@@ -30,6 +30,9 @@ enum OptionGroup : unsigned {
   kApproveOptions = 1 << 13,      // --note --revoke
   kFleetOptions = 1 << 14,        // --targets --target
   kFleetRunOptions = 1 << 15,     // --parallel-targets --on-error
+  kReplayOptions = 1 << 16,       // --endpoints --usage --usage-fields --usage-since
+  kSuggestOptions = 1 << 17,      // --suggest-overrides --narrow
+  kFromOpenApiOption = 1 << 18,   // --from-openapi
 };
 
 // The options every command takes, as help shows them.

@@ -102,6 +102,25 @@ void CheckAuditSql(const Options& o) {
   if (o.approver && !o.grant_to) throw UsageError("audit-sql --approver needs --grant-to ROLE");
 }
 
+void CheckSimulate(const Options& o) {
+  if (!o.plan_file && !o.mapping) {
+    throw UsageError("simulate needs a PLANFILE or --mapping FILE (and a SOURCE for its keys)");
+  }
+  if (o.plan_file && (o.cutoff || o.prune || !o.filter.empty() || o.fixtures)) {
+    throw UsageError(
+        "simulate PLANFILE takes neither --cutoff, --prune, --tenant, --key nor --fixtures: the "
+        "keys are the plan's");
+  }
+  if (!o.endpoints) throw UsageError("simulate needs --endpoints FILE");
+  if (o.usage.empty()) throw UsageError("simulate needs --usage FILE (or - for stdin)");
+  if (o.narrow && !o.suggest_overrides) throw UsageError("--narrow needs --suggest-overrides FILE");
+}
+
+void CheckEndpoints(const Options& o) {
+  if (!o.from_openapi) throw UsageError("endpoints needs --from-openapi FILE");
+  NeedsMapping(o);
+}
+
 void CheckCompletion(const Options& o) {
   if (o.shell != "bash")
     throw UsageError("completion supports bash: scope-migrate completion bash");
@@ -166,6 +185,18 @@ const Command kCommands[] = {
      "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE] [--db CONNINFO]",
      kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand,
      "scope-migrate audit-sql --grant-to migrator > audit.sql"},
+    {"simulate",
+     "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] [--tenant T]... [--key ID]...)\n"
+     "--endpoints FILE --usage FILE... [--usage-fields key=PATH,...] [--usage-since S]\n"
+     "[--format text|jsonl|csv|markdown] [--max-keys N] [--suggest-overrides FILE [--narrow]]",
+     kMappingOption | kFixturesOption | kPlanningOptions | kPlanFileArgument | kReplayOptions |
+         kSuggestOptions | kFormatOption | kMaxKeysOption,
+     "text|jsonl|csv|markdown", CheckSimulate, RunSimulateCommand,
+     "scope-migrate simulate --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml "
+     "--endpoints mappings/endpoints.yaml --usage calls.jsonl.zst"},
+    {"endpoints", "--from-openapi FILE --mapping FILE", kFromOpenApiOption | kMappingOption, "",
+     CheckEndpoints, RunEndpointsCommand,
+     "scope-migrate endpoints --from-openapi openapi.yaml --mapping mappings/legacy-roles.yaml"},
     {"completion", "bash", kShellArgument, "", CheckCompletion, RunCompletionCommand,
      "scope-migrate completion bash > /etc/bash_completion.d/scope-migrate"},
 };

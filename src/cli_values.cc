@@ -75,7 +75,12 @@ const std::pair<const char*, std::optional<std::string> Options::*> kTextFields[
     {"note", &Options::note},
     {"metrics-file", &Options::metrics_file},
     {"targets", &Options::targets},
-    {"pause-file", &Options::pause_file}};
+    {"pause-file", &Options::pause_file},
+    {"endpoints", &Options::endpoints},
+    {"usage-fields", &Options::usage_fields},
+    {"usage-since", &Options::usage_since},
+    {"suggest-overrides", &Options::suggest_overrides},
+    {"from-openapi", &Options::from_openapi}};
 const std::pair<const char*, bool Options::*> kSwitchFields[] = {
     {"quiet", &Options::quiet},
     {"verbose", &Options::verbose},
@@ -86,7 +91,8 @@ const std::pair<const char*, bool Options::*> kSwitchFields[] = {
     {"allow-other-database", &Options::allow_other_database},
     {"single-transaction", &Options::single_transaction},
     {"revoke", &Options::revoke},
-    {"approver", &Options::approver}};
+    {"approver", &Options::approver},
+    {"narrow", &Options::narrow}};
 
 void ReadTextOptions(const po::variables_map& vm, Options& o) {
   for (const auto& [name, field] : kTextFields) o.*field = Text(vm, name);
@@ -99,6 +105,7 @@ void ReadTextOptions(const po::variables_map& vm, Options& o) {
   o.shell = Text(vm, "shell").value_or("");
   if (vm.count("tenant")) o.filter.tenants = vm["tenant"].as<std::vector<std::string>>();
   if (vm.count("key")) o.filter.ids = vm["key"].as<std::vector<std::string>>();
+  if (vm.count("usage")) o.usage = vm["usage"].as<std::vector<std::string>>();
   if (vm.count("target")) o.target_names = vm["target"].as<std::vector<std::string>>();
 }
 

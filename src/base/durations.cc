@@ -18,6 +18,7 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
   if (unit == "s") return value * 1000;
   if (unit == "min" || unit == "m") return value * 60 * 1000;
   if (unit == "h") return value * 3600 * 1000;
+  if (unit == "d") return value * 86400 * 1000;
   if (unit.empty() && value == 0) return 0;
   return std::nullopt;
 }

@@ -17,6 +17,8 @@ int RunHistoryCommand(const Options& options);
 int RunAuditSqlCommand(const Options& options);
 int RunShowCommand(const Options& options);
 int RunApproveCommand(const Options& options);
+int RunSimulateCommand(const Options& options);
+int RunEndpointsCommand(const Options& options);
 
 // plan for one SOURCE (not a fleet): the report on stdout and, with --out, the plan file;
 // its summary, with the plan's sha256.

@@ -63,6 +63,15 @@ struct Options {
   int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256
 
+  // simulate and endpoints (SPEC 12.1)
+  std::optional<std::string> endpoints;          // --endpoints FILE
+  std::vector<std::string> usage;                // --usage FILE...
+  std::optional<std::string> usage_fields;       // --usage-fields key=PATH,...
+  std::optional<std::string> usage_since;        // --usage-since INSTANT|DURATION
+  std::optional<std::string> suggest_overrides;  // --suggest-overrides FILE
+  bool narrow = false;
+  std::optional<std::string> from_openapi;  // endpoints --from-openapi FILE
+
   // approve
   std::optional<std::string> note;
   bool revoke = false;

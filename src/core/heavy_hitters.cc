@@ -1,28 +1,47 @@
 #include "core/heavy_hitters.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace scope_migrate {
 
 void HeavyHitters::Add(std::string_view item, uint64_t count) {
-  std::string key(item);
-  auto found = counts_.find(key);
+  scratch_.assign(item.data(), item.size());
+  const auto found = counts_.find(scratch_);
   if (found != counts_.end()) {
-    by_count_.erase({found->second, key});
     found->second += count;
-    by_count_.emplace(found->second, std::move(key));
     return;
   }
-  uint64_t base = 0;
-  if (counts_.size() >= capacity_) {
-    approximate_ = true;
-    const auto least = by_count_.begin();
-    base = least->first;
-    counts_.erase(least->second);
-    by_count_.erase(least);
+  counts_.emplace(scratch_, floor_ + count);
+  if (counts_.size() > 2 * capacity_) Prune();
+}
+
+void HeavyHitters::Prune() {
+  approximate_ = true;
+  std::vector<uint64_t> counts;
+  counts.reserve(counts_.size());
+  for (const auto& entry : counts_) counts.push_back(entry.second);
+  std::nth_element(counts.begin(), counts.begin() + (capacity_ - 1), counts.end(),
+                   std::greater<uint64_t>());
+  const uint64_t keep_from = counts[capacity_ - 1];
+  size_t kept_at_threshold = 0;
+  for (auto it = counts_.begin(); it != counts_.end();) {
+    // Keep those above the threshold, and at it only until `capacity_` are kept in all.
+    const bool keep = it->second > keep_from ||
+                      (it->second == keep_from && kept_at_threshold++ < capacity_);
+    if (keep) {
+      ++it;
+      continue;
+    }
+    floor_ = std::max(floor_, it->second);
+    it = counts_.erase(it);
   }
-  counts_.emplace(key, base + count);
-  by_count_.emplace(base + count, std::move(key));
+  while (counts_.size() > capacity_) {  // ties at the threshold beyond the capacity
+    auto least = std::min_element(counts_.begin(), counts_.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+    floor_ = std::max(floor_, least->second);
+    counts_.erase(least);
+  }
 }
 
 std::vector<std::pair<std::string, uint64_t>> HeavyHitters::Top(size_t most) const {

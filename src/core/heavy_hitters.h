@@ -1,12 +1,13 @@
 // The most frequent unmatched routes (SPEC 12.1) in bounded memory: counts are exact while
-// at most `capacity` distinct items have been seen; past that the summary keeps
-// `capacity` items with the Space-Saving rule (a new item takes the place of the least
-// counted one and inherits its count), so the top items' counts may be over-estimated
-// and approximate() says so.
+// at most 2 x `capacity` distinct items have been seen. Past that, the summary is pruned
+// back to its `capacity` most counted items, and an item first seen afterwards starts from
+// the highest count pruned so far (the Space-Saving bound: a count is never under the
+// truth, and over it by at most that floor), so approximate() says the counts may be
+// over-estimated. Amortised O(1) per Add: the pruning (a selection, not a sort) runs once
+// per `capacity` new items.
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,7 +20,8 @@ inline constexpr size_t kHeavyHittersCapacity = 10000;
 
 class HeavyHitters {
  public:
-  explicit HeavyHitters(size_t capacity = kHeavyHittersCapacity) : capacity_(capacity) {}
+  explicit HeavyHitters(size_t capacity = kHeavyHittersCapacity)
+      : capacity_(capacity > 0 ? capacity : 1) {}
 
   void Add(std::string_view item, uint64_t count);
   // The `most` items with the highest counts, highest first (ties by item).
@@ -27,10 +29,13 @@ class HeavyHitters {
   bool approximate() const { return approximate_; }
 
  private:
+  void Prune();
+
   size_t capacity_;
   bool approximate_ = false;
+  uint64_t floor_ = 0;  // the highest count pruned so far
   std::unordered_map<std::string, uint64_t> counts_;
-  std::set<std::pair<uint64_t, std::string>> by_count_;
+  std::string scratch_;
 };
 
 }  // namespace scope_migrate

@@ -64,11 +64,11 @@ std::optional<std::string> CanonicalUuid(std::string_view id) {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-Replay::Replay(const EndpointCatalog& endpoints, Instant from, Instant to, bool uuid_keys)
-    : endpoints_(endpoints), matcher_(endpoints.endpoints()), from_(from), to_(to),
-      uuid_keys_(uuid_keys) {}
+Replay::Replay(const EndpointCatalog& endpoints, Instant from, Instant to)
+    : endpoints_(endpoints), matcher_(endpoints.endpoints()), from_(from), to_(to) {}
 
 void Replay::AddKey(ReplayKey key) {
+  uuid_keys_ = uuid_keys_ && CanonicalUuid(key.id) == key.id;
   index_.emplace(key.id, static_cast<uint32_t>(keys_.size()));
   keys_.push_back(std::move(key));
   tallies_.emplace_back();
@@ -78,7 +78,7 @@ int Replay::FindKey(std::string_view id) {
   scratch_.assign(id.data(), id.size());
   auto found = index_.find(scratch_);
   if (found != index_.end()) return static_cast<int>(found->second);
-  if (!uuid_keys_) return -1;
+  if (!uuid_keys_ || keys_.empty()) return -1;
   const auto canonical = CanonicalUuid(id);
   if (!canonical) return -1;
   found = index_.find(*canonical);
@@ -108,10 +108,10 @@ void Replay::Visit(const UsageRecord& record) {
   const int endpoint = matcher_.Match(record.method, record.path);
   if (endpoint < 0) {
     counters_.unmatched_calls += count;
-    std::string item(record.method);
-    item += ' ';
-    item.append(PathWithoutQuery(record.path));
-    unmatched_.Add(item, count);
+    unmatched_item_.assign(record.method.data(), record.method.size());
+    unmatched_item_ += ' ';
+    unmatched_item_.append(PathWithoutQuery(record.path));
+    unmatched_.Add(unmatched_item_, count);
     return;
   }
   for (RouteCalls& route : tally.routes) {

@@ -93,9 +93,10 @@ struct ReplayResult {
 
 class Replay : public UsageVisitor {
  public:
-  // The window is [from, to). `uuid_keys`: key ids are UUIDs in canonical form, so usage
-  // ids in another case or without hyphens are canonicalised before they are looked up.
-  Replay(const EndpointCatalog& endpoints, Instant from, Instant to, bool uuid_keys = false);
+  // The window is [from, to). When every key id is a UUID in canonical form (a `uuid` key
+  // column), a usage id that is not found as it is and is a UUID in another case or
+  // without hyphens is canonicalised and looked up again.
+  Replay(const EndpointCatalog& endpoints, Instant from, Instant to);
 
   void AddKey(ReplayKey key);
   void Visit(const UsageRecord& record) override;
@@ -117,11 +118,11 @@ class Replay : public UsageVisitor {
   const EndpointCatalog& endpoints_;
   RouteMatcher matcher_;
   Instant from_, to_;
-  bool uuid_keys_;
+  bool uuid_keys_ = true;  // every key id so far is a canonical UUID
   std::vector<ReplayKey> keys_;
   std::vector<Tally> tallies_;
   std::unordered_map<std::string, uint32_t> index_;
-  std::string scratch_;
+  std::string scratch_, unmatched_item_;
   ReplayCounters counters_;
   HeavyHitters unmatched_;
 };

@@ -11,6 +11,7 @@ TEST(DurationsTest, ParsesTheSpellingsOfTheFlags) {
   EXPECT_EQ(ParseDurationMs("5s"), 5000);
   EXPECT_EQ(ParseDurationMs("2min"), 120000);
   EXPECT_EQ(ParseDurationMs("1h"), 3600000);
+  EXPECT_EQ(ParseDurationMs("90d"), int64_t{90} * 86400 * 1000);
   EXPECT_EQ(ParseDurationMs("0"), 0);
   EXPECT_FALSE(ParseDurationMs("5"));
   EXPECT_FALSE(ParseDurationMs("fast"));

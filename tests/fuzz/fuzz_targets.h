@@ -29,6 +29,8 @@ int FuzzTextEscape(const uint8_t* data, size_t size);    // the escapers of base
 int FuzzTargets(const uint8_t* data, size_t size);       // a fleet's targets file, LoadTargets
 int FuzzFleetIndex(const uint8_t* data, size_t size);    // a fleet's index.json, ReadFleetIndex
 int FuzzEndpoints(const uint8_t* data, size_t size);     // endpoints file or OpenAPI document
+int FuzzUsageJsonl(const uint8_t* data, size_t size);    // a JSON Lines usage file
+int FuzzUsageCsv(const uint8_t* data, size_t size);      // a CSV usage file
 
 struct FuzzTarget {
   const char* name;  // also the corpus folder tests/fuzz/<name>/ and the binary fuzz_<name>
@@ -49,6 +51,8 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"fleet_targets", FuzzTargets},
     {"fleet_index", FuzzFleetIndex},
     {"endpoints", FuzzEndpoints},
+    {"usage_jsonl", FuzzUsageJsonl},
+    {"usage_csv", FuzzUsageCsv},
 };
 
 }  // namespace scope_migrate::fuzz

@@ -10,6 +10,7 @@
 #include "core/route_matcher.h"
 #include "fuzz/fuzz_targets.h"
 #include "fuzz/fuzz_util.h"
+#include "plan/usage_reader.h"
 
 #ifndef SCOPE_MIGRATE_SOURCE_DIR
 #error "SCOPE_MIGRATE_SOURCE_DIR must name the source tree (for the shipped catalog)"
@@ -50,6 +51,43 @@ int FuzzEndpoints(const uint8_t* data, size_t size) {
   } catch (const ToolError&) {
   }
   return 0;
+}
+
+namespace {
+
+// Every record a reader hands on is whole: a key, a count of at least 1, a status in range.
+class CheckRecords : public UsageVisitor {
+ public:
+  explicit CheckRecords(const std::string& input) : input_(input) {}
+  void Visit(const UsageRecord& record) override {
+    Check(!record.key.empty(), "a record has a key", input_);
+    Check(record.count >= 1, "a record counts at least one call", input_);
+    Check(record.status == 0 || (record.status >= 100 && record.status <= 599),
+          "a status is an HTTP status", input_);
+  }
+
+ private:
+  const std::string& input_;
+};
+
+int FuzzUsageFile(const char* name, const uint8_t* data, size_t size) {
+  const std::string text = AsString(data, size);
+  try {
+    CheckRecords check(text);
+    ReadUsageFile(WriteScratch(name, text), {}, check);
+  } catch (const ToolError&) {
+  }
+  return 0;
+}
+
+}  // namespace
+
+int FuzzUsageJsonl(const uint8_t* data, size_t size) {
+  return FuzzUsageFile("usage.jsonl", data, size);
+}
+
+int FuzzUsageCsv(const uint8_t* data, size_t size) {
+  return FuzzUsageFile("usage.csv", data, size);
 }
 
 }  // namespace scope_migrate::fuzz

@@ -1,0 +1,176 @@
+// `scope-migrate simulate` (SPEC 12.1): replays the usage input against the scopes each
+// legacy key holds once the plan is applied, and `scope-migrate endpoints --from-openapi`,
+// which prints the endpoint catalog an OpenAPI document stands for. This file only wires:
+// the keys come from a plan file (plan/plan_reader.h) or from the planner over the same
+// sources as `plan` (fixtures, or PostgreSQL through the layout), the records from the
+// usage readers (plan/usage_reader.h), the judgement from core/replay.h, the report from
+// plan/replay_report.h. Read-only: nothing is written to the database.
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "base/atomic_file.h"
+#include "base/durations.h"
+#include "base/errors.h"
+#include "commands/command_support.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "core/endpoints.h"
+#include "core/fixture_source.h"
+#include "core/replay.h"
+#include "pg/db.h"
+#include "pg/pg_key_source.h"
+#include "plan/overrides_suggestion.h"
+#include "plan/plan_reader.h"
+#include "plan/planned_key.h"
+#include "plan/planner.h"
+#include "plan/replay_report.h"
+#include "plan/usage_reader.h"
+
+namespace scope_migrate {
+namespace {
+
+// Hands every planned key to the replay, with whether all its roles are read-only.
+class ReplayKeys : public ReportWriter {
+ public:
+  ReplayKeys(Replay& replay, const Mapping* mapping, std::vector<bool>& read_only)
+      : replay_(replay), mapping_(mapping), read_only_(read_only) {}
+  void WriteHeader(const PlanHeader&) override {}
+  void WriteSummary(const Summary&) override {}
+  void WriteKey(const PlannedKey& planned) override {
+    replay_.AddKey(ReplayKey{planned.key.id, planned.key.tenant.value_or(""),
+                             planned.decision.status, planned.decision.reason,
+                             ScopesAfter(planned.decision)});
+    bool read_only = mapping_ != nullptr && !planned.decision.roles.empty();
+    for (const std::string& name : planned.decision.roles) {
+      const Role* role = mapping_ != nullptr ? mapping_->Find(name) : nullptr;
+      read_only = read_only && role != nullptr && role->read_only;
+    }
+    read_only_.push_back(read_only);
+  }
+
+ private:
+  Replay& replay_;
+  const Mapping* mapping_;
+  std::vector<bool>& read_only_;
+};
+
+Instant Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// --usage-since: an RFC 3339 instant, or a duration before `now` (default 90d).
+Instant WindowStart(const Options& options, Instant now) {
+  const std::string text = options.usage_since.value_or("90d");
+  if (const auto instant = ParseRfc3339(text)) return *instant;
+  if (const auto ms = ParseDurationMs(text)) return now - *ms * 1000;
+  throw UsageError("--usage-since \"" + text +
+                   "\" is neither an RFC 3339 instant with an offset nor a duration (e.g. 90d)");
+}
+
+// The keys of the plan file or of the SOURCE planned with --mapping; returns what they are.
+std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys& keys) {
+  if (options.plan_file) {
+    const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
+    plan.ForEachKey([&](const PlanKeyLine& line) {
+      const RecordedKey recorded = RecordedKeyOf(line);
+      keys.WriteKey(PlannedKey{recorded.key, recorded.decision});
+    });
+    return "plan file " + *options.plan_file;
+  }
+  const PlanParams params = MakePlanParams(options, *mapping);
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<KeySource> source;
+  if (options.fixtures) {
+    source = std::make_unique<FixtureSource>(*options.fixtures);
+  } else {
+    const Layout layout = LoadLayout(options);
+    conn = Connect(options.Conninfo());
+    source = std::make_unique<PgKeySource>(*conn, layout, options.timeouts);
+  }
+  Progress progress(options.progress, "simulate", options.progress_every_ms);
+  try {
+    RunPlan(*source, *mapping, params, {&keys}, &progress);
+  } catch (const std::exception& e) {
+    if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
+    throw DbFailure(e, "reading the keys");
+  }
+  return source->Describe() + " planned with " + mapping->path();
+}
+
+void ReadUsage(const Options& options, Replay& replay) {
+  UsageReadOptions read;
+  if (options.usage_fields) {
+    std::string why;
+    read.fields = ParseUsageFieldPaths(*options.usage_fields, why);
+    if (!read.fields) throw UsageError("--usage-fields: " + why);
+  }
+  size_t stdin_uses = 0;
+  for (const std::string& path : options.usage) stdin_uses += path == "-" ? 1 : 0;
+  if (stdin_uses > 1) throw UsageError("--usage - (standard input) can be given once");
+  for (const std::string& path : options.usage) ReadUsageFile(path, read, replay);
+}
+
+void WriteSuggestions(const Options& options, const ReplayResult& result,
+                      const EndpointCatalog& endpoints, const std::vector<bool>& read_only) {
+  const std::string& path = *options.suggest_overrides;
+  const bool jsonl = path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
+  const auto overrides = SuggestOverrides(result, endpoints, options.narrow, read_only);
+  const std::string why = ReplaceFile(path, OverridesFileText(overrides, jsonl), 0644, true);
+  if (!why.empty()) throw RuntimeFailure("cannot write " + path + ": " + why);
+  if (!options.quiet) {
+    std::cerr << overrides.size() << " suggested override(s) written to " << path
+              << ": review them before planning with --overrides\n";
+  }
+}
+
+std::string NothingReplayed(const ReplayCounters& c) {
+  return "no call of a legacy key in the window: " + std::to_string(c.records) +
+         " records read, " + std::to_string(c.outside_window) + " calls outside the window, " +
+         std::to_string(c.other_keys) + " of other keys, " + std::to_string(c.refused_before) +
+         " refused before (401/403); check --usage-since and the usage's key ids";
+}
+
+}  // namespace
+
+int RunSimulateCommand(const Options& options) {
+  const Instant now = Now();
+  const Instant since = WindowStart(options, now);
+  if (since >= now) throw UsageError("--usage-since must be before now");
+  std::optional<Mapping> mapping;
+  if (options.mapping) mapping = Mapping::Load(*options.mapping);
+  const EndpointCatalog endpoints =
+      EndpointCatalog::Load(*options.endpoints, mapping ? &*mapping : nullptr);
+  Replay replay(endpoints, since, now);
+  std::vector<bool> read_only;
+  ReplayKeys keys(replay, mapping ? &*mapping : nullptr, read_only);
+  ReplayReportInfo info;
+  info.keys = ReadKeys(options, mapping ? &*mapping : nullptr, keys);
+  info.endpoints = endpoints.path() + " (" + std::to_string(endpoints.endpoints().size()) +
+                   " routes, sha256 " + endpoints.sha256().substr(0, 12) + ")";
+  info.usage = options.usage;
+  info.max_keys = options.max_keys;
+  ReadUsage(options, replay);
+  const ReplayResult result = replay.Finish();
+  if (result.counters.calls == 0) throw RuntimeFailure(NothingReplayed(result.counters));
+  WriteReplayReport(options.format, result, info, std::cout);
+  std::cout.flush();
+  if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
+  if (options.suggest_overrides) WriteSuggestions(options, result, endpoints, read_only);
+  return result.Breaks() ? kExitBreaking : kExitOk;
+}
+
+int RunEndpointsCommand(const Options& options) {
+  const Mapping mapping = Mapping::Load(*options.mapping);
+  const EndpointCatalog catalog = EndpointCatalog::Load(*options.from_openapi, &mapping);
+  std::cout << "# The endpoint catalog " << *options.from_openapi << " stands for (scope-migrate "
+            << "endpoints --from-openapi).\n"
+            << EndpointsYaml(catalog, mapping.catalog().path());
+  std::cout.flush();
+  if (!std::cout) throw RuntimeFailure("cannot write to stdout");
+  return kExitOk;
+}
+
+}  // namespace scope_migrate
