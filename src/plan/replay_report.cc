@@ -181,6 +181,7 @@ void WriteReplayReport(ReportFormat format, const ReplayResult& result,
       WriteCsv(result, out);
       break;
     case ReportFormat::kText:
+    case ReportFormat::kHtml:  // not a format of simulate (yet): the page shows the plan
       WriteReplayText(result, info, out);
       break;
     case ReportFormat::kMarkdown:
