@@ -24,23 +24,19 @@ void HeavyHitters::Prune() {
   std::nth_element(counts.begin(), counts.begin() + (capacity_ - 1), counts.end(),
                    std::greater<uint64_t>());
   const uint64_t keep_from = counts[capacity_ - 1];
-  size_t kept_at_threshold = 0;
+  // Those above the threshold are kept, and of those at it only as many as make `capacity_`.
+  const size_t above = static_cast<size_t>(
+      std::count_if(counts.begin(), counts.end(), [&](uint64_t c) { return c > keep_from; }));
+  size_t at_threshold_left = capacity_ - above;
   for (auto it = counts_.begin(); it != counts_.end();) {
-    // Keep those above the threshold, and at it only until `capacity_` are kept in all.
     const bool keep = it->second > keep_from ||
-                      (it->second == keep_from && kept_at_threshold++ < capacity_);
+                      (it->second == keep_from && at_threshold_left > 0 && at_threshold_left--);
     if (keep) {
       ++it;
       continue;
     }
     floor_ = std::max(floor_, it->second);
     it = counts_.erase(it);
-  }
-  while (counts_.size() > capacity_) {  // ties at the threshold beyond the capacity
-    auto least = std::min_element(counts_.begin(), counts_.end(),
-                                  [](const auto& a, const auto& b) { return a.second < b.second; });
-    floor_ = std::max(floor_, least->second);
-    counts_.erase(least);
   }
 }
 
