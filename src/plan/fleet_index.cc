@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/errors.h"
+#include "base/json_text.h"
 #include "base/yaml_util.h"
 #include "core/target_name.h"
 
@@ -49,9 +50,13 @@ class IndexReader {
   explicit IndexReader(std::string path) : path_(std::move(path)) {}
 
   std::vector<FleetEntry> Read() {
+    const std::string text = ReadInputFile(path_);
+    if (const size_t at = JsonNestingPastLimit(text); at != std::string::npos) {
+      throw TooDeep(text, at);
+    }
     json root;
     try {
-      root = json::parse(ReadInputFile(path_));
+      root = json::parse(text);
     } catch (const json::exception& e) {
       throw Invalid(std::string("not JSON (") + e.what() + ")");
     }
@@ -74,6 +79,18 @@ class IndexReader {
  private:
   ToolError Invalid(const std::string& why) const {
     return InputError(path_, 0, 0, why + "; make the fleet plan again with plan --targets");
+  }
+
+  // Refused before parsing: nlohmann's tree of 100,000 levels overflows the stack.
+  ToolError TooDeep(const std::string& text, size_t at) const {
+    int line = 1, column = 1;
+    for (size_t i = 0; i < at; ++i) {
+      column = text[i] == '\n' ? 1 : column + 1;
+      if (text[i] == '\n') ++line;
+    }
+    return InputError(path_, line, column,
+                      "arrays and objects nested deeper than " + std::to_string(kMaxJsonNesting) +
+                           " levels; make the fleet plan again with plan --targets");
   }
 
   std::string Text(const json& item, const char* field, const std::string& who) const {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/errors.h"
+#include "base/json_text.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -87,6 +88,43 @@ TEST_F(FleetIndexTest, RefusesAnEditedIndex) {
   const std::string one = "{\"name\":\"eu-1\",\"plan\":\"eu-1.jsonl\",\"sha256\":\"" + sha +
                           "\",\"db\":\"x\"," + summary + "}";
   ExpectRefused(index(one + "," + one), "target eu-1 is listed twice");
+}
+
+// Regression: an index nested 100,000 deep crashed apply DIR (SIGSEGV in the parser's
+// recursion); nesting past 64 levels is refused at the bracket that goes too deep.
+TEST_F(FleetIndexTest, RefusesNestingPast64LevelsWithoutCrashing) {
+  testing::WriteFile(Dir() + "/index.json", "{\"format\":\"scope-migrate-fleet/1\",\n\"targets\":" +
+                                                std::string(100000, '[') +
+                                                std::string(100000, ']') + "}");
+  try {
+    ReadFleetIndex(Dir());
+    ADD_FAILURE() << "accepted";
+  } catch (const ToolError& e) {
+    EXPECT_EQ(e.exit_code(), 65);
+    EXPECT_EQ(std::string(e.what()), Dir() +
+                                         "/index.json:2:75: arrays and objects nested deeper "
+                                         "than 64 levels; make the fleet plan again with plan "
+                                         "--targets");
+  }
+}
+
+TEST(JsonNestingTest, CountsBracketsOutsideStrings) {
+  struct Case {
+    std::string text;
+    size_t max_depth, expected;
+  };
+  const Case cases[] = {
+      {"{}", 1, std::string::npos},
+      {"{\"a\":[]}", 1, 5},
+      {"[[[]]]", 3, std::string::npos},
+      {"[[[[]]]]", 3, 3},
+      {"[\"[[[[\\\"[[[\"]", 1, std::string::npos},
+      {"[] [] []", 1, std::string::npos},
+      {std::string(100000, '['), 64, 64},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(JsonNestingPastLimit(c.text, c.max_depth), c.expected) << c.text.substr(0, 20);
+  }
 }
 
 }  // namespace
