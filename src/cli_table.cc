@@ -63,10 +63,10 @@ void CheckApply(const Options& o) {
         "apply --targets needs the fleet plan DIR that plan --targets --out DIR "
         "wrote (with its index.json)");
   }
-  if (fleet && (o.mapping || o.expect_sha256)) {
+  if (fleet && o.expect_sha256) {
     throw UsageError(
-        "apply DIR takes neither --mapping nor --expect-sha256: every plan is "
-        "checked against DIR/index.json's sha256");
+        "apply DIR takes no --expect-sha256: every plan is checked against DIR/index.json's "
+        "sha256 (pin the mapping with --mapping FILE)");
   }
   if (o.plan_file && (o.cutoff || o.prune)) {
     throw UsageError(
@@ -89,13 +89,25 @@ void CheckRollback(const Options& o) {
   }
 }
 
+// show DIR and approve DIR: a fleet plan directory, each target's plan.
+void CheckReviewFleet(const Options& o) {
+  const bool fleet = IsFleetDirectory(*o.plan_file);
+  CheckFleetOptions(o, fleet);
+  if (o.targets && !fleet) {
+    throw UsageError(o.command + " --targets needs the fleet plan DIR that plan --targets --out "
+                                 "DIR wrote (with its index.json)");
+  }
+}
+
 void CheckShow(const Options& o) {
-  if (!o.plan_file) throw UsageError("show needs a PLANFILE");
+  if (!o.plan_file) throw UsageError("show needs a PLANFILE or a fleet plan DIR");
+  CheckReviewFleet(o);
 }
 
 void CheckApprove(const Options& o) {
-  if (!o.plan_file) throw UsageError("approve needs a PLANFILE");
+  if (!o.plan_file) throw UsageError("approve needs a PLANFILE or a fleet plan DIR");
   if (o.revoke && o.note) throw UsageError("approve --revoke takes no --note");
+  CheckReviewFleet(o);
 }
 
 void CheckAuditSql(const Options& o) {
@@ -148,10 +160,18 @@ const Command kCommands[] = {
      "text|jsonl|csv|markdown|html", CheckPlan, RunPlanCommand,
      "scope-migrate plan --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml --out "
      "prod.plan.jsonl"},
-    {"show", "PLANFILE [--format text|jsonl|csv|markdown|html] [--max-keys N] [--db CONNINFO]",
-     kPlanFileArgument | kFormatOption | kMaxKeysOption, "text|jsonl|csv|markdown|html", CheckShow,
+    {"show",
+     "PLANFILE [--format text|jsonl|csv|markdown|html] [--max-keys N] [--db CONNINFO]\n"
+     "DIR [--targets FILE] [--target NAME]... (a fleet: each target's plan; with --targets, "
+     "its approvals)",
+     kPlanFileArgument | kFormatOption | kMaxKeysOption | kFleetOptions,
+     "text|jsonl|csv|markdown|html", CheckShow,
      RunShowCommand, "scope-migrate show prod.plan.jsonl --format markdown > ticket.md"},
-    {"approve", "SOURCE PLANFILE [--note TEXT] [--revoke]", kPlanFileArgument | kApproveOptions, "",
+    {"approve",
+     "SOURCE PLANFILE [--note TEXT] [--revoke]\n"
+     "DIR [--targets FILE] [--target NAME]... [--note TEXT] [--revoke] (a fleet: each "
+     "target's plan on its database)",
+     kPlanFileArgument | kApproveOptions | kFleetOptions, "",
      CheckApprove, RunApproveCommand,
      "scope-migrate approve --db \"dbname=billing\" prod.plan.jsonl --note \"reviewed in CHG-42\""},
     {"apply",

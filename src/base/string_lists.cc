@@ -17,4 +17,8 @@ std::string TrimTrailing(std::string text) {
   return text;
 }
 
+std::string CountOf(uint64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 }  // namespace scope_migrate

@@ -4,6 +4,7 @@
 // newlines or spaces). Pure functions, no state.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,8 @@ std::string FirstLine(const std::string& text);
 
 // `text` without trailing newlines and spaces (libpq ends its messages with "\n").
 std::string TrimTrailing(std::string text);
+
+// "1 target", "3 targets": `count` and `noun`, plural (an "s") unless count is 1.
+std::string CountOf(uint64_t count, const std::string& noun);
 
 }  // namespace scope_migrate

@@ -10,6 +10,7 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
+#include "plan/fleet_index.h"
 #include "plan/plan_reader.h"
 #include "write/approvals.h"
 
@@ -58,6 +59,7 @@ void Revoke(pqxx::work& txn, const ApprovalLog& log, const std::string& sha256) 
 }  // namespace
 
 int RunApproveCommand(const Options& options) {
+  if (IsFleetDirectory(*options.plan_file)) return RunFleetApprove(options);
   const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());

@@ -11,6 +11,7 @@
 #include "base/errors.h"
 #include "base/event_log.h"
 #include "base/text_escape.h"
+#include "commands/fleet_runner.h"
 #include "pg/db.h"
 
 namespace scope_migrate {
@@ -85,7 +86,9 @@ RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label
   runner.progress = options.progress;
   runner.progress_every_ms = options.progress_every_ms;
   runner.label = label;
-  runner.resume_hint = options.command_line;
+  // A target of a fleet is resumed by resuming the fleet (fleet_runner.h).
+  const char* fleet = std::getenv(kFleetCommandVariable);
+  runner.resume_hint = fleet != nullptr && *fleet != '\0' ? fleet : options.command_line;
   return runner;
 }
 

@@ -30,5 +30,7 @@ int RunFleetPlan(const Options& options);
 int RunFleetApply(const Options& options);
 int RunFleetHistory(const Options& options);
 int RunFleetRollback(const Options& options);
+int RunFleetShow(const Options& options);     // show DIR
+int RunFleetApprove(const Options& options);  // approve DIR
 
 }  // namespace scope_migrate

@@ -3,7 +3,10 @@
 // First, before anything is written, every target's plan file DIR/NAME.jsonl has its
 // checksum read and its sha256 compared with the index's (each target's apply then
 // verifies its plan in full, plan_reader.h, before it writes); blocked keys in any plan refuse
-// the fleet (exit 3) unless --allow-blocked. Then each target is applied, in the index's
+// the fleet (exit 3) unless --allow-blocked; with --mapping FILE every plan must have been
+// made with that mapping (65); then every target's approvals are counted as its apply will
+// count them, and any target short of them refuses the whole fleet (7), nothing written
+// anywhere. Then each target is applied, in the index's
 // order, as `scope-migrate apply --db CONNINFO DIR/NAME.jsonl --expect-sha256 SHA` with the
 // same options (so each has its own lease, audit, approvals check, throttle and --jobs),
 // as a process of its own (fleet_runner.h). A target whose plan already has a whole
@@ -18,7 +21,13 @@
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
+#include "commands/command_support.h"
+#include "core/mapping.h"
+#include "pg/db.h"
+#include "plan/plan_check.h"
 #include "plan/plan_reader.h"
+#include "write/approvals.h"
+#include "write/run_history.h"
 
 namespace scope_migrate {
 namespace {
@@ -49,6 +58,58 @@ void VerifyPlans(const std::string& dir, const std::vector<FleetEntry>& index,
                                       "; nothing was written. Fix the mapping or the data, or "
                                       "pass --allow-blocked to apply the others");
   }
+}
+
+// apply DIR --mapping FILE: every plan was made with FILE's mapping (each target's apply
+// checks it again), so an edited mapping cannot ride in on a re-hashed plan.
+void PinMapping(const std::string& dir, const std::vector<Target>& targets,
+                const std::string& mapping_path) {
+  const Mapping mapping = Mapping::Load(mapping_path);
+  for (const Target& target : targets) {
+    const PlanFile plan = PlanFile::Open(PlanPathIn(dir, target.name), KeyFilter{});
+    CheckHeaderMapping(plan.path(), plan.header(), mapping, mapping_path);
+  }
+}
+
+// Whether one target can be written: "" when its plan is approved as its apply will require
+// (or was applied before, or the target cannot be reached: then it fails on its own when it
+// starts), else why not. Read only, one connection.
+std::string ApprovalProblem(const Options& one, const std::string& sha256) {
+  try {
+    auto conn = Connect(one.Conninfo());
+    const ResolvedLayout resolved = ResolveLayout(*conn, LoadLayout(one), one);
+    const std::string schema = AuditSchema(one, resolved);
+    const AuditLog audit(schema, one.timeouts);
+    if (audit.Exists(*conn)) {
+      for (const RunRow& run : RunsOfPlan(audit, *conn, sha256)) {
+        if (run.status == RunStatus::kSucceeded && run.filter.empty()) return "";
+      }
+    }
+    const ApprovalLog log(schema, one.timeouts);
+    pqxx::read_transaction txn(*conn, "fleet approvals");
+    SetLocalTimeouts(txn, one.timeouts);
+    CheckApprovals(log, txn, sha256, one.require_approvals);
+    return "";
+  } catch (const ToolError& e) {
+    return e.exit_code() == kExitNotApproved ? FirstLine(e.what()) : "";
+  } catch (const pqxx::failure&) {
+    return "";  // the target's own apply meets it again and fails with its message
+  }
+}
+
+// Every target's approvals before any target writes: a fleet is never half-migrated because
+// one plan lacks its approvals (the blocked keys were checked before, VerifyPlans).
+void CheckEveryApproval(const std::vector<FleetEntry>& index, const std::vector<Target>& targets,
+                        const Options& options) {
+  std::string problems;
+  for (const Target& target : targets) {
+    const std::string problem =
+        ApprovalProblem(TargetOptions(options, target), EntryNamed(index, target.name).sha256);
+    if (!problem.empty()) problems += "\n  " + target.name + ": " + problem;
+  }
+  if (problems.empty()) return;
+  throw ToolError(kExitNotApproved, "not every target's plan is approved; nothing was written "
+                                    "on any target:" + problems);
 }
 
 TargetOutcome Failed(const std::string& name, const ToolError& e) {
@@ -102,21 +163,27 @@ FleetJob ApplyJob(const std::string& dir, const Target& target, const std::strin
 }  // namespace
 
 int RunFleetApply(const Options& options) {
+  CheckFleetMetricsFile(options);
   const std::string dir = *options.plan_file;
   const std::vector<FleetEntry> index = ReadFleetIndex(dir);
   const std::vector<Target> targets = TargetsOfIndex(index, options, dir);
   VerifyPlans(dir, index, targets, options);
+  if (options.mapping) PinMapping(dir, targets, *options.mapping);
+  CheckEveryApproval(index, targets, options);
   std::vector<FleetJob> jobs;
   std::string names;
   for (const Target& target : targets) {
     jobs.push_back(ApplyJob(dir, target, EntryNamed(index, target.name).sha256, options));
     names += (names.empty() ? "" : ", ") + target.name;
   }
-  std::cout << "fleet apply of " << dir << ": " << targets.size() << " targets (" << names << "), "
-            << options.parallel_targets << " at a time, on error "
-            << (options.stop_on_error ? "stop" : "continue") << "; every plan matches the index\n";
+  std::cout << "fleet apply of " << dir << ": " << CountOf(targets.size(), "target") << " ("
+            << names << "), " << options.parallel_targets << " at a time, on error "
+            << (options.stop_on_error ? "stop" : "continue") << "; every plan matches the index"
+            << (options.mapping ? " and was made with " + *options.mapping : "")
+            << "; every plan is approved as its target requires\n";
   std::cout.flush();
-  return RunFleet(jobs, options.parallel_targets, options.stop_on_error);
+  return RunFleet(jobs, options.parallel_targets, options.stop_on_error,
+                  {"apply", options.command_line});
 }
 
 }  // namespace scope_migrate

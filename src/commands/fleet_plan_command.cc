@@ -2,25 +2,25 @@
 // run of a fleet (SPEC.md 11.7). Each target is planned as `plan --db ... --out
 // DIR/NAME.jsonl` would plan it (same planner, same report), one after the other, under a
 // heading naming the target; then a fleet total (keys by status, scopes added and removed,
-// privileged grants) and DIR/index.json, written (atomically) only when every target was
-// planned. A target that fails (unreachable, a bad layout) is named with its error and
-// the others are still planned; the exit code is the worst target's (fleet_runner.h).
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
+// privileged grants, one per key and scope) in the targets' order. The plans and the index
+// go to a staging directory that replaces DIR as a whole only when every target was planned
+// (fleet_dir.h); otherwise DIR is left as it was. A target that fails (unreachable, a bad
+// layout) is named with its error and the others are still planned; the exit code is the
+// worst target's (fleet_runner.h). A reader of stdout that goes away ends it quietly.
 #include <iomanip>
 #include <iostream>
 
 #include "base/atomic_file.h"
 #include "base/event_log.h"
 #include "base/exit_codes.h"
+#include "base/shell_quote.h"
 #include "base/string_lists.h"
 #include "base/text_escape.h"
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
 #include "pg/db.h"
+#include "plan/fleet_dir.h"
 #include "plan/fleet_index.h"
 
 namespace scope_migrate {
@@ -40,15 +40,6 @@ FleetPlanSummary FleetSummary(const Summary& s) {
   return out;
 }
 
-void MakeDirectory(const std::string& dir) {
-  if (mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) {
-    struct stat info {};
-    if (stat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return;
-  }
-  throw RuntimeFailure("cannot create the fleet's plan directory " + dir + ": " +
-                       std::strerror(errno));
-}
-
 void PrintHeading(const Options& options, const Target& target) {
   if (options.format == ReportFormat::kMarkdown) {
     std::cout << "\n---\n\n**Target `" << target.name << "`**: `"
@@ -58,6 +49,13 @@ void PrintHeading(const Options& options, const Target& target) {
   }
   std::cout.flush();
 }
+
+// One target's row: planned (entry), or not (error).
+struct TotalLine {
+  std::string name;
+  std::optional<FleetEntry> entry;
+  std::string error;
+};
 
 // One row of the total table: name, the counts, and the plan's sha256 (or the error).
 void TotalRow(std::ostream& out, bool markdown, const std::string& name, const FleetPlanSummary& s,
@@ -72,15 +70,21 @@ void TotalRow(std::ostream& out, bool markdown, const std::string& name, const F
     return;
   }
   out << std::left << std::setw(16) << name << std::right;
-  for (uint64_t c : counts) out << std::setw(11) << c;
+  for (uint64_t c : counts) out << std::setw(12) << c;
   out << "  " << last << "\n";
 }
 
-void PrintTotal(const Options& options, const std::vector<FleetEntry>& planned,
-                const std::vector<std::pair<std::string, std::string>>& failed) {
+// "privileged" counts grants, as the plans' "Privileged scopes granted" lines do: a key
+// gaining two privileged scopes counts twice.
+constexpr char kPrivilegedNote[] =
+    "priv.grants: privileged scopes granted, one per key and scope (a key gaining two counts "
+    "twice)";
+
+// The total table, in the targets file's order, planned or not.
+void PrintTotal(const Options& options, const std::vector<TotalLine>& lines) {
   const bool markdown = options.format == ReportFormat::kMarkdown;
-  const char* columns[] = {"keys",    "change",  "unchanged", "drift",     "blocked",
-                           "skipped", "+scopes", "-scopes",   "privileged"};
+  const char* columns[] = {"keys",    "change",  "unchanged", "drift",      "blocked",
+                           "skipped", "+scopes", "-scopes",   "priv.grants"};
   if (markdown) {
     std::cout << "\n## Fleet total\n\n| target";
     for (const char* c : columns) std::cout << " | " << c;
@@ -89,20 +93,23 @@ void PrintTotal(const Options& options, const std::vector<FleetEntry>& planned,
     std::cout << "|---|\n";
   } else {
     std::cout << "\n=== fleet total ===\n" << std::left << std::setw(16) << "target" << std::right;
-    for (const char* c : columns) std::cout << std::setw(11) << c;
+    for (const char* c : columns) std::cout << std::setw(12) << c;
     std::cout << "  plan sha256\n";
   }
   FleetPlanSummary total;
-  for (const FleetEntry& e : planned) {
-    TotalRow(std::cout, markdown, e.name, e.summary, e.sha256);
-    total.Add(e.summary);
-  }
-  for (const auto& [name, error] : failed) {
-    TotalRow(std::cout, markdown, name, FleetPlanSummary{}, "NOT PLANNED: " + error);
+  size_t planned = 0;
+  for (const TotalLine& line : lines) {
+    if (line.entry) {
+      TotalRow(std::cout, markdown, line.name, line.entry->summary, line.entry->sha256);
+      total.Add(line.entry->summary);
+      ++planned;
+    } else {
+      TotalRow(std::cout, markdown, line.name, FleetPlanSummary{}, "NOT PLANNED: " + line.error);
+    }
   }
   TotalRow(std::cout, markdown, markdown ? "**total**" : "total", total,
-           std::to_string(planned.size()) + " of " +
-               std::to_string(planned.size() + failed.size()) + " targets planned");
+           std::to_string(planned) + " of " + CountOf(lines.size(), "target") + " planned");
+  std::cout << (markdown ? "\n" : "") << kPrivilegedNote << "\n";
 }
 
 int DetailedCode(const Summary& s) {
@@ -110,45 +117,70 @@ int DetailedCode(const Summary& s) {
   return s.change > 0 ? kExitChangesPending : kExitOk;
 }
 
+// Plans one target into the staging directory; its row of the total.
+TotalLine PlanTarget(const Options& options, const Target& target, const FleetPlanDir& dir,
+                     std::vector<int>& codes) {
+  PrintHeading(options, target);
+  Options one = TargetOptions(options, target);
+  one.out = PlanPathIn(dir.staging(), target.name);
+  one.fleet_member = true;
+  try {
+    const Summary summary = PlanOneSource(one);
+    codes.push_back(options.detailed_exitcode ? DetailedCode(summary) : kExitOk);
+    return {target.name,
+            FleetEntry{target.name, target.db, target.service, target.layout, summary.plan_sha256,
+                       RedactConninfo(target.Conninfo()), FleetSummary(summary)},
+            ""};
+  } catch (const ToolError& e) {
+    std::cout.flush();
+    // The reader of stdout went away (`| head`): as a single plan, end quietly, DIR as it was.
+    if (!std::cout) throw;
+    ReportError(e.exit_code(), "target " + target.name + ": " + e.what());
+    codes.push_back(e.exit_code());
+    return {target.name, std::nullopt, FirstLine(e.what())};
+  }
+}
+
+// The index into the staging directory, then the staging directory in DIR's place.
+void WriteFleet(const Options& options, FleetPlanDir& dir, const std::vector<TotalLine>& lines) {
+  std::vector<FleetEntry> entries;
+  for (const TotalLine& line : lines) entries.push_back(*line.entry);
+  const std::string error =
+      ReplaceFile(IndexPath(dir.staging()), FleetIndexJson(entries), 0600, /*durable=*/true);
+  if (!error.empty()) throw RuntimeFailure(error);
+  dir.Commit();
+  if (options.quiet) return;
+  std::cerr << "fleet plan written: " << IndexPath(dir.dir()) << " and "
+            << CountOf(entries.size(), "plan file") << "\nnext: each approver runs `scope-migrate "
+            << "approve " << ShellQuote(dir.dir()) << "`, then `scope-migrate apply "
+            << ShellQuote(dir.dir()) << "`\n";
+}
+
 }  // namespace
 
 int RunFleetPlan(const Options& options) {
   const std::vector<Target> targets =
       SelectTargets(LoadTargets(*options.targets), options.target_names, *options.targets);
-  MakeDirectory(*options.out);
+  FleetPlanDir dir(*options.out);
   if (options.format == ReportFormat::kMarkdown) {
-    std::cout << "# scope-migrate fleet plan: " << targets.size() << " targets\n";
+    std::cout << "# scope-migrate fleet plan: " << CountOf(targets.size(), "target") << "\n";
   }
-  std::vector<FleetEntry> planned;
-  std::vector<std::pair<std::string, std::string>> failed;
+  std::vector<TotalLine> lines;
   std::vector<int> codes;
+  size_t failed = 0;
   for (const Target& target : targets) {
-    PrintHeading(options, target);
-    Options one = TargetOptions(options, target);
-    one.out = PlanPathIn(*options.out, target.name);
-    try {
-      const Summary summary = PlanOneSource(one);
-      planned.push_back({target.name, target.db, target.service, target.layout, summary.plan_sha256,
-                         RedactConninfo(target.Conninfo()), FleetSummary(summary)});
-      codes.push_back(options.detailed_exitcode ? DetailedCode(summary) : kExitOk);
-    } catch (const ToolError& e) {
-      std::cout.flush();
-      ReportError(e.exit_code(), "target " + target.name + ": " + e.what());
-      failed.emplace_back(target.name, FirstLine(e.what()));
-      codes.push_back(e.exit_code());
-    }
+    lines.push_back(PlanTarget(options, target, dir, codes));
+    if (!lines.back().entry) ++failed;
   }
-  PrintTotal(options, planned, failed);
+  PrintTotal(options, lines);
   std::cout.flush();
-  if (failed.empty()) {
-    const std::string error =
-        ReplaceFile(IndexPath(*options.out), FleetIndexJson(planned), 0600, /*durable=*/true);
-    if (!error.empty()) throw RuntimeFailure(error);
-    if (!options.quiet) std::cerr << "fleet index written: " << IndexPath(*options.out) << "\n";
+  if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
+  if (failed == 0) {
+    WriteFleet(options, dir, lines);
   } else {
     ReportError(WorstExitCode(codes),
-                std::to_string(failed.size()) + " targets could not be planned; " +
-                    IndexPath(*options.out) + " was not written: apply needs every target's plan");
+                CountOf(failed, "target") + " could not be planned; " + dir.Untouched() +
+                    " (apply needs every target's plan)");
   }
   return WorstExitCode(codes);
 }

@@ -9,15 +9,65 @@
 #include <iostream>
 
 #include "base/errors.h"
+#include "base/string_lists.h"
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
 
 namespace scope_migrate {
+namespace {
+
+// One target's rollback; its row tells what its process did: the rollback runs it made
+// (the newest run's id, the keys of them all), or that there was nothing to roll back.
+FleetJob RollbackJob(const Options& options, const Target& target,
+                     const std::vector<std::string>& extra) {
+  const Options one = TargetOptions(options, target);
+  auto newest_before = std::make_shared<int64_t>(0);
+  FleetJob job;
+  job.name = target.name;
+  job.before = [=]() -> std::optional<TargetOutcome> {
+    try {
+      const std::vector<RunRow> runs = TargetRuns(one);
+      *newest_before = runs.empty() ? 0 : runs.front().run_id;
+    } catch (const ToolError& e) {
+      return TargetOutcome{target.name, "failed: " + FirstLine(e.what()), e.exit_code(), true,
+                           std::nullopt, std::nullopt};
+    }
+    return std::nullopt;
+  };
+  job.args = TargetArgs("rollback", options, target, extra);
+  const bool yes = options.yes;
+  job.after = [=](TargetOutcome& outcome) {
+    std::vector<RunRow> made;
+    try {
+      for (const RunRow& run : TargetRuns(one)) {
+        if (run.run_id > *newest_before && run.kind == RunKind::kRollback) made.push_back(run);
+      }
+    } catch (const ToolError&) {
+      // The outcome stands as the process gave it; the runs are in `history`.
+    }
+    if (!made.empty()) {
+      outcome.run_id = made.front().run_id;
+      outcome.keys_changed = 0;
+      for (const RunRow& run : made) *outcome.keys_changed += run.keys_changed;
+    }
+    if (outcome.exit_code != 0) return;
+    if (!yes) {
+      outcome.outcome = "dry run: nothing written";
+    } else {
+      outcome.outcome = made.empty() ? "nothing to roll back" : ToString(made.front().status);
+      if (outcome.outcome == "succeeded") outcome.outcome = "rolled back";
+    }
+  };
+  return job;
+}
+
+}  // namespace
 
 int RunFleetRollback(const Options& options) {
   const std::vector<Target> targets =
       SelectTargets(LoadTargets(*options.targets), options.target_names, *options.targets);
+  CheckFleetMetricsFile(options);
   if (options.run_id > 0 && targets.size() != 1) {
     throw UsageError(
         "rollback --targets --run needs exactly one --target NAME (a run id "
@@ -41,15 +91,10 @@ int RunFleetRollback(const Options& options) {
       throw UsageError("target " + target.name + " is not in " + IndexPath(*options.rollback_plan) +
                        "; pick the targets of that fleet plan with --target NAME");
     }
-    const bool yes = options.yes;
-    jobs.push_back({target.name, nullptr, TargetArgs("rollback", options, target, extra),
-                    [yes](TargetOutcome& outcome) {
-                      if (outcome.exit_code == 0) {
-                        outcome.outcome = yes ? "rolled back" : "dry run: nothing written";
-                      }
-                    }});
+    jobs.push_back(RollbackJob(options, target, extra));
   }
-  return RunFleet(jobs, options.parallel_targets, options.stop_on_error);
+  return RunFleet(jobs, options.parallel_targets, options.stop_on_error,
+                  {"rollback", options.command_line});
 }
 
 }  // namespace scope_migrate

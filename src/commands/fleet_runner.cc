@@ -1,6 +1,7 @@
 #include "commands/fleet_runner.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -10,10 +11,12 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "base/child_process.h"
 #include "base/event_log.h"
+#include "base/string_lists.h"
 
 namespace scope_migrate {
 namespace {
@@ -65,10 +68,32 @@ struct FleetState {
   InFlight in_flight;
 };
 
+// A failure of the fleet's own on a target's behalf, said as the target's process says one.
+void SayFailure(FleetState& state, const std::string& name, int exit_code,
+                const std::string& message) {
+  if (JsonLog()) {
+    const nlohmann::json event = {
+        {"event", "error"}, {"exit_code", exit_code}, {"message", message}};
+    state.relay.Line(name, event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                     std::cerr);
+    return;
+  }
+  std::istringstream lines("scope-migrate: " + message);
+  for (std::string line; std::getline(lines, line);) state.relay.Line(name, line, std::cerr);
+}
+
 TargetOutcome RunOne(const FleetJob& job, FleetState& state, const std::string& program) {
   TargetOutcome outcome{job.name, "", 0, true, std::nullopt, std::nullopt};
   if (job.before) {
-    if (auto early = job.before()) return *early;
+    if (auto early = job.before()) {
+      if (early->exit_code != 0) {
+        const std::string failed = "failed: ";
+        std::string message = early->outcome;
+        if (message.rfind(failed, 0) == 0) message.erase(0, failed.size());
+        SayFailure(state, job.name, early->exit_code, message);
+      }
+      return *early;
+    }
   }
   std::vector<std::string> argv = {program};
   argv.insert(argv.end(), job.args.begin(), job.args.end());
@@ -88,6 +113,7 @@ TargetOutcome RunOne(const FleetJob& job, FleetState& state, const std::string& 
   } catch (const std::exception& e) {
     outcome.exit_code = 1;
     outcome.outcome = std::string("failed: ") + e.what();
+    SayFailure(state, job.name, outcome.exit_code, e.what());
     return outcome;
   }
   const std::string prefix = "scope-migrate: ";
@@ -130,7 +156,7 @@ void WatchSignals(FleetState& state) {
 }
 
 int Rank(int code) {
-  static const int kOrder[] = {0, 2, 3, 1, 4, 5, 6, 7, 64, 65, 130};
+  static const int kOrder[] = {0, 2, 3, 8, 1, 4, 5, 6, 7, 64, 65, 130};
   const auto at = std::find(std::begin(kOrder), std::end(kOrder), code);
   return at == std::end(kOrder) ? 3 : static_cast<int>(at - std::begin(kOrder));
 }
@@ -188,13 +214,55 @@ void PrintOutcomeTable(std::ostream& out, const std::vector<TargetOutcome>& outc
   }
 }
 
-int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error) {
+namespace {
+
+void EmitFleetFinished(const std::vector<TargetOutcome>& outcomes, int worst) {
+  nlohmann::json targets = nlohmann::json::array();
+  for (const TargetOutcome& o : outcomes) {
+    targets.push_back({{"target", o.name},
+                       {"exit_code", o.exit_code},
+                       {"outcome", o.outcome},
+                       {"run_id", o.run_id ? nlohmann::json(*o.run_id) : nlohmann::json()},
+                       {"keys_changed", o.keys_changed ? nlohmann::json(*o.keys_changed)
+                                                       : nlohmann::json()}});
+  }
+  EmitEvent("fleet_finished", {{"exit_code", worst}, {"targets", targets}});
+}
+
+// The targets that did not end well, the worst code, and the fleet's command again.
+void SayUnfinished(const std::vector<TargetOutcome>& outcomes, int worst,
+                   const FleetCommand& command) {
+  std::string names;
+  size_t count = 0;
+  for (const TargetOutcome& o : outcomes) {
+    if (o.exit_code == 0 && o.ran) continue;
+    const std::string how = o.exit_code != 0 ? std::to_string(o.exit_code) : "not started";
+    names += (names.empty() ? "" : ", ") + o.name + " (" + how + ")";
+    ++count;
+  }
+  if (count == 0) return;
+  // Exit 0 with targets not started cannot happen (they follow a failure or a signal).
+  ReportError(worst, "fleet " + command.verb + ": " + std::to_string(count) + " of " +
+                         CountOf(outcomes.size(), "target") + " did not succeed: " + names +
+                         ". Resume the fleet with: " + command.command_line);
+}
+
+}  // namespace
+
+int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error,
+             const FleetCommand& command) {
+  setenv(kFleetCommandVariable, command.command_line.c_str(), 1);
   const std::vector<TargetOutcome> outcomes = RunFleetJobs(jobs, parallel, stop_on_error);
+  unsetenv(kFleetCommandVariable);
   std::cout << "\n";
   PrintOutcomeTable(std::cout, outcomes);
+  std::cout.flush();
   std::vector<int> codes;
   for (const TargetOutcome& o : outcomes) codes.push_back(o.exit_code);
-  return WorstExitCode(codes);
+  const int worst = WorstExitCode(codes);
+  EmitFleetFinished(outcomes, worst);
+  SayUnfinished(outcomes, worst, command);
+  return worst;
 }
 
 }  // namespace scope_migrate

@@ -36,13 +36,30 @@ struct FleetJob {
   std::function<void(TargetOutcome&)> after;
 };
 
+// A target that fails before its process starts (`before`, unreachable) is said on stderr
+// as its process would say it ("NAME | scope-migrate: ERROR", or a JSON "error" event
+// with "target"), so that every failure reaches stderr.
 std::vector<TargetOutcome> RunFleetJobs(const std::vector<FleetJob>& jobs, int parallel,
                                         bool stop_on_error);
 
-// RunFleetJobs, then a blank line and the closing table on stdout; the worst exit code.
-int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error);
+// The fleet's command as typed, exported to every target's process (which names it as the
+// command that resumes, in place of its own) and printed after a fleet that did not finish.
+struct FleetCommand {
+  std::string verb;          // "apply", "rollback"
+  std::string command_line;  // as typed (passwords masked)
+};
 
-// The worst of the targets' exit codes: 0 < 2 < 3 < 1 < 4 < 5 < 6 < 7 < 64 < 65 < 130.
+// The environment variable through which a target's process learns the fleet's command.
+inline constexpr char kFleetCommandVariable[] = "SCOPE_MIGRATE_FLEET_COMMAND";
+
+// RunFleetJobs, then a blank line and the closing table on stdout; with --log-format json
+// also a "fleet_finished" event. When a target did not succeed, an error on stderr naming
+// those targets and the fleet's command that resumes. The worst exit code.
+int RunFleet(const std::vector<FleetJob>& jobs, int parallel, bool stop_on_error,
+             const FleetCommand& command);
+
+// The worst of the targets' exit codes (SPEC 12.0):
+// 0 < 2 < 3 < 8 < 1 < 4 < 5 < 6 < 7 < 64 < 65 < 130.
 int WorstExitCode(const std::vector<int>& codes);
 
 // The closing table: target, outcome, keys changed, run id, exit code.

@@ -6,6 +6,11 @@
 #include "write/run_history.h"
 
 namespace scope_migrate {
+namespace {
+
+constexpr char kTargetPlaceholder[] = "{target}";
+
+}  // namespace
 
 Options TargetOptions(const Options& fleet, const Target& target) {
   Options one = fleet;
@@ -62,8 +67,26 @@ std::vector<std::string> TargetArgs(const std::string& command, const Options& o
   std::vector<std::string> args = {command, "--db", *one.db};
   if (one.layout) args.insert(args.end(), {"--layout", *one.layout});
   args.insert(args.end(), extra.begin(), extra.end());
-  args.insert(args.end(), options.forwarded_args.begin(), options.forwarded_args.end());
+  const std::string metrics = "--metrics-file=";
+  for (std::string arg : options.forwarded_args) {
+    if (arg.rfind(metrics, 0) == 0) {
+      for (size_t at; (at = arg.find(kTargetPlaceholder)) != std::string::npos;) {
+        arg.replace(at, std::size(kTargetPlaceholder) - 1, target.name);
+      }
+    }
+    args.push_back(arg);
+  }
   return args;
+}
+
+void CheckFleetMetricsFile(const Options& options) {
+  if (!options.metrics_file || options.metrics_file->find(kTargetPlaceholder) != std::string::npos) {
+    return;
+  }
+  throw UsageError("a fleet's --metrics-file needs " + std::string(kTargetPlaceholder) +
+                   " in its path (e.g. metrics/" + kTargetPlaceholder +
+                   ".prom): each target's run writes its own file, which one shared file "
+                   "would lose");
 }
 
 }  // namespace scope_migrate

@@ -28,8 +28,13 @@ std::vector<RunRow> TargetRuns(const Options& one,
                                const std::optional<std::string>& plan_sha256 = std::nullopt);
 
 // The arguments that run `command` on one target as its own process: the command, the
-// target's --db and --layout, `extra`, and the fleet's forwarded options.
+// target's --db and --layout, `extra`, and the fleet's forwarded options, with "{target}"
+// in --metrics-file replaced by the target's name.
 std::vector<std::string> TargetArgs(const std::string& command, const Options& options,
                                     const Target& target, const std::vector<std::string>& extra);
+
+// A fleet's --metrics-file must say where each target's metrics go: a path holding
+// "{target}" (one file per target); ToolError 64 otherwise, before anything runs.
+void CheckFleetMetricsFile(const Options& options);
 
 }  // namespace scope_migrate

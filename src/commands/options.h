@@ -85,6 +85,9 @@ struct Options {
   std::vector<std::string> target_names;  // --target NAME...: only these targets
   int parallel_targets = 1;               // apply --parallel-targets
   bool stop_on_error = true;              // --on-error stop (the default) or continue
+  // One target of a fleet plan, written into the fleet's staging directory: the fleet
+  // says where its files went and what to do next, not this target's plan.
+  bool fleet_member = false;
   // The options given, as each target's own process takes them again (all but the SOURCE,
   // PLANFILE, --plan and the fleet's own options).
   std::vector<std::string> forwarded_args;

@@ -135,7 +135,9 @@ Summary PlanOneSource(const Options& options) {
       throw RuntimeFailure("cannot write the plan file " + *options.out);
     }
     out_file->Commit();
-    if (!options.quiet) std::cerr << "plan file written: " << *options.out << "\n";
+    if (!options.quiet && !options.fleet_member) {
+      std::cerr << "plan file written: " << *options.out << "\n";
+    }
   }
   if (!std::cout || !report_stream) throw RuntimeFailure("cannot write the report to stdout");
   return summary;

@@ -12,6 +12,7 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "pg/db.h"
+#include "plan/fleet_index.h"
 #include "plan/plan_reader.h"
 #include "plan/planned_key.h"
 #include "plan/report.h"
@@ -45,6 +46,7 @@ std::vector<std::string> ApprovalsInDatabase(const Options& options,
 }  // namespace
 
 int RunShowCommand(const Options& options) {
+  if (IsFleetDirectory(*options.plan_file)) return RunFleetShow(options);
   const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
   ReportOptions report{options.max_keys};
   if (options.db) report.approvals = ApprovalsInDatabase(options, plan.sha256());

@@ -6,9 +6,12 @@
 // that only what was left is written.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -137,9 +140,25 @@ TEST_F(FleetTest, PlansAppliesAndRollsBackTheFleetAsOneMigration) {
       std::regex_search(plan.out, std::regex("\ntotal +126 +93 +.* 3 of 3 targets planned")))
       << plan.out;
 
-  const ToolResult apply = RunTool({"apply", plans_});
+  // One --metrics-file shared by every target would be rewritten by each: refused.
+  const ToolResult shared = RunTool({"apply", plans_, "--metrics-file", dir_ + "/fleet.prom"});
+  EXPECT_EQ(shared.exit_code, 64);
+  EXPECT_NE(shared.err.find("a fleet's --metrics-file needs {target} in its path"),
+            std::string::npos)
+      << shared.err;
+  EXPECT_EQ(Runs(0), 0);
+
+  const ToolResult apply =
+      RunTool({"apply", plans_, "--parallel-targets", "2", "--metrics-file",
+               dir_ + "/{target}.prom"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_NE(apply.out.find("fleet apply of " + plans_ + ": 3 targets (eu-1, us-1, ap-1)"),
+            std::string::npos)
+      << apply.out;
   for (int i = 0; i < 3; ++i) {
+    // Each target's metrics in a file of its own.
+    const std::string metrics = ReadFile(dir_ + "/" + kNames[i] + ".prom");
+    EXPECT_NE(metrics.find("\nscope_migrate_keys_done 31\n"), std::string::npos) << metrics;
     testing::ExpectPlanApplied(*conns_[i], PlanPath(i));
     EXPECT_EQ(Runs(i, "kind = 'apply' AND status = 'succeeded'"), 1) << kNames[i];
     EXPECT_EQ(OutcomeRow(apply.out, kNames[i]), std::string(kNames[i]) + " 0 1 31 succeeded");
@@ -167,7 +186,20 @@ TEST_F(FleetTest, PlansAppliesAndRollsBackTheFleetAsOneMigration) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(testing::DataDigest(*conns_[i]), before_[i]) << kNames[i];
     EXPECT_EQ(Runs(i, "kind = 'rollback' AND status = 'succeeded'"), 1) << kNames[i];
-    EXPECT_EQ(OutcomeRow(rollback.out, kNames[i]), std::string(kNames[i]) + " 0 - - rolled back");
+    // The rollback's own run and keys, in the targets' order.
+    EXPECT_EQ(OutcomeRow(rollback.out, kNames[i]), std::string(kNames[i]) + " 0 2 31 rolled back");
+  }
+  EXPECT_LT(rollback.out.find("\neu-1 "), rollback.out.find("\nus-1 "));
+  EXPECT_LT(rollback.out.find("\nus-1 "), rollback.out.find("\nap-1 "));
+
+  // Again: nothing is left to roll back, and the table says so.
+  const ToolResult again_rollback =
+      RunTool({"rollback", "--targets", targets_, "--plan", plans_, "--yes"});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Runs(i, "kind = 'rollback'"), 1) << kNames[i] << again_rollback.err;
+    EXPECT_EQ(OutcomeRow(again_rollback.out, kNames[i]).find(std::string(kNames[i]) + " "), 0u);
+    EXPECT_EQ(OutcomeRow(again_rollback.out, kNames[i]).find("rolled back"), std::string::npos)
+        << again_rollback.out;
   }
 }
 
@@ -196,6 +228,7 @@ TEST_F(FleetTest, BlockedKeysInOneTargetRefuseTheFleetBeforeAnyWrite) {
   std::istringstream err(allowed.err);
   for (std::string line; std::getline(err, line);) {
     const nlohmann::json event = nlohmann::json::parse(line);  // every line is JSON
+    if (event["event"] == "fleet_finished") continue;          // the fleet's own
     ASSERT_TRUE(event.contains("target")) << line;
     if (event["event"] == "run_finished") finished.insert(event["target"].get<std::string>());
   }
@@ -217,6 +250,35 @@ TEST_F(FleetTest, AnUnreachableTargetFailsAloneWithStopAndWithContinue) {
       << stop.out;
   EXPECT_EQ(OutcomeRow(stop.out, "ap-1"), "ap-1 - - - not started");
   EXPECT_EQ(Runs(2), 0);
+  // The failure on stderr too, by name, and the fleet's own command to resume.
+  EXPECT_NE(stop.err.find("us-1 | scope-migrate: cannot connect to PostgreSQL at host 127.0.0.1 "
+                          "port 1 "),
+            std::string::npos)
+      << stop.err;
+  EXPECT_NE(stop.err.find("scope-migrate: fleet apply: 2 of 3 targets did not succeed: us-1 (1), "
+                          "ap-1 (not started)"),
+            std::string::npos)
+      << stop.err;
+
+  // With --log-format json: every line JSON, the error an event naming its target.
+  const ToolResult json = RunTool({"apply", plans_, "--targets", down, "--log-format", "json"});
+  EXPECT_EQ(json.exit_code, 1);
+  bool target_error = false, fleet_error = false, finished = false;
+  std::istringstream lines(json.err);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["event"] == "error" && event.value("target", "") == "us-1") {
+      target_error = event["message"].get<std::string>().find("cannot connect") == 0;
+    }
+    if (event["event"] == "error" && !event.contains("target")) {
+      fleet_error = event["exit_code"] == 1;
+    }
+    if (event["event"] == "fleet_finished") {
+      finished = event["targets"].size() == 3 && event["targets"][1]["target"] == "us-1" &&
+                 event["targets"][1]["exit_code"] == 1;
+    }
+  }
+  EXPECT_TRUE(target_error && fleet_error && finished) << json.err;
 
   const ToolResult go_on = RunTool({"apply", plans_, "--targets", down, "--on-error", "continue"});
   EXPECT_EQ(go_on.exit_code, 1);
@@ -269,7 +331,7 @@ TEST_F(FleetTest, AFleetKilledMidwayResumesOnlyWhatIsLeft) {
   EXPECT_EQ(Runs(1), 2);
 }
 
-TEST_F(FleetTest, CtrlCStopsTheTargetInFlightAfterItsBatchAndStartsNoOther) {
+TEST_F(FleetTest, SigtermStopsTheTargetInFlightAfterItsBatchAndNamesTheFleetsResume) {
   ASSERT_EQ(Plan().exit_code, 2);
   const pid_t fleet = testing::SpawnTool(
       {"apply", plans_, "--batch-size", "1", "--batch-time", "0", "--pause", "100ms"}, {},
@@ -281,10 +343,17 @@ TEST_F(FleetTest, CtrlCStopsTheTargetInFlightAfterItsBatchAndStartsNoOther) {
     started =
         Runs(0) > 0 && Count(*conns_[0], "SELECT keys_changed FROM scope_migration_runs") >= 2;
   }
-  kill(fleet, SIGINT);
+  kill(fleet, SIGTERM);
   EXPECT_EQ(testing::WaitTool(fleet), 130);
   ASSERT_TRUE(started);
   const std::string out = ReadFile(dir_ + "/int.out");
+  const std::string err = ReadFile(dir_ + "/int.err");
+  // The command that resumes is the fleet's, never one target's own apply.
+  const std::string resume = "Resume the fleet with: scope-migrate apply " + plans_ +
+                             " --batch-size 1 --batch-time 0 --pause 100ms\n";
+  EXPECT_NE(err.find(resume), std::string::npos) << err;
+  EXPECT_EQ((out + err).find("Resume with: scope-migrate apply --db"), std::string::npos)
+      << out << err;
   EXPECT_EQ(Count(*conns_[0],
                   "SELECT count(*) FROM scope_migration_runs WHERE status = "
                   "'interrupted'"),
@@ -336,6 +405,172 @@ TEST_F(FleetTest, AnIndexHoldingAPasswordIsRefusedUnseen) {
                              "/index.json: target us-1: a password, or a connection string libpq "
                              "cannot parse (not shown); passwords go in ~/.pgpass or PGPASSFILE\n");
   EXPECT_EQ(Runs(0), 0);
+}
+
+// Regression (issue 29 row 14): a re-plan with a target down used to keep the old index and
+// overwrite the plans of the targets that were reached, which the next apply refused.
+TEST_F(FleetTest, ARePlanReplacesTheDirectoryWholeOrLeavesItAsItWas) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  const std::string index = ReadFile(plans_ + "/index.json");
+  const std::string eu = ReadFile(PlanPath(0));
+  // eu-1's plan would now differ (a key becomes blocked); us-1 is down.
+  ExecSql(*conns_[0],
+          "UPDATE api_key_roles SET role = 'Billing Clerk' WHERE api_key_id = "
+          "'00000000-0000-4000-8000-000000000001'");
+  const std::string down = TargetsFile(
+      "down.yaml", {conninfos_[0], "host=127.0.0.1 port=1 dbname=" + dbs_[1], conninfos_[2]});
+  const ToolResult failed = RunTool({"plan", "--targets", down, "--mapping", kMapping, "--out",
+                                     plans_, "--max-keys", "0"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(ReadFile(plans_ + "/index.json"), index);
+  EXPECT_EQ(ReadFile(PlanPath(0)), eu);
+  EXPECT_NE(failed.err.find("1 target could not be planned; " + plans_ + " was left as it was"),
+            std::string::npos)
+      << failed.err;
+  // The total keeps the file's order, the target that failed in its place.
+  const std::regex order("\neu-1 [^\n]*\nus-1 [^\n]*NOT PLANNED: cannot connect[^\n]*\nap-1 [^\n]*"
+                         "\ntotal [^\n]* 2 of 3 targets planned\n");
+  EXPECT_TRUE(std::regex_search(failed.out, order)) << failed.out;
+  EXPECT_EQ(RunTool({"apply", plans_, "--target", "ap-1"}).exit_code, 0);  // the old index holds
+
+  // A plan of one target replaces the whole directory: no stale plan of the others.
+  const ToolResult one = RunTool({"plan", "--targets", targets_, "--target", "eu-1", "--mapping",
+                                  kMapping, "--out", plans_, "--max-keys", "0"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find(" 1 of 1 target planned\n"), std::string::npos) << one.out;
+  std::set<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(plans_)) {
+    files.insert(entry.path().filename().string());
+  }
+  EXPECT_EQ(files, (std::set<std::string>{"index.json", "eu-1.jsonl"}));
+  EXPECT_NE(one.err.find("next: each approver runs `scope-migrate approve " + plans_ +
+                         "`, then `scope-migrate apply " + plans_ + "`"),
+            std::string::npos)
+      << one.err;
+
+  // Never into a directory another user owns or others can write (issue 27 finding 5), nor
+  // one holding other files.
+  const auto plan_into = [&](const std::string& out) {
+    return RunTool({"plan", "--targets", targets_, "--mapping", kMapping, "--out", out});
+  };
+  const std::string open = dir_ + "/open";
+  std::filesystem::create_directory(open);
+  chmod(open.c_str(), 0777);
+  ToolResult refused = plan_into(open);
+  EXPECT_EQ(refused.exit_code, 64);
+  EXPECT_NE(refused.err.find(open + " can be written by group or others (mode 0777)"),
+            std::string::npos)
+      << refused.err;
+  chmod(open.c_str(), 0700);
+  ASSERT_EQ(chown(open.c_str(), 65534, 65534), 0);
+  refused = plan_into(open);
+  EXPECT_EQ(refused.exit_code, 64);
+  EXPECT_NE(refused.err.find(open + " is owned by another user (uid 65534)"), std::string::npos)
+      << refused.err;
+  EXPECT_TRUE(std::filesystem::is_empty(open));
+  WriteFile(plans_ + "/notes.txt", "mine");
+  refused = plan_into(plans_);
+  EXPECT_EQ(refused.exit_code, 64);
+  EXPECT_NE(refused.err.find(plans_ + " holds notes.txt, which is not part of a fleet plan"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(ReadFile(plans_ + "/notes.txt"), "mine");
+}
+
+// Regression (issue 29 row 19): `plan --targets ... | true` reported "cannot write the plan
+// file" for each remaining target; like a single plan, it ends quietly.
+TEST_F(FleetTest, APlanIntoAClosedPipeEndsQuietly) {
+  const std::string err = dir_ + "/pipe.err";
+  const std::string command = "set -o pipefail; cd '" + testing::SourceDir() + "' && '" +
+                              SCOPE_MIGRATE_BIN + "' plan --targets '" + targets_ +
+                              "' --mapping " + kMapping + " --out '" + plans_ + "' 2>'" + err +
+                              "' | true";
+  const int status = std::system(("bash -c \"" + command + "\"").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
+  EXPECT_EQ(ReadFile(err).find("cannot write"), std::string::npos) << ReadFile(err);
+}
+
+// Issue 27 finding 5: a fleet planned with an edited mapping is refused by
+// `apply DIR --mapping TRUSTED` before any target writes.
+TEST_F(FleetTest, ApplyDirPinsEveryPlanToTheTrustedMapping) {
+  std::string mapping = ReadFile(testing::SourcePath(kMapping));
+  mapping.replace(mapping.find("catalog: scopes.yaml"), 20,
+                  "catalog: " + testing::SourcePath("mappings/scopes.yaml"));
+  const std::string read_only = "read-only: true\n    scopes: [\"*-read\"]";
+  mapping.replace(mapping.find(read_only), read_only.size(), "scopes: [\"*\"]");  // Auditor: all
+  WriteFile(dir_ + "/edited.yaml", mapping);
+  ASSERT_EQ(RunTool({"plan", "--targets", targets_, "--mapping", dir_ + "/edited.yaml", "--out",
+                     plans_})
+                .exit_code,
+            0);
+  const ToolResult refused = RunTool({"apply", plans_, "--mapping", kMapping});
+  EXPECT_EQ(refused.exit_code, 65) << refused.err;
+  EXPECT_NE(refused.err.find(PlanPath(0) + ":1:1: "), std::string::npos) << refused.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Runs(i), 0);
+    EXPECT_EQ(testing::DataDigest(*conns_[i]), before_[i]);
+  }
+  const ToolResult pinned =
+      RunTool({"apply", plans_, "--mapping", dir_ + "/edited.yaml", "--target", "eu-1"});
+  EXPECT_EQ(pinned.exit_code, 0) << pinned.err;
+  EXPECT_NE(pinned.out.find("was made with " + dir_ + "/edited.yaml"), std::string::npos);
+}
+
+// Issue 27 point 5: approve DIR and show DIR, and apply DIR checks every target's approvals
+// before any target writes (a fleet with one target not approved was half-migrated).
+TEST_F(FleetTest, AFleetIsWrittenOnlyWhenEveryTargetsPlanIsApproved) {
+  ASSERT_EQ(Plan().exit_code, 2);
+  // The approval tables made by the superuser; alice may approve on eu-1.
+  ASSERT_EQ(RunTool({"approve", plans_, "--target", "eu-1", "--revoke"}).exit_code, 0);
+  const std::string alice = "alice_" + dbs_[0];
+  ExecSql(*conns_[0], "CREATE ROLE " + alice + " LOGIN; GRANT USAGE ON SCHEMA public TO " + alice +
+                          "; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + alice +
+                          "; GRANT INSERT, UPDATE ON scope_migration_approvals TO " + alice);
+  std::vector<std::string> as_alice;
+  for (const std::string& conninfo : conninfos_) {
+    as_alice.push_back(std::regex_replace(conninfo, std::regex("user=\\S+"), "user=" + alice));
+  }
+  const ToolResult approved = RunTool({"approve", plans_, "--targets",
+                                       TargetsFile("alice.yaml", as_alice), "--target", "eu-1",
+                                       "--note", "CHG-7"});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_NE(approved.out.find("=== target eu-1 ===\napproved plan sha256 "), std::string::npos)
+      << approved.out;
+
+  const ToolResult refused = RunTool({"apply", plans_, "--require-approvals", "1"});
+  EXPECT_EQ(refused.exit_code, 7);
+  EXPECT_NE(refused.err.find("not every target's plan is approved; nothing was written on any "
+                             "target:\n  us-1: plan sha256 "),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("\n  ap-1: plan sha256 "), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("eu-1:"), std::string::npos) << refused.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Runs(i), 0) << kNames[i];
+    EXPECT_EQ(testing::DataDigest(*conns_[i]), before_[i]) << kNames[i];
+  }
+
+  // show DIR: each target's plan, in order; with --targets, its approvals.
+  const ToolResult shown = RunTool({"show", plans_, "--targets", targets_, "--max-keys", "0"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const size_t eu = shown.out.find("=== target eu-1 ===");
+  const size_t us = shown.out.find("=== target us-1 ===");
+  ASSERT_NE(eu, std::string::npos);
+  ASSERT_NE(us, std::string::npos);
+  EXPECT_LT(eu, us);
+  EXPECT_LT(us, shown.out.find("=== target ap-1 ==="));
+  EXPECT_NE(shown.out.substr(eu, us - eu).find("approved " + alice + " at "), std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.substr(us).find("not approved"), std::string::npos) << shown.out;
+  // The plans alone, without a database.
+  const ToolResult offline = RunTool({"show", plans_, "--max-keys", "0"});
+  ASSERT_EQ(offline.exit_code, 0) << offline.err;
+  EXPECT_EQ(offline.out.find("approved"), std::string::npos) << offline.out;
+
+  // Applying only the approved target goes ahead.
+  const ToolResult one = RunTool({"apply", plans_, "--require-approvals", "1", "--target", "eu-1"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  testing::ExpectPlanApplied(*conns_[0], PlanPath(0));
 }
 
 }  // namespace
