@@ -102,7 +102,7 @@ TEST_F(FleetIndexTest, RefusesNestingPast64LevelsWithoutCrashing) {
   } catch (const ToolError& e) {
     EXPECT_EQ(e.exit_code(), 65);
     EXPECT_EQ(std::string(e.what()), Dir() +
-                                         "/index.json:2:75: arrays and objects nested deeper "
+                                         "/index.json:2:74: arrays and objects nested deeper "
                                          "than 64 levels; make the fleet plan again with plan "
                                          "--targets");
   }
