@@ -74,6 +74,10 @@ int ForEachTarget(const Options& options, bool connects, int (*run)(const Option
 }  // namespace
 
 int RunFleetShow(const Options& options) {
+  if (options.format == ReportFormat::kHtml) {
+    throw UsageError("show DIR writes text, jsonl, csv or markdown; the page of one target is "
+                     "show DIR/NAME.jsonl --format html");
+  }
   return ForEachTarget(options, options.targets.has_value(), RunShowCommand);
 }
 
