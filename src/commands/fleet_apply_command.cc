@@ -112,10 +112,6 @@ void CheckEveryApproval(const std::vector<FleetEntry>& index, const std::vector<
                                     "on any target:" + problems);
 }
 
-TargetOutcome Failed(const std::string& name, const ToolError& e) {
-  return {name, "failed: " + FirstLine(e.what()), e.exit_code(), true, std::nullopt, std::nullopt};
-}
-
 FleetJob ApplyJob(const std::string& dir, const Target& target, const std::string& sha256,
                   const Options& options) {
   const Options one = TargetOptions(options, target);
@@ -133,7 +129,7 @@ FleetJob ApplyJob(const std::string& dir, const Target& target, const std::strin
       }
       *newest_before = runs.empty() ? 0 : runs.front().run_id;
     } catch (const ToolError& e) {
-      return Failed(target.name, e);
+      return FailedOutcome(target.name, e);
     }
     return std::nullopt;
   };

@@ -30,8 +30,7 @@ FleetJob RollbackJob(const Options& options, const Target& target,
       const std::vector<RunRow> runs = TargetRuns(one);
       *newest_before = runs.empty() ? 0 : runs.front().run_id;
     } catch (const ToolError& e) {
-      return TargetOutcome{target.name, "failed: " + FirstLine(e.what()), e.exit_code(), true,
-                           std::nullopt, std::nullopt};
+      return FailedOutcome(target.name, e);
     }
     return std::nullopt;
   };

@@ -15,10 +15,16 @@
 #include <thread>
 
 #include "base/child_process.h"
+#include "base/errors.h"
 #include "base/event_log.h"
 #include "base/string_lists.h"
 
 namespace scope_migrate {
+
+TargetOutcome FailedOutcome(const std::string& name, const ToolError& error) {
+  return {name, "failed: " + FirstLine(error.what()), error.exit_code(), true, std::nullopt,
+          std::nullopt};
+}
 namespace {
 
 // What the targets' processes print, passed on whole line by line.

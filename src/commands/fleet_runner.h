@@ -26,6 +26,11 @@ struct TargetOutcome {
   std::optional<int64_t> run_id, keys_changed;
 };
 
+class ToolError;
+
+// A target that failed before its process ran: "failed: " and the error's first line.
+TargetOutcome FailedOutcome(const std::string& name, const ToolError& error);
+
 struct FleetJob {
   std::string name;
   // Before the process: an outcome that ends the target here (done before, unreachable),
