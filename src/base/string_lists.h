@@ -13,6 +13,12 @@ namespace scope_migrate {
 // `values` sorted in byte order with duplicates removed.
 std::vector<std::string> SortedUnique(std::vector<std::string> values);
 
+// a ∪ b and a − b of two sorted, unique lists (sorted, unique).
+std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
+                                     const std::vector<std::string>& b);
+std::vector<std::string> SortedDifference(const std::vector<std::string>& a,
+                                          const std::vector<std::string>& b);
+
 // `text` up to its first newline (all of it without one).
 std::string FirstLine(const std::string& text);
 

@@ -6,7 +6,7 @@ FixtureSource::FixtureSource(std::string path)
     : path_(std::move(path)), keys_(LoadFixtures(path_)) {}
 
 void FixtureSource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visitor) {
-  if (!filter.empty()) {
+  if (!filter.empty() && filter.refuse_unmatched) {
     FilterTally tally(filter);
     for (const auto& fixture : keys_)
       tally.See(fixture.key.id, fixture.key.tenant ? &*fixture.key.tenant : nullptr);

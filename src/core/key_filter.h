@@ -18,6 +18,9 @@ namespace scope_migrate {
 struct KeyFilter {
   std::vector<std::string> tenants;
   std::vector<std::string> ids;
+  // False for a look-up that expects misses (the keys an overrides file names, SPEC 12.2):
+  // the sources then visit what matches and refuse nothing.
+  bool refuse_unmatched = true;
 
   bool empty() const { return tenants.empty() && ids.empty(); }
   // `tenant` is null for a key with no tenant.

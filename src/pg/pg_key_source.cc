@@ -147,7 +147,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
                     ") FROM " + l.keys + " k WHERE true" + FilterSql(txn, l, filter, "k"));
   });
   const uint64_t legacy = counts[0][0].as<uint64_t>(), excluded = counts[0][1].as<uint64_t>();
-  if (!filter.empty()) {
+  if (!filter.empty() && filter.refuse_unmatched) {
     RefuseUnmatched(FindMisses(txn, l, filter, legacy + excluded), filter,
                     "the keys table " + l.keys);
   }

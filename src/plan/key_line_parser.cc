@@ -11,7 +11,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-enum class Field { kOther, kType, kId, kTenant, kName, kStatus, kReason, kList };
+enum class Field { kOther, kType, kId, kTenant, kName, kStatus, kReason, kList, kOverride };
+
+// Inside "override": which of its fields the parser is at.
+enum class OverrideField { kOther, kReason, kList, kAllowWrite };
 
 // Collects the fields of one key line; stops at the first rule broken, with `error` set.
 class KeyLineSax : public nlohmann::json_sax<Json> {
@@ -23,17 +26,24 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
   bool has_type = false, has_id = false, has_status = false;
 
   bool null() override { return Scalar(nullptr); }
-  bool boolean(bool) override { return Scalar("boolean"); }
+  bool boolean(bool value) override {
+    if (InOverride() && override_field_ == OverrideField::kAllowWrite) {
+      out_.override->allow_write = value;
+      return true;
+    }
+    return Scalar("boolean");
+  }
   bool number_integer(number_integer_t) override { return Scalar("number"); }
   bool number_unsigned(number_unsigned_t) override { return Scalar("number"); }
   bool number_float(number_float_t, const string_t&) override { return Scalar("number"); }
   bool binary(binary_t&) override { return Scalar("binary"); }
 
   bool string(string_t& value) override {
-    if (depth_ == 2 && list_ != nullptr) {
+    if (list_ != nullptr && depth_ == list_depth_) {
       list_->push_back(std::move(value));
       return true;
     }
+    if (InOverride()) return OverrideString(value);
     if (depth_ != 1) return Nested();
     switch (field_) {
       case Field::kType:
@@ -58,7 +68,8 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
         out_.reason = std::move(value);
         break;
       case Field::kList:
-        return Fail("must be a list");
+      case Field::kOverride:
+        return Fail(Expected());
       case Field::kOther:
         break;
     }
@@ -66,13 +77,28 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
   }
 
   bool start_object(std::size_t) override {
-    if (depth_ == 1 && field_ != Field::kOther) return Fail(Expected());
-    if (depth_ == 2 && list_ != nullptr) return Fail("must hold strings");
+    if (list_ != nullptr && depth_ == list_depth_) return Fail("must hold strings");
+    if (depth_ == 1 && field_ == Field::kOverride) {
+      out_.override.emplace();
+      override_field_ = OverrideField::kOther;
+    } else if (depth_ == 1 && field_ != Field::kOther) {
+      return Fail(Expected());
+    } else if (InOverride() && override_field_ != OverrideField::kOther) {
+      return Fail(OverrideExpected());
+    }
     ++depth_;
     return true;
   }
 
   bool key(string_t& name) override {
+    if (InOverride()) {
+      override_field_name_ = name;
+      override_field_ = name == "reason"        ? OverrideField::kReason
+                        : name == "allow_write" ? OverrideField::kAllowWrite
+                        : name == "add" || name == "remove" ? OverrideField::kList
+                                                            : OverrideField::kOther;
+      return true;
+    }
     if (depth_ != 1) return true;
     field_name_ = name;
     field_ = FieldOf(name);
@@ -86,20 +112,23 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
 
   bool start_array(std::size_t) override {
     if (depth_ == 0) return Fail("", "not a plan line (no \"type\")");
+    if (list_ != nullptr && depth_ == list_depth_) return Fail("must hold strings");
     if (depth_ == 1 && field_ == Field::kList) {
-      list_ = ListOf(field_name_);
-      list_->clear();
+      StartList(ListOf(field_name_));
     } else if (depth_ == 1 && field_ != Field::kOther) {
       return Fail(Expected());
-    } else if (depth_ == 2 && list_ != nullptr) {
-      return Fail("must hold strings");
+    } else if (InOverride() && override_field_ == OverrideField::kList) {
+      StartList(override_field_name_ == "add" ? &out_.override->add : &out_.override->remove);
+    } else if (InOverride() && override_field_ != OverrideField::kOther) {
+      return Fail(OverrideExpected());
     }
     ++depth_;
     return true;
   }
 
   bool end_array() override {
-    if (--depth_ == 1) list_ = nullptr;
+    --depth_;
+    if (list_ != nullptr && depth_ < list_depth_) list_ = nullptr;
     return true;
   }
 
@@ -115,7 +144,7 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
         {"type", Field::kType},  {"id", Field::kId},         {"tenant", Field::kTenant},
         {"name", Field::kName},  {"status", Field::kStatus}, {"reason", Field::kReason},
         {"roles", Field::kList}, {"current", Field::kList},  {"add", Field::kList},
-        {"extra", Field::kList}};
+        {"extra", Field::kList}, {"override", Field::kOverride}};
     for (const auto& [field_name, field] : kFields) {
       if (name == field_name) return field;
     }
@@ -130,13 +159,43 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
   }
 
   const char* Expected() const {
-    return field_ == Field::kList ? "must be a list" : "must be a string";
+    return field_ == Field::kList       ? "must be a list"
+           : field_ == Field::kOverride ? "must be an object"
+                                        : "must be a string";
+  }
+
+  // Directly inside the "override" object (not in one of its lists).
+  bool InOverride() const { return depth_ == 2 && field_ == Field::kOverride; }
+
+  std::string OverrideExpected() const {
+    return std::string(override_field_ == OverrideField::kList         ? "must be a list"
+                       : override_field_ == OverrideField::kAllowWrite ? "must be true or false"
+                                                                       : "must be a string");
+  }
+
+  bool OverrideString(std::string& value) {
+    if (override_field_ == OverrideField::kReason) {
+      out_.override->reason = std::move(value);
+      return true;
+    }
+    if (override_field_ == OverrideField::kOther) return true;
+    return Fail("", "\"override\": \"" + override_field_name_ + "\" " + OverrideExpected());
+  }
+
+  void StartList(std::vector<std::string>* list) {
+    list_ = list;
+    list_->clear();
+    list_depth_ = depth_ + 1;
   }
 
   // A value that is not a string.
   bool Scalar(const char* kind) {
     if (depth_ == 0) return Fail("", "not a plan line (no \"type\")");
-    if (depth_ == 2 && list_ != nullptr) return Fail("must hold strings");
+    if (list_ != nullptr && depth_ == list_depth_) return Fail("must hold strings");
+    if (InOverride()) {
+      if (override_field_ == OverrideField::kOther) return true;
+      return Fail("", "\"override\": \"" + override_field_name_ + "\" " + OverrideExpected());
+    }
     if (depth_ != 1 || field_ == Field::kOther) return true;
     if (kind == nullptr && field_ == Field::kReason) return true;  // null: no reason
     if (kind == nullptr && (field_ == Field::kTenant || field_ == Field::kName)) {
@@ -159,6 +218,9 @@ class KeyLineSax : public nlohmann::json_sax<Json> {
   Field field_ = Field::kOther;
   std::string field_name_;
   std::vector<std::string>* list_ = nullptr;
+  int list_depth_ = 0;  // the depth of the items of list_
+  OverrideField override_field_ = OverrideField::kOther;
+  std::string override_field_name_;
 };
 
 bool Contains(const std::vector<std::string>& sorted, const std::string& value) {
@@ -185,6 +247,7 @@ class ListCheck {
         throw Error("key " + k_.id + ": extra scope \"" + scope + "\" is not one of its scopes");
       }
     }
+    if (k_.override) CheckOverride(*k_.override);
     if (k_.status == Status::kChange && k_.add.empty() && k_.remove.empty()) {
       throw Error("key " + k_.id + " is a change with nothing to add or remove");
     }
@@ -193,6 +256,20 @@ class ListCheck {
  private:
   ToolError Error(const std::string& message) const {
     return InputError(path_, k_.line, 1, message);
+  }
+
+  void CheckOverride(const KeyOverride& o) const {
+    Sorted("override\": \"add", o.add, true);
+    Sorted("override\": \"remove", o.remove, true);
+    if (o.reason.empty()) throw Error("key " + k_.id + ": its override has no reason");
+    if (o.add.empty() && o.remove.empty()) {
+      throw Error("key " + k_.id + ": its override adds and removes nothing");
+    }
+    for (const auto& scope : o.add) {
+      if (Contains(o.remove, scope)) {
+        throw Error("key " + k_.id + ": its override both adds and removes \"" + scope + "\"");
+      }
+    }
   }
 
   void Sorted(const char* field, const std::vector<std::string>& values, bool unique) const {
@@ -224,6 +301,10 @@ const char* FieldWithNul(const PlanKeyLine& k) {
   if (any_nul(k.current)) return "current";
   if (any_nul(k.add)) return "add";
   if (any_nul(k.extra)) return "extra";
+  if (k.override && (has_nul(k.override->reason) || any_nul(k.override->add) ||
+                     any_nul(k.override->remove))) {
+    return "override";
+  }
   return nullptr;
 }
 

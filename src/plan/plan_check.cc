@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "base/errors.h"
+#include "base/string_lists.h"
 #include "core/mapping.h"
 #include "core/role_matrix.h"
 
@@ -59,7 +60,11 @@ bool IntegerLess(const std::string& a, const std::string& b) {
 }  // namespace
 
 PlanChecker::PlanChecker(const std::string& path, const PlanHeader& header)
-    : path_(path), matrix_(header.mapping), prune_(header.prune) {
+    : path_(path),
+      matrix_(header.mapping),
+      prune_(header.prune),
+      overrides_recorded_(header.overrides.has_value()),
+      overrides_applied_(header.overrides ? header.overrides->applied : 0) {
   auto bad = [&](const std::string& message) {
     return InputError(path, 1, 1, "the header's mapping: " + message);
   };
@@ -99,42 +104,65 @@ const RoleMatrix::Role* PlanChecker::FindRole(const std::string& raw) const {
   return it == index_.end() ? nullptr : &matrix_.roles[it->second];
 }
 
-// For a line that can be written: every role known, and status, add and extra as Decide()
-// makes them. Fills `roles` with the normalised role names, sorted and unique.
+// For a line that can be written, or one with an override: every role known, and status,
+// add and extra as Decide() makes them (with the line's override, under its rules). Fills
+// `roles` with the normalised role names, sorted and unique.
 void PlanChecker::CheckDecision(const PlanKeyLine& key, std::vector<std::string>& roles) const {
   auto bad = [&](const std::string& message) {
     return InputError(path_, key.line, 1,
                       "key " + key.id + ": " + message +
                           ": the key line does not follow from the header's mapping");
   };
-  if (key.roles.empty()) throw bad("it has no roles but is " + std::string(StatusName(key.status)));
+  if (key.roles.empty() && !key.override) {
+    throw bad("it has no roles but is " + std::string(StatusName(key.status)));
+  }
   std::vector<std::string> target;
+  bool read_only = !key.roles.empty();
   for (const auto& raw : key.roles) {
     const RoleMatrix::Role* role = FindRole(raw);
     if (role == nullptr) throw bad("role \"" + raw + "\" is not in the mapping");
     roles.push_back(role->name);
-    std::vector<std::string> merged;
-    std::set_union(target.begin(), target.end(), role->scopes.begin(), role->scopes.end(),
-                   std::back_inserter(merged));
-    target.swap(merged);
+    read_only = read_only && role->read_only;
+    target = SortedUnion(target, role->scopes);
   }
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  std::vector<std::string> add, extra;
-  std::set_difference(target.begin(), target.end(), key.current.begin(), key.current.end(),
-                      std::back_inserter(add));
-  std::set_difference(key.current.begin(), key.current.end(), target.begin(), target.end(),
-                      std::back_inserter(extra));
-  const Status status = !add.empty() || (prune_ && !extra.empty()) ? Status::kChange
-                        : !extra.empty()                           ? Status::kDrift
-                                                                   : Status::kUnchanged;
-  if (add != key.add) throw bad("\"add\" is " + Join(key.add) + ", the mapping gives " + Join(add));
-  if (extra != key.extra) {
-    throw bad("\"extra\" is " + Join(key.extra) + ", the mapping gives " + Join(extra));
+  roles = SortedUnique(std::move(roles));
+  Decision d;
+  d.current = key.current;
+  if (key.override) {
+    const auto write_or_privileged = [this](const std::string& scope) {
+      return EndsWith(scope, "-write") || Contains(matrix_.privileged, scope);
+    };
+    const OverrideRefusal refusal =
+        ApplyOverride(*key.override, target, read_only, prune_, write_or_privileged, d);
+    if (refusal) throw bad("its override " + refusal.message);
+  } else {
+    d.target = std::move(target);
+    FinishDecision(d, prune_, nullptr);
   }
-  if (status != key.status) {
+  if (d.add != key.add) throw bad("\"add\" is " + Join(key.add) + ", the mapping gives " + Join(d.add));
+  if (d.extra != key.extra) {
+    throw bad("\"extra\" is " + Join(key.extra) + ", the mapping gives " + Join(d.extra));
+  }
+  if (d.status != key.status || (d.status == Status::kBlocked && d.reason != key.reason)) {
     throw bad("the status is \"" + std::string(StatusName(key.status)) +
-              "\", the mapping gives \"" + StatusName(status) + "\"");
+              "\", the mapping gives \"" + StatusName(d.status) + "\"");
+  }
+}
+
+// A line may carry an override only in a plan whose header records an overrides file, and
+// never on a skipped (revoked) key.
+void PlanChecker::CheckOverrideAllowed(const PlanKeyLine& key) {
+  ++overrides_;
+  if (!overrides_recorded_) {
+    throw InputError(path_, key.line, 1,
+                     "key " + key.id +
+                         " carries an override, but the header records no overrides file: the "
+                         "plan file was edited");
+  }
+  if (key.status == Status::kSkipped) {
+    throw InputError(path_, key.line, 1,
+                     "key " + key.id + " is skipped but carries an override: the plan file was "
+                     "edited");
   }
 }
 
@@ -160,9 +188,11 @@ void PlanChecker::Check(const PlanKeyLine& key) {
   ids_.emplace_back(std::hash<std::string>{}(key.id), key.line);
   ++counted_.Count(key.status);
   ++counted_.keys_read;
-  if (key.status == Status::kBlocked || key.status == Status::kSkipped) return;
+  if (key.override) CheckOverrideAllowed(key);
+  if (!key.override && (key.status == Status::kBlocked || key.status == Status::kSkipped)) return;
   std::vector<std::string> roles;
   CheckDecision(key, roles);
+  if (key.status == Status::kBlocked) return;
   for (const auto& role : roles) ++counted_.by_role[role];
   counted_.scopes_to_add += key.add.size();
   counted_.scopes_to_remove += key.remove.size();
@@ -246,6 +276,12 @@ void PlanChecker::CheckSummary(const Summary& written, int line) {
                        "the key id of line " + std::to_string(ids[i - 1].second) +
                            " is repeated: a plan lists each key once");
     }
+  }
+  if (overrides_ != overrides_applied_) {
+    throw InputError(path_, 1, 1,
+                     "the header records " + std::to_string(overrides_applied_) +
+                         " key lines with an override, the plan has " +
+                         std::to_string(overrides_) + ": the plan file was edited");
   }
   if (const std::string difference = SummaryDifference(written, counted_); !difference.empty()) {
     throw InputError(path_, line, 1, "the summary's " + difference + ": the plan file was edited");

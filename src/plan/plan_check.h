@@ -6,7 +6,9 @@
 // Each key line's decision is then recomputed from its "roles" and "current" (status,
 // add and extra, hence target and remove) for the statuses that can be written ("change",
 // "unchanged", "drift"); a blocked or skipped line is never written and is counted as it
-// says. The key ids must increase from line to line, as the planner writes them: in byte
+// says. A line with an override (version 3) is recomputed with it, under the override's
+// rules (core/decision.h: ApplyOverride), whatever its status; the header must record the
+// overrides file and as many such lines as there are. The key ids must increase from line to line, as the planner writes them: in byte
 // order (text ids are read ORDER BY id COLLATE "C", uuids sort as their text) or, when every
 // id is a decimal integer, in numeric order (integer ids); a line breaking both orders is
 // refused as out of order. A key id seen twice is refused (ids are compared by a 64-bit
@@ -45,10 +47,14 @@ class PlanChecker {
   const RoleMatrix::Role* FindRole(const std::string& raw) const;
   void CheckDecision(const PlanKeyLine& key, std::vector<std::string>& roles) const;
   void CheckOrder(const PlanKeyLine& key);
+  void CheckOverrideAllowed(const PlanKeyLine& key);
 
   std::string path_;
   const RoleMatrix& matrix_;
   bool prune_;
+  bool overrides_recorded_;      // the header records an overrides file
+  uint64_t overrides_applied_;   // the key lines with an override it records
+  uint64_t overrides_ = 0;       // those seen
   std::map<std::string, size_t> index_;  // normalised name or alias -> role position
   // A 64-bit hash of each key id with its line, sorted at the end to find a repeated id
   // in 16 bytes a key.

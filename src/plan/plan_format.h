@@ -15,8 +15,20 @@
 // made with prune, else nothing. The fingerprint apply checks is the state the plan saw
 // (not revoked, roles, current), compared exactly (write_rules.h). Version 1 (which also
 // wrote target, remove and a hashed fingerprint) is still read.
+//
+// Version 3 (SPEC 12.0) is written exactly when the plan carries content a version-2
+// reader would misread: per-key overrides (SPEC 12.2) (and, from the replay, its result).
+// PlanFormatVersionFor() says which, from what the header carries; a plan without any stays
+// version 2, so older readers keep reading it. With overrides the header holds
+// "overrides": {"file", "sha256" (of the file's bytes), "applied" (key lines carrying one),
+// "ignored" (overrides of keys outside the --tenant/--key filter)}, and each key line with
+// an override carries it after "extra" as "override": {"add", "remove", "reason" and, when
+// true, "allow_write"}, so the line can be re-derived from its roles, current scopes and
+// that override alone (plan_check.h). Derived on reading then: remove = extra for a
+// pruning plan, else the extra scopes the override removes.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,12 +37,22 @@
 #include "core/decision.h"
 #include "core/key_filter.h"
 #include "core/key_source.h"
+#include "core/overrides.h"
 #include "core/role_matrix.h"
 
 namespace scope_migrate {
 
-inline constexpr int kPlanFormatVersion = 2;
+inline constexpr int kPlanFormatVersion = 3;        // the newest version written and read
 inline constexpr int kOldestPlanFormatVersion = 1;  // the oldest version still read
+inline constexpr int kPlainPlanFormatVersion = 2;   // a plan with no version-3 content
+
+// What the header records of the overrides file a plan was made with.
+struct OverridesRecord {
+  std::string file;    // as given on the command line
+  std::string sha256;  // of the file's bytes
+  uint64_t applied = 0;  // key lines carrying an override
+  uint64_t ignored = 0;  // overrides of keys outside the --tenant/--key filter
+};
 
 struct PlanHeader {
   std::string tool_version;
@@ -50,7 +72,14 @@ struct PlanHeader {
   SourceIdentity identity;
   KeyFilter filter;    // non-empty: a partial run
   RoleMatrix mapping;  // "mapping": the roles and their scopes, for reviewers (and `show`)
+  std::optional<OverridesRecord> overrides;  // "overrides" (version 3)
 };
+
+// The format_version a plan with this header is written in: 3 when it carries version-3
+// content (overrides), else 2. The one place that decides it.
+inline int PlanFormatVersionFor(const PlanHeader& header) {
+  return header.overrides ? 3 : kPlainPlanFormatVersion;
+}
 
 // One key line as read back, with the derived lists filled in.
 struct PlanKeyLine {
@@ -60,6 +89,7 @@ struct PlanKeyLine {
   Status status = Status::kUnchanged;
   std::string reason;
   std::vector<std::string> roles, current, add, extra;  // as written
+  std::optional<KeyOverride> override;                  // as written (version 3)
   std::vector<std::string> target, remove;              // derived
 };
 

@@ -124,6 +124,16 @@ Summary ParseSummary(const LineReader& in) {
   return s;
 }
 
+OverridesRecord ParseOverridesRecord(const LineReader& in, const Json& j) {
+  if (!j.is_object()) throw in.Error("\"overrides\" must be an object");
+  OverridesRecord out;
+  out.file = in.Text(j, "file");
+  out.sha256 = in.Text(j, "sha256");
+  out.applied = Count(in, j, "applied");
+  out.ignored = Count(in, j, "ignored");
+  return out;
+}
+
 PlanHeader ParseHeader(const LineReader& in) {
   const Json& h = in.json();
   if (in.Type() != "header") throw in.Error("the first line is not the plan header");
@@ -168,6 +178,11 @@ PlanHeader ParseHeader(const LineReader& in) {
     if (filter.contains("key")) header.filter.ids = in.Strings(filter, "key");
   }
   if (h.contains("mapping")) header.mapping = ParseMatrix(in, h["mapping"]);
+  if (h.contains("overrides")) header.overrides = ParseOverridesRecord(in, h["overrides"]);
+  if (header.overrides && version < 3) {
+    throw in.Error("the header records overrides, which a plan of format_version " +
+                   version.dump() + " cannot carry: the plan file was edited");
+  }
   return header;
 }
 

@@ -32,7 +32,7 @@ class JsonlWriter : public PlanWriter {
   void WriteHeader(const PlanHeader& h) override {
     nlohmann::ordered_json j;
     j["type"] = "header";
-    j["format_version"] = kPlanFormatVersion;
+    j["format_version"] = PlanFormatVersionFor(h);
     j["tool_version"] = h.tool_version;
     j["tool_commit"] = h.tool_commit;
     j["mapping_sha256"] = h.mapping_sha256;
@@ -47,6 +47,12 @@ class JsonlWriter : public PlanWriter {
     j["partial"] = !h.filter.empty();
     if (!h.filter.empty()) j["filter"] = {{"tenant", h.filter.tenants}, {"key", h.filter.ids}};
     if (!h.mapping.empty()) j["mapping"] = MatrixJson(h.mapping);
+    if (h.overrides) {
+      j["overrides"] = {{"file", h.overrides->file},
+                        {"sha256", h.overrides->sha256},
+                        {"applied", h.overrides->applied},
+                        {"ignored", h.overrides->ignored}};
+    }
     filter_ = h.filter;
     Emit(j.dump());
   }

@@ -20,6 +20,18 @@ void AppendList(std::string& out, const char* field, const std::vector<std::stri
   AppendJsonStringArray(out, values);
 }
 
+// ,"override":{"add":[..],"remove":[..],"reason":"..","allow_write":true}: both lists
+// always (possibly empty), allow_write only when true.
+void AppendOverride(std::string& out, const KeyOverride& o) {
+  out += ",\"override\":{\"add\":";
+  AppendJsonStringArray(out, o.add);
+  out += ",\"remove\":";
+  AppendJsonStringArray(out, o.remove);
+  AppendText(out, ",\"reason\":", o.reason);
+  if (o.allow_write) out += ",\"allow_write\":true";
+  out += '}';
+}
+
 }  // namespace
 
 void AppendKeyLine(std::string& out, const PlannedKey& k) {
@@ -36,11 +48,17 @@ void AppendKeyLine(std::string& out, const PlannedKey& k) {
   AppendList(out, ",\"current\":", d.current);
   AppendList(out, ",\"add\":", d.add);
   AppendList(out, ",\"extra\":", d.extra);
+  if (d.override) AppendOverride(out, *d.override);
   out += "}";
 }
 
 void DeriveLists(PlanKeyLine& k, bool prune) {
-  if (prune && k.status == Status::kChange) k.remove = k.extra;
+  if (prune && k.status == Status::kChange) {
+    k.remove = k.extra;
+  } else if (k.override && k.status == Status::kChange) {
+    std::set_intersection(k.extra.begin(), k.extra.end(), k.override->remove.begin(),
+                          k.override->remove.end(), std::back_inserter(k.remove));
+  }
   std::vector<std::string> kept;
   std::set_difference(k.current.begin(), k.current.end(), k.extra.begin(), k.extra.end(),
                       std::back_inserter(kept));
@@ -64,6 +82,7 @@ RecordedKey RecordedKeyOf(const PlanKeyLine& line) {
   decision.add = line.add;
   decision.extra = line.extra;
   decision.remove = line.remove;
+  decision.override = line.override;
   return out;
 }
 

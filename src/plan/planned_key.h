@@ -33,10 +33,11 @@ struct PlannedKey {
 };
 
 // 1 -> 2: appends the key line (no newline) in id, tenant, name, status, reason, roles,
-// current, add, extra order, leaving out what is absent or empty.
+// current, add, extra, override order, leaving out what is absent or empty.
 void AppendKeyLine(std::string& out, const PlannedKey& key);
 
-// 3: target = current - extra + add; remove = extra for a "change" key of a pruning plan.
+// 3: target = current - extra + add; remove = extra for a "change" key of a pruning plan,
+// else the extra scopes its override removes.
 // `key.target` and `key.remove` must be empty.
 void DeriveLists(PlanKeyLine& key, bool prune);
 

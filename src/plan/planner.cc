@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "base/version.h"
+#include "plan/override_pass.h"
 
 namespace scope_migrate {
 namespace {
@@ -21,6 +22,7 @@ class PlanningVisitor : public KeyVisitor {
       : mapping_(mapping), writers_(writers), progress_(progress) {
     options_.cutoff = params.cutoff;
     options_.prune = params.prune;
+    overrides_ = params.overrides;
   }
 
   void Begin(uint64_t legacy_keys, uint64_t excluded) override {
@@ -29,7 +31,11 @@ class PlanningVisitor : public KeyVisitor {
   }
 
   void Visit(const KeyRecord& key) override {
-    const Decision decision = Decide(key, mapping_, options_);
+    const Override* o = overrides_ ? overrides_->Find(key.id) : nullptr;
+    OverrideRefusal refusal;
+    const Decision decision = Decide(key, mapping_, options_, o ? &o->change : nullptr, &refusal);
+    // The first pass accepted it: the key changed since.
+    if (refusal) throw overrides_->Error(*o, o->at, refusal.message + " (the key changed during the plan)");
     summary_.Add(decision, mapping_.catalog());
     if (decision.status == Status::kExcluded) return;
     const PlannedKey planned{key, decision};
@@ -44,6 +50,7 @@ class PlanningVisitor : public KeyVisitor {
   const std::vector<ReportWriter*>& writers_;
   Progress* progress_;
   DecisionOptions options_;
+  const Overrides* overrides_ = nullptr;
   Summary summary_;
 };
 
@@ -78,7 +85,16 @@ Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& par
   }
   std::vector<ReportWriter*> writers = {plan};
   writers.insert(writers.end(), reports.begin(), reports.end());
-  const PlanHeader header = MakePlanHeader(mapping, params, source);
+  PlanHeader header = MakePlanHeader(mapping, params, source);
+  if (params.overrides != nullptr) {
+    OverridePass pass =
+        RunOverridePass(source, mapping, *params.overrides, params.cutoff, params.prune,
+                        params.filter, /*missing_is_error=*/params.overrides_found == nullptr);
+    header.overrides = pass.record;
+    if (params.overrides_found != nullptr) {
+      params.overrides_found->insert(pass.found.begin(), pass.found.end());
+    }
+  }
   for (ReportWriter* writer : writers) writer->WriteHeader(header);
   PlanningVisitor visitor(mapping, params, writers, progress);
   source.Read(params.cutoff, params.filter, visitor);

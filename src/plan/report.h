@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -42,6 +43,43 @@ struct ReportOptions {
 
 // "alice at T, bob at T", or "none: not approved".
 std::string DescribeApprovalList(const std::vector<std::string>& approvals);
+
+// The overrides a plan applies (SPEC 12.2), as the text and Markdown reports (and the page)
+// list them: the header's record of the overrides file, then each key with an override in
+// id order (the first `max` kept, the rest counted), and the privileged scopes that the
+// overrides grant (also counted in the summary's privileged grants, since they are added).
+class OverrideListing {
+ public:
+  struct Entry {
+    std::string id;
+    std::optional<std::string> tenant, name;
+    Status status = Status::kChange;
+    KeyOverride change;
+  };
+
+  explicit OverrideListing(size_t max) : max_(max) {}
+  void SeeHeader(const PlanHeader& header) {
+    record_ = header.overrides;
+    privileged_names_ = header.mapping.privileged;
+  }
+  void See(const PlannedKey& key);
+
+  const std::optional<OverridesRecord>& record() const { return record_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  uint64_t total() const { return total_; }  // keys with an override seen
+  // Privileged scope -> keys an override grants it to.
+  const std::map<std::string, uint64_t>& privileged_grants() const { return privileged_; }
+  // "FILE (sha256 HEX): N applied, M ignored (outside the filter)".
+  std::string DescribeRecord() const;
+
+ private:
+  size_t max_;
+  std::optional<OverridesRecord> record_;
+  std::vector<Entry> entries_;
+  uint64_t total_ = 0;
+  std::map<std::string, uint64_t> privileged_;
+  std::vector<std::string> privileged_names_;  // the catalog's, from the header's mapping
+};
 
 // The other writers (the JSON Lines one, which writes the plan file, is in plan_writer.h).
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);

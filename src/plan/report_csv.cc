@@ -12,7 +12,8 @@ namespace {
 // One row per scope change (action add or remove) and per extra scope the key keeps outside
 // its target (action keep: a drift key's extras, and a change key's without --prune); a key
 // with none of these (blocked, skipped, unchanged) gets one row with empty action and scope,
-// so every key read appears at least once. A seventh column holds the key's name; the last
+// so every key read appears at least once. A key with an override (SPEC 12.2) also gets one
+// row per scope of it, action override-add or override-remove, with its reason. A seventh column holds the key's name; the last
 // row the plan's sha256.
 class CsvWriter : public ReportWriter {
  public:
@@ -33,6 +34,12 @@ class CsvWriter : public ReportWriter {
       }
     }
     if (!written) Row(k, "", "");
+    if (d.override) {
+      for (const auto& scope : d.override->add) Row(k, "override-add", scope, &d.override->reason);
+      for (const auto& scope : d.override->remove) {
+        Row(k, "override-remove", scope, &d.override->reason);
+      }
+    }
   }
 
   // The last row carries the plan's checksum: status "plan", reason "sha256 HEX".
@@ -43,7 +50,9 @@ class CsvWriter : public ReportWriter {
 
  private:
   // Writes one row; returns true so WriteKey can note that the key has one.
-  bool Row(const PlannedKey& k, const char* action, const std::string& scope) {
+  // An override's rows carry its reason instead of the key's.
+  bool Row(const PlannedKey& k, const char* action, const std::string& scope,
+           const std::string* reason = nullptr) {
     row_.clear();
     AppendCsvField(row_, k.key.id);
     row_.push_back(',');
@@ -55,7 +64,7 @@ class CsvWriter : public ReportWriter {
     row_.push_back(',');
     AppendCsvField(row_, scope);
     row_.push_back(',');
-    AppendCsvField(row_, k.decision.reason);
+    AppendCsvField(row_, reason != nullptr ? *reason : k.decision.reason);
     row_.push_back(',');
     AppendCsvField(row_, k.key.name.value_or(""));
     row_ += "\r\n";

@@ -12,11 +12,13 @@ namespace {
 // kGrantKeysShown per scope), the drift keys and the blocked keys (both capped by max_keys).
 class MarkdownWriter : public ReportWriter {
  public:
-  MarkdownWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {}
+  MarkdownWriter(std::ostream& out, const ReportOptions& options)
+      : out_(out), options_(options), overrides_(options.max_keys) {}
 
   void WriteHeader(const PlanHeader& h) override {
     filter_ = h.filter.Describe();
     matrix_ = h.mapping;
+    overrides_.SeeHeader(h);
     out_ << "## scope-migrate plan\n\n"
          << "| parameter | value |\n|---|---|\n"
          << "| source | `" << MarkdownCell(h.source) << "` |\n"
@@ -31,6 +33,11 @@ class MarkdownWriter : public ReportWriter {
          << "| keys | "
          << (filter_.empty() ? "all" : "**partial run**: `" + MarkdownCell(filter_) + "`") << " |\n"
          << "| tool version | " << h.tool_version << " |\n";
+    if (h.overrides) {
+      out_ << "| overrides | `" << MarkdownCell(h.overrides->file) << "` (sha256 `"
+           << h.overrides->sha256 << "`): " << h.overrides->applied << " applied, "
+           << h.overrides->ignored << " ignored (outside the filter) |\n";
+    }
     if (options_.approvals) {
       out_ << "| approvals | " << MarkdownCell(DescribeApprovalList(*options_.approvals)) << " |\n";
     }
@@ -39,6 +46,7 @@ class MarkdownWriter : public ReportWriter {
 
   void WriteKey(const PlannedKey& k) override {
     const Decision& d = k.decision;
+    overrides_.See(k);
     // Which added scopes are privileged is known from the summary only; keeping the first
     // keys of every added scope costs at most kGrantKeysShown per catalog scope.
     for (const auto& scope : d.add) {
@@ -71,6 +79,7 @@ class MarkdownWriter : public ReportWriter {
       out_ << "| " << scope << " | " << c.add << " | " << c.remove << " |\n";
     }
     WritePrivileged(s);
+    WriteOverrides();
     WriteDrift(s);
     WriteBlocked(s);
     if (!matrix_.empty()) {
@@ -122,6 +131,31 @@ class MarkdownWriter : public ReportWriter {
     }
   }
 
+  // Each key with an override (SPEC 12.2): what it adds and removes, and why.
+  void WriteOverrides() {
+    if (!overrides_.record()) return;
+    out_ << "\n### Overrides\n\n";
+    if (overrides_.total() == 0) {
+      out_ << "None applies to the keys read.\n";
+      return;
+    }
+    out_ << "| key | tenant | status | add | remove | reason |\n|---|---|---|---|---|---|\n";
+    for (const OverrideListing::Entry& e : overrides_.entries()) {
+      out_ << "| `" << MarkdownCell(e.id) << "` | " << MarkdownCell(e.tenant.value_or(""))
+           << " | " << StatusName(e.status) << " | " << Join(e.change.add)
+           << (e.change.allow_write ? " (allow_write)" : "") << " | " << Join(e.change.remove)
+           << " | " << MarkdownCell(e.change.reason) << " |\n";
+    }
+    if (overrides_.total() > overrides_.entries().size()) {
+      out_ << "\n" << overrides_.entries().size() << " of " << overrides_.total()
+           << " overrides shown.\n";
+    }
+    for (const auto& [scope, keys] : overrides_.privileged_grants()) {
+      out_ << "\nPrivileged by override: " << scope << " to " << keys
+           << (keys == 1 ? " key" : " keys") << " (counted in the privileged grants above).\n";
+    }
+  }
+
   // Drift keys keep scopes outside their target (nothing is removed without --prune).
   void WriteDrift(const Summary& s) {
     out_ << "\n### Drift (scopes kept outside the target)\n\n";
@@ -162,6 +196,7 @@ class MarkdownWriter : public ReportWriter {
   std::vector<Listed> drift_;
   std::vector<Listed> blocked_;
   RoleMatrix matrix_;
+  OverrideListing overrides_;
 };
 
 }  // namespace

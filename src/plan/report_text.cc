@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -23,11 +24,13 @@ std::string Right(uint64_t n, size_t width) {
 // keys are only counted. Per-key lines stop after max_keys; the summary never does.
 class TextWriter : public ReportWriter {
  public:
-  TextWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {}
+  TextWriter(std::ostream& out, const ReportOptions& options)
+      : out_(out), options_(options), overrides_(options.max_keys) {}
 
   void WriteHeader(const PlanHeader& h) override {
     filter_ = h.filter.Describe();
     prune_ = h.prune;
+    overrides_.SeeHeader(h);
     out_ << "scope-migrate plan (dry run: nothing is written)\n"
          << "  source   " << h.source << "\n"
          << "  cutoff   " << FormatUtc(h.cutoff) << " (keys created before it are legacy)"
@@ -41,6 +44,7 @@ class TextWriter : public ReportWriter {
                      : "no: scopes outside the target are kept (drift)")
          << "\n"
          << "  keys     " << (filter_.empty() ? "all" : "PARTIAL RUN, only " + filter_) << "\n";
+    if (h.overrides) out_ << "  overrides " << Printable(overrides_.DescribeRecord()) << "\n";
     if (options_.approvals) {
       out_ << "  approved " << Printable(DescribeApprovalList(*options_.approvals)) << "\n";
     }
@@ -49,6 +53,7 @@ class TextWriter : public ReportWriter {
 
   void WriteKey(const PlannedKey& k) override {
     const Decision& d = k.decision;
+    overrides_.See(k);
     if (d.status == Status::kUnchanged || d.status == Status::kSkipped) return;
     if (shown_ >= options_.max_keys) {
       ++hidden_;
@@ -60,14 +65,28 @@ class TextWriter : public ReportWriter {
     if (k.key.name) line += "  name \"" + Printable(*k.key.name) + "\"";
     if (d.status == Status::kBlocked) {
       out_ << line << "  " << Printable(d.reason) << "\n";
+      if (d.override) out_ << "    override: " << Printable(d.override->reason) << "\n";
       return;
     }
     out_ << line << "\n";
-    for (const auto& scope : d.add) out_ << "    + " << scope << "\n";
-    for (const auto& scope : d.remove) out_ << "    - " << scope << "\n";
-    if (!prune_) {
-      for (const auto& scope : d.extra) out_ << "    = " << scope << " (not in target, kept)\n";
+    const auto by_override = [&d](const std::vector<std::string> KeyOverride::*list,
+                                  const std::string& scope) {
+      if (!d.override) return "";
+      const auto& scopes = (*d.override).*list;
+      return std::binary_search(scopes.begin(), scopes.end(), scope) ? " (override)" : "";
+    };
+    for (const auto& scope : d.add) out_ << "    + " << scope << by_override(&KeyOverride::add, scope) << "\n";
+    for (const auto& scope : d.remove) {
+      out_ << "    - " << scope << by_override(&KeyOverride::remove, scope) << "\n";
     }
+    if (!prune_) {
+      for (const auto& scope : d.extra) {
+        if (!std::binary_search(d.remove.begin(), d.remove.end(), scope)) {
+          out_ << "    = " << scope << " (not in target, kept)\n";
+        }
+      }
+    }
+    if (d.override) out_ << "    override: " << Printable(d.override->reason) << "\n";
   }
 
   void WriteSummary(const Summary& s) override {
@@ -105,13 +124,38 @@ class TextWriter : public ReportWriter {
       first = false;
     }
     if (!first) out_ << "\n";
+    WriteOverrides();
     out_ << "\nplan sha256 " << s.plan_sha256 << "\n";
     out_.flush();
   }
 
  private:
+  // Each key with an override: what it adds and removes and why; then the privileged scopes
+  // the overrides grant (already counted above).
+  void WriteOverrides() {
+    if (!overrides_.record()) return;
+    out_ << "\nOverrides: " << Printable(overrides_.DescribeRecord()) << "\n";
+    if (overrides_.total() == 0) out_ << "  (none applies to the keys read)\n";
+    for (const OverrideListing::Entry& e : overrides_.entries()) {
+      out_ << "  " << Pad(Printable(e.id), 38) << " " << Pad(StatusName(e.status), 9);
+      for (const auto& scope : e.change.add) out_ << " +" << scope;
+      for (const auto& scope : e.change.remove) out_ << " -" << scope;
+      out_ << (e.change.allow_write ? "  (allow_write)" : "") << "\n    reason: "
+           << Printable(e.change.reason) << "\n";
+    }
+    if (overrides_.total() > overrides_.entries().size()) {
+      out_ << "  ... " << overrides_.total() - overrides_.entries().size()
+           << " more overrides not shown (--max-keys " << options_.max_keys << ")\n";
+    }
+    for (const auto& [scope, keys] : overrides_.privileged_grants()) {
+      out_ << "  privileged by override: " << scope << " to " << keys
+           << (keys == 1 ? " key" : " keys") << "\n";
+    }
+  }
+
   std::ostream& out_;
   ReportOptions options_;
+  OverrideListing overrides_;
   std::string filter_;
   bool prune_ = false;
   size_t shown_ = 0;

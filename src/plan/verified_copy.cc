@@ -77,6 +77,15 @@ void VerifiedCopy::Append(const PlanKeyLine& k) {
     AppendNumber(record_, static_cast<uint32_t>(list->size()));
     for (const auto& value : *list) AppendText(record_, value);
   }
+  // The override: a flag (0 none, 1 one, 2 one with allow_write), then add, remove, reason.
+  AppendNumber(record_, !k.override ? 0 : k.override->allow_write ? 2 : 1);
+  if (k.override) {
+    for (const auto* list : {&k.override->add, &k.override->remove}) {
+      AppendNumber(record_, static_cast<uint32_t>(list->size()));
+      for (const auto& value : *list) AppendText(record_, value);
+    }
+    AppendText(record_, k.override->reason);
+  }
   if (std::fwrite(record_.data(), 1, record_.size(), file_.get()) != record_.size()) {
     throw RuntimeFailure("cannot copy the plan file " + plan_path_ +
                          " to a temporary file (disk full?)");
@@ -104,6 +113,17 @@ bool VerifiedCopy::Read(PlanKeyLine& k, bool prune) const {
   for (auto* list : {&k.roles, &k.current, &k.add, &k.extra}) {
     list->resize(in.Number());
     for (auto& value : *list) in.Text(value);
+  }
+  const uint32_t override = in.Number();
+  k.override.reset();
+  if (override != 0) {
+    k.override.emplace();
+    k.override->allow_write = override == 2;
+    for (auto* list : {&k.override->add, &k.override->remove}) {
+      list->resize(in.Number());
+      for (auto& value : *list) in.Text(value);
+    }
+    in.Text(k.override->reason);
   }
   k.target.clear();
   k.remove.clear();

@@ -4,7 +4,7 @@
 // It lives in an already unlinked temporary file in $TMPDIR or /tmp (UnlinkedTempFile,
 // atomic_file.h) that disappears with the last copy of this object. Each key is one record of
 // native-endian fields: the line number and status as 32-bit numbers, then id, tenant, name, reason
-// and the lists roles, current, add and extra, each text length-prefixed, each optional text and
+// and the lists roles, current, add and extra, then the override (if any), each text length-prefixed, each optional text and
 // list count-prefixed; the derived lists are not stored but derived again on reading. The format
 // never leaves the process, so it has no version. Failures throw ToolError(1).
 #pragma once

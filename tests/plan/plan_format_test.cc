@@ -201,10 +201,10 @@ TEST_F(PlanFileTest, UnknownFormatVersionIsRefused) {
   const std::string from = "\"format_version\":2,";
   const size_t at = lines[0].find(from);
   ASSERT_NE(at, std::string::npos);
-  lines[0].replace(at, from.size(), "\"format_version\":3,");
+  lines[0].replace(at, from.size(), "\"format_version\":4,");
   ExpectRefused(JoinLines(lines), 1,
-                "plan format_version 3 is not supported by this version (it reads versions 1 "
-                "to 2)");
+                "plan format_version 4 is not supported by this version (it reads versions 1 "
+                "to 3)");
 }
 
 TEST_F(PlanFileTest, HeaderWithoutFormatVersionIsRefused) {
