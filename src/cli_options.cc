@@ -46,6 +46,8 @@ const OptionRow kOptions[] = {
 
     {kFormatOption, "format", K::kFormat, "", nullptr, ""},
     {kMappingOption, "mapping", K::kText, "FILE", nullptr, "the role-to-scope mapping (YAML)"},
+    {kOverridesOption, "overrides", K::kText, "FILE", nullptr,
+     "per-key exceptions to the mapping (YAML, or JSON Lines when FILE ends in .jsonl)"},
     {kFixturesOption, "fixtures", K::kText, "FILE", nullptr, "read keys from a fixture file"},
     {kPlanningOptions, "cutoff", K::kText, "INSTANT", nullptr,
      "RFC 3339 instant overriding the mapping's cutoff"},

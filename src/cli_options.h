@@ -33,6 +33,7 @@ enum OptionGroup : unsigned {
   kReplayOptions = 1 << 16,       // --endpoints --usage --usage-fields --usage-since
   kSuggestOptions = 1 << 17,      // --suggest-overrides --narrow
   kFromOpenApiOption = 1 << 18,   // --from-openapi
+  kOverridesOption = 1 << 19,     // --overrides
 };
 
 // The options every command takes, as help shows them.

@@ -75,6 +75,11 @@ void CheckApply(const Options& o) {
   }
   if (!o.plan_file && !o.mapping)
     throw UsageError("apply needs a PLANFILE or --mapping FILE --yes");
+  if (o.overrides && !o.mapping) {
+    throw UsageError(
+        "apply --overrides goes with --mapping FILE (a plan file carries its overrides; "
+        "--mapping FILE --overrides FILE PLANFILE pins it to the reviewed files)");
+  }
   if (!o.plan_file && !o.yes) {
     throw UsageError(
         "apply --mapping plans and writes in one go and needs --yes (or save a plan with "
@@ -145,18 +150,18 @@ const Command kCommands[] = {
     {"lint", "--mapping FILE [--format text|markdown|github]", kMappingOption | kFormatOption,
      "text|markdown|github", NeedsMapping, RunLintCommand,
      "scope-migrate lint --mapping mappings/legacy-roles.yaml"},
-    {"verify", "--mapping FILE --fixtures FILE [--format text|junit|github]",
-     kMappingOption | kFixturesOption | kFormatOption, "text|junit|github", CheckVerify,
+    {"verify", "--mapping FILE --fixtures FILE [--overrides FILE] [--format text|junit|github]",
+     kMappingOption | kFixturesOption | kOverridesOption | kFormatOption, "text|junit|github", CheckVerify,
      RunVerifyCommand,
      "scope-migrate verify --mapping mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml "
      "--format junit > verify.xml"},
     {"plan",
-     "SOURCE --mapping FILE [--cutoff INSTANT] [--prune]\n"
+     "SOURCE --mapping FILE [--overrides FILE] [--cutoff INSTANT] [--prune]\n"
      "[--format text|jsonl|csv|markdown|html] [--out PLANFILE] [--detailed-exitcode]\n"
      "[--tenant T]... [--key ID]... [--max-keys N]\n"
      "--targets FILE --out DIR [--target NAME]... (a fleet: a plan per target)",
-     kMappingOption | kFixturesOption | kPlanningOptions | kFormatOption | kMaxKeysOption |
-         kPlanOutOptions | kFleetOptions,
+     kMappingOption | kOverridesOption | kFixturesOption | kPlanningOptions | kFormatOption |
+         kMaxKeysOption | kPlanOutOptions | kFleetOptions,
      "text|jsonl|csv|markdown|html", CheckPlan, RunPlanCommand,
      "scope-migrate plan --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml --out "
      "prod.plan.jsonl"},
@@ -175,7 +180,8 @@ const Command kCommands[] = {
      CheckApprove, RunApproveCommand,
      "scope-migrate approve --db \"dbname=billing\" prod.plan.jsonl --note \"reviewed in CHG-42\""},
     {"apply",
-     "SOURCE (PLANFILE [--mapping FILE] | --mapping FILE [--cutoff I] [--prune] --yes)\n"
+     "SOURCE (PLANFILE [--mapping FILE [--overrides FILE]] |\n"
+     "        --mapping FILE [--overrides FILE] [--cutoff I] [--prune] --yes)\n"
      "[--expect-sha256 SHA256] [--allow-blocked] [--allow-other-database] [--batch-size N]\n"
      "[--batch-time D] [--jobs N] [--single-transaction] [--operator NAME] [--tenant T]...\n"
      "[--key ID]... [--pause D] [--max-rate KEYS] [--pause-file PATH] [--lock-lease D]\n"
@@ -183,8 +189,8 @@ const Command kCommands[] = {
      "[--max-slot-lag SIZE] [--log-format text|json]\n"
      "[--metrics-file PATH]\n"
      "DIR [--targets FILE] [--target NAME]... [--parallel-targets N] [--on-error stop|continue]",
-     kMappingOption | kPlanningOptions | kPlanFileArgument | kApplyOptions | kWritingOptions |
-         kFleetOptions | kFleetRunOptions,
+     kMappingOption | kOverridesOption | kPlanningOptions | kPlanFileArgument | kApplyOptions |
+         kWritingOptions | kFleetOptions | kFleetRunOptions,
      "", CheckApply, RunApplyCommand,
      "scope-migrate apply --db \"dbname=billing\" prod.plan.jsonl --tenant acme"},
     {"rollback",

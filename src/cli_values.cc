@@ -66,6 +66,7 @@ const std::pair<const char*, std::optional<std::string> Options::*> kTextFields[
     {"layout", &Options::layout},
     {"audit-schema", &Options::audit_schema},
     {"mapping", &Options::mapping},
+    {"overrides", &Options::overrides},
     {"cutoff", &Options::cutoff},
     {"out", &Options::out},
     {"plan-file", &Options::plan_file},

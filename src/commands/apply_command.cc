@@ -1,7 +1,7 @@
-// `scope-migrate apply SOURCE (PLANFILE [--mapping FILE] | --mapping FILE --yes)`: verifies
-// the plan file (or plans now, through the same planner, into a temporary plan file),
-// refuses a plan other than --expect-sha256's or, given both, one not made with --mapping's
-// mapping, refuses blocked
+// `scope-migrate apply SOURCE (PLANFILE [--mapping FILE [--overrides FILE]] | --mapping FILE
+// [--overrides FILE] --yes)`: verifies the plan file (or plans now, through the same planner,
+// into a temporary plan file), refuses a plan other than --expect-sha256's or, given both,
+// one not made with --mapping's mapping and --overrides' overrides, refuses blocked
 // keys unless --allow-blocked, refuses a server that takes no writes, creates the audit
 // tables if missing, takes the run's lease and hands the plan to the batch loop as an
 // ApplyStep. Checks that need no database run first, so a bad plan file exits 65 before
@@ -69,10 +69,7 @@ PlanFile OpenPlanFile(const Options& options) {
                          "), not from a database; make the plan with --db");
   }
   RefuseUnexpectedPlan(plan, options);
-  if (options.mapping) {
-    CheckHeaderMapping(plan.path(), plan.header(), Mapping::Load(*options.mapping),
-                       *options.mapping);
-  }
+  CheckPinnedPlan(plan, options);
   return plan;
 }
 
@@ -116,9 +113,12 @@ PlanFile PlanNow(pqxx::connection& conn, const ResolvedLayout& layout, const Map
   auto writer = MakeJsonlWriter(file);
   PgKeySource source(conn, layout, options.timeouts);
   Progress progress(options.progress, "plan", options.progress_every_ms);
+  const std::optional<Overrides> overrides = LoadOverrides(options, mapping);
+  PlanParams params = MakePlanParams(options, mapping);
+  if (overrides) params.overrides = &*overrides;
   Summary s;
   try {
-    s = RunPlan(source, mapping, MakePlanParams(options, mapping), {}, &progress, writer.get());
+    s = RunPlan(source, mapping, params, {}, &progress, writer.get());
   } catch (const ToolError&) {
     throw;
   } catch (const std::exception& e) {

@@ -13,6 +13,8 @@
 #include "base/text_escape.h"
 #include "commands/fleet_runner.h"
 #include "pg/db.h"
+#include "plan/plan_check.h"
+#include "plan/plan_reader.h"
 
 namespace scope_migrate {
 
@@ -49,6 +51,23 @@ PlanParams MakePlanParams(const Options& options, const Mapping& mapping) {
   params.prune = options.prune;
   params.filter = options.filter;
   return params;
+}
+
+std::optional<Overrides> LoadOverrides(const Options& options, const Mapping& mapping) {
+  if (!options.overrides) return std::nullopt;
+  return Overrides::Load(*options.overrides, mapping.catalog());
+}
+
+void CheckPinnedPlan(const PlanFile& plan, const Options& options) {
+  if (!options.mapping) return;
+  const Mapping mapping = Mapping::Load(*options.mapping);
+  CheckHeaderMapping(plan.path(), plan.header(), mapping, *options.mapping);
+  const std::optional<Overrides> overrides = LoadOverrides(options, mapping);
+  CheckHeaderOverrides(plan.path(), plan.header(), overrides ? &*overrides : nullptr);
+  if (!overrides) return;
+  plan.ForEachKey([&](const PlanKeyLine& key) {
+    CheckLineOverride(plan.path(), plan.header(), key, *overrides);
+  });
 }
 
 Layout LoadLayout(const Options& options) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -28,6 +29,15 @@ class PhaseTimer {
 };
 
 PlanParams MakePlanParams(const Options& options, const Mapping& mapping);
+// --overrides FILE loaded against the mapping's catalog, or nothing without it.
+std::optional<Overrides> LoadOverrides(const Options& options, const Mapping& mapping);
+
+class PlanFile;
+// A pinned apply (`apply --mapping FILE [--overrides FILE] PLANFILE`, and each target of
+// `apply DIR --mapping FILE [--overrides FILE]`): throws ToolError(65) unless the plan was
+// made with that mapping (CheckHeaderMapping) and with exactly those overrides
+// (CheckHeaderOverrides, CheckLineOverride over the keys the run applies).
+void CheckPinnedPlan(const PlanFile& plan, const Options& options);
 Layout LoadLayout(const Options& options);
 
 // Checks the layout against the database in a read-only transaction; --tenant on a layout

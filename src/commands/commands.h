@@ -3,6 +3,9 @@
 // must see is thrown as ToolError (errors.h) and turned into its message and code by RunCli.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "commands/options.h"
 #include "core/summary.h"
 
@@ -22,7 +25,9 @@ int RunEndpointsCommand(const Options& options);
 
 // plan for one SOURCE (not a fleet): the report on stdout and, with --out, the plan file;
 // its summary, with the plan's sha256.
-Summary PlanOneSource(const Options& options);
+// `overrides_found` (a fleet): the ids of --overrides' keys found in this source are added
+// there, and a key missing here is no error (RunFleetPlan refuses one no target has).
+Summary PlanOneSource(const Options& options, std::set<std::string>* overrides_found = nullptr);
 
 // The fleet forms (SPEC.md 11.7), which the commands above hand over to: plan --targets,
 // apply DIR, history --targets and rollback --targets.

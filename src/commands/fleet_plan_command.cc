@@ -7,6 +7,9 @@
 // (fleet_dir.h); otherwise DIR is left as it was. A target that fails (unreachable, a bad
 // layout) is named with its error and the others are still planned; the exit code is the
 // worst target's (fleet_runner.h). A reader of stdout that goes away ends it quietly.
+// One --overrides file serves every target: each target applies the overrides of its own
+// keys, and an override whose key no target has is an error (65) that leaves DIR as it was.
+#include <set>
 #include <iomanip>
 #include <iostream>
 
@@ -16,12 +19,14 @@
 #include "base/shell_quote.h"
 #include "base/string_lists.h"
 #include "base/text_escape.h"
+#include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
 #include "pg/db.h"
 #include "plan/fleet_dir.h"
 #include "plan/fleet_index.h"
+#include "plan/override_pass.h"
 
 namespace scope_migrate {
 namespace {
@@ -118,14 +123,15 @@ int DetailedCode(const Summary& s) {
 }
 
 // Plans one target into the staging directory; its row of the total.
+// The keys of --overrides found on this target are added to `overrides_found`.
 TotalLine PlanTarget(const Options& options, const Target& target, const FleetPlanDir& dir,
-                     std::vector<int>& codes) {
+                     std::vector<int>& codes, std::set<std::string>* overrides_found) {
   PrintHeading(options, target);
   Options one = TargetOptions(options, target);
   one.out = PlanPathIn(dir.staging(), target.name);
   one.fleet_member = true;
   try {
-    const Summary summary = PlanOneSource(one);
+    const Summary summary = PlanOneSource(one, overrides_found);
     codes.push_back(options.detailed_exitcode ? DetailedCode(summary) : kExitOk);
     return {target.name,
             FleetEntry{target.name, target.db, target.service, target.layout, summary.plan_sha256,
@@ -156,6 +162,21 @@ void WriteFleet(const Options& options, FleetPlanDir& dir, const std::vector<Tot
             << ShellQuote(dir.dir()) << "`\n";
 }
 
+// One overrides file serves every target: an override no target had is an error (its
+// exit code; 0 when every override found its key or there are none).
+int RefuseOverridesOfNoTarget(const Options& options, const FleetPlanDir& dir,
+                              const std::set<std::string>& overrides_found) {
+  if (!options.overrides) return kExitOk;
+  try {
+    const Mapping mapping = Mapping::Load(*options.mapping);
+    RefuseUnfound(*LoadOverrides(options, mapping), overrides_found, "any target of the fleet");
+  } catch (const ToolError& e) {
+    ReportError(e.exit_code(), std::string(e.what()) + "; " + dir.Untouched());
+    return e.exit_code();
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunFleetPlan(const Options& options) {
@@ -168,14 +189,17 @@ int RunFleetPlan(const Options& options) {
   std::vector<TotalLine> lines;
   std::vector<int> codes;
   size_t failed = 0;
+  std::set<std::string> overrides_found;  // --overrides' keys found on some target
   for (const Target& target : targets) {
-    lines.push_back(PlanTarget(options, target, dir, codes));
+    lines.push_back(PlanTarget(options, target, dir, codes, &overrides_found));
     if (!lines.back().entry) ++failed;
   }
   PrintTotal(options, lines);
   std::cout.flush();
   if (!std::cout) throw RuntimeFailure("cannot write the report to stdout");
   if (failed == 0) {
+    const int unfound = RefuseOverridesOfNoTarget(options, dir, overrides_found);
+    if (unfound != kExitOk) return WorstExitCode({WorstExitCode(codes), unfound});
     WriteFleet(options, dir, lines);
   } else {
     ReportError(WorstExitCode(codes),

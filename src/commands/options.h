@@ -31,6 +31,7 @@ struct Options {
 
   // lint, verify, plan, apply
   std::optional<std::string> mapping;
+  std::optional<std::string> overrides;  // --overrides FILE (SPEC 12.2)
   std::optional<std::string> cutoff;  // overrides the mapping's
   bool prune = false;
   KeyFilter filter;

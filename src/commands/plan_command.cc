@@ -70,11 +70,17 @@ void NoteDoubledScopes(const PgKeySource& source) {
 
 }  // namespace
 
-Summary PlanOneSource(const Options& options) {
+Summary PlanOneSource(const Options& options, std::set<std::string>* overrides_found) {
   PhaseTimer timer(options.verbose);
   const Mapping mapping = Mapping::Load(*options.mapping);
   timer.Lap("load mapping");
-  const PlanParams params = MakePlanParams(options, mapping);
+  const std::optional<Overrides> overrides = LoadOverrides(options, mapping);
+  PlanParams params = MakePlanParams(options, mapping);
+  if (overrides) {
+    params.overrides = &*overrides;
+    params.overrides_found = overrides_found;
+    timer.Lap("load overrides");
+  }
   const ReportOptions report_options{options.max_keys};
 
   std::unique_ptr<pqxx::connection> conn;

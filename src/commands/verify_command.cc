@@ -2,11 +2,15 @@
 // every fixture key that has an `expect` against the decision, prints each mismatch (key, the
 // missing and extra scopes, or expected and got), and exits 0 when all match, 1 otherwise.
 // A mapping or fixture file that does not load is still reported in the CI format (a failed
-// JUnit test case, or an annotation at FILE:LINE:COL) before the usual exit 65.
+// JUnit test case, or an annotation at FILE:LINE:COL) before the usual exit 65. With
+// --overrides FILE each fixture key is decided with its override (SPEC 12.2), so `expect`
+// states the scopes after the override; an override refused by its key's rules, or whose key
+// is not a legacy fixture key, is such a load error.
 #include <algorithm>
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "base/errors.h"
@@ -18,6 +22,8 @@
 #include "core/decision.h"
 #include "core/fixtures.h"
 #include "core/mapping.h"
+#include "core/overrides.h"
+#include "plan/override_pass.h"
 
 namespace scope_migrate {
 namespace {
@@ -194,25 +200,49 @@ void PrintLoadError(const std::string& format, const ToolError& e) {
   std::cout.flush();
 }
 
+// The decision of every fixture key with its override (SPEC 12.2), if any; an override that
+// may not apply, or whose key is not a legacy fixture key, is an input error at its place.
+std::vector<Decision> DecideAll(const std::vector<FixtureKey>& fixtures, const Mapping& mapping,
+                                const Overrides* overrides, const std::string& fixtures_path) {
+  DecisionOptions decide;
+  decide.cutoff = mapping.cutoff();
+  std::vector<Decision> decisions;
+  std::set<std::string> found;
+  for (const FixtureKey& fixture : fixtures) {
+    const Override* o = overrides ? overrides->Find(fixture.key.id) : nullptr;
+    OverrideRefusal refusal;
+    decisions.push_back(Decide(fixture.key, mapping, decide, o ? &o->change : nullptr, &refusal));
+    if (o == nullptr) continue;
+    if (decisions.back().status == Status::kExcluded) continue;  // not legacy: unfound below
+    found.insert(o->key);
+    if (refusal) throw overrides->Error(*o, OverridePlace(*o, refusal), refusal.message);
+  }
+  if (overrides) RefuseUnfound(*overrides, found, "the fixture file " + fixtures_path);
+  return decisions;
+}
+
 }  // namespace
 
 int RunVerifyCommand(const Options& options) {
   std::optional<Mapping> mapping;
   std::vector<FixtureKey> fixtures;
+  std::optional<Overrides> overrides;
+  std::vector<Decision> decisions;
   try {
     mapping.emplace(Mapping::Load(*options.mapping));
     fixtures = LoadFixtures(*options.fixtures);
+    overrides = LoadOverrides(options, *mapping);
+    decisions = DecideAll(fixtures, *mapping, overrides ? &*overrides : nullptr, *options.fixtures);
   } catch (const ToolError& e) {
     PrintLoadError(options.format_name, e);
     throw;
   }
-  DecisionOptions decide;
-  decide.cutoff = mapping->cutoff();
   std::vector<Result> results;
   size_t mismatches = 0;
-  for (const FixtureKey& fixture : fixtures) {
+  for (size_t i = 0; i < fixtures.size(); ++i) {
+    const FixtureKey& fixture = fixtures[i];
     if (fixture.expect.kind == Expectation::Kind::kNone) continue;
-    results.push_back(Check(fixture, Decide(fixture.key, *mapping, decide)));
+    results.push_back(Check(fixture, decisions[i]));
     mismatches += results.back().match ? 0 : 1;
   }
   const std::string& path = *options.fixtures;

@@ -76,6 +76,18 @@ void FinishDecision(Decision& d, bool prune, const std::vector<std::string>* ove
   }
 }
 
+FilePlace OverridePlace(const Override& o, const OverrideRefusal& refusal) {
+  switch (refusal.part) {
+    case OverrideRefusal::Part::kAdd:
+      return o.add_at.at(refusal.index);
+    case OverrideRefusal::Part::kRemove:
+      return o.remove_at.at(refusal.index);
+    case OverrideRefusal::Part::kEntry:
+      break;
+  }
+  return o.at;
+}
+
 OverrideRefusal ApplyOverride(const KeyOverride& o, const std::vector<std::string>& target,
                               bool read_only, bool prune,
                               const std::function<bool(const std::string&)>& write_or_privileged,

@@ -69,6 +69,9 @@ struct OverrideRefusal {
   explicit operator bool() const { return !message.empty(); }
 };
 
+// Where in the overrides file a refusal points: the scope at fault, else the entry.
+FilePlace OverridePlace(const Override& o, const OverrideRefusal& refusal);
+
 // With `override`, decides with it applied; when it is refused, `*refusal` (required then)
 // says why and the decision is the one without it.
 Decision Decide(const KeyRecord& key, const Mapping& mapping, const DecisionOptions& options,

@@ -24,23 +24,11 @@ class OverrideVisitor : public KeyVisitor {
     }
     OverrideRefusal refusal;
     Decide(key, mapping_, options_, &o->change, &refusal);
-    if (refusal) throw overrides_.Error(*o, PlaceOf(*o, refusal), refusal.message);
+    if (refusal) throw overrides_.Error(*o, OverridePlace(*o, refusal), refusal.message);
     ++out_.record.applied;
   }
 
  private:
-  static FilePlace PlaceOf(const Override& o, const OverrideRefusal& refusal) {
-    switch (refusal.part) {
-      case OverrideRefusal::Part::kAdd:
-        return o.add_at.at(refusal.index);
-      case OverrideRefusal::Part::kRemove:
-        return o.remove_at.at(refusal.index);
-      case OverrideRefusal::Part::kEntry:
-        break;
-    }
-    return o.at;
-  }
-
   const Mapping& mapping_;
   const Overrides& overrides_;
   const DecisionOptions& options_;

@@ -267,6 +267,52 @@ void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
   }
 }
 
+void CheckHeaderOverrides(const std::string& plan_path, const PlanHeader& header,
+                          const Overrides* overrides) {
+  if (!header.overrides && overrides == nullptr) return;
+  if (!header.overrides) {
+    throw InputError(plan_path, 1, 1,
+                     "the plan was made without overrides, not with " + overrides->path() +
+                         " (sha256 " + overrides->sha256() +
+                         "): make the plan again with --overrides, or check which one was "
+                         "reviewed");
+  }
+  if (overrides == nullptr) {
+    throw InputError(plan_path, 1, 1,
+                     "the plan was made with the overrides " + header.overrides->file +
+                         " (sha256 " + header.overrides->sha256 +
+                         "): a pinned apply needs --overrides FILE too, the reviewed file of "
+                         "that sha256");
+  }
+  if (header.overrides->sha256 != overrides->sha256()) {
+    throw InputError(plan_path, 1, 1,
+                     "the plan was made with the overrides of sha256 " +
+                         header.overrides->sha256 + ", not with " + overrides->path() +
+                         " (sha256 " + overrides->sha256() +
+                         "): make the plan again with that file, or check which one was "
+                         "reviewed");
+  }
+}
+
+void CheckLineOverride(const std::string& plan_path, const PlanHeader& header,
+                       const PlanKeyLine& key, const Overrides& overrides) {
+  const Override* o = overrides.Find(key.id);
+  const bool in_plan = header.filter.Matches(key.id, key.tenant ? &*key.tenant : nullptr);
+  if (o == nullptr && !key.override) return;
+  if (o == nullptr || !key.override) {
+    if (!key.override && !in_plan) return;
+    throw InputError(plan_path, key.line, 1,
+                     "key " + key.id + (key.override ? " carries an override that " : " lacks the override of ") +
+                         overrides.path() + (key.override ? " does not have" : "") +
+                         ": the plan file was edited");
+  }
+  if (*key.override != o->change) {
+    throw InputError(plan_path, key.line, 1,
+                     "key " + key.id + ": its override differs from that of " + overrides.path() +
+                         " line " + std::to_string(o->at.line) + ": the plan file was edited");
+  }
+}
+
 void PlanChecker::CheckSummary(const Summary& written, int line) {
   std::vector<std::pair<uint64_t, int>>& ids = ids_;
   std::sort(ids.begin(), ids.end());

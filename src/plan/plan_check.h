@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/overrides.h"
 #include "core/summary.h"
 #include "plan/plan_format.h"
 
@@ -71,5 +72,17 @@ class PlanChecker {
 // scopes (and the catalog's scopes) are those the mapping gives.
 void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
                         const Mapping& mapping, const std::string& mapping_path);
+
+// The pinned apply's check of the overrides (SPEC 12.2): throws ToolError(65) as
+// "PLANFILE:1:1: message" unless the header records the overrides file of `overrides` (its
+// sha256), or, when `overrides` is null (no --overrides given), records none.
+void CheckHeaderOverrides(const std::string& plan_path, const PlanHeader& header,
+                          const Overrides* overrides);
+
+// And of one key line: its override must be the file's for its key; a line without one
+// for a key the file overrides, inside the plan's own filter, is refused too (a line whose
+// override was taken off). Throws ToolError(65) at "PLANFILE:LINE:1".
+void CheckLineOverride(const std::string& plan_path, const PlanHeader& header,
+                       const PlanKeyLine& key, const Overrides& overrides);
 
 }  // namespace scope_migrate

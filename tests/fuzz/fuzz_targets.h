@@ -31,6 +31,8 @@ int FuzzFleetIndex(const uint8_t* data, size_t size);    // a fleet's index.json
 int FuzzEndpoints(const uint8_t* data, size_t size);     // endpoints file or OpenAPI document
 int FuzzUsageJsonl(const uint8_t* data, size_t size);    // a JSON Lines usage file
 int FuzzUsageCsv(const uint8_t* data, size_t size);      // a CSV usage file
+int FuzzOverridesYaml(const uint8_t* data, size_t size);   // overrides YAML, Overrides::Load
+int FuzzOverridesJsonl(const uint8_t* data, size_t size);  // overrides JSON Lines, Overrides::Load
 
 struct FuzzTarget {
   const char* name;  // also the corpus folder tests/fuzz/<name>/ and the binary fuzz_<name>
@@ -53,6 +55,8 @@ inline constexpr FuzzTarget kFuzzTargets[] = {
     {"endpoints", FuzzEndpoints},
     {"usage_jsonl", FuzzUsageJsonl},
     {"usage_csv", FuzzUsageCsv},
+    {"overrides_yaml", FuzzOverridesYaml},
+    {"overrides_jsonl", FuzzOverridesJsonl},
 };
 
 }  // namespace scope_migrate::fuzz
