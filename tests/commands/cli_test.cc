@@ -102,7 +102,7 @@ TEST_F(CliTest, VersionExitsZero) {
 TEST_F(CliTest, PlanHelpListsItsOptions) {
   const ToolResult r = RunTool({"plan", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out.rfind("usage: scope-migrate plan SOURCE --mapping FILE [--cutoff INSTANT]", 0),
+  EXPECT_EQ(r.out.rfind("usage: scope-migrate plan SOURCE --mapping FILE [--overrides FILE] [--cutoff INSTANT]", 0),
             0u)
       << r.out;
   // Value names, not boost's "arg"; an example at the end; no other command's synopsis.
