@@ -72,9 +72,17 @@ std::map<std::string, std::set<std::string>> PlannedFinalScopes(const std::strin
     };
     std::set<std::string> scopes = list("current");
     for (const auto& s : list("add")) scopes.insert(s);
-    if (prune) {
-      for (const auto& s : list("extra")) scopes.erase(s);
+    // Without prune an override's remove (SPEC 12.2) still takes its scopes off the key.
+    std::set<std::string> removed = list("extra");
+    if (!prune) {
+      const auto o = j.value("override", nlohmann::json::object());
+      const auto by_override = o.value("remove", nlohmann::json::array()).get<std::set<std::string>>();
+      std::set<std::string> both;
+      for (const auto& s : removed)
+        if (by_override.count(s)) both.insert(s);
+      removed = both;
     }
+    for (const auto& s : removed) scopes.erase(s);
     out[j.at("id").get<std::string>()] = scopes;
   }
   return out;
