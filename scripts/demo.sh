@@ -38,12 +38,16 @@ set +e
 step $tool apply "$plan"
 echo "(exit $?: blocked keys; nothing written)"
 set -e
-# A reviewer, logged in as their own database role, approves this exact plan; the apply
-# then requires one approval by a role other than its own.
-psql -q -c "CREATE ROLE alice LOGIN" >/dev/null
-$tool audit-sql --grant-to alice --approver --db demo | PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 >/dev/null
+# The DBA creates the audit and approval tables and grants an operator role and a reviewer
+# role exactly what they need. A reviewer, logged in as their own database role, approves
+# this exact plan; the operator then applies it, requiring one approval by a role other than
+# its own. (A superuser could forge approvals, so it is refused any approval requirement.)
+psql -q -c "CREATE ROLE migrator LOGIN" -c "CREATE ROLE alice LOGIN" >/dev/null
+for grants in "--grant-to migrator" "--grant-to alice --approver"; do
+  $tool audit-sql $grants --db demo | PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 >/dev/null
+done
 step $tool approve "$plan" --db "user=alice" --note "reviewed in OPS-412"
-step $tool apply "$plan" --allow-blocked --operator demo --require-approvals 1
+step $tool apply "$plan" --db "user=migrator" --allow-blocked --operator demo --require-approvals 1
 set +e
 step $tool plan --mapping $mappings/legacy-roles.yaml --detailed-exitcode --max-keys 3
 echo "(exit $?: no changes pending; the blocked keys remain)"

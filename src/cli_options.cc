@@ -99,7 +99,9 @@ const OptionRow kOptions[] = {
      "the run (rollback: the apply run to revert)"},
     {kRollbackPlanOption, "plan", K::kText, "PLAN", nullptr,
      "revert every apply run of this plan: its sha256, a prefix of 8+ hex digits, or the plan "
-     "file"},
+     "file (with --run: the run's plan file)"},
+    {kVerifyRunOption, "verify", K::kInteger, "RUN_ID", nullptr,
+     "list the apply run's audit rows that match no change of its plan"},
     {kFleetOptions, "targets", K::kText, "FILE", nullptr,
      "a fleet: the YAML list of target databases"},
     {kFleetOptions, "target", K::kTexts, "NAME", nullptr,

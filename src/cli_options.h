@@ -34,6 +34,7 @@ enum OptionGroup : unsigned {
   kSuggestOptions = 1 << 17,      // --suggest-overrides --narrow
   kFromOpenApiOption = 1 << 18,   // --from-openapi
   kOverridesOption = 1 << 19,     // --overrides
+  kVerifyRunOption = 1 << 20,     // --verify RUN_ID (history)
 };
 
 // The options every command takes, as help shows them.

@@ -89,7 +89,7 @@ void CheckApply(const Options& o) {
 
 void CheckRollback(const Options& o) {
   CheckFleetOptions(o, o.targets.has_value());
-  if ((o.run_id > 0) == o.rollback_plan.has_value()) {
+  if (o.run_id == 0 && !o.rollback_plan) {
     throw UsageError("rollback needs one of --run RUN_ID and --plan SHA256");
   }
 }
@@ -194,7 +194,8 @@ const Command kCommands[] = {
      "", CheckApply, RunApplyCommand,
      "scope-migrate apply --db \"dbname=billing\" prod.plan.jsonl --tenant acme"},
     {"rollback",
-     "SOURCE (--run RUN_ID | --plan SHA256|PREFIX|PLANFILE) [--yes] [--operator NAME]\n"
+     "SOURCE (--run RUN_ID [--plan PLANFILE] | --plan SHA256|PREFIX|PLANFILE) [--yes]\n"
+     "[--operator NAME]\n"
      "[--batch-size N] [--batch-time D] [--jobs N] [--pause D] [--max-rate KEYS]\n"
      "[--pause-file PATH] [--lock-lease D] [--max-replica-lag D]\n"
      "[--max-replica-lag-bytes SIZE] [--max-slot-lag SIZE]\n"
@@ -204,8 +205,9 @@ const Command kCommands[] = {
      CheckRollback, RunRollbackCommand,
      "scope-migrate rollback --db \"dbname=billing\" --run 1 --yes"},
     {"history",
-     "SOURCE [--run RUN_ID] [--format text|jsonl|csv]\n--targets FILE [--target NAME]...",
-     kRunOption | kFormatOption | kFleetOptions, "text|jsonl|csv", CheckHistory, RunHistoryCommand,
+     "SOURCE [--run RUN_ID] [--format text|jsonl|csv]\nSOURCE --verify RUN_ID\n"
+     "--targets FILE [--target NAME]...",
+     kRunOption | kFormatOption | kFleetOptions | kVerifyRunOption, "text|jsonl|csv", CheckHistory, RunHistoryCommand,
      "scope-migrate history --db \"dbname=billing\""},
     {"audit-sql",
      "[--audit-schema NAME] [--grant-to ROLE [--approver]] [--layout FILE] [--db CONNINFO]",

@@ -173,6 +173,7 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
         "inside the one transaction would only hold its locks longer");
   }
   if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
+  if (vm.count("verify")) o.verify_run = vm["verify"].as<int64_t>();
   if (vm.count("require-approvals")) {
     o.require_approvals = vm["require-approvals"].as<int64_t>();
     if (o.require_approvals < 0) throw UsageError("--require-approvals must not be negative");

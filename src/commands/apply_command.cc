@@ -23,7 +23,8 @@
 #include "plan/plan_check.h"
 #include "plan/planner.h"
 #include "write/apply_step.h"
-#include "write/approvals.h"
+#include "write/approval_trust.h"
+#include "write/plan_copy.h"
 #include "write/run_lease.h"
 
 namespace scope_migrate {
@@ -173,6 +174,7 @@ void WarnOfLiveRunsElsewhere(pqxx::connection& conn, const AuditLog& audit,
 int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
                       const PlanFile& plan, const Options& options) {
   audit.EnsureTables(conn);
+  StorePlanCopy(audit, conn, plan.path(), plan.sha256());  // what a rollback reverts by
   RunStart start;
   start.kind = RunKind::kApply;
   start.operator_name = OperatorName(options);
@@ -180,12 +182,16 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   start.plan_sha256 = plan.sha256();
   start.cutoff = FormatUtc(plan.header().cutoff);
   start.filter = RunFilter(plan, options);
-  const ApprovalLog approvals(audit.schema(), options.timeouts);
   std::string approved_by;
+  std::optional<ApprovalRecheck> recheck;
   // In the lease's own transaction: checked again by every resume, no session state.
   auto check = [&](pqxx::transaction_base& txn, int64_t new_run) {
-    approved_by =
-        DescribeApprovals(CheckApprovals(approvals, txn, plan.sha256(), options.require_approvals));
+    const ApprovalTrust trust = JudgeApprovalTrust(txn);
+    const Requirement requirement = RequirementOf(trust, options.require_approvals);
+    const ApprovalWindow window;
+    approved_by = DescribeApprovals(
+        CheckApprovals(txn, trust, requirement, plan.sha256(), window, "apply"));
+    recheck.emplace(trust, requirement, plan.sha256(), window);
     if (approved_by.empty()) return;
     txn.exec_params("UPDATE " + audit.runs_table() + " SET approvals = $1 WHERE run_id = $2",
                     approved_by, new_run);
@@ -211,6 +217,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
   runner_options.stale_advice = "Make a new plan and review it";
   runner_options.plan_sha256 = plan.sha256();
   runner_options.scopes_total = c.scopes_to_add + c.scopes_to_remove;
+  runner_options.before_batch = *recheck;  // a revocation stops the run (exit 7)
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, run_id, runner_options);
   // --single-transaction holds its one transaction on the connection the check would use.
   ApplyStep step(plan, options.single_transaction ? nullptr : store.get(), options.timeouts);

@@ -1,54 +1,49 @@
 // `scope-migrate approve SOURCE PLANFILE [--note TEXT] [--revoke]`: checks the plan file as
 // apply does (checksum and every line; no key is written) and records, in the audit schema's
 // scope_migration_approvals, an approval of that exact plan by the connecting database role
-// (session_user). Approving a plan this role already approved records nothing and says so;
-// --revoke sets revoked_at on this role's live approval (the row stays, and never counts
-// again). The tables are created when missing (approvals.h).
+// (session_user; the database's policies accept no other name, approvals.h). Approving a
+// plan this role already approved records nothing and says so, unless the plan was rolled
+// back since that approval: then a new one is recorded (a re-apply counts only approvals
+// recorded after the rollback). --revoke sets revoked_at on this role's live approvals (the
+// rows stay, and never count again). The tables are never created here: the DBA creates
+// them with `audit-sql --approver`.
 #include <iostream>
 
-#include "base/version.h"
+#include "base/text_escape.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
 #include "plan/fleet_index.h"
 #include "plan/plan_reader.h"
 #include "write/approvals.h"
+#include "write/run_history.h"
 
 namespace scope_migrate {
 namespace {
 
-// Records the approval unless this role has a live one already; prints what it did.
-void Approve(pqxx::work& txn, const ApprovalLog& log, const std::string& sha256,
-             const Options& options) {
-  const std::string me = txn.exec("SELECT session_user::text")[0][0].c_str();
-  for (const Approval& a : log.Live(txn, sha256)) {
-    if (a.approver == me) {
-      std::cout << "plan sha256 " << sha256 << " is already approved by " << me << " (at "
-                << a.approved_at << "); nothing recorded\n";
-      return;
-    }
+// Records the approval unless this role has a live one recorded after the plan's last
+// rollback; prints what it did.
+void Approve(pqxx::work& txn, const ApprovalLog& log, const AuditLog& audit,
+             const std::string& sha256, const Options& options) {
+  const std::string me = txn.exec1("SELECT session_user::text")[0].c_str();
+  ApprovalWindow window;
+  window.after = LastRollbackOf(audit, txn, sha256);
+  for (const Approval& a : ApprovalsOf(txn, {log.approvals_table()}, sha256, window)) {
+    if (a.approver != me) continue;
+    std::cout << "plan sha256 " << sha256 << " is already approved by " << Printable(me)
+              << " (at " << a.approved_at << "); nothing recorded\n";
+    return;
   }
-  const pqxx::result r = NeedsPrivilege("INSERT on " + log.approvals_table(), [&] {
-    return txn.exec_params(
-        "INSERT INTO " + log.approvals_table() +
-            " (plan_sha256, approver, approved_at, note, tool_version) VALUES ($1, session_user, "
-            "clock_timestamp(), $2, $3) RETURNING to_char(approved_at AT TIME ZONE 'UTC', "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-        sha256, options.note ? options.note->c_str() : nullptr, std::string(ToolVersion()));
-  });
-  std::cout << "approved plan sha256 " << sha256 << " as " << me << " at " << r[0][0].c_str()
+  const std::string at = log.Record(txn, sha256, options.note);
+  std::cout << "approved plan sha256 " << sha256 << " as " << Printable(me) << " at " << at
+            << (window.after ? " (a new approval: the plan was rolled back since the last one)"
+                             : "")
             << "\n";
 }
 
 void Revoke(pqxx::work& txn, const ApprovalLog& log, const std::string& sha256) {
-  const std::string me = txn.exec("SELECT session_user::text")[0][0].c_str();
-  const pqxx::result r = NeedsPrivilege("UPDATE on " + log.approvals_table(), [&] {
-    return txn.exec_params("UPDATE " + log.approvals_table() +
-                               " SET revoked_at = clock_timestamp() WHERE plan_sha256 = $1 AND "
-                               "approver = session_user AND revoked_at IS NULL",
-                           sha256);
-  });
-  if (r.affected_rows() == 0) {
+  const std::string me = Printable(txn.exec1("SELECT session_user::text")[0].c_str());
+  if (log.Revoke(txn, sha256) == 0) {
     std::cout << me << " has no approval of plan sha256 " << sha256 << " to revoke; nothing "
               << "changed\n";
   } else {
@@ -64,14 +59,21 @@ int RunApproveCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
-  const ApprovalLog log(AuditSchema(options, resolved), options.timeouts);
-  log.EnsureTables(*conn);
+  const std::string schema = AuditSchema(options, resolved);
+  const ApprovalLog log(schema, options.timeouts);
+  const AuditLog audit(schema, options.timeouts);
   pqxx::work txn(*conn, "approve");
   SetLocalTimeouts(txn, options.timeouts);
+  if (!log.Exists(txn)) {
+    throw RuntimeFailure("there is no " + log.approvals_table() +
+                         " to record approvals in; the tool never creates it. Have the DBA "
+                         "run the output of `scope-migrate audit-sql --audit-schema " +
+                         schema + " --grant-to ROLE --approver` once, then approve again");
+  }
   if (options.revoke) {
     Revoke(txn, log, plan.sha256());
   } else {
-    Approve(txn, log, plan.sha256(), options);
+    Approve(txn, log, audit, plan.sha256(), options);
   }
   txn.commit();
   return kExitOk;

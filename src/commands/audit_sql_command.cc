@@ -70,13 +70,15 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
   std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(audit.schema()) << to
             << "GRANT SELECT, INSERT, UPDATE ON " << audit.runs_table() << to
             << "GRANT SELECT, INSERT ON " << audit.changes_table() << ", " << audit.values_table()
-            << to;
+            << ", " << audit.plans_table() << to;
   const ApprovalLog approvals(audit.schema(), audit.timeouts());
-  std::cout << "\n-- apply: reads the approvals of its plan and the DBA's settings (only the DBA\n"
-               "-- writes "
-            << approvals.settings_table() << ", e.g. required_approvals)\n"
-            << "GRANT SELECT ON " << approvals.approvals_table() << ", "
-            << approvals.settings_table() << to
+  std::cout << "\n-- apply: reads the approvals of its plan and the DBA's settings, and may write\n"
+               "-- neither (only the DBA writes "
+            << approvals.settings_table() << ", e.g. required_approvals)\n";
+  for (const std::string& grant : approvals.OperatorGrants(QuoteIdentifier(role))) {
+    std::cout << grant << ";\n";
+  }
+  std::cout
             << "\n-- apply and rollback: the health throttle reads the replicas' lag in\n"
                "-- pg_stat_replication, which only members of pg_monitor (or pg_read_all_stats)\n"
                "-- can see; without it a run with a standby attached waits (fails closed).\n"
@@ -96,12 +98,17 @@ void PrintApproverGrants(const Layout& layout, const AuditLog& audit, const std:
     read += (read.empty() ? "" : ", ") + QuoteQualified(table);
   }
   const ApprovalLog approvals(audit.schema(), audit.timeouts());
-  std::cout << "\n-- approve: reads the layout's tables and records or revokes its approvals\n";
+  std::cout << "\n-- approve: reads the layout's tables and the runs (a plan rolled back since is\n"
+               "-- approved anew), records approvals in its own name and revokes them; the\n"
+               "-- database's policies and trigger refuse anything else (another name, another\n"
+               "-- plan, a revocation undone)\n";
   for (const auto& schema : schemas) {
     std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(schema) << to;
   }
-  std::cout << "GRANT SELECT ON " << read << to << "GRANT SELECT, INSERT, UPDATE ON "
-            << approvals.approvals_table() << to;
+  std::cout << "GRANT SELECT ON " << read << ", " << audit.runs_table() << to;
+  for (const std::string& grant : approvals.ApproverGrants(QuoteIdentifier(role))) {
+    std::cout << grant << ";\n";
+  }
 }
 
 // With --db, the layout as apply resolves it there (its tables qualified).
@@ -144,6 +151,8 @@ int RunAuditSqlCommand(const Options& options) {
   for (const std::string& statement : audit.CreateStatements(true)) {
     std::cout << statement << ";\n";
   }
+  std::cout << "-- Approvals and the DBA's settings: row-level security lets a role approve only\n"
+               "-- in its own name; revocation is one-way. Run as the DBA, whose role owns them.\n";
   for (const std::string& statement : ApprovalLog(schema, options.timeouts).CreateStatements()) {
     std::cout << statement << ";\n";
   }

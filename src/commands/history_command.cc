@@ -18,6 +18,7 @@
 #include "commands/fleet_runner.h"
 #include "commands/fleet_targets.h"
 #include "pg/db.h"
+#include "write/audit_check.h"
 #include "write/change_rows.h"
 #include "write/run_history.h"
 
@@ -195,6 +196,34 @@ int PrintHistory(pqxx::connection& conn, const AuditLog& audit, const Options& o
   return kExitOk;
 }
 
+// history --verify RUN: the run's audit rows that match no change of its plan (the stored
+// copy), exit 65 when there is one (audit_check.h).
+int VerifyRun(pqxx::connection& conn, const ResolvedLayout& layout, const Options& options) {
+  const AuditLog audit(AuditSchema(options, layout), options.timeouts,
+                       layout.scopes_shape == Shape::kColumn);
+  const std::string name = "run " + std::to_string(options.verify_run);
+  const auto run = audit.Exists(conn) ? FindRun(audit, conn, options.verify_run) : std::nullopt;
+  if (!run) throw RuntimeFailure("there is no " + name);
+  if (run->kind != RunKind::kApply) {
+    throw RuntimeFailure(name + " is a rollback: --verify checks an apply run's audit rows");
+  }
+  const PlannedChanges planned(PlanOfRun(audit, conn, *run, std::nullopt));
+  const UnplannedRows rows =
+      FindUnplannedRows(audit, conn, run->run_id, planned, layout, size_t{100000});
+  if (rows.count == 0) {
+    std::cout << name << ": every audit row matches a change of its plan " << run->plan_sha256
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << name << ": " << rows.count << " audit rows match no change of its plan "
+            << run->plan_sha256 << ":\n";
+  for (const std::string& row : rows.first) std::cout << "  " << row << "\n";
+  if (rows.count > rows.first.size()) {
+    std::cout << "  ... and " << rows.count - rows.first.size() << " more\n";
+  }
+  return kExitInvalidInput;
+}
+
 }  // namespace
 
 int RunHistoryCommand(const Options& options) {
@@ -202,6 +231,7 @@ int RunHistoryCommand(const Options& options) {
   const Layout layout = LoadLayout(options);
   auto conn = Connect(options.Conninfo());
   const ResolvedLayout resolved = ResolveLayout(*conn, layout, options);
+  if (options.verify_run > 0) return VerifyRun(*conn, resolved, options);
   const AuditLog audit(AuditSchema(options, resolved), options.timeouts);
   try {
     return PrintHistory(*conn, audit, options);

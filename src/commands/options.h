@@ -63,6 +63,7 @@ struct Options {
   std::optional<std::string> metrics_file;   // --metrics-file
   int64_t run_id = 0;                        // rollback --run
   std::optional<std::string> rollback_plan;  // rollback --plan SHA256
+  int64_t verify_run = 0;                    // history --verify RUN_ID
 
   // simulate and endpoints (SPEC 12.1)
   std::optional<std::string> endpoints;          // --endpoints FILE

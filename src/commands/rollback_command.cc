@@ -4,6 +4,10 @@
 // runs), newest first, each as a rollback run of its own; the plan is named by its sha256,
 // a prefix of 8 or more hex digits that only one applied plan starts with (an ambiguous one
 // is a usage error listing the plans), or a plan file (its sha256, checked by the reader).
+// `--run N --plan FILE` reverts run N by that plan file. Either way a run is reverted only
+// by its own plan (the file, or the copy apply stored), only where its audit rows match a
+// change of that plan, and only when the plan's approvals meet the requirement
+// (audit_check.h); otherwise nothing is written.
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -14,6 +18,7 @@
 #include "commands/commands.h"
 #include "pg/db.h"
 #include "plan/plan_reader.h"
+#include "write/audit_check.h"
 #include "write/change_rows.h"
 #include "write/rollback_step.h"
 #include "write/run_history.h"
@@ -75,6 +80,13 @@ std::string PlanToRevert(pqxx::connection& conn, const AuditLog& audit, const st
                    " applied plans start with it:" + list);
 }
 
+// The plan file --plan names, if it names one (rather than a sha256 or a prefix of one).
+std::optional<std::string> PlanFileNamed(const Options& options) {
+  const std::optional<std::string>& value = options.rollback_plan;
+  if (!value || (value->size() >= 8 && IsHex(*value))) return std::nullopt;
+  return value;
+}
+
 // The apply runs of the plan still to revert, newest first.
 std::vector<RunRow> RunsOfPlanToRevert(pqxx::connection& conn, const AuditLog& audit,
                                        const std::string& sha256, const Options& options) {
@@ -96,8 +108,23 @@ std::vector<RunRow> RunsOfPlanToRevert(pqxx::connection& conn, const AuditLog& a
   return runs;
 }
 
+// Before anything is written: the run's plan, only audit rows that match its changes, and
+// its approvals (audit_check.h). Returns the plan's changes, which each batch checks again.
+PlannedChanges CheckRevertible(pqxx::connection& conn, const ResolvedLayout& layout,
+                               const AuditLog& audit, const RunRow& run,
+                               const std::optional<std::string>& plan_file) {
+  const PlanFile plan = PlanOfRun(audit, conn, run, plan_file);
+  PlannedChanges planned(plan);
+  RefuseUnplanned(FindUnplannedRows(audit, conn, run.run_id, planned, layout),
+                  "run " + std::to_string(run.run_id));
+  CheckRollbackApprovals(audit, conn, run);
+  return planned;
+}
+
 void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const AuditLog& audit,
-                 const RunRow& run, const Options& options) {
+                 const RunRow& run, const Options& options,
+                 const std::optional<std::string>& plan_file) {
+  const PlannedChanges planned = CheckRevertible(conn, layout, audit, run, plan_file);
   const bool dry_run = !options.yes;
   int64_t rollback_id = 0;
   if (!dry_run) {
@@ -127,7 +154,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
   runner_options.scopes_total = static_cast<uint64_t>(run.scopes_added + run.scopes_removed);
   BatchRunner runner(conn, ConnectionFactoryFor(options), audit, *store, rollback_id,
                      runner_options);
-  RollbackStep step(audit, run.run_id, dry_run, std::cout);
+  RollbackStep step(audit, run.run_id, dry_run, std::cout, planned, layout);
   const RunEnd end = runner.Run(step, static_cast<uint64_t>(KeysOfRun(audit, conn, run.run_id)));
   PrintRollbackReport(std::cout, run.run_id, dry_run, end);
   if (end.error) throw *end.error;
@@ -150,14 +177,18 @@ int RunRollbackCommand(const Options& options) {
     throw RuntimeFailure("no audit tables in this database: nothing was ever applied here");
   }
   if (options.yes) audit.EnsureTables(*conn);  // columns added since the tables were made
-  const std::string plan =
-      options.rollback_plan ? PlanToRevert(*conn, audit, *options.rollback_plan) : "";
+  if (options.run_id > 0 && options.rollback_plan && !PlanFileNamed(options)) {
+    throw UsageError("with --run, --plan takes the run's plan file (not a sha256)");
+  }
+  const bool by_plan = options.rollback_plan && options.run_id == 0;
+  const std::string plan = by_plan ? PlanToRevert(*conn, audit, *options.rollback_plan) : "";
   const std::vector<RunRow> runs =
-      options.rollback_plan ? RunsOfPlanToRevert(*conn, audit, plan, options)
-                            : std::vector<RunRow>{RunToRevert(*conn, audit, options.run_id)};
+      by_plan ? RunsOfPlanToRevert(*conn, audit, plan, options)
+              : std::vector<RunRow>{RunToRevert(*conn, audit, options.run_id)};
   if (runs.empty())
     std::cout << "every apply run of plan " << plan << " is rolled back already: nothing to do\n";
-  for (const RunRow& run : runs) RollbackOne(*conn, resolved, audit, run, options);
+  const std::optional<std::string> plan_file = PlanFileNamed(options);
+  for (const RunRow& run : runs) RollbackOne(*conn, resolved, audit, run, options, plan_file);
   if (!options.yes) std::cout << "dry run: nothing was written; add --yes to roll back\n";
   return kExitOk;
 }

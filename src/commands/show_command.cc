@@ -37,7 +37,8 @@ std::vector<std::string> ApprovalsInDatabase(const Options& options,
   pqxx::read_transaction txn(*conn, "show");
   SetLocalTimeouts(txn, options.timeouts);
   std::vector<std::string> out;
-  for (const Approval& a : log.Live(txn, plan_sha256)) {
+  if (!log.Exists(txn)) return out;
+  for (const Approval& a : ApprovalsOf(txn, {log.approvals_table()}, plan_sha256, {})) {
     out.push_back(a.approver + " at " + a.approved_at);
   }
   return out;

@@ -1,17 +1,20 @@
-// Approvals of an exact plan (SPEC 11.4). scope_migration_approvals holds one row per
-// approval: the plan's sha256, the approving database role (session_user: the identity
-// comes from the database's own authentication), the time, a note and the tool version; a
-// revoked approval keeps its row with revoked_at set and never counts again. A role has at
-// most one live approval of a plan. scope_migration_settings holds settings a DBA writes
-// and every apply reads; `required_approvals` is the minimum number of approvals by roles
-// other than the applying one, whatever --require-approvals says.
+// Approvals of an exact plan (SPEC 11.4, 12.3): the tables, their DDL and the rows.
+// scope_migration_approvals holds one row per approval: the plan's sha256, the approving
+// database role, the time it was recorded, a note and the tool version; revocation sets
+// revoked_at once and the row stays. scope_migration_settings holds what the DBA requires
+// of every apply (`required_approvals`).
 //
-// Both tables live in the audit schema. Nothing here keeps state beyond one transaction:
-// the check runs inside the transaction that inserts the run's row (the lease), so it
-// holds behind PgBouncer in transaction mode and again on every resume.
+// The database itself keeps these promises, whatever client writes (the DDL below, which
+// `audit-sql --approver` prints for the DBA and which migrates tables of earlier versions):
+// row-level security, enabled and forced, lets a role insert an approval only in its own
+// name (approver = session_user) and revoke only its own; a trigger stamps approved_at and
+// refuses every other UPDATE (plan, approver, time, a revocation undone), every DELETE and
+// TRUNCATE; the settings are read by everyone and written by the DBA only. The tool never
+// creates these tables (approval_trust.h says which ones it trusts). A role may approve a
+// plan again after a rollback of it: approvals are counted per distinct approver.
 #pragma once
 
-#include <cstdint>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -26,35 +29,53 @@ struct Approval {
   std::string note;
 };
 
+// Which approvals of a plan count: live ones by default; `after` (an instant, RFC 3339)
+// keeps those recorded after it (a re-apply after a rollback counts only those);
+// `before` those recorded before it (a rollback counts those recorded before its run
+// started) and `with_revoked` counts them whether revoked since or not.
+struct ApprovalWindow {
+  std::optional<std::string> after, before;
+  bool with_revoked = false;
+};
+
+// The approval and settings tables of one schema.
 class ApprovalLog {
  public:
-  // `schema` is unquoted (the audit schema).
+  // `schema` is unquoted.
   ApprovalLog(const std::string& schema, const Timeouts& timeouts);
 
+  const std::string& schema() const { return schema_; }              // unquoted
   const std::string& approvals_table() const { return approvals_; }  // quoted, qualified
   const std::string& settings_table() const { return settings_; }    // quoted, qualified
 
-  // The DDL of both tables, idempotent (printed by audit-sql, run by approve).
+  // The DDL of both tables with their policies and guard trigger, idempotent; run on
+  // tables of an earlier version it migrates them.
   std::vector<std::string> CreateStatements() const;
-  // Creates the tables when either is missing; a permission error points to audit-sql.
-  void EnsureTables(pqxx::connection& conn) const;
+  // What an approver may do: read, insert in its own name, revoke (on top of USAGE on
+  // the schema). REVOKEs first, so that broader grants of an earlier version go.
+  std::vector<std::string> ApproverGrants(const std::string& quoted_role) const;
+  // What an operator may do: read both tables, nothing else.
+  std::vector<std::string> OperatorGrants(const std::string& quoted_role) const;
 
-  // The live approvals of `plan_sha256`, oldest first; none when the table is missing.
-  std::vector<Approval> Live(pqxx::transaction_base& txn, const std::string& plan_sha256) const;
-  // The settings row `required_approvals` (0 when the table or row is missing); a value
-  // that is not a whole number >= 0 is refused.
-  int64_t RequiredBySetting(pqxx::transaction_base& txn) const;
+  // Whether the approvals table exists (as anything).
+  bool Exists(pqxx::transaction_base& txn) const;
+  // Records an approval by session_user; returns its time (RFC 3339, UTC).
+  std::string Record(pqxx::transaction_base& txn, const std::string& plan_sha256,
+                     const std::optional<std::string>& note) const;
+  // Revokes session_user's live approvals of the plan; how many.
+  size_t Revoke(pqxx::transaction_base& txn, const std::string& plan_sha256) const;
 
  private:
-  std::string schema_, approvals_, settings_;
+  std::string schema_, approvals_, settings_, guard_;
   Timeouts timeouts_;
 };
 
-// Inside the lease transaction: refuses (exit 7) unless max(flag, setting) live approvals
-// of `plan_sha256` exist by roles other than session_user; returns those approvals (all of
-// them, even when none are required), to be recorded in the run row.
-std::vector<Approval> CheckApprovals(const ApprovalLog& log, pqxx::transaction_base& txn,
-                                     const std::string& plan_sha256, int64_t required_by_flag);
+// The approvals of `plan_sha256` in `tables` (quoted, qualified) within `window`, one per
+// approver (its earliest), oldest first; roles in `except` left out.
+std::vector<Approval> ApprovalsOf(pqxx::transaction_base& txn,
+                                  const std::vector<std::string>& tables,
+                                  const std::string& plan_sha256, const ApprovalWindow& window,
+                                  const std::string& except = "");
 
 // "role at TIME, role at TIME" (or "" for none): how a run row and history list them.
 std::string DescribeApprovals(const std::vector<Approval>& approvals);

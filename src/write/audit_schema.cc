@@ -61,6 +61,12 @@ const Column kValuesTable[] = {{"run_id", "bigint NOT NULL"},
                                {"written", "text"},
                                {"committed_at", "timestamptz NOT NULL DEFAULT now()"}};
 
+// Added in 0.4: the copy of each applied plan (zstd, in parts), which rollback reverts by.
+const Column kPlansTable[] = {{"plan_sha256", "text NOT NULL"},
+                              {"part", "integer NOT NULL"},
+                              {"data", "bytea NOT NULL"},
+                              {"stored_at", "timestamptz NOT NULL DEFAULT now()"}};
+
 template <size_t N>
 std::string ColumnList(const Column (&columns)[N]) {
   std::string out;
@@ -80,6 +86,7 @@ AuditLog::AuditLog(const std::string& schema, const Timeouts& timeouts, bool wit
   runs_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_runs");
   changes_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_changes");
   values_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_values");
+  plans_ = quoted_schema_ + "." + QuoteIdentifier("scope_migration_plans");
 }
 
 bool AuditLog::Exists(pqxx::connection& conn) const {
@@ -102,6 +109,8 @@ std::vector<std::string> AuditLog::CreateStatements(bool with_schema) const {
                 ", PRIMARY KEY (run_id, api_key_id, scope))");
   out.push_back("CREATE TABLE IF NOT EXISTS " + values_ + " (" + ColumnList(kValuesTable) +
                 ", PRIMARY KEY (run_id, api_key_id))");
+  out.push_back("CREATE TABLE IF NOT EXISTS " + plans_ + " (" + ColumnList(kPlansTable) +
+                ", PRIMARY KEY (plan_sha256, part))");
   return out;
 }
 
@@ -132,6 +141,7 @@ std::vector<std::string> AuditLog::MissingColumns(pqxx::connection& conn) const 
   }
   check(changes_, std::begin(kChangesTable), std::end(kChangesTable));
   if (with_values_) check(values_, std::begin(kValuesTable), std::end(kValuesTable));
+  check(plans_, std::begin(kPlansTable), std::end(kPlansTable));
   return missing;
 }
 

@@ -2,7 +2,8 @@
 // they exist with every column. scope_migration_runs holds one row per apply or rollback
 // run (run_rows.h), scope_migration_changes one row per scope added or removed, and, with
 // scopes in a column, scope_migration_values each key's value before and after (SPEC
-// 10.9; change_rows.h). The rows themselves are written and read in run_rows.h,
+// 10.9; change_rows.h), and scope_migration_plans a compressed copy of each plan applied
+// (plan_copy.h), by which rollback reverts. The rows themselves are written and read in run_rows.h,
 // change_rows.h and run_history.h, all through the names held here.
 //
 // The tables live in the schema of the keys table or --audit-schema. EnsureTables creates
@@ -29,6 +30,7 @@ class AuditLog {
   const std::string& runs_table() const { return runs_; }        // quoted, qualified
   const std::string& changes_table() const { return changes_; }  // quoted, qualified
   const std::string& values_table() const { return values_; }    // quoted, qualified
+  const std::string& plans_table() const { return plans_; }      // quoted, qualified
   const std::string& schema() const { return schema_; }          // unquoted
   const Timeouts& timeouts() const { return timeouts_; }
   bool with_values() const { return with_values_; }
@@ -52,7 +54,7 @@ class AuditLog {
  private:
   std::vector<std::string> MissingColumns(pqxx::connection& conn) const;
 
-  std::string schema_, quoted_schema_, runs_, changes_, values_;
+  std::string schema_, quoted_schema_, runs_, changes_, values_, plans_;
   Timeouts timeouts_;
   bool with_values_ = false;
   mutable std::string run_select_list_;

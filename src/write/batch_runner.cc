@@ -231,6 +231,7 @@ class BatchRunner::Worker {
   void RunBatch(const Batch& batch, Clock::time_point start) {
     if (!txn_) Begin();
     batch_number_ = batch.number;
+    if (options_.before_batch && !options_.dry_run) options_.before_batch(*txn_);
     std::vector<std::string> ids;
     ids.reserve(batch.keys.size());
     for (const KeyChange& key : batch.keys) ids.push_back(key.id);

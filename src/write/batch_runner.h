@@ -66,6 +66,9 @@ struct RunnerOptions {
   std::string label = "apply";  // for the progress line
   std::string resume_hint;      // the command that resumes, shown after a failure
   std::string stale_advice;     // what to do after a stale stop
+  // Runs first in each batch's transaction (not in a dry run); what it throws stops the
+  // run before the batch writes (apply: the approvals counted again, approval_trust.h).
+  std::function<void(pqxx::transaction_base&)> before_batch;
 };
 
 struct RunEnd {

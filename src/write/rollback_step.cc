@@ -2,6 +2,7 @@
 
 #include "core/write_rules.h"
 #include "pg/db.h"
+#include "write/audit_check.h"
 #include "write/change_rows.h"
 
 namespace scope_migrate {
@@ -23,6 +24,11 @@ Selection RollbackStep::Select(pqxx::transaction_base& txn, const Batch& batch,
   const std::set<std::string> touched = TouchedLater(audit_, txn, run_id_, ids);
   Selection selection;
   for (const KeyChange& key : batch.keys) {
+    if (const std::string why = JudgeRevert(plan_, key, layout_); !why.empty()) {
+      throw ToolError(kExitInvalidInput, "an audit row of run " + std::to_string(run_id_) +
+                                             " matches no change of its plan (" + why +
+                                             "); this batch was not written");
+    }
     const auto it = now.find(key.id);
     const KeyState* state = it == now.end() ? nullptr : &it->second;
     if (JudgeRevert(state, key, touched.count(key.id) > 0) == Verdict::kWrite) {

@@ -13,14 +13,23 @@
 #include <ostream>
 #include <string>
 
+#include "plan/planned_changes.h"
 #include "write/batch_runner.h"
 
 namespace scope_migrate {
 
 class RollbackStep : public WriteStep {
  public:
-  RollbackStep(const AuditLog& audit, int64_t run_id, bool dry_run, std::ostream& out)
-      : audit_(audit), run_id_(run_id), dry_run_(dry_run), out_(out) {}
+  // `plan`: the changes of the run's plan; a key whose audit rows match none of them stops
+  // the run before its batch writes (audit_check.h).
+  RollbackStep(const AuditLog& audit, int64_t run_id, bool dry_run, std::ostream& out,
+               const PlannedChanges& plan, const ResolvedLayout& layout)
+      : audit_(audit),
+        run_id_(run_id),
+        dry_run_(dry_run),
+        out_(out),
+        plan_(plan),
+        layout_(layout) {}
 
   bool Next(pqxx::connection& conn, size_t limit, Batch& batch) override;
   Selection Select(pqxx::transaction_base& txn, const Batch& batch, const KeyStates& now) override;
@@ -35,6 +44,8 @@ class RollbackStep : public WriteStep {
   const int64_t run_id_;  // the apply run being reverted
   const bool dry_run_;
   std::ostream& out_;
+  const PlannedChanges& plan_;
+  const ResolvedLayout& layout_;
   std::string last_key_;  // keyset pagination: "" sorts before every id
   uint64_t listed_ = 0;
 };

@@ -61,4 +61,18 @@ std::vector<std::string> PlansWithPrefix(const AuditLog& audit, pqxx::connection
   });
 }
 
+std::optional<std::string> LastRollbackOf(const AuditLog& audit, pqxx::transaction_base& txn,
+                                          const std::string& plan_sha256) {
+  if (txn.exec_params("SELECT to_regclass($1) IS NULL", audit.runs_table())[0][0].as<bool>()) {
+    return std::nullopt;
+  }
+  const pqxx::result r = NeedsPrivilege("SELECT on " + audit.runs_table(), [&] {
+    return txn.exec_params("SELECT max(finished_at)::text FROM " + audit.runs_table() +
+                               " WHERE kind = 'rollback' AND status = 'succeeded' AND "
+                               "plan_sha256 = $1",
+                           plan_sha256);
+  });
+  return FieldText(r[0][0]);
+}
+
 }  // namespace scope_migrate

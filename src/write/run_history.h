@@ -23,5 +23,9 @@ std::vector<RunRow> RunsOfPlan(const AuditLog& audit, pqxx::connection& conn,
 // The distinct plan sha256s of apply runs that start with `prefix`, sorted.
 std::vector<std::string> PlansWithPrefix(const AuditLog& audit, pqxx::connection& conn,
                                          const std::string& prefix);
+// When the last rollback of a plan ended (its finished_at, as the server prints a
+// timestamptz: full precision), inside `txn`; none without one or without a runs table.
+std::optional<std::string> LastRollbackOf(const AuditLog& audit, pqxx::transaction_base& txn,
+                                          const std::string& plan_sha256);
 
 }  // namespace scope_migrate

@@ -40,7 +40,9 @@ StopReason ClassifyFailure(const std::exception& failure, size_t batch,
       case kExitStalePlan:
         return {RunStatus::kStale, ToolError(kExitStalePlan, where + ": " + tool->what())};
       case kExitLocked:
-        return {RunStatus::kInterrupted, ToolError(kExitLocked, where + ": " + tool->what())};
+      case kExitNotApproved:  // an approval revoked during the run
+        return {RunStatus::kInterrupted,
+                ToolError(tool->exit_code(), where + ": " + tool->what())};
       default:
         return {RunStatus::kFailed, ToolError(tool->exit_code(), where + ": " + tool->what())};
     }

@@ -71,7 +71,7 @@ void PgHarness::StartServer(const std::string& data, const std::string& port,
   Shell(AsOwner() + kPgBin + "/pg_ctl -D " + data + " -l " + log + " -w -o \"-p " + port + " -k " +
         dir_ +
         " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
-        "max_connections=60\" start > /dev/null || (cat " +
+        "max_connections=150\" start > /dev/null || (cat " +
         log + "; false)");
 }
 
