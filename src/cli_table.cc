@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -91,6 +92,10 @@ void CheckRollback(const Options& o) {
   CheckFleetOptions(o, o.targets.has_value());
   if (o.run_id == 0 && !o.rollback_plan) {
     throw UsageError("rollback needs one of --run RUN_ID and --plan SHA256");
+  }
+  if (o.run_id > 0 && o.rollback_plan && !std::ifstream(*o.rollback_plan)) {
+    throw UsageError("with --run, --plan takes the run's plan file; \"" + *o.rollback_plan +
+                     "\" is not a readable file");
   }
 }
 

@@ -365,9 +365,9 @@ TEST_F(CliTest, RollbackWithoutRunIsAUsageError) {
                    "rollback needs one of --run RUN_ID and --plan SHA256");
 }
 
-TEST_F(CliTest, RollbackWithRunAndPlanIsAUsageError) {
+TEST_F(CliTest, RollbackWithRunAndPlanIsAUsageErrorUnlessThePlanIsAFile) {
   ExpectUsageError({"rollback", "--db", "x", "--run", "1", "--plan", "abc"},
-                   "rollback needs one of --run RUN_ID and --plan SHA256");
+                   "with --run, --plan takes the run's plan file; \"abc\" is not a readable file");
 }
 
 TEST_F(CliTest, LockLeaseUnderASecondIsAUsageError) {
