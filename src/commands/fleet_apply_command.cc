@@ -26,6 +26,7 @@
 #include "pg/db.h"
 #include "plan/plan_check.h"
 #include "plan/plan_reader.h"
+#include "write/approval_trust.h"
 #include "write/approvals.h"
 #include "write/run_history.h"
 
@@ -85,10 +86,11 @@ std::string ApprovalProblem(const Options& one, const std::string& sha256) {
         if (run.status == RunStatus::kSucceeded && run.filter.empty()) return "";
       }
     }
-    const ApprovalLog log(schema, one.timeouts);
     pqxx::read_transaction txn(*conn, "fleet approvals");
     SetLocalTimeouts(txn, one.timeouts);
-    CheckApprovals(log, txn, sha256, one.require_approvals);
+    const ApprovalTrust trust = JudgeApprovalTrust(txn);
+    CheckApprovals(txn, trust, RequirementOf(trust, one.require_approvals), sha256,
+                   ApprovalWindow{}, "apply");
     return "";
   } catch (const ToolError& e) {
     return e.exit_code() == kExitNotApproved ? FirstLine(e.what()) : "";

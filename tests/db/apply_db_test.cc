@@ -855,7 +855,7 @@ TEST_F(ApplyTest, RollbackPlanRevertsEveryRunOfThePlanNewestFirst) {
 }
 
 // rollback --plan PREFIX: a prefix two applied plans start with is a usage error listing
-// both; one shorter than 8 hex digits (and not a file) is refused before anything is read.
+// both, a longer one picks its run; one shorter than 8 hex digits (and not a file) is refused before anything is read.
 TEST_F(ApplyTest, RollbackPlanPrefixThatIsAmbiguousListsThePlans) {
   testing::LoadSamples(*conn_);
   const std::string path = MakePlan();
@@ -872,9 +872,13 @@ TEST_F(ApplyTest, RollbackPlanPrefixThatIsAmbiguousListsThePlans) {
             "scope-migrate: --plan abcdef01 is ambiguous: 2 applied plans "
             "start with it:");
   EXPECT_NE(r.err.find("\n  " + a + "\n  " + b + "\n"), std::string::npos) << r.err;
+  // One plan: resolved to run 7, whose made-up plan has no stored copy to revert by.
   const ToolResult one = Run({"rollback", "--plan", "abcdef010"});
-  EXPECT_EQ(one.exit_code, 0) << one.err;
-  EXPECT_NE(one.out.find("would roll back run 7:"), std::string::npos) << one.out;
+  EXPECT_EQ(one.exit_code, 65) << one.err;
+  EXPECT_EQ(FirstLine(one.err), "scope-migrate: run 7's plan " + a +
+                                    " has no stored copy in \"public\".\"scope_migration_plans\" "
+                                    "(runs of versions before 0.4 stored none): pass the plan file "
+                                    "with --plan FILE; nothing was written");
   const ToolResult short_prefix = Run({"rollback", "--plan", "abcdef0"});
   EXPECT_EQ(short_prefix.exit_code, 64);
   EXPECT_EQ(FirstLine(short_prefix.err),

@@ -109,6 +109,33 @@ class FleetTest : public ::testing::Test {
 
   std::string PlanPath(int i) const { return plans_ + "/" + kNames[i] + ".jsonl"; }
 
+  // Every target's conninfo, connecting as `user`.
+  std::vector<std::string> As(const std::string& user) const {
+    std::vector<std::string> conninfos;
+    for (const std::string& conninfo : conninfos_) {
+      conninfos.push_back(std::regex_replace(conninfo, std::regex("user=\\S+"), "user=" + user));
+    }
+    return conninfos;
+  }
+
+  // What each target's DBA runs (SPEC 12.3): the audit tables it owns, the grants `op`
+  // needs to apply and those `approver` needs to approve. Roles are made once per cluster.
+  void InstallAuditTables(const std::string& op, const std::string& approver) {
+    for (int i = 0; i < 3; ++i) {
+      if (i != 1) ExecSql(*conns_[i], "CREATE ROLE " + op + " LOGIN; CREATE ROLE " + approver + " LOGIN");
+      for (const bool approves : {false, true}) {
+        std::vector<std::string> args = {"audit-sql", "--grant-to", approves ? approver : op,
+                                         "--db", conninfos_[i]};
+        if (approves) args.push_back("--approver");
+        const ToolResult sql = RunTool(args);
+        ASSERT_EQ(sql.exit_code, 0) << sql.err;
+        ExecSql(*conns_[i], sql.out);
+      }
+    }
+    PgHarness::Get().AllowBouncerUser(op);
+    PgHarness::Get().AllowBouncerUser(approver);
+  }
+
   // The row of the closing table for target `i`: exit code, run id, keys, outcome.
   static std::string OutcomeRow(const std::string& out, const std::string& name) {
     std::smatch m;
@@ -520,30 +547,27 @@ TEST_F(FleetTest, ApplyDirPinsEveryPlanToTheTrustedMapping) {
 // before any target writes (a fleet with one target not approved was half-migrated).
 TEST_F(FleetTest, AFleetIsWrittenOnlyWhenEveryTargetsPlanIsApproved) {
   ASSERT_EQ(Plan().exit_code, 2);
-  // The approval tables made by the superuser; alice may approve on eu-1.
-  ASSERT_EQ(RunTool({"approve", plans_, "--target", "eu-1", "--revoke"}).exit_code, 0);
+  // Each target's DBA runs what audit-sql prints (SPEC 12.3): the audit tables it owns, an
+  // operator that applies and alice who approves, on eu-1 only.
+  const std::string op = "op_" + dbs_[0];
   const std::string alice = "alice_" + dbs_[0];
-  ExecSql(*conns_[0], "CREATE ROLE " + alice + " LOGIN; GRANT USAGE ON SCHEMA public TO " + alice +
-                          "; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + alice +
-                          "; GRANT INSERT, UPDATE ON scope_migration_approvals TO " + alice);
-  std::vector<std::string> as_alice;
-  for (const std::string& conninfo : conninfos_) {
-    as_alice.push_back(std::regex_replace(conninfo, std::regex("user=\\S+"), "user=" + alice));
-  }
+  InstallAuditTables(op, alice);
+  const std::string as_op = TargetsFile("op.yaml", As(op));
   const ToolResult approved = RunTool({"approve", plans_, "--targets",
-                                       TargetsFile("alice.yaml", as_alice), "--target", "eu-1",
+                                       TargetsFile("alice.yaml", As(alice)), "--target", "eu-1",
                                        "--note", "CHG-7"});
   ASSERT_EQ(approved.exit_code, 0) << approved.err;
   EXPECT_NE(approved.out.find("=== target eu-1 ===\napproved plan sha256 "), std::string::npos)
       << approved.out;
 
-  const ToolResult refused = RunTool({"apply", plans_, "--require-approvals", "1"});
-  EXPECT_EQ(refused.exit_code, 7);
+  const ToolResult refused =
+      RunTool({"apply", plans_, "--targets", as_op, "--require-approvals", "1"});
+  EXPECT_EQ(refused.exit_code, 7) << refused.err;
   EXPECT_NE(refused.err.find("not every target's plan is approved; nothing was written on any "
-                             "target:\n  us-1: plan sha256 "),
+                             "target:\n  us-1: apply: plan sha256 "),
             std::string::npos)
       << refused.err;
-  EXPECT_NE(refused.err.find("\n  ap-1: plan sha256 "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("\n  ap-1: apply: plan sha256 "), std::string::npos) << refused.err;
   EXPECT_EQ(refused.err.find("eu-1:"), std::string::npos) << refused.err;
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(Runs(i), 0) << kNames[i];
@@ -568,7 +592,8 @@ TEST_F(FleetTest, AFleetIsWrittenOnlyWhenEveryTargetsPlanIsApproved) {
   EXPECT_EQ(offline.out.find("approved"), std::string::npos) << offline.out;
 
   // Applying only the approved target goes ahead.
-  const ToolResult one = RunTool({"apply", plans_, "--require-approvals", "1", "--target", "eu-1"});
+  const ToolResult one = RunTool(
+      {"apply", plans_, "--targets", as_op, "--require-approvals", "1", "--target", "eu-1"});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   testing::ExpectPlanApplied(*conns_[0], PlanPath(0));
 }
