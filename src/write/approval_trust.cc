@@ -1,9 +1,12 @@
 #include "write/approval_trust.h"
 
+#include "base/string_lists.h"
+
 #include <algorithm>
 
 #include "base/errors.h"
 #include "base/exit_codes.h"
+#include "base/string_lists.h"
 #include "base/text_escape.h"
 #include "pg/db.h"
 #include "pg/pg_text.h"
@@ -152,8 +155,8 @@ std::vector<Approval> CheckApprovals(pqxx::transaction_base& txn, const Approval
   const bool self = mine.size() > others.size();
   throw ToolError(
       kExitNotApproved,
-      what + ": plan sha256 " + plan_sha256 + " has " + std::to_string(others.size()) +
-          " approvals by roles other than " + me + " (" +
+      what + ": plan sha256 " + plan_sha256 + " has " + CountOf(others.size(), "approval") +
+          " by roles other than " + me + " (" +
           (others.empty() ? "none" : Printable(DescribeApprovals(others))) + ")" +
           (self ? "; your own approval does not count" : "") + "; " + requirement.source + " " +
           std::to_string(requirement.count) +
@@ -175,8 +178,8 @@ void ApprovalRecheck::operator()(pqxx::transaction_base& txn) const {
   if (static_cast<int64_t>(live) >= requirement_.count) return;
   throw ToolError(kExitNotApproved,
                   "an approval of plan sha256 " + plan_sha256_ +
-                      " was revoked during the run: " + std::to_string(live) +
-                      " approvals by roles other than " + Printable(trust_.me) + " remain; " +
+                      " was revoked during the run: " + CountOf(live, "approval") +
+                      " by roles other than " + Printable(trust_.me) + " remain; " +
                       requirement_.source + " " + std::to_string(requirement_.count) +
                       ". The run stopped before this batch");
 }

@@ -292,7 +292,7 @@ TEST_P(ApprovalsTest, AnApproverCannotApproveForAnotherNorReviveOrMoveAnApproval
   const std::string before = testing::DataDigest(*conn_);
   const ToolResult r = Apply();
   EXPECT_EQ(r.exit_code, 7) << r.out << r.err;
-  EXPECT_NE(r.err.find("has 1 approvals by roles other than " + operator_ + " (" + alice_),
+  EXPECT_NE(r.err.find("has 1 approval by roles other than " + operator_ + " (" + alice_),
             std::string::npos)
       << r.err;
   EXPECT_EQ(Runs(), 0);
