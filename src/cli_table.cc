@@ -136,6 +136,11 @@ void CheckSimulate(const Options& o) {
   if (!o.endpoints) throw UsageError("simulate needs --endpoints FILE");
   if (o.usage.empty()) throw UsageError("simulate needs --usage FILE (or - for stdin)");
   if (o.narrow && !o.suggest_overrides) throw UsageError("--narrow needs --suggest-overrides FILE");
+  if (o.overrides && o.plan_file) {
+    throw UsageError(
+        "simulate PLANFILE takes no --overrides: a plan file carries its own (plan with "
+        "--overrides, or simulate --mapping FILE --overrides FILE over the SOURCE)");
+  }
 }
 
 void CheckEndpoints(const Options& o) {
@@ -156,8 +161,8 @@ const Command kCommands[] = {
      "text|markdown|github", NeedsMapping, RunLintCommand,
      "scope-migrate lint --mapping mappings/legacy-roles.yaml"},
     {"verify", "--mapping FILE --fixtures FILE [--overrides FILE] [--format text|junit|github]",
-     kMappingOption | kFixturesOption | kOverridesOption | kFormatOption, "text|junit|github", CheckVerify,
-     RunVerifyCommand,
+     kMappingOption | kFixturesOption | kOverridesOption | kFormatOption, "text|junit|github",
+     CheckVerify, RunVerifyCommand,
      "scope-migrate verify --mapping mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml "
      "--format junit > verify.xml"},
     {"plan",
@@ -219,11 +224,12 @@ const Command kCommands[] = {
      kAuditSqlOptions, "", CheckAuditSql, RunAuditSqlCommand,
      "scope-migrate audit-sql --grant-to migrator > audit.sql"},
     {"simulate",
-     "SOURCE (PLANFILE | --mapping FILE [--cutoff I] [--prune] [--tenant T]... [--key ID]...)\n"
+     "SOURCE (PLANFILE | --mapping FILE [--overrides FILE] [--cutoff I] [--prune] [--tenant T]...\n"
+     "        [--key ID]...)\n"
      "--endpoints FILE --usage FILE... [--usage-fields key=PATH,...] [--usage-since S]\n"
      "[--format text|jsonl|csv|markdown] [--max-keys N] [--suggest-overrides FILE [--narrow]]",
-     kMappingOption | kFixturesOption | kPlanningOptions | kPlanFileArgument | kReplayOptions |
-         kSuggestOptions | kFormatOption | kMaxKeysOption,
+     kMappingOption | kOverridesOption | kFixturesOption | kPlanningOptions | kPlanFileArgument |
+         kReplayOptions | kSuggestOptions | kFormatOption | kMaxKeysOption,
      "text|jsonl|csv|markdown", CheckSimulate, RunSimulateCommand,
      "scope-migrate simulate --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml "
      "--endpoints mappings/endpoints.yaml --usage calls.jsonl.zst"},

@@ -4,7 +4,10 @@
 // the keys come from a plan file (plan/plan_reader.h) or from the planner over the same
 // sources as `plan` (fixtures, or PostgreSQL through the layout), the records from the
 // usage readers (plan/usage_reader.h), the judgement from core/replay.h, the report from
-// plan/replay_report.h. Read-only: nothing is written to the database.
+// plan/replay_report.h. Read-only: nothing is written to the database. With --mapping,
+// --overrides FILE (SPEC 12.2) is applied as `plan` applies it (same first pass, same
+// refusals at FILE:LINE:COL), so the replay judges the scopes each key would hold with its
+// override; a plan file carries its own overrides, and the report's keys line names them.
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -35,7 +38,7 @@ class ReplayKeys : public ReportWriter {
  public:
   ReplayKeys(Replay& replay, const Mapping* mapping, std::vector<bool>& read_only)
       : replay_(replay), mapping_(mapping), read_only_(read_only) {}
-  void WriteHeader(const PlanHeader&) override {}
+  void WriteHeader(const PlanHeader& header) override { overrides_ = header.overrides; }
   void WriteSummary(const Summary&) override {}
   void WriteKey(const PlannedKey& planned) override {
     replay_.AddKey(ReplayKey{planned.key.id, planned.key.tenant.value_or(""),
@@ -48,12 +51,22 @@ class ReplayKeys : public ReportWriter {
     }
     read_only_.push_back(read_only);
   }
+  const std::optional<OverridesRecord>& overrides() const { return overrides_; }
 
  private:
   Replay& replay_;
   const Mapping* mapping_;
   std::vector<bool>& read_only_;
+  std::optional<OverridesRecord> overrides_;  // of the plan the keys come from
 };
+
+// "`lead` the overrides FILE (sha256 …: N applied, M ignored)", or "" without.
+std::string WithOverrides(const char* lead, const std::optional<OverridesRecord>& record) {
+  if (!record) return "";
+  return lead + std::string(" the overrides ") + record->file + " (sha256 " +
+         record->sha256.substr(0, 12) + ": " + std::to_string(record->applied) + " applied, " +
+         std::to_string(record->ignored) + " ignored)";
+}
 
 Instant Now() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -78,9 +91,12 @@ std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys&
       const RecordedKey recorded = RecordedKeyOf(line);
       keys.WriteKey(PlannedKey{recorded.key, recorded.decision});
     });
-    return "plan file " + *options.plan_file;
+    return "plan file " + *options.plan_file +
+           WithOverrides(" made with", plan.header().overrides);
   }
-  const PlanParams params = MakePlanParams(options, *mapping);
+  PlanParams params = MakePlanParams(options, *mapping);
+  const std::optional<Overrides> overrides = LoadOverrides(options, *mapping);
+  if (overrides) params.overrides = &*overrides;
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<KeySource> source;
   if (options.fixtures) {
@@ -97,7 +113,8 @@ std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys&
     if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
     throw DbFailure(e, "reading the keys");
   }
-  return source->Describe() + " planned with " + mapping->path();
+  return source->Describe() + " planned with " + mapping->path() +
+         WithOverrides(" and", keys.overrides());
 }
 
 void ReadUsage(const Options& options, Replay& replay) {

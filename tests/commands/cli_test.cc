@@ -292,6 +292,16 @@ TEST_F(CliTest, PlanOutDashIsRefused) {
   EXPECT_FALSE(std::filesystem::exists("-"));
 }
 
+// A plan file carries its overrides (SPEC 12.2): simulate takes --overrides only with
+// --mapping, where it plans the keys itself.
+TEST_F(CliTest, SimulatePlanFileTakesNoOverrides) {
+  ExpectUsageError({"simulate", "plan.jsonl", "--overrides", "o.yaml", "--endpoints", "e.yaml",
+                    "--usage", "u.jsonl"},
+                   "simulate PLANFILE takes no --overrides: a plan file carries its own (plan "
+                   "with --overrides, or simulate --mapping FILE --overrides FILE over the "
+                   "SOURCE)");
+}
+
 TEST_F(CliTest, ApplyDoesNotTakeFixtures) {
   ExpectUsageError({"apply", "--fixtures", kFixtures, "--mapping", kMapping, "--yes"},
                    "unrecognised option '--fixtures'");

@@ -4,7 +4,8 @@
 // apply refuses a plan whose overrides are not the given file's, before writing anything;
 // every refusal of an override the database decides (revoked, blocked, not legacy, unknown,
 // changing nothing) is a 65 at FILE:LINE:COL with no plan written; keys outside --tenant
-// are ignored and counted. They share apply_db_test's binary and so its one cluster.
+// are ignored and counted; simulate with the overrides it suggested no longer breaks.
+// They share apply_db_test's binary and so its one cluster.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -254,6 +255,58 @@ TEST_F(OverridesDbTest, OverridesOutsideTheTenantFilterAreIgnoredAndCounted) {
   const ToolResult show = Run({"show", plan_});
   EXPECT_NE(show.out.find("): 1 applied, 2 ignored (keys outside the filter)"), std::string::npos)
       << show.out;
+}
+
+// The loop of issue 28 on the samples: simulate finds the breaking keys and suggests
+// overrides, the plan takes them, and the replay of that plan (or of --mapping with
+// --overrides) exits 0. An override simulate refuses is a 65 at its FILE:LINE:COL.
+TEST_F(OverridesDbTest, SimulateWithTheSuggestedOverridesNoLongerBreaks) {
+  const std::vector<std::string> replay = {"--endpoints", "mappings/endpoints.yaml", "--usage",
+                                           "samples/usage.jsonl", "--usage-since",
+                                           "2026-01-01T00:00:00Z"};
+  const auto simulate = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "simulate");
+    args.insert(args.end(), replay.begin(), replay.end());
+    return Run(args);
+  };
+  const std::string suggested = dir_ + "/suggested.yaml";
+  const ToolResult before =
+      simulate({"--mapping", kMapping, "--suggest-overrides", suggested});
+  EXPECT_EQ(before.exit_code, 8) << before.err;
+  EXPECT_NE(before.out.find("  breaking_keys            3\n"), std::string::npos) << before.out;
+  EXPECT_NE(ReadFile(suggested).find("  - key: \"" + std::string(kKey39) +
+                                     "\"\n    add: [document-management-read]\n"),
+            std::string::npos);
+
+  const ToolResult with = simulate({"--mapping", kMapping, "--overrides", suggested});
+  EXPECT_EQ(with.exit_code, 0) << with.out << with.err;
+  EXPECT_NE(with.out.find(" planned with mappings/legacy-roles.yaml and the overrides " +
+                          suggested + " (sha256 " + Sha256Hex(ReadFile(suggested)).substr(0, 12) +
+                          ": 4 applied, 0 ignored)\n"),
+            std::string::npos)
+      << with.out;
+  EXPECT_NE(with.out.find("  breaking_keys            0\n  denied_calls             0\n"
+                          "  blocked_keys_with_calls  0\n"),
+            std::string::npos)
+      << with.out;
+
+  Plan(suggested);
+  const ToolResult of_plan = simulate({plan_});
+  EXPECT_EQ(of_plan.exit_code, 0) << of_plan.out << of_plan.err;
+  EXPECT_NE(of_plan.out.find("  keys:      plan file " + plan_ + " made with the overrides "),
+            std::string::npos)
+      << of_plan.out;
+
+  const std::string unknown = dir_ + "/unknown.yaml";
+  WriteFile(unknown, OneOverride("00000000-0000-4000-8000-000000000099", "add: [beta-preview]"));
+  const ToolResult refused = simulate({"--mapping", kMapping, "--overrides", unknown});
+  EXPECT_EQ(refused.exit_code, 65);
+  EXPECT_EQ(refused.err.rfind("scope-migrate: " + unknown + ":3:10: override of key "
+                              "00000000-0000-4000-8000-000000000099: the key is not a legacy key",
+                              0),
+            0u)
+      << refused.err;
+  EXPECT_EQ(refused.out, "");
 }
 
 }  // namespace
