@@ -50,6 +50,42 @@ std::string OverrideListing::DescribeRecord() const {
          " applied, " + std::to_string(record_->ignored) + " ignored (keys outside the filter)";
 }
 
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+std::vector<ReportTable> OverrideTables(const OverrideListing& listing) {
+  ReportTable keys{"Keys with an override", listing.DescribeRecord() + ".", {}, {}};
+  keys.headers = {"key", "name", "tenant", "status", "add", "remove", "reason"};
+  if (listing.total() == 0) keys.note += " None applies to the keys read.";
+  if (listing.total() > listing.entries().size()) {
+    keys.note += " " + std::to_string(listing.entries().size()) + " of " +
+                 std::to_string(listing.total()) + " overrides shown (--max-keys).";
+  }
+  for (const OverrideListing::Entry& e : listing.entries()) {
+    keys.rows.push_back({e.id, e.name.value_or(""), e.tenant.value_or(""), StatusName(e.status),
+                         JoinNames(e.change.add) + (e.change.allow_write ? " (allow_write)" : ""),
+                         JoinNames(e.change.remove), e.change.reason});
+  }
+  std::vector<ReportTable> tables = {keys};
+  if (listing.privileged_grants().empty()) return tables;
+  ReportTable privileged{"Privileged scopes granted by an override",
+                         "Counted in the privileged grants above.",
+                         {"scope", "keys"},
+                         {}};
+  for (const auto& [scope, count] : listing.privileged_grants()) {
+    privileged.rows.push_back({scope, std::to_string(count)});
+  }
+  tables.push_back(privileged);
+  return tables;
+}
+
 ReportFormat ReportFormatNamed(const std::string& name) {
   if (name == "jsonl") return ReportFormat::kJsonl;
   if (name == "csv") return ReportFormat::kCsv;

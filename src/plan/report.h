@@ -81,6 +81,12 @@ class OverrideListing {
   std::vector<std::string> privileged_names_;  // the catalog's, from the header's mapping
 };
 
+// The review page's overrides section (ReportExtras::overrides) from a listing that saw a
+// plan with overrides: the keys with an override (key, name, tenant, status, add, remove,
+// reason; the first --max-keys, the rest counted in the note, which also names the file),
+// then, when an override grants a privileged scope, those scopes with their key counts.
+std::vector<ReportTable> OverrideTables(const OverrideListing& listing);
+
 // The other writers (the JSON Lines one, which writes the plan file, is in plan_writer.h).
 std::unique_ptr<ReportWriter> MakeCsvWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeTextWriter(std::ostream& out, const ReportOptions& options);

@@ -62,10 +62,12 @@ bool IsWriteScope(const std::string& scope) {
 // names they point at and the script.
 class HtmlWriter : public ReportWriter {
  public:
-  HtmlWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {}
+  HtmlWriter(std::ostream& out, const ReportOptions& options)
+      : out_(out), options_(options), overrides_(options.max_keys) {}
 
   void WriteHeader(const PlanHeader& header) override {
     page_.header = header;
+    overrides_.SeeHeader(header);
     for (const auto& scope : header.mapping.scopes) scopes_.Id(scope);
     for (size_t r = 0; r < header.mapping.roles.size(); ++r) {
       const auto& role = header.mapping.roles[r];
@@ -82,6 +84,7 @@ class HtmlWriter : public ReportWriter {
     const int tenant = k.key.tenant ? tenants_.Id(*k.key.tenant) : -1;
     if (tenant < 0) page_.keyless_tenant = true;
     WriteKeyRow(k, tenant);
+    overrides_.See(k);
     TenantRow& row = TenantOf(tenant, k.key.tenant);
     ++row.keys;
     ++row.by_status[static_cast<int>(d.status)];
@@ -105,6 +108,10 @@ class HtmlWriter : public ReportWriter {
     page_.summary = s;
     page_.approvals = options_.approvals;
     page_.extras = options_.extras;
+    // The plan's own overrides (SPEC 12.2), unless the caller handed the section over.
+    if (!page_.extras.overrides && overrides_.record()) {
+      page_.extras.overrides = OverrideTables(overrides_);
+    }
     for (auto& [index, row] : tenant_rows_) page_.tenants.push_back(row);
     page_.tenant_names = tenants_.names();
     WriteSections(out_, page_);
@@ -257,6 +264,7 @@ class HtmlWriter : public ReportWriter {
 
   std::ostream& out_;
   ReportOptions options_;
+  OverrideListing overrides_;
   PageData page_;
   Interner scopes_, tenants_, roles_, reasons_;
   std::unordered_map<std::string, size_t> role_of_;  // normalised name or alias -> role

@@ -6,8 +6,9 @@ For the sample fixtures and for a generated plan whose ids, names, tenants and r
 hostile (<script>, <img onerror>, quotes, bidi marks), it asserts: no console error, no
 exception, no request for anything but the page; the counts the page shows equal the plan's
 summary line; filtering by each tenant shows exactly that tenant's keys; the injected markup
-ran nothing (a sentinel global stays unset) and built no element. With --screenshot PNG it
-also saves the sample page's first screen.
+ran nothing (a sentinel global stays unset) and built no element; the hostile plan is made
+with --overrides whose reason is markup too, and the overrides section shows that reason as
+text beside its key. With --screenshot PNG it also saves the sample page's first screen.
 
 usage: review_page_test.py --tool BUILD/scope-migrate [--screenshot docs/review-page.png]
 Exit 0: passed; 1: failed; 77: no Chromium installed (ctest reports the test as skipped).
@@ -73,12 +74,24 @@ def write_fixtures(path):
             out.write("    scopes: %s\n" % json.dumps(key.get("scopes", [])))
 
 
-def make_page(tool, fixtures, directory, name):
+# An override (SPEC 12.2) of the hostile plan's key k-plain, whose reason is markup.
+OVERRIDE_KEY = "k-plain"
+OVERRIDE_REASON = "<img src=x onerror=window.%s=7> OPS-1 & co" % SENTINEL
+
+
+def write_overrides(path):
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("version: 1\noverrides:\n  - key: %s\n    add: [tax-management-read]\n"
+                  "    reason: %s\n" % (json.dumps(OVERRIDE_KEY), json.dumps(OVERRIDE_REASON)))
+
+
+def make_page(tool, fixtures, directory, name, overrides=None):
     plan_path = os.path.join(directory, name + ".plan.jsonl")
     page_path = os.path.join(directory, name + ".html")
+    more = ["--overrides", overrides] if overrides else []
     with open(page_path, "wb") as page:
         run = subprocess.run([tool, "plan", "--fixtures", os.path.relpath(fixtures, SOURCE_DIR),
-                              "--mapping", MAPPING, "--format", "html", "--out", plan_path],
+                              "--mapping", MAPPING, "--format", "html", "--out", plan_path] + more,
                              stdout=page, stderr=subprocess.PIPE, cwd=SOURCE_DIR)
     if run.returncode not in (0, 2, 3):
         raise AssertionError("plan %s: exit %d: %s" % (name, run.returncode, run.stderr.decode()))
@@ -157,6 +170,12 @@ def check_page(browser, page_path, keys, summary, failures, label):
         wrong = [t for _, t in got["ids"] if t != (tenant if tenant != "(no tenant)" else "")]
         expect("tenant column under the filter %r" % tenant, wrong, [])
 
+    overridden = [printable(key["id"]) for key in keys if "override" in key]
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#overrides tr')).slice(1)"
+                            ".map(function (r) { return [r.cells[0].textContent, "
+                            "r.cells[4].textContent, r.cells[6].textContent]; })")
+    want = [[OVERRIDE_KEY, "tax-management-read", OVERRIDE_REASON]] if overridden else []
+    expect("rows of the overrides section", rows, want)
     expect("sentinel", browser.evaluate("typeof window.%s" % SENTINEL), "undefined")
     expect("elements built from data",
            browser.evaluate("document.querySelectorAll('img,svg,iframe,b,body script:not([type])')"
@@ -192,12 +211,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="review-page-") as directory:
         hostile_fixtures = os.path.join(directory, "hostile.yaml")
         write_fixtures(hostile_fixtures)
-        pages = [("sample", os.path.join(SOURCE_DIR, "samples", "fixtures.yaml")),
-                 ("hostile", hostile_fixtures)]
+        overrides = os.path.join(directory, "overrides.yaml")
+        write_overrides(overrides)
+        pages = [("sample", os.path.join(SOURCE_DIR, "samples", "fixtures.yaml"), None),
+                 ("hostile", hostile_fixtures, overrides)]
         browser = cdp.Browser(binary)
         try:
-            for label, fixtures in pages:
-                page_path, keys, summary = make_page(args.tool, fixtures, directory, label)
+            for label, fixtures, with_overrides in pages:
+                page_path, keys, summary = make_page(args.tool, fixtures, directory, label,
+                                                     with_overrides)
                 check_page(browser, page_path, keys, summary, failures, label)
                 check_without_script(page_path, summary, failures, label)
                 if label == "sample" and args.screenshot:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -88,7 +89,10 @@ class ReportHtmlTest : public ::testing::Test {
   }
 
   // The page of a plan of `keys` made with the shipped mapping.
-  std::string Page(const std::vector<KeyRecord>& keys, ReportOptions options = ReportOptions{}) {
+  // With `overrides` (by key id) the header records an overrides file and each key is
+  // decided with its override, as the planner does.
+  std::string Page(const std::vector<KeyRecord>& keys, ReportOptions options = ReportOptions{},
+                   const std::map<std::string, KeyOverride>& overrides = {}) {
     const Mapping& mapping = testing::ShippedMapping();
     PlanHeader header;
     header.tool_version = "1.2.3";
@@ -97,13 +101,18 @@ class ReportHtmlTest : public ::testing::Test {
     header.cutoff = *ParseRfc3339("2026-03-22T23:00:00Z");
     header.source = "fixtures:<keys>.yaml";
     header.mapping = MakeRoleMatrix(mapping);
+    if (!overrides.empty()) header.overrides = OverridesRecord{"<o>.yaml", "o-sha", 2, 1};
     std::ostringstream out;
     auto writer = MakeWriter(ReportFormat::kHtml, out, options);
     writer->WriteHeader(header);
     Summary summary;
     DecisionOptions decide{header.cutoff, false};
     for (const KeyRecord& key : keys) {
-      const Decision decision = Decide(key, mapping, decide);
+      const auto o = overrides.find(key.id);
+      OverrideRefusal refusal;
+      const Decision decision = Decide(key, mapping, decide,
+                                       o == overrides.end() ? nullptr : &o->second, &refusal);
+      EXPECT_FALSE(refusal) << refusal.message;
       summary.Add(decision, mapping.catalog());
       writer->WriteKey(PlannedKey{key, decision});
     }
@@ -253,6 +262,38 @@ TEST_F(ReportHtmlTest, OverridesAndReplayShowTheirTablesEscapedOrSayThereAreNone
             std::string::npos);
   EXPECT_EQ(page.find("This plan carries no overrides."), std::string::npos);
   EXPECT_EQ(page.find("This plan carries no traffic replay."), std::string::npos);
+}
+
+// Regression: the page said "This plan carries no overrides." of a plan made with
+// --overrides; it lists the plan's own overrides (SPEC 12.2), escaped, with the file's
+// record, and the privileged scopes they grant.
+TEST_F(ReportHtmlTest, OverridesOfThePlanAreListedWithTheirFile) {
+  const std::map<std::string, KeyOverride> overrides = {
+      {"k1", KeyOverride{{"report-management-read"}, {"access-management-read"}, "<OPS-1>", false}},
+      {"k5", KeyOverride{{"tenant-management-write"}, {}, "audit & export", true}}};
+  const std::string page = Page(Sample(), ReportOptions{}, overrides);
+  EXPECT_EQ(page.find("This plan carries no overrides."), std::string::npos);
+  const std::string section = Element(page, "<section id=\"overrides\">", "</section>");
+  EXPECT_EQ(section,
+            "<h2>Overrides</h2>\n<h3>Keys with an override</h3>\n<p>&lt;o&gt;.yaml (sha256 o-sha): "
+            "2 applied, 1 ignored (keys outside the filter).</p>\n<table><thead><tr>"
+            "<th scope=\"col\">key</th><th scope=\"col\">name</th><th scope=\"col\">tenant</th>"
+            "<th scope=\"col\">status</th><th scope=\"col\">add</th><th scope=\"col\">remove"
+            "</th><th scope=\"col\">reason</th></tr></thead>\n"
+            "<tr><td>k1</td><td></td><td>acme</td><td>change</td><td>report-management-read</td>"
+            "<td>access-management-read</td><td>&lt;OPS-1&gt;</td></tr>\n"
+            "<tr><td>k5</td><td></td><td></td><td>change</td><td>tenant-management-write "
+            "(allow_write)</td><td></td><td>audit &amp; export</td></tr>\n</table>\n"
+            "<h3>Privileged scopes granted by an override</h3>\n<p>Counted in the privileged "
+            "grants above.</p>\n<table><thead><tr><th scope=\"col\">scope</th>"
+            "<th scope=\"col\">keys</th></tr></thead>\n<tr><td>tenant-management-write</td>"
+            "<td>1</td></tr>\n</table>\n");
+  // A section handed over by the caller wins over the plan's own.
+  ReportOptions options;
+  options.extras.overrides = std::vector<ReportTable>{};
+  EXPECT_EQ(Element(Page(Sample(), options, overrides), "<section id=\"overrides\">",
+                    "</section>"),
+            "<h2>Overrides</h2>\n");
 }
 
 TEST_F(ReportHtmlTest, ApprovalsShownWhenLookedUp) {
