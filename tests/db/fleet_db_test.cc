@@ -3,7 +3,7 @@
 // (nothing left: "done before"), history and rollback over the fleet; blocked keys in one
 // target refuse the fleet before anything is written; an unreachable target with
 // --on-error stop and continue; a fleet apply killed with kill -9 mid-fleet, resumed so
-// that only what was left is written.
+// that only what was left is written; one overrides file over the fleet.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -541,6 +541,53 @@ TEST_F(FleetTest, ApplyDirPinsEveryPlanToTheTrustedMapping) {
       RunTool({"apply", plans_, "--mapping", dir_ + "/edited.yaml", "--target", "eu-1"});
   EXPECT_EQ(pinned.exit_code, 0) << pinned.err;
   EXPECT_NE(pinned.out.find("was made with " + dir_ + "/edited.yaml"), std::string::npos);
+}
+
+// SPEC 12.2 in a fleet: one overrides file serves every target; an override whose key no
+// target has is refused (65 at its line) once every target is planned, and DIR is not
+// created; apply DIR --mapping pins every plan to the --overrides file too.
+TEST_F(FleetTest, OneOverridesFileServesEveryTargetAndAKeyOfNoTargetIsRefused) {
+  const std::string overrides = dir_ + "/overrides.yaml";
+  const std::string five =
+      "version: 1\noverrides:\n  - key: \"00000000-0000-4000-8000-000000000005\"\n"
+      "    add: [report-management-read]\n    reason: \"OPS-512\"\n";
+  WriteFile(overrides, five + "  - key: \"00000000-0000-4000-8000-000000000099\"\n"
+                              "    add: [beta-preview]\n    reason: \"OPS-9\"\n");
+  const std::vector<std::string> plan = {"plan",        "--targets", targets_, "--mapping",
+                                         kMapping,      "--overrides", overrides, "--out",
+                                         plans_,        "--max-keys",  "0"};
+  const ToolResult refused = RunTool(plan);
+  EXPECT_EQ(refused.exit_code, 65) << refused.err;
+  EXPECT_NE(refused.err.find(overrides + ":6:10: override of key "
+                             "00000000-0000-4000-8000-000000000099: the key is not a legacy key "
+                             "of any target of the fleet"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(plans_));
+
+  WriteFile(overrides, five);
+  const ToolResult planned = RunTool(plan);
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  for (int i = 0; i < 3; ++i) {
+    std::istringstream in(ReadFile(PlanPath(i)));
+    std::string header;
+    std::getline(in, header);
+    EXPECT_EQ(nlohmann::json::parse(header)["overrides"]["applied"], 1) << kNames[i];
+  }
+  const ToolResult unpinned = RunTool({"apply", plans_, "--mapping", kMapping});
+  EXPECT_EQ(unpinned.exit_code, 65) << unpinned.err;
+  EXPECT_NE(unpinned.err.find("a pinned apply needs --overrides FILE too"), std::string::npos)
+      << unpinned.err;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(testing::DataDigest(*conns_[i]), before_[i]);
+  const ToolResult pinned =
+      RunTool({"apply", plans_, "--mapping", kMapping, "--overrides", overrides});
+  EXPECT_EQ(pinned.exit_code, 0) << pinned.err;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(testing::ScopesOf(*conns_[i], "00000000-0000-4000-8000-000000000005").count(
+                  "report-management-read"),
+              1u)
+        << kNames[i];
+  }
 }
 
 // Issue 27 point 5: approve DIR and show DIR, and apply DIR checks every target's approvals
