@@ -497,6 +497,31 @@ TEST_F(CliTest, VerifyWrongFixtureExits1AndNamesTheKey) {
   EXPECT_EQ(r.err, "");
 }
 
+// verify --overrides (SPEC 12.2): each fixture key is decided with its override, so the
+// sample's expect (made without it) no longer matches that key; an override of a key the
+// fixtures do not hold is a 65 at its line.
+TEST_F(CliTest, VerifyDecidesEachFixtureKeyWithItsOverride) {
+  const std::string head = "version: 1\noverrides:\n  - key: \"00000000-0000-4000-9000-000000000";
+  const std::string tail = "\"\n    add: [tax-management-read]\n    reason: \"OPS-1\"\n";
+  const std::string file = WriteTemp("overrides.yaml", head + "001" + tail);
+  const ToolResult r =
+      RunTool({"verify", "--mapping", kMapping, "--fixtures", kFixtures, "--overrides", file});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out,
+            "MISMATCH samples/fixtures.yaml:14 key 00000000-0000-4000-9000-000000000001\n"
+            "  extra:    [tax-management-read]\n"
+            "48 keys checked, 47 match, 1 mismatch (0 without expect)\n");
+  testing::WriteFile(file, head + "999" + tail);
+  const ToolResult unknown =
+      RunTool({"verify", "--mapping", kMapping, "--fixtures", kFixtures, "--overrides", file});
+  EXPECT_EQ(unknown.exit_code, 65);
+  EXPECT_EQ(unknown.out, "");
+  EXPECT_EQ(unknown.err, "scope-migrate: " + file +
+                             ":3:10: override of key 00000000-0000-4000-9000-000000000999: the "
+                             "key is not a legacy key of the fixture file samples/fixtures.yaml "
+                             "(no such key, or created at or after the cutoff)\n");
+}
+
 TEST_F(CliTest, VerifyBadFixtureFileExits65) {
   const std::string path = Dir() + "/fixtures.yaml";
   testing::WriteFile(path, "keys:\n  - id: k1\n  - id: k1\n");

@@ -218,7 +218,8 @@ TEST_F(OverridesDbTest, OverridesTheDatabaseRefusesNameTheirLineAndPlanNothing) 
   };
   const std::vector<Case> cases = {
       {34, "add: [beta-preview]", ":3:10: override of key K: the key is revoked (skipped)"},
-      {37, "add: [beta-preview]", ":3:10: override of key K: the key is blocked (missing created_at)"},
+      {37, "add: [beta-preview]",
+       ":3:10: override of key K: the key is blocked (missing created_at)"},
       {52, "add: [beta-preview]",
        ":3:10: override of key K: the key is not a legacy key of postgresql://"},
       {99, "add: [beta-preview]",

@@ -736,5 +736,61 @@ TEST_F(ReportTest, MarkdownEscapesControlCharacters) {
       << out.str();
 }
 
+// SPEC 12.2: the text, Markdown and CSV reports list the overrides a plan applies (the
+// file's record, each key's add, remove and reason), and mark the scopes they change.
+TEST_F(ReportTest, EveryReportListsTheOverrides) {
+  const std::string dir = testing::MakeTempDir();
+  const std::string path = dir + "/overrides.yaml";
+  testing::WriteFile(path,
+                     "version: 1\noverrides:\n  - key: k1-change\n"
+                     "    add: [report-management-read]\n    remove: [tenant-management-write]\n"
+                     "    reason: \"OPS-1, \\\"quoted\\\"\"\n"
+                     "  - key: k7-change\n    remove: [tax-management-write]\n"
+                     "    reason: OPS-2\n");
+  const Overrides overrides = Overrides::Load(path, mapping_->catalog());
+  PlanParams params = Params();
+  params.overrides = &overrides;
+  const std::string text = Plan(ReportFormat::kText, {}, &params);
+  const std::string markdown = Plan(ReportFormat::kMarkdown, {}, &params);
+  const std::string csv = Plan(ReportFormat::kCsv, {}, &params);
+  std::system(("rm -rf " + dir).c_str());
+  const std::string record = path + " (sha256 " + overrides.sha256() + "): 2 applied, 0 ignored";
+
+  const std::vector<std::string> lines = SplitLines(text);
+  for (const std::string& line :
+       {"  overrides " + record + " (keys outside the filter)",
+        std::string("    + report-management-read (override)"),
+        std::string("    override: OPS-1, \"quoted\""),
+        std::string("    - tax-management-write (override)"), std::string("    override: OPS-2"),
+        "Overrides: " + record + " (keys outside the filter)",
+        std::string("  k1-change                              change    +report-management-read "
+                    "-tenant-management-write"),
+        std::string("    reason: OPS-1, \"quoted\""),
+        std::string("  k7-change                              change    -tax-management-write")}) {
+    EXPECT_TRUE(HasLine(lines, line)) << line << "\n" << text;
+  }
+  EXPECT_EQ(text.find("+ tenant-management-write"), std::string::npos);
+
+  EXPECT_NE(markdown.find("### Overrides\n\n| key | tenant | status | add | remove | reason |\n"
+                          "|---|---|---|---|---|---|\n| `k1-change` | acme | change | "
+                          "report-management-read | tenant-management-write | OPS-1, \"quoted\" |\n"
+                          "| `k7-change` | initech | change |  | tax-management-write | OPS-2 |\n"),
+            std::string::npos)
+      << markdown;
+
+  std::vector<std::vector<std::string>> overridden;
+  for (const auto& row : ParseCsv(csv)) {
+    if (row.size() > 3 && row[3].rfind("override-", 0) == 0) overridden.push_back(row);
+  }
+  EXPECT_EQ(overridden,
+            (std::vector<std::vector<std::string>>{
+                {"k1-change", "acme", "change", "override-add", "report-management-read",
+                 "OPS-1, \"quoted\"", "Key one"},
+                {"k1-change", "acme", "change", "override-remove", "tenant-management-write",
+                 "OPS-1, \"quoted\"", "Key one"},
+                {"k7-change", "initech", "change", "override-remove", "tax-management-write",
+                 "OPS-2", ""}}));
+}
+
 }  // namespace
 }  // namespace scope_migrate
