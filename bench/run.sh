@@ -33,7 +33,8 @@
 #   BIN=path        the binary (default build/scope-migrate)
 #   JOBS=n          parallel sessions / --jobs for the second write (default 2)
 #   REPEAT=k        time each read k times and keep the fastest (default 3)
-#   LIVE=0          skip (e); RATE=n the application's transactions per second (default 200)
+#   LIVE=0          skip (e); RATE=n the application's transactions per second (default 200);
+#                   APP_LATENCY=D the bound of the apply with --max-app-latency (default 10ms)
 #   PROFILE=1       with (e): sample pg_stat_activity's wait events during each window
 #   RESUME=0        skip (f): a resume at 90% (--pause 200ms) against the whole run
 #   PGHOST etc.     use that server instead of starting a throwaway one (databases bench_*
@@ -64,7 +65,7 @@ RATE=${RATE:-200}
 PROFILE=${PROFILE:-0}
 RESUME=${RESUME:-1}
 [ "$RESUME" = 1 ] && DBS="$DBS bench_r1 bench_r2"
-[ "$LIVE" = 1 ] && DBS="$DBS bench_lw bench_l1 bench_ln"
+[ "$LIVE" = 1 ] && DBS="$DBS bench_lw bench_l1 bench_ln bench_lp"
 MAPPING=mappings/legacy-roles.yaml
 CUTOFF='2026-03-22T23:00:00Z'   # the mapping's cutoff "2026-03-23T00:00:00+01:00", in UTC
 [ -x "$BIN" ] || { echo "no binary at $BIN; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && make -C build -j2 scope-migrate" >&2; exit 1; }
@@ -502,7 +503,7 @@ latency_stats() {
 }
 profile_lines() {  # the wait events of each window, most frequent first
   local name
-  for name in write apply1 applyn; do
+  for name in write apply1 applyn applyp; do
     [ -f "$TMP/prof_$name.txt" ] || continue
     printf '    %-7s ' "$name"
     sort "$TMP/prof_$name.txt" | uniq -c | sort -rn | head -n 8 | awk '{ printf "%s %s %d; ", $2, $3, $1 }'
@@ -511,12 +512,18 @@ profile_lines() {  # the wait events of each window, most frequent first
 }
 if [ "$LIVE" = 1 ]; then
   echo "measuring under live traffic (pgbench -R $RATE, 4 clients) ..."
-  for db in bench_lw bench_l1 bench_ln; do live_prepare "$db"; done
+  for db in bench_lw bench_l1 bench_ln bench_lp; do live_prepare "$db"; done
   live write bench_lw "${SECS[sql_write]}" psql -X -v ON_ERROR_STOP=1 -d bench_lw -c "$(insert_sql "")"
   live apply1 bench_l1 "${SECS[tool_apply]}" "$BIN" apply --db dbname=bench_l1 "$TMP/plan.jsonl" \
     --allow-blocked --allow-other-database --no-progress --quiet
   live applyn bench_ln "${SECS[tool_apply_n]}" "$BIN" apply --db dbname=bench_ln "$TMP/plan.jsonl" \
     --allow-blocked --allow-other-database --no-progress --quiet --jobs "$JOBS"
+  # SPEC 12.6: the same apply watching the application's own key lookup (the probe), bound
+  # APP_LATENCY (default 10ms).
+  psql_db bench_lp -At -c "SELECT format('SELECT scope FROM api_key_scopes WHERE api_key_id = %L', id) FROM bench_live_keys WHERE n = 1" >"$TMP/probe.sql"
+  live applyp bench_lp "${SECS[tool_apply]}" "$BIN" apply --db dbname=bench_lp "$TMP/plan.jsonl" \
+    --allow-blocked --allow-other-database --no-progress --quiet \
+    --max-app-latency "${APP_LATENCY:-10ms}" --probe-sql "$TMP/probe.sql"
 fi
 live_line() {  # LABEL NAME QUIET_SECS
   local idle busy
@@ -536,6 +543,7 @@ live_lines() {
   live_line "one INSERT" write "${SECS[sql_write]}"
   live_line "apply --jobs 1" apply1 "${SECS[tool_apply]}"
   live_line "apply --jobs $JOBS" applyn "${SECS[tool_apply_n]}"
+  live_line "apply, app latency" applyp "${SECS[tool_apply]}"
   [ "$PROFILE" = 1 ] && { echo "    wait events sampled every 100 ms (who, event, samples):"; profile_lines; }
   return 0
 }
@@ -545,7 +553,7 @@ live_lines() {
 declare -A SUM
 CHECK=${CHECK:-MATCH}
 CHECK_DBS="bench_w1 bench_t1 bench_wn bench_tn"
-[ "$LIVE" = 1 ] && CHECK_DBS="$CHECK_DBS bench_lw bench_l1 bench_ln"
+[ "$LIVE" = 1 ] && CHECK_DBS="$CHECK_DBS bench_lw bench_l1 bench_ln bench_lp"
 [ "$RESUME" = 1 ] && CHECK_DBS="$CHECK_DBS bench_r1 bench_r2"
 for db in $CHECK_DBS; do
   SUM[$db]=$(psql_db "$db" -At -c "$CHECK_SQL")

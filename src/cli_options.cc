@@ -94,6 +94,10 @@ const OptionRow kOptions[] = {
      "hold writes while a replica is this much WAL behind, 0 = no byte limit"},
     {kWritingOptions, "max-slot-lag", K::kText, "SIZE", "1GiB",
      "hold writes while an active logical slot is this much WAL behind, 0 = do not check"},
+    {kWritingOptions, "max-app-latency", K::kText, "D", nullptr,
+     "shrink batches, then pause, while the --probe-sql statement's p99 over 10s is over this"},
+    {kWritingOptions, "probe-sql", K::kText, "FILE", nullptr,
+     "a read-only statement the application runs, timed every 200ms on its own connection"},
 
     {kRunOption, "run", K::kInteger, "RUN_ID", nullptr,
      "the run (rollback: the apply run to revert)"},

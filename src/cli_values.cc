@@ -7,6 +7,7 @@
 #include "base/durations.h"
 #include "base/errors.h"
 #include "base/event_log.h"
+#include "base/yaml_util.h"
 
 namespace po = boost::program_options;
 
@@ -198,6 +199,27 @@ void ReadLogFormat(const po::variables_map& vm) {
   SetLogFormat(format == "json" ? LogFormat::kJson : LogFormat::kText);
 }
 
+// --max-app-latency D with --probe-sql FILE (SPEC 12.6): one needs the other; the file
+// holds one statement (read here, so a bad file is refused before any connection).
+void ReadAppLatency(const po::variables_map& vm, Options& o) {
+  const bool bound = vm.count("max-app-latency") > 0, probe = vm.count("probe-sql") > 0;
+  if (bound != probe) {
+    throw UsageError(bound ? "--max-app-latency needs --probe-sql FILE: the statement to time"
+                           : "--probe-sql needs --max-app-latency D: the bound on its p99");
+  }
+  if (!bound) return;
+  o.health.app_latency_ms = DurationOption(vm, "max-app-latency");
+  if (o.health.app_latency_ms <= 0) throw UsageError("--max-app-latency must be over 0");
+  o.health.probe_file = vm["probe-sql"].as<std::string>();
+  o.health.probe_sql = ReadInputFile(o.health.probe_file);
+  if (o.health.probe_sql.find('\0') != std::string::npos) {
+    throw InputError(o.health.probe_file, 0, 0, "holds a NUL byte; the probe is one SQL statement");
+  }
+  if (o.health.probe_sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
+    throw InputError(o.health.probe_file, 0, 0, "holds no statement to time");
+  }
+}
+
 // The health throttle's limits (SPEC 11.2).
 void ReadHealthLimits(const po::variables_map& vm, Options& o) {
   if (vm.count("max-replica-lag")) {
@@ -207,6 +229,7 @@ void ReadHealthLimits(const po::variables_map& vm, Options& o) {
     o.health.replica_lag_bytes = SizeOption(vm, "max-replica-lag-bytes");
   }
   if (vm.count("max-slot-lag")) o.health.slot_lag_bytes = SizeOption(vm, "max-slot-lag");
+  ReadAppLatency(vm, o);
 }
 
 }  // namespace

@@ -197,6 +197,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
                     approved_by, new_run);
   };
   WarnOfLiveRunsElsewhere(conn, audit, options);
+  CheckAppProbe(conn, options);
   const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms, check);
   const int64_t run_id = lease.run_id;
   if (!options.quiet) {

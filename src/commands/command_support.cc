@@ -15,6 +15,7 @@
 #include "pg/db.h"
 #include "plan/plan_check.h"
 #include "plan/plan_reader.h"
+#include "write/latency_probe.h"
 
 namespace scope_migrate {
 
@@ -88,6 +89,12 @@ std::string AuditSchema(const Options& options, const ResolvedLayout& layout) {
   return options.audit_schema.value_or(layout.keys_schema);
 }
 
+void CheckAppProbe(pqxx::connection& conn, const Options& options) {
+  if (options.health.app_latency_ms <= 0) return;
+  CheckProbe(conn, options.health.probe_sql, options.health.probe_file,
+             options.health.app_latency_ms);
+}
+
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label) {
   RunnerOptions runner;
   runner.batch_size = options.batch_size;
@@ -124,10 +131,17 @@ std::string DescribeHealth(const HealthLimits& limits,
   std::string slots;
   if (limits.slot_lag_bytes > 0)
     slots = "a logical slot lags over " + FormatBytes(limits.slot_lag_bytes);
-  if (replicas.empty() && slots.empty()) return "not checked";
-  if (slots.empty()) return "held while " + replicas + "; slots not checked";
-  if (replicas.empty()) return "held while " + slots + "; replicas not checked";
-  return "held while " + replicas + ", or " + slots;
+  const std::string app =
+      limits.app_latency_ms > 0
+          ? "; batches shrink, then pause, while " + limits.probe_file + "'s p99 is over " +
+                duration(limits.app_latency_ms)
+          : "";
+  if (replicas.empty() && slots.empty()) {
+    return app.empty() ? "not checked" : "replicas and slots not checked" + app;
+  }
+  if (slots.empty()) return "held while " + replicas + "; slots not checked" + app;
+  if (replicas.empty()) return "held while " + slots + "; replicas not checked" + app;
+  return "held while " + replicas + ", or " + slots + app;
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ ResolvedLayout ResolveLayout(pqxx::connection& conn, const Layout& layout, const
 std::string AuditSchema(const Options& options, const ResolvedLayout& layout);
 std::string OperatorName(const Options& options);
 
+// --probe-sql's statement runs once before a run takes its lease (SPEC 12.6): UsageError
+// (64) when it cannot, so nothing is written. Nothing without --max-app-latency.
+void CheckAppProbe(pqxx::connection& conn, const Options& options);
+
 // The batch, throttle, timeout and progress options shared by apply and rollback.
 RunnerOptions MakeRunnerOptions(const Options& options, const std::string& label);
 

@@ -134,6 +134,7 @@ void RollbackOne(pqxx::connection& conn, const ResolvedLayout& layout, const Aud
     start.mapping_sha256 = run.mapping_sha256;
     start.plan_sha256 = run.plan_sha256;
     start.rollback_of = run.run_id;
+    CheckAppProbe(conn, options);
     const Lease lease = AcquireLease(conn, audit, start, options.lock_lease_ms);
     rollback_id = lease.run_id;
     for (const std::string& note : lease.notes) Note(note);

@@ -3,11 +3,13 @@
 #include <cstdio>
 #include <iterator>
 
+#include "core/app_latency.h"
+
 namespace scope_migrate {
 namespace {
 
-const char* const kCauseNames[] = {"", "replica_lag", "slot_lag", "lag_unreadable",
-                                   "check_failed"};  // enum order
+const char* const kCauseNames[] = {"",           "replica_lag",  "slot_lag",
+                                   "lag_unreadable", "check_failed", "app_latency"};  // enum order
 
 std::string Seconds(double s) {
   char text[32];
@@ -30,6 +32,21 @@ std::string Unreadable(const HealthSignals& s) {
          "` prints it), or pass --max-replica-lag 0 to write without checking replicas";
 }
 
+std::string Millis(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1fms", ms);
+  return text;
+}
+
+HealthVerdict AppLatency(const HealthLimits& limits, const HealthSignals& s) {
+  if (limits.app_latency_ms <= 0 || s.app_level < kAppPauseLevel) return {};
+  const std::string over = "application p99 " + Millis(s.app_p99_ms) + " (" +
+                           limits.probe_file + ") over --max-app-latency " +
+                           Millis(static_cast<double>(limits.app_latency_ms));
+  return {true, ThrottleCause::kAppLatency,
+          s.probe_error.empty() ? over : over + "; the probe fails: " + s.probe_error};
+}
+
 std::string Held(bool held_before) {
   return held_before ? ", waiting for under half of " : " over ";
 }
@@ -40,6 +57,7 @@ const char* ToString(ThrottleCause cause) { return kCauseNames[static_cast<int>(
 
 HealthVerdict DecideHealth(const HealthLimits& limits, const HealthSignals& s, bool held_before) {
   if (!limits.checks_anything()) return {};
+  if (!limits.checks_server()) return AppLatency(limits, s);
   if (!s.check_error.empty()) {
     return {true, ThrottleCause::kCheckFailed,
             "health check failed: " + s.check_error +
@@ -67,7 +85,7 @@ HealthVerdict DecideHealth(const HealthLimits& limits, const HealthSignals& s, b
             "logical slot " + s.slot + " lag " + FormatBytes(s.slot_lag_bytes) + Held(held_before) +
                 "--max-slot-lag " + FormatBytes(limits.slot_lag_bytes)};
   }
-  return {};
+  return AppLatency(limits, s);
 }
 
 std::string FormatBytes(int64_t bytes) {

@@ -21,8 +21,12 @@ struct HealthLimits {
   int64_t replica_lag_ms = 10000;    // --max-replica-lag; 0: replicas are not checked at all
   int64_t replica_lag_bytes = kGiB;  // --max-replica-lag-bytes; 0: no byte limit
   int64_t slot_lag_bytes = kGiB;     // --max-slot-lag; 0: slots are not checked
+  int64_t app_latency_ms = 0;        // --max-app-latency (core/app_latency.h); 0: off
+  std::string probe_sql;             // --probe-sql's statement, timed for it
+  std::string probe_file;            // --probe-sql's FILE, for messages
   bool checks_replicas() const { return replica_lag_ms > 0; }
-  bool checks_anything() const { return replica_lag_ms > 0 || slot_lag_bytes > 0; }
+  bool checks_server() const { return replica_lag_ms > 0 || slot_lag_bytes > 0; }
+  bool checks_anything() const { return checks_server() || app_latency_ms > 0; }
 };
 
 struct HealthSignals {
@@ -34,11 +38,21 @@ struct HealthSignals {
   int64_t replica_lag_bytes = 0;  // the largest WAL distance to a replica's replay_lsn
   int64_t slot_lag_bytes = 0;     // the largest WAL distance to an active logical slot
   std::string slot;               // the name of that slot
+  double app_p99_ms = -1;         // the probe's p99 over its window (-1: none, or off)
+  int app_level = 0;              // the governor's level after this check (app_latency.h)
+  std::string probe_error;        // why the probe's last run failed ("" = it ran)
 };
 
-enum class ThrottleCause { kNone, kReplicaLag, kSlotLag, kLagUnreadable, kCheckFailed };
+enum class ThrottleCause {
+  kNone,
+  kReplicaLag,
+  kSlotLag,
+  kLagUnreadable,
+  kCheckFailed,
+  kAppLatency
+};
 
-// "replica_lag", "slot_lag", "lag_unreadable", "check_failed" ("" for kNone): the names in
+// "replica_lag", "slot_lag", "lag_unreadable", "check_failed", "app_latency" ("" for kNone): the names in
 // the run's row, the metrics and the JSON events.
 const char* ToString(ThrottleCause cause);
 
@@ -48,7 +62,9 @@ struct HealthVerdict {
   std::string reason;  // for people: what is over which limit, or what to grant
 };
 
-// `held_before`: the run is held now (then the limits are halved).
+// `held_before`: the run is held now (then the limits are halved). The application's
+// latency holds the run when `signals.app_level` is kAppPauseLevel (its own hysteresis is
+// the level's one step per check, app_latency.h).
 HealthVerdict DecideHealth(const HealthLimits& limits, const HealthSignals& signals,
                            bool held_before);
 

@@ -54,7 +54,7 @@ struct BatchRunner::Shared {
         progress(options.progress, options.label, options.progress_every_ms),
         throttle(options.pause_ms, options.max_rate, Clock::now()),
         health(options.health, !options.dry_run, runner.audit_, runner.run_id_, options.timeouts,
-               options.lease_ms),
+               options.lease_ms, runner.connect_),
         metrics(options.dry_run ? "" : options.metrics_file, options.label, runner.run_id_,
                 options.plan_sha256, options.scopes_total) {}
 
@@ -240,7 +240,7 @@ class BatchRunner::Worker {
     TestPausePoint("read");
     BatchCounts counts = options_.dry_run ? CountsOf(selection.write) : Write(selection, now);
     if (!options_.dry_run) {
-      counts.batch_time_ms = options_.batch_time_ms;
+      counts.batch_time_ms = shared_.health.BatchTimeMs(options_.batch_time_ms);
       counts.batch_keys = batch.keys.size();
       counts.batch_ms = std::lround(MsSince(start));
       counts.lock_retries = lock_retries_;
@@ -251,8 +251,8 @@ class BatchRunner::Worker {
     if (options_.single_transaction) return;
     Commit(batch.keys.size(), start);
     if (Sized()) {
-      size_ = NextBatchSize(batch.keys.size(), MsSince(start), options_.batch_time_ms,
-                            options_.batch_size);
+      size_ = NextBatchSize(batch.keys.size(), MsSince(start),
+                            shared_.health.BatchTimeMs(options_.batch_time_ms), options_.batch_size);
     }
   }
 

@@ -26,13 +26,19 @@ std::string Seconds(int64_t ms) {
 }  // namespace
 
 HealthGate::HealthGate(const HealthLimits& limits, bool enabled, const AuditLog& audit,
-                       int64_t run_id, const Timeouts& timeouts, int64_t lease_ms)
+                       int64_t run_id, const Timeouts& timeouts, int64_t lease_ms,
+                       LatencyProbe::Connect connect)
     : limits_(limits),
       enabled_(enabled && limits.checks_anything()),
       audit_(audit),
       run_id_(run_id),
       timeouts_(timeouts),
-      lease_ms_(lease_ms) {}
+      lease_ms_(lease_ms) {
+  if (enabled_ && limits.app_latency_ms > 0 && connect) {
+    probe_ = std::make_unique<LatencyProbe>(std::move(connect), limits.probe_sql,
+                                            limits.app_latency_ms);
+  }
+}
 
 bool HealthGate::Wait(pqxx::connection& conn, const Hooks& hooks) {
   if (!enabled_ || CheckedLately()) return !hooks.stopping();
@@ -73,6 +79,16 @@ bool HealthGate::CheckedLately() const {
 }
 
 HealthSignals HealthGate::Read(pqxx::connection& conn) {
+  HealthSignals signals = ReadServer(conn);
+  if (probe_) {
+    signals.app_p99_ms = probe_->P99Ms();
+    signals.probe_error = probe_->last_error();
+  }
+  return signals;
+}
+
+HealthSignals HealthGate::ReadServer(pqxx::connection& conn) {
+  if (!limits_.checks_server()) return {};
   try {
     return ReadHealthSignals(conn, timeouts_, limits_);
   } catch (const std::exception& e) {
@@ -89,12 +105,16 @@ HealthSignals HealthGate::Read(pqxx::connection& conn) {
 }
 
 HealthVerdict HealthGate::Check(pqxx::connection& conn, const Hooks& hooks) {
-  const HealthSignals signals = Read(conn);
+  HealthSignals signals = Read(conn);
   Change change;
   HealthVerdict verdict;
+  int level_before;
   {
     std::lock_guard<std::mutex> hold(mutex_);
     const Clock::time_point now = Clock::now();
+    level_before = app_level_;
+    app_level_ = NextAppLevel(app_level_, signals.app_p99_ms, limits_.app_latency_ms);
+    signals.app_level = app_level_;
     if (held_) tally_.Add(cause_, MsBetween(last_check_, now));
     verdict = DecideHealth(limits_, signals, held_);
     if (verdict.held && (!held_ || verdict.cause != cause_)) {
@@ -118,8 +138,37 @@ HealthVerdict HealthGate::Check(pqxx::connection& conn, const Hooks& hooks) {
     checked_ = true;
     if (signals.check_error.empty()) last_seen_ = signals;
   }
+  SayLevel(level_before, signals.app_level, signals, hooks);
   Announce(change, verdict, hooks);
   return verdict;
+}
+
+// A step of the governor under the pause: batches shrink, or grow back.
+void HealthGate::SayLevel(int from, int to, const HealthSignals& signals,
+                          const Hooks& hooks) const {
+  if (from == to || to == kAppPauseLevel || (from == kAppPauseLevel && to == kAppShrinkSteps)) {
+    return;  // the pause and its end are the throttle's own lines
+  }
+  char p99[32];
+  std::snprintf(p99, sizeof p99, "%.1fms", signals.app_p99_ms);
+  const std::string bound = "--max-app-latency " + std::to_string(limits_.app_latency_ms) + "ms";
+  if (JsonLog()) {
+    EmitEvent("app_latency", {{"level", to}, {"p99_ms", signals.app_p99_ms}});
+    return;
+  }
+  hooks.say(to > from ? "application p99 " + std::string(p99) + " over " + bound +
+                            ": batches shrink to 1/" + std::to_string(1 << to) + " of their time"
+                      : to == 0 ? "application p99 " + std::string(p99) + " under " + bound +
+                                      ": batches back to their full time"
+                                : "application p99 " + std::string(p99) + " under " + bound +
+                                      ": batches grow to 1/" + std::to_string(1 << to) +
+                                      " of their time",
+            false);
+}
+
+int64_t HealthGate::BatchTimeMs(int64_t batch_time_ms) const {
+  std::lock_guard<std::mutex> hold(mutex_);
+  return AppBatchTimeMs(batch_time_ms, app_level_);
 }
 
 void HealthGate::Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks) {

@@ -12,11 +12,18 @@
 // not a worker's: one worker's verdict holds them all, and a line on stderr says when the
 // run is throttled, why, when it resumes, and again every kHealthRepeatMs while held (with
 // --log-format json, "throttled" and "resumed" events).
+//
+// With --max-app-latency the gate also owns the run's LatencyProbe (latency_probe.h) and
+// the governor's level (core/app_latency.h), moved one step per check: the workers size
+// their batches by BatchTimeMs(), and the pause level holds the run as above (cause
+// app_latency). A step that shrinks batches or lets them grow again is said on stderr (an
+// "app_latency" event in JSON).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <string>
@@ -24,6 +31,7 @@
 #include "base/timeouts.h"
 #include "core/health.h"
 #include "write/audit_schema.h"
+#include "write/latency_probe.h"
 
 namespace scope_migrate {
 
@@ -47,8 +55,9 @@ class HealthGate {
   };
 
   // `enabled`: false for a dry run or when `limits` checks nothing (Wait returns at once).
+  // `connect` opens the probe's connection (with --max-app-latency only).
   HealthGate(const HealthLimits& limits, bool enabled, const AuditLog& audit, int64_t run_id,
-             const Timeouts& timeouts, int64_t lease_ms);
+             const Timeouts& timeouts, int64_t lease_ms, LatencyProbe::Connect connect = {});
 
   // Returns when the batch may start (true) or the run stops first (false).
   bool Wait(pqxx::connection& conn, const Hooks& hooks);
@@ -57,6 +66,8 @@ class HealthGate {
   int64_t throttled_ms(ThrottleCause cause) const;
   std::string reasons() const;      // ThrottleTally::Reasons()
   HealthSignals last_seen() const;  // of the last check that ran
+  // The target time of the next batch: `batch_time_ms` at the governor's level.
+  int64_t BatchTimeMs(int64_t batch_time_ms) const;
 
  private:
   // A change worth a line: "throttled" (again every kHealthRepeatMs) or "resumed".
@@ -70,7 +81,9 @@ class HealthGate {
   bool CheckedLately() const;  // healthy at a check less than kHealthEveryMs ago
   HealthVerdict Check(pqxx::connection& conn, const Hooks& hooks);
   void Announce(const Change& change, const HealthVerdict& verdict, const Hooks& hooks);
-  HealthSignals Read(pqxx::connection& conn);
+  HealthSignals Read(pqxx::connection& conn);  // the server's signals and the probe's
+  HealthSignals ReadServer(pqxx::connection& conn);
+  void SayLevel(int from, int to, const HealthSignals& signals, const Hooks& hooks) const;
   void Record(pqxx::connection& conn);  // the time held so far; renews the lease
   void HoldUntilHealthy(pqxx::connection& conn, const Hooks& hooks, HealthVerdict verdict);
 
@@ -88,6 +101,9 @@ class HealthGate {
   Clock::time_point last_check_, held_since_, last_said_;
   ThrottleTally tally_;
   HealthSignals last_seen_;
+  int app_level_ = 0;
+
+  std::unique_ptr<LatencyProbe> probe_;  // last: it times from its constructor on
 };
 
 }  // namespace scope_migrate

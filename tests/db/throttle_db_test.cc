@@ -3,6 +3,8 @@
 // the check that sees it (a healthy run checks once a second),
 // then resume when replay does and the run finishes exact; a role that cannot read the
 // replicas' lag waits and names the grant (fails closed); --max-replica-lag 0 opts out.
+// --max-app-latency (SPEC 12.6): a slow probe pauses the run until its p99 is under the
+// bound again; a probe that cannot run refuses the run.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -195,6 +197,70 @@ TEST_F(ThrottleTest, MaxReplicaLagZeroWritesWithTheReplayPaused) {
   EXPECT_EQ(ChangeRows(), 312);
   EXPECT_EQ(RunColumn("throttled_ms"), "0");
   EXPECT_EQ(RunColumn("throttle_reasons"), "");
+}
+
+// --max-app-latency (SPEC 12.6): while the application's probe is slow (here made slow by a
+// flag table) the run pauses before it writes anything; once the probe's p99 over the last
+// 10 s is under the bound again it resumes and finishes exact, and history says why it
+// waited.
+TEST_F(ThrottleTest, ASlowApplicationPausesTheRunUntilItsP99IsUnderTheBound) {
+  ExecSql(*conn_, "CREATE TABLE app_slow AS SELECT 1 AS flag");
+  const std::string probe = dir_ + "/probe.sql";
+  testing::WriteFile(probe,
+                     "SELECT pg_sleep(CASE WHEN EXISTS (SELECT FROM app_slow) THEN 0.06 ELSE 0 "
+                     "END)\n");
+  const pid_t pid = testing::SpawnTool({"apply", plan_, "--allow-blocked", "--max-app-latency",
+                                        "25ms", "--probe-sql", probe, "--max-replica-lag", "0"},
+                                       env_, dir_ + "/out", dir_ + "/err");
+  const std::string said = "scope-migrate: throttled: application p99 ";
+  ASSERT_TRUE(WaitFor([&] {
+    return testing::ReadFile(dir_ + "/err").find(said) != std::string::npos;
+  })) << testing::ReadFile(dir_ + "/err");
+  const std::string err = testing::ReadFile(dir_ + "/err");
+  EXPECT_NE(err.find(" (" + probe + ") over --max-app-latency 25.0ms\n"), std::string::npos) << err;
+  EXPECT_EQ(ChangeRows(), 0);
+  EXPECT_EQ(RunColumn("status"), "running");
+  ExecSql(*conn_, "DELETE FROM app_slow");
+  EXPECT_EQ(testing::WaitTool(pid), 0) << testing::ReadFile(dir_ + "/err");
+  EXPECT_NE(testing::ReadFile(dir_ + "/err").find("scope-migrate: resumed after "),
+            std::string::npos);
+  EXPECT_NE(testing::ReadFile(dir_ + "/err").find("s throttled (app_latency)\n"),
+            std::string::npos)
+      << testing::ReadFile(dir_ + "/err");
+  EXPECT_EQ(ChangeRows(), 312);
+  EXPECT_EQ(RunColumn("status"), "succeeded");
+  EXPECT_EQ(RunColumn("throttle_reasons").rfind("app_latency=", 0), 0u)
+      << RunColumn("throttle_reasons");
+  EXPECT_GE(std::stoll(RunColumn("throttled_ms")), 8000);  // the slow samples leave the window
+}
+
+// A probe that cannot run, or one flag without the other, refuses the run before anything
+// is written.
+TEST_F(ThrottleTest, AProbeThatCannotRunRefusesTheRun) {
+  const std::string probe = dir_ + "/probe.sql";
+  testing::WriteFile(probe, "DELETE FROM api_key_scopes");
+  const auto write = RunTool({"apply", plan_, "--allow-blocked", "--max-app-latency", "25ms",
+                              "--probe-sql", probe},
+                             env_);
+  EXPECT_EQ(write.exit_code, 64);
+  EXPECT_EQ(write.err, "scope-migrate: --probe-sql " + probe +
+                           ": the statement cannot run as the probe (ERROR:  cannot execute "
+                           "DELETE in a read-only transaction); it must be one read-only "
+                           "statement this role may run. Nothing was written\n");
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_runs"), 0);
+  EXPECT_EQ(ChangeRows(), 0);
+  const auto alone = RunTool({"apply", plan_, "--allow-blocked", "--max-app-latency", "25ms"}, env_);
+  EXPECT_EQ(alone.exit_code, 64);
+  EXPECT_EQ(alone.err,
+            "scope-migrate: --max-app-latency needs --probe-sql FILE: the statement to time\n"
+            "see `scope-migrate apply --help`\n");
+  testing::WriteFile(probe, " ;\n");
+  const auto empty = RunTool({"apply", plan_, "--allow-blocked", "--max-app-latency", "25ms",
+                              "--probe-sql", probe},
+                             env_);
+  EXPECT_EQ(empty.exit_code, 65);
+  EXPECT_EQ(empty.err, "scope-migrate: " + probe +
+                           ": holds no statement to time\nsee `scope-migrate apply --help`\n");
 }
 
 }  // namespace
