@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs, builds, starts a throwaway PostgreSQL loaded with
-# samples/, and runs the migration demo: lint, verify, plan, apply, approve, apply, plan
-# again, history.
+# samples/, and runs the migration demo: lint, verify, the traffic replay (a breaking key,
+# the suggested overrides, the replay passing with them), plan with them, apply, approve,
+# apply, plan again, history.
 # SCOPE_MIGRATE=/usr/bin/scope-migrate MAPPINGS=/usr/share/scope-migrate/mappings runs it
 # with an installed binary instead of building one.
 set -euo pipefail
@@ -24,6 +25,7 @@ export PGDATABASE=demo
 createdb demo
 psql -q -v ON_ERROR_STOP=1 -f samples/schema.sql -f samples/legacy-keys.sql >/dev/null
 plan=$(mktemp /tmp/demo-plan.XXXXXX.jsonl)
+overrides=$(mktemp /tmp/demo-overrides.XXXXXX.yaml)
 # Prints the command as typed (arguments with spaces in double quotes), then runs it.
 step() {
   local shown=() a
@@ -33,7 +35,17 @@ step() {
 }
 step $tool lint --mapping $mappings/legacy-roles.yaml
 step $tool verify --mapping $mappings/legacy-roles.yaml --fixtures samples/fixtures.yaml
-step $tool plan --mapping $mappings/legacy-roles.yaml --out "$plan" --max-keys 2
+# The request log replayed against the scopes each key will hold, from a fixed window start so
+# the output is stable: keys that would break, and a proposal of overrides that rescue them.
+replay=(--endpoints $mappings/endpoints.yaml --usage samples/usage.jsonl --usage-since 2026-01-01T00:00:00Z)
+set +e
+step $tool simulate --mapping $mappings/legacy-roles.yaml "${replay[@]}" --max-keys 3 --suggest-overrides "$overrides"
+echo "(exit $?: keys would break; the suggested overrides are written)"
+set -e
+step cat "$overrides"
+step $tool simulate --mapping $mappings/legacy-roles.yaml --overrides "$overrides" "${replay[@]}" --max-keys 3
+echo "(exit $?: the replay passes with the overrides)"
+step $tool plan --mapping $mappings/legacy-roles.yaml --overrides "$overrides" --out "$plan" --max-keys 2
 set +e
 step $tool apply "$plan"
 echo "(exit $?: blocked keys; nothing written)"
@@ -53,4 +65,4 @@ step $tool plan --mapping $mappings/legacy-roles.yaml --detailed-exitcode --max-
 echo "(exit $?: no changes pending; the blocked keys remain)"
 set -e
 step $tool history
-rm -f "$plan"
+rm -f "$plan" "$overrides"
