@@ -30,11 +30,12 @@ enum OptionGroup : unsigned {
   kApproveOptions = 1 << 13,      // --note --revoke
   kFleetOptions = 1 << 14,        // --targets --target
   kFleetRunOptions = 1 << 15,     // --parallel-targets --on-error
-  kReplayOptions = 1 << 16,       // --endpoints --usage --usage-fields --usage-since
+  kReplayOptions = 1 << 16,       // --usage --usage-table --usage-fields --usage-since
   kSuggestOptions = 1 << 17,      // --suggest-overrides --narrow
   kFromOpenApiOption = 1 << 18,   // --from-openapi
   kOverridesOption = 1 << 19,     // --overrides
   kVerifyRunOption = 1 << 20,     // --verify RUN_ID (history)
+  kEndpointsOption = 1 << 21,     // --endpoints (simulate; lint's static check)
 };
 
 // The options every command takes, as help shows them.

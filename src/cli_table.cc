@@ -49,6 +49,18 @@ void CheckPlan(const Options& o) {
   }
 }
 
+void CheckLint(const Options& o) {
+  NeedsMapping(o);
+  if (o.format_name == "jsonl" && !o.endpoints) {
+    throw UsageError("lint --format jsonl lists the routes each role loses and gains: it needs "
+                     "--endpoints FILE");
+  }
+  if (o.format_name == "markdown" && o.endpoints) {
+    throw UsageError("lint --endpoints reports as text, jsonl or github (markdown is the role × "
+                     "scope matrix, without --endpoints)");
+  }
+}
+
 void CheckHistory(const Options& o) { CheckFleetOptions(o, o.targets.has_value()); }
 
 void CheckVerify(const Options& o) {
@@ -134,7 +146,16 @@ void CheckSimulate(const Options& o) {
         "keys are the plan's");
   }
   if (!o.endpoints) throw UsageError("simulate needs --endpoints FILE");
-  if (o.usage.empty()) throw UsageError("simulate needs --usage FILE (or - for stdin)");
+  if (o.usage.empty() == !o.usage_table) {
+    throw UsageError(o.usage_table ? "--usage and --usage-table conflict: give one usage input"
+                                   : "simulate needs --usage FILE (or - for stdin) or --usage-table");
+  }
+  if (o.usage_table && o.fixtures) {
+    throw UsageError("--usage-table reads the database: it does not go with --fixtures");
+  }
+  if (o.usage_table && o.usage_fields) {
+    throw UsageError("--usage-fields is for --usage files, not --usage-table");
+  }
   if (o.narrow && !o.suggest_overrides) throw UsageError("--narrow needs --suggest-overrides FILE");
   if (o.overrides && o.plan_file) {
     throw UsageError(
@@ -157,9 +178,12 @@ void CheckCompletion(const Options& o) {
 int RunCompletionCommand(const Options&);
 
 const Command kCommands[] = {
-    {"lint", "--mapping FILE [--format text|markdown|github]", kMappingOption | kFormatOption,
-     "text|markdown|github", NeedsMapping, RunLintCommand,
-     "scope-migrate lint --mapping mappings/legacy-roles.yaml"},
+    {"lint",
+     "--mapping FILE [--format text|markdown|github]\n"
+     "--mapping FILE --endpoints FILE [--format text|jsonl|github] (the routes each role loses "
+     "and gains)",
+     kMappingOption | kEndpointsOption | kFormatOption, "text|markdown|github|jsonl", CheckLint,
+     RunLintCommand, "scope-migrate lint --mapping mappings/legacy-roles.yaml"},
     {"verify", "--mapping FILE --fixtures FILE [--overrides FILE] [--format text|junit|github]",
      kMappingOption | kFixturesOption | kOverridesOption | kFormatOption, "text|junit|github",
      CheckVerify, RunVerifyCommand,
@@ -226,10 +250,11 @@ const Command kCommands[] = {
     {"simulate",
      "SOURCE (PLANFILE | --mapping FILE [--overrides FILE] [--cutoff I] [--prune] [--tenant T]...\n"
      "        [--key ID]...)\n"
-     "--endpoints FILE --usage FILE... [--usage-fields key=PATH,...] [--usage-since S]\n"
-     "[--format text|jsonl|csv|markdown] [--max-keys N] [--suggest-overrides FILE [--narrow]]",
+     "--endpoints FILE (--usage FILE... [--usage-fields key=PATH,...] | --usage-table)\n"
+     "[--usage-since S] [--format text|jsonl|csv|markdown] [--max-keys N]\n"
+     "[--suggest-overrides FILE [--narrow]]",
      kMappingOption | kOverridesOption | kFixturesOption | kPlanningOptions | kPlanFileArgument |
-         kReplayOptions | kSuggestOptions | kFormatOption | kMaxKeysOption,
+         kReplayOptions | kEndpointsOption | kSuggestOptions | kFormatOption | kMaxKeysOption,
      "text|jsonl|csv|markdown", CheckSimulate, RunSimulateCommand,
      "scope-migrate simulate --db \"dbname=billing\" --mapping mappings/legacy-roles.yaml "
      "--endpoints mappings/endpoints.yaml --usage calls.jsonl.zst"},

@@ -94,7 +94,8 @@ const std::pair<const char*, bool Options::*> kSwitchFields[] = {
     {"single-transaction", &Options::single_transaction},
     {"revoke", &Options::revoke},
     {"approver", &Options::approver},
-    {"narrow", &Options::narrow}};
+    {"narrow", &Options::narrow},
+    {"usage-table", &Options::usage_table}};
 
 void ReadTextOptions(const po::variables_map& vm, Options& o) {
   for (const auto& [name, field] : kTextFields) o.*field = Text(vm, name);

@@ -2,6 +2,9 @@
 // the mapping (Mapping::Load does every check) and prints one line per role, or, as Markdown,
 // the role × scope matrix an auditor reviews first (role_matrix.h). With github, a valid
 // mapping prints nothing and an error is also a GitHub Actions annotation on stdout.
+// With --endpoints FILE (SPEC 12.1's static check), the endpoint catalog is loaded against
+// the mapping and lint prints the routes each role loses and gains (text or JSON Lines;
+// github: one annotation per loss the mapping does not accept), exiting 8 on such a loss.
 #include <iomanip>
 #include <iostream>
 
@@ -10,8 +13,12 @@
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
+#include "core/endpoints.h"
 #include "core/mapping.h"
 #include "core/role_matrix.h"
+#include "core/role_routes.h"
+#include "plan/replay_report.h"
+#include "plan/role_routes_report.h"
 
 namespace scope_migrate {
 namespace {
@@ -50,6 +57,42 @@ void PrintMarkdown(const Mapping& mapping) {
   WriteRoleMatrixMarkdown(std::cout, MakeRoleMatrix(mapping));
 }
 
+// "::error file=M::role R loses ROUTE ..." for each loss the mapping does not accept.
+void PrintGithubLosses(const RouteComparison& comparison, const std::string& mapping_path) {
+  for (const RoleRoutes& role : comparison.roles) {
+    for (const RouteChange& change : role.loses) {
+      if (change.accepted) continue;
+      std::cout << "::error file=" << GithubEscape(mapping_path, true)
+                << "::" << GithubEscape("role " + role.role + " loses " + change.route +
+                                        " (allowed by " + DescribeEntries(change.allowed_by) +
+                                        ")", false)
+                << "\n";
+    }
+  }
+}
+
+// lint --endpoints: the routes each role loses and gains; 8 on a loss not accepted.
+int RunRouteCheck(const Options& options, const Mapping& mapping) {
+  EndpointCatalog endpoints;
+  RouteComparison comparison;
+  try {
+    endpoints = EndpointCatalog::Load(*options.endpoints, &mapping);
+    comparison = CompareRoleRoutes(mapping, endpoints);
+  } catch (const ToolError& e) {
+    if (options.format_name == "github") std::cout << GithubErrorAnnotation(e) << std::endl;
+    throw;
+  }
+  const RoleRoutesInfo info{mapping.path(), endpoints.path()};
+  if (options.format_name == "github") {
+    PrintGithubLosses(comparison, mapping.path());
+  } else if (options.format_name == "jsonl") {
+    WriteRoleRoutesJsonl(comparison, info, std::cout);
+  } else if (!options.quiet) {
+    WriteRoleRoutesText(comparison, info, std::cout);
+  }
+  return comparison.Breaking() ? kExitBreaking : kExitOk;
+}
+
 }  // namespace
 
 // With --format github the error is also an annotation on stdout at its FILE:LINE:COL
@@ -65,6 +108,7 @@ Mapping LoadForLint(const Options& options) {
 
 int RunLintCommand(const Options& options) {
   const Mapping mapping = LoadForLint(options);
+  if (options.endpoints) return RunRouteCheck(options, mapping);
   if (options.quiet || options.format_name == "github") return kExitOk;
   if (options.format_name == "markdown") {
     PrintMarkdown(mapping);

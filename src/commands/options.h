@@ -70,6 +70,7 @@ struct Options {
   std::vector<std::string> usage;                // --usage FILE...
   std::optional<std::string> usage_fields;       // --usage-fields key=PATH,...
   std::optional<std::string> usage_since;        // --usage-since INSTANT|DURATION
+  bool usage_table = false;                      // --usage-table: the layout's usage section
   std::optional<std::string> suggest_overrides;  // --suggest-overrides FILE
   bool narrow = false;
   std::optional<std::string> from_openapi;  // endpoints --from-openapi FILE

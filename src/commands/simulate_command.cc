@@ -8,9 +8,14 @@
 // --overrides FILE (SPEC 12.2) is applied as `plan` applies it (same first pass, same
 // refusals at FILE:LINE:COL), so the replay judges the scopes each key would hold with its
 // override; a plan file carries its own overrides, and the report's keys line names them.
+// With --usage-table the records come from the layout's request log (pg/usage_table.h) in
+// one streamed statement, inside the keys' own REPEATABLE READ transaction when the keys
+// come from the database (one snapshot), else in a read-only transaction of their own (a
+// PLANFILE's keys).
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "base/atomic_file.h"
 #include "base/durations.h"
@@ -23,6 +28,7 @@
 #include "core/replay.h"
 #include "pg/db.h"
 #include "pg/pg_key_source.h"
+#include "pg/usage_table.h"
 #include "plan/overrides_suggestion.h"
 #include "plan/plan_reader.h"
 #include "plan/planned_key.h"
@@ -83,14 +89,50 @@ Instant WindowStart(const Options& options, Instant now) {
                    "\" is neither an RFC 3339 instant with an offset nor a duration (e.g. 90d)");
 }
 
-// The keys of the plan file or of the SOURCE planned with --mapping; returns what they are.
-std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys& keys) {
+// The layout of --usage-table, which must have a `usage:` section.
+Layout UsageLayout(const Options& options) {
+  Layout layout = LoadLayout(options);
+  if (!layout.usage) {
+    throw UsageError("--usage-table reads the layout's usage: section, and " +
+                     (options.layout ? "the layout " + *options.layout + " has none"
+                                     : std::string("no --layout FILE was given")) +
+                     " (see docs/replay.md)");
+  }
+  return layout;
+}
+
+// Streams the usage table's window into the replay in `txn`; its description goes to `info`.
+void ReadUsageTableIn(pqxx::transaction_base& txn, const Layout& layout, Replay& replay,
+                      ReplayReportInfo& info) {
+  const ResolvedUsageTable usage = ResolveUsageTable(txn, layout);
+  const uint64_t rows =
+      ReadUsageTable(txn, usage, replay.window_from(), replay.window_to(), replay);
+  info.usage = {usage.description + ", " + std::to_string(rows) +
+                " rows in the window, read in the keys' snapshot"};
+}
+
+// A PLANFILE's keys with --usage-table: the table alone, in a read-only transaction.
+void ReadUsageTableAlone(const Options& options, Replay& replay, ReplayReportInfo& info) {
+  const Layout layout = UsageLayout(options);
+  auto conn = Connect(options.Conninfo());
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(*conn, "usage");
+  SetLocalTimeouts(txn, options.timeouts);
+  ReadUsageTableIn(txn, layout, replay, info);
+  txn.commit();
+  info.usage[0].replace(info.usage[0].find("in the keys' snapshot"), 21, "the plan's keys");
+}
+
+// The keys of the plan file or of the SOURCE planned with --mapping (and, with
+// --usage-table from the SOURCE, the usage in the same transaction); returns what they are.
+std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys& keys,
+                     Replay& replay, ReplayReportInfo& info) {
   if (options.plan_file) {
     const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
     plan.ForEachKey([&](const PlanKeyLine& line) {
       const RecordedKey recorded = RecordedKeyOf(line);
       keys.WriteKey(PlannedKey{recorded.key, recorded.decision});
     });
+    if (options.usage_table) ReadUsageTableAlone(options, replay, info);
     return "plan file " + *options.plan_file +
            WithOverrides(" made with", plan.header().overrides);
   }
@@ -102,16 +144,27 @@ std::string ReadKeys(const Options& options, const Mapping* mapping, ReplayKeys&
   if (options.fixtures) {
     source = std::make_unique<FixtureSource>(*options.fixtures);
   } else {
-    const Layout layout = LoadLayout(options);
+    const Layout layout = options.usage_table ? UsageLayout(options) : LoadLayout(options);
     conn = Connect(options.Conninfo());
-    source = std::make_unique<PgKeySource>(*conn, layout, options.timeouts);
+    auto pg = std::make_unique<PgKeySource>(*conn, layout, options.timeouts);
+    if (options.usage_table) {
+      // With overrides, RunPlan reads the source twice (the overrides' first pass, then the
+      // keys): the usage is read once, in the keys' own transaction, the last.
+      auto passes_before = std::make_shared<int>(overrides ? 1 : 0);
+      pg->AfterKeys([layout, &replay, &info, passes_before](pqxx::transaction_base& txn) {
+        if ((*passes_before)-- > 0) return;
+        ReadUsageTableIn(txn, layout, replay, info);
+      });
+    }
+    source = std::move(pg);
   }
   Progress progress(options.progress, "simulate", options.progress_every_ms);
   try {
     RunPlan(*source, *mapping, params, {&keys}, &progress);
   } catch (const std::exception& e) {
     if (dynamic_cast<const ToolError*>(&e) != nullptr) throw;
-    throw DbFailure(e, "reading the keys");
+    throw DbFailure(e, options.usage_table ? "reading the keys and the usage table"
+                                           : "reading the keys");
   }
   return source->Describe() + " planned with " + mapping->path() +
          WithOverrides(" and", keys.overrides());
@@ -164,12 +217,14 @@ int RunSimulateCommand(const Options& options) {
   std::vector<bool> read_only;
   ReplayKeys keys(replay, mapping ? &*mapping : nullptr, read_only);
   ReplayReportInfo info;
-  info.keys = ReadKeys(options, mapping ? &*mapping : nullptr, keys);
+  info.keys = ReadKeys(options, mapping ? &*mapping : nullptr, keys, replay, info);
   info.endpoints = endpoints.path() + " (" + std::to_string(endpoints.endpoints().size()) +
                    " routes, sha256 " + endpoints.sha256().substr(0, 12) + ")";
-  info.usage = options.usage;
   info.max_keys = options.max_keys;
-  ReadUsage(options, replay);
+  if (!options.usage_table) {
+    info.usage = options.usage;
+    ReadUsage(options, replay);
+  }
   const ReplayResult result = replay.Finish();
   if (result.counters.calls == 0) throw RuntimeFailure(NothingReplayed(result.counters));
   WriteReplayReport(options.format, result, info, std::cout);

@@ -8,6 +8,7 @@
 #include "base/did_you_mean.h"
 #include "base/sha256.h"
 #include "base/yaml_util.h"
+#include "core/endpoints.h"
 
 namespace scope_migrate {
 namespace {
@@ -108,11 +109,12 @@ class Mapping::Loader {
     role.name = NormalizeRoleName(file_.String(name_node, "a role name"));
     if (role.name.empty()) throw file_.Error(name_node, "a role name is empty");
     const std::string what = "role \"" + name_node.Scalar() + "\"";
-    file_.ExpectMap(body, what, {"description", "aliases", "read-only", "scopes"});
+    file_.ExpectMap(body, what, {"description", "aliases", "read-only", "scopes", "loses"});
     if (body["description"]) role.description = file_.String(body["description"], "description");
     if (body["read-only"]) role.read_only = file_.Bool(body["read-only"], "read-only");
     if (body["aliases"]) role.aliases = file_.StringList(body["aliases"], "aliases");
     role.scopes = ReadScopes(name_node, body["scopes"], what, role.read_only);
+    if (body["loses"]) role.accepted_losses = ReadLosses(body["loses"], what);
 
     const size_t position = m_.roles_.size();
     Claim(role.name, name_node, position, what);
@@ -138,6 +140,38 @@ class Mapping::Loader {
       if (read_only) CheckReadOnly(item, expanded, what);
     }
     return {expanded.begin(), expanded.end()};
+  }
+
+  // `loses: [{route, reason}]`: each a valid route, with a reason, no shape twice.
+  std::vector<AcceptedLoss> ReadLosses(const YAML::Node& list, const std::string& what) {
+    if (!list.IsSequence()) throw file_.Error(list, "\"loses\" of " + what + " must be a list");
+    std::vector<AcceptedLoss> losses;
+    for (const YAML::Node& item : list) {
+      file_.ExpectMap(item, "a loss of " + what, {"route", "reason"});
+      if (!item["route"]) throw file_.Error(item, "a loss of " + what + " has no \"route\"");
+      AcceptedLoss loss;
+      loss.route = file_.String(item["route"], "route");
+      std::string why;
+      const auto endpoint = ParseRoute(loss.route, &why);
+      if (!endpoint) throw file_.Error(item["route"], "route \"" + loss.route + "\": " + why);
+      loss.shape = RouteShape(*endpoint);
+      if (item["reason"]) loss.reason = file_.String(item["reason"], "reason");
+      if (loss.reason.find_first_not_of(" \t") == std::string::npos) {
+        throw file_.Error(item["reason"] ? item["reason"] : item,
+                          "the loss of \"" + loss.route + "\" by " + what + " has no reason");
+      }
+      loss.line = item.Mark().line + 1;
+      loss.column = item.Mark().column + 1;
+      for (const AcceptedLoss& before : losses) {
+        if (before.shape == loss.shape) {
+          throw file_.Error(item["route"], what + " accepts losing \"" + loss.route +
+                                               "\" twice (line " + std::to_string(before.line) +
+                                               ")");
+        }
+      }
+      losses.push_back(std::move(loss));
+    }
+    return losses;
   }
 
   void Expand(const YAML::Node& item, std::set<std::string>& expanded) {

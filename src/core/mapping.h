@@ -4,7 +4,9 @@
 // unique after normalisation, a read-only role reaches no -write or privileged scope, no
 // role is empty, unknown keys are errors, the cutoff is an RFC 3339 instant with offset.
 // Any violation throws ToolError(65) as "FILE:LINE:COL: message"; a loaded Mapping is
-// therefore always valid and immutable.
+// therefore always valid and immutable. A role may accept losing routes of the endpoint
+// catalog (`loses:`, SPEC 12.1's static check); those are only parsed here (a route and a
+// reason each) and checked against the catalog by core/role_routes.h.
 #pragma once
 
 #include <map>
@@ -22,12 +24,21 @@ namespace scope_migrate {
 // Nothing else is folded: "SUPERUSER" stays "superuser", not "super-user".
 std::string NormalizeRoleName(const std::string& raw);
 
+// A route a role loses on purpose: `loses: [{route: "GET /v1/tax/rules", reason: "…"}]`.
+struct AcceptedLoss {
+  std::string route;   // as written, a valid route ("GET /v1/tax/rules")
+  std::string shape;   // its shape (core/endpoints.h RouteShape), what it is matched by
+  std::string reason;  // required, non-empty
+  int line = 0, column = 0;  // 1-based position of the entry in the mapping file
+};
+
 struct Role {
   std::string name;  // normalised key of the roles map
   std::string description;
   bool read_only = false;
   std::vector<std::string> aliases;  // as written
   std::vector<std::string> scopes;   // expanded, sorted, unique catalog names
+  std::vector<AcceptedLoss> accepted_losses;  // `loses:`, file order, one per shape
 };
 
 class Mapping {

@@ -104,6 +104,8 @@ class Replay : public UsageVisitor {
 
   const EndpointCatalog& endpoints() const { return endpoints_; }
   const ReplayCounters& counters() const { return counters_; }
+  Instant window_from() const { return from_; }
+  Instant window_to() const { return to_; }
 
  private:
   struct Tally {

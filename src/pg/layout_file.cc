@@ -17,10 +17,11 @@ class LayoutLoader {
 
   Layout Load() {
     const YAML::Node& root = file_.root();
-    file_.ExpectMap(root, "the layout", {"keys", "roles", "scopes"});
+    file_.ExpectMap(root, "the layout", {"keys", "roles", "scopes", "usage"});
     if (const YAML::Node keys = root["keys"]) Keys(keys);
     if (const YAML::Node roles = root["roles"]) Roles(roles);
     if (const YAML::Node scopes = root["scopes"]) Scopes(scopes);
+    if (const YAML::Node usage = root["usage"]) Usage(usage);
     return std::move(layout_);
   }
 
@@ -73,6 +74,26 @@ class LayoutLoader {
     Text(scopes, "scopes", "key", layout_.scopes_key);
     Text(scopes, "scopes", "scope", layout_.scope);
     NoFormatWithoutColumn(scopes, "scopes");
+  }
+
+  // `usage: {table, key, method, path, at, status, count, timezone}`; an empty section
+  // (`usage: {}`) takes every default.
+  void Usage(const YAML::Node& usage) {
+    Note(usage, "usage");
+    UsageTable table;
+    if (!usage.IsNull()) {
+      file_.ExpectMap(usage, "usage",
+                      {"table", "key", "method", "path", "at", "status", "count", "timezone"});
+      Text(usage, "usage", "table", table.table);
+      Text(usage, "usage", "key", table.key);
+      Text(usage, "usage", "method", table.method);
+      Text(usage, "usage", "path", table.path);
+      Text(usage, "usage", "at", table.at);
+      Nullable(usage, "usage", "status", table.status);
+      Nullable(usage, "usage", "count", table.count);
+      Nullable(usage, "usage", "timezone", table.timezone);
+    }
+    layout_.usage = table;
   }
 
   ValueColumn Column(const YAML::Node& section, const std::string& name) {

@@ -6,6 +6,9 @@
 // the keys table; scopes in a table of scope rows or in a column of the keys table. A
 // column holds an array, a JSON array or a delimited string (column_format.h).
 //
+// An optional `usage:` section names the request log `simulate --usage-table` replays
+// (SPEC 12.1): a table of one call (or one aggregate, with `count`) per row.
+//
 // Load() reads the file and checks its own rules at FILE:LINE:COL (ToolError 65), without
 // a database; layout_resolve.h checks it against the live catalog.
 #pragma once
@@ -36,6 +39,19 @@ struct NamesTable {
 // table and column names, and any holding a control character.
 inline constexpr size_t kMaxIdentifierBytes = 63;
 
+// The request log of `usage:`; each entry defaults to SPEC 12.1's example names.
+struct UsageTable {
+  std::string table = "api_request_log";
+  std::string key = "api_key_id";
+  std::string method = "method";
+  std::string path = "path";
+  std::string at = "requested_at";                         // timestamptz, or timestamp
+  std::optional<std::string> status = std::string("status");  // null: no status column
+  std::optional<std::string> count;                        // null (default): one call a row
+  // The zone of a `timestamp without time zone` `at` column; keys.timezone when not given.
+  std::optional<std::string> timezone;
+};
+
 struct Layout {
   std::string source = "default layout";  // the file it came from, for messages
   std::string keys_table = "api_keys";
@@ -55,7 +71,8 @@ struct Layout {
   std::string scopes_key = "api_key_id";
   std::string scope = "scope";
   std::optional<ValueColumn> scopes_column;  // scopes are a column of the keys table
-  // Where each entry given ("roles.column", "keys.table", ...) is in the file.
+  std::optional<UsageTable> usage;           // the request log, when the file has `usage:`
+  // Where each entry given ("roles.column", "keys.table", "usage", ...) is in the file.
   std::map<std::string, std::pair<int, int>> positions;
 
   static Layout Load(const std::string& path);  // throws ToolError(65) at FILE:LINE:COL

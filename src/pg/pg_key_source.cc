@@ -182,6 +182,7 @@ void PgKeySource::Read(Instant cutoff, const KeyFilter& filter, KeyVisitor& visi
     visitor.Visit(key);
   }
   stream->complete();
+  if (after_keys_) after_keys_(txn);
   txn.commit();
 }
 

@@ -3,10 +3,13 @@
 // that snapshot, unless the source was made from a layout already resolved),
 // counts the legacy and post-cutoff keys, then streams the legacy keys with their roles
 // and scopes in id order through COPY (pqxx::stream_from). The cutoff is compared in the
-// database on timestamptz. Only the layout's columns are read, never secrets.
+// database on timestamptz. Only the layout's columns are read, never secrets. A caller that
+// must read more in the same snapshot (simulate's usage table) sets AfterKeys(): it runs in
+// that transaction once every key has been visited, before the commit.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -33,6 +36,11 @@ class PgKeySource : public KeySource {
   const std::vector<std::string>& doubled_scope_keys() const { return doubled_; }
   uint64_t doubled_scope_count() const { return doubled_count_; }
 
+  // Runs `after` in each Read()'s transaction after the last key, before the commit.
+  void AfterKeys(std::function<void(pqxx::transaction_base&)> after) {
+    after_keys_ = std::move(after);
+  }
+
  private:
   pqxx::connection& conn_;
   Layout layout_;
@@ -42,6 +50,7 @@ class PgKeySource : public KeySource {
   SourceIdentity identity_;
   std::vector<std::string> doubled_;
   uint64_t doubled_count_ = 0;
+  std::function<void(pqxx::transaction_base&)> after_keys_;
 };
 
 // The connection's server system_identifier (pg_control_system(); empty when the role may

@@ -5,7 +5,6 @@
 #include "plan/replay_report_text.h"
 
 namespace scope_migrate {
-namespace {
 
 void AppendEntries(std::string& out, const std::vector<ScopeEntry>& entries) {
   out += '[';
@@ -19,6 +18,8 @@ void AppendEntries(std::string& out, const std::vector<ScopeEntry>& entries) {
   }
   out += ']';
 }
+
+namespace {
 
 void AppendInstantOrNull(std::string& out, const std::optional<Instant>& at) {
   if (at) {

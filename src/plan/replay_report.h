@@ -27,6 +27,8 @@ struct ReplayReportInfo {
 
 // "a, [b, c]": a route's entries as the catalog writes them.
 std::string DescribeEntries(const std::vector<ScopeEntry>& entries);
+// The same as JSON: ["a",["b","c"]].
+void AppendEntries(std::string& out, const std::vector<ScopeEntry>& entries);
 
 void WriteReplayReport(ReportFormat format, const ReplayResult& result,
                        const ReplayReportInfo& info, std::ostream& out);

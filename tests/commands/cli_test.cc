@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <iomanip>
 #include <optional>
@@ -466,7 +468,7 @@ TEST_F(CliTest, LintMalformedMappingExits65WithFileLineColumn) {
   EXPECT_EQ(r.err,
             "scope-migrate: " + path +
                 ":5:5: unknown key \"scope\" in role \"admin\" (expected one of: description, "
-                "aliases, read-only, scopes)\n");
+                "aliases, read-only, scopes, loses)\n");
 }
 
 TEST_F(CliTest, LintMissingMappingExits65) {
@@ -474,6 +476,153 @@ TEST_F(CliTest, LintMissingMappingExits65) {
   EXPECT_EQ(r.exit_code, 65);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "scope-migrate: no/such/mapping.yaml: cannot read file\n");
+}
+
+// lint --endpoints on the shipped mapping and catalog: every role, what it gains, exit 0.
+TEST_F(CliTest, LintEndpointsOfTheShippedMappingLosesNothing) {
+  const ToolResult r =
+      RunTool({"lint", "--mapping", kMapping, "--endpoints", "mappings/endpoints.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string payment =
+      "  gains  read  GET /v1/payment-providers  (allowed by tenant-management-read, "
+      "custom-payment-provider-write)\n";
+  EXPECT_EQ(r.out,
+            "mapping mappings/legacy-roles.yaml against endpoints mappings/endpoints.yaml: 61 "
+            "routes, 58 with roles compared (3 public, 0 without roles), 10 roles\n"
+            "\n"
+            "role super-user: loses nothing, gains nothing\n"
+            "role admin: loses nothing, gains nothing\n"
+            "role auditor: loses nothing, gains nothing\n"
+            "role order-manager-customer-support: loses nothing, gains 1 route\n" +
+                payment +
+                "role finance-manager: loses nothing, gains 1 route\n" + payment +
+                "role ar-manager: loses nothing, gains 1 route\n" + payment +
+                "role product-manager: loses nothing, gains 3 routes\n"
+                "  gains  read  GET /v1/credit-memos  (allowed by document-management-read)\n"
+                "  gains  read  GET /v1/credit-memos/{id}  (allowed by document-management-read)\n" +
+                payment +
+                "role manage-users: loses nothing, gains 2 routes\n"
+                "  gains  write POST /v1/api-keys  (allowed by access-management-write)\n"
+                "  gains  read  GET /v1/api-keys  (allowed by access-management-read)\n"
+                "role manage-api-credentials: loses nothing, gains 2 routes\n"
+                "  gains  write POST /v1/users  (allowed by access-management-write)\n"
+                "  gains  write PUT /v1/users/{id}/roles  (allowed by access-management-write)\n"
+                "role beta-preview: loses nothing, gains nothing\n"
+                "\n"
+                "summary: 0 routes lost (0 accepted by the mapping), 10 routes gained\n"
+                "result: no role loses a route the mapping does not accept\n");
+}
+
+// The shipped mapping with product-manager's document-management-read taken away and one
+// of the three invoice routes it loses accepted: exit 8 in every format.
+class LintLossesTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    testing::WriteFile(Dir() + "/scopes.yaml", testing::ReadFile(testing::ShippedCatalogPath()));
+    std::string text = testing::ReadFile(kMapping);
+    const std::string from =
+        "      - contract-order-management-read\n      - document-management-read\n";
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(),
+                 "      - contract-order-management-read\n"
+                 "    loses:\n"
+                 "      - route: \"GET /v1/invoices/{invoice}/pdf\"\n"
+                 "        reason: \"OPS-31: product managers read invoices in the portal\"\n");
+    mapping_ = Dir() + "/mapping.yaml";
+    testing::WriteFile(mapping_, text);
+  }
+
+  ToolResult Lint(const std::string& format) {
+    return RunTool({"lint", "--mapping", mapping_, "--endpoints", "mappings/endpoints.yaml",
+                    "--format", format});
+  }
+
+  std::string mapping_;
+};
+
+TEST_F(LintLossesTest, TextListsTheLossesAndExits8) {
+  const ToolResult r = Lint("text");
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find(
+                "role product-manager: loses 3 routes (1 accepted), gains 1 route\n"
+                "  loses  read  GET /v1/invoices  (allowed by document-management-read, "
+                "document-management-write)\n"
+                "  loses  read  GET /v1/invoices/{id}  (allowed by document-management-read, "
+                "document-management-write)\n"
+                "  loses  read  GET /v1/invoices/{id}/pdf  (allowed by document-management-read)"
+                "  accepted: OPS-31: product managers read invoices in the portal\n"
+                "  gains  read  GET /v1/payment-providers  (allowed by tenant-management-read, "
+                "custom-payment-provider-write)\n"
+                "role manage-users:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\nsummary: 3 routes lost (1 accepted by the mapping), 8 routes gained\n"
+                       "result: 2 routes lost that the mapping does not accept (give the role a "
+                       "scope that allows it, or accept the loss under the role's `loses:` with "
+                       "a reason)\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(LintLossesTest, JsonLinesAndGithubAnnotations) {
+  const ToolResult jsonl = Lint("jsonl");
+  EXPECT_EQ(jsonl.exit_code, 8) << jsonl.err;
+  EXPECT_NE(jsonl.out.find(
+                "{\"type\":\"role\",\"role\":\"product-manager\",\"loses\":3,\"accepted\":1,"
+                "\"gains\":1}\n"
+                "{\"type\":\"route\",\"role\":\"product-manager\",\"change\":\"loses\",\"route\":"
+                "\"GET /v1/invoices\",\"write\":false,\"allowed_by\":[\"document-management-read\","
+                "\"document-management-write\"],\"accepted\":false,\"reason\":null}\n"),
+            std::string::npos)
+      << jsonl.out;
+  EXPECT_NE(jsonl.out.find("{\"type\":\"summary\",\"mapping\":\"" + mapping_ +
+                           "\",\"endpoints\":\"mappings/endpoints.yaml\",\"routes\":61,"
+                           "\"compared\":58,\"public\":3,\"roles\":10,\"lost\":3,"
+                           "\"accepted\":1,\"gained\":8,\"breaking\":true}\n"),
+            std::string::npos)
+      << jsonl.out;
+
+  const ToolResult github = Lint("github");
+  EXPECT_EQ(github.exit_code, 8);
+  EXPECT_EQ(github.out,
+            "::error file=" + mapping_ +
+                "::role product-manager loses GET /v1/invoices (allowed by "
+                "document-management-read, document-management-write)\n"
+                "::error file=" + mapping_ +
+                "::role product-manager loses GET /v1/invoices/{id} (allowed by "
+                "document-management-read, document-management-write)\n");
+}
+
+TEST_F(LintLossesTest, AnAcceptanceOfARouteKeptIs65AtItsLine) {
+  std::string text = testing::ReadFile(mapping_);
+  text.replace(text.find("GET /v1/invoices/{invoice}/pdf"), 30, "GET /v1/tax/rules");
+  testing::WriteFile(mapping_, text);
+  const ToolResult r = Lint("text");
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.out, "");
+  const size_t at = text.find("      - route: \"GET /v1/tax/rules\"");
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  EXPECT_EQ(r.err, "scope-migrate: " + mapping_ + ":" + std::to_string(line) +
+                       ":9: role \"product-manager\" accepts losing \"GET /v1/tax/rules\", but "
+                       "does not lose it (the catalog does not list it among the route's "
+                       "roles)\n");
+}
+
+TEST_F(CliTest, LintEndpointsFormats) {
+  ExpectUsageError({"lint", "--mapping", kMapping, "--format", "jsonl"},
+                   "lint --format jsonl lists the routes each role loses and gains: it needs "
+                   "--endpoints FILE");
+  ExpectUsageError({"lint", "--mapping", kMapping, "--endpoints", "mappings/endpoints.yaml",
+                    "--format", "markdown"},
+                   "lint --endpoints reports as text, jsonl or github (markdown is the role × "
+                   "scope matrix, without --endpoints)");
+  const ToolResult quiet = RunTool(
+      {"lint", "--mapping", kMapping, "--endpoints", "mappings/endpoints.yaml", "--quiet"});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "");
 }
 
 // ---- verify --------------------------------------------------------------------------------

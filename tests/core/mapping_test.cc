@@ -208,6 +208,26 @@ TEST_F(MappingTest, AbsoluteCatalogPathIsUsedAsIs) {
   EXPECT_EQ(mapping.cutoff(), *ParseRfc3339("2026-03-23T00:00:00Z"));
 }
 
+TEST_F(MappingTest, ReadsTheLossesARoleAccepts) {
+  const Mapping mapping = Mapping::Load(WriteMapping(
+      std::string(kHead) + "  admin:\n"
+                           "    scopes: [access-management-read]\n"
+                           "    loses:\n"
+                           "      - route: \"GET /v1/tax/rules/{id}\"\n"
+                           "        reason: \"OPS-7: tax rules move to finance\"\n"
+                           "      - {route: \"POST /v1/users\", reason: \"read-only now\"}\n"));
+  const auto& losses = mapping.roles()[0].accepted_losses;
+  ASSERT_EQ(losses.size(), 2u);
+  EXPECT_EQ(losses[0].route, "GET /v1/tax/rules/{id}");
+  EXPECT_EQ(losses[0].shape, "GET /v1/tax/rules/{}");
+  EXPECT_EQ(losses[0].reason, "OPS-7: tax rules move to finance");
+  EXPECT_EQ(losses[0].line, 7);
+  EXPECT_EQ(losses[0].column, 9);
+  EXPECT_EQ(losses[1].route, "POST /v1/users");
+  EXPECT_EQ(losses[1].line, 9);
+  EXPECT_EQ(losses[1].column, 9);
+}
+
 // ---- malformed mappings -------------------------------------------------------------------
 
 // Each malformed mapping fails with exit 65 and exactly its message at line:col (a case
@@ -240,7 +260,57 @@ INSTANTIATE_TEST_SUITE_P(
                                  "    scope: [access-management-read]\n",
             5, 5,
             "unknown key \"scope\" in role \"admin\" (expected one of: description, "
-            "aliases, read-only, scopes)"},
+            "aliases, read-only, scopes, loses)"},
+        testing::InputErrorCase{"ErrorLosesNotAList",
+                                std::string(kHead) + "  admin:\n"
+                                                     "    scopes: [access-management-read]\n"
+                                                     "    loses: GET /v1/users\n",
+                                6, 12, "\"loses\" of role \"admin\" must be a list"},
+        testing::InputErrorCase{
+            "ErrorLossWithoutRoute",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses: [{reason: \"OPS-1\"}]\n",
+            6, 13, "a loss of role \"admin\" has no \"route\""},
+        testing::InputErrorCase{
+            "ErrorLossOfABadRoute",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses:\n"
+                                 "      - {route: \"FETCH /v1/users\", reason: \"OPS-1\"}\n",
+            7, 17,
+            "route \"FETCH /v1/users\": method \"FETCH\" is not one of GET HEAD POST PUT PATCH "
+            "DELETE OPTIONS"},
+        testing::InputErrorCase{
+            "ErrorLossWithoutReason",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses:\n"
+                                 "      - route: \"GET /v1/users\"\n",
+            7, 9, "the loss of \"GET /v1/users\" by role \"admin\" has no reason"},
+        testing::InputErrorCase{
+            "ErrorLossWithAnEmptyReason",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses:\n"
+                                 "      - {route: \"GET /v1/users\", reason: \" \"}\n",
+            7, 42, "the loss of \"GET /v1/users\" by role \"admin\" has no reason"},
+        testing::InputErrorCase{
+            "ErrorLossOfTheSameShapeTwice",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses:\n"
+                                 "      - {route: \"GET /v1/users/{id}\", reason: \"a\"}\n"
+                                 "      - {route: \"GET /v1/users/{user}\", reason: \"b\"}\n",
+            8, 17, "role \"admin\" accepts losing \"GET /v1/users/{user}\" twice (line 7)"},
+        testing::InputErrorCase{
+            "ErrorUnknownKeyInALoss",
+            std::string(kHead) + "  admin:\n"
+                                 "    scopes: [access-management-read]\n"
+                                 "    loses:\n"
+                                 "      - {route: \"GET /v1/users\", why: \"a\"}\n",
+            7, 34,
+            "unknown key \"why\" in a loss of role \"admin\" (expected one of: route, reason)"},
         testing::InputErrorCase{"ErrorGlobMatchingNothing",
                                 std::string(kHead) + "  admin:\n"
                                                      "    scopes:\n"

@@ -54,6 +54,49 @@ TEST_F(LayoutTest, ReadsEachShape) {
   EXPECT_EQ(json.roles_column->format.format, ValueFormat::kJson);
 }
 
+TEST_F(LayoutTest, ReadsTheUsageTable) {
+  EXPECT_FALSE(Load("keys: {table: api_keys}\n").usage);
+
+  const Layout defaults = Load("usage: {}\n");
+  ASSERT_TRUE(defaults.usage);
+  EXPECT_EQ(defaults.usage->table, "api_request_log");
+  EXPECT_EQ(defaults.usage->key, "api_key_id");
+  EXPECT_EQ(defaults.usage->method, "method");
+  EXPECT_EQ(defaults.usage->path, "path");
+  EXPECT_EQ(defaults.usage->at, "requested_at");
+  EXPECT_EQ(defaults.usage->status, std::optional<std::string>("status"));
+  EXPECT_EQ(defaults.usage->count, std::nullopt);
+  EXPECT_EQ(defaults.usage->timezone, std::nullopt);
+
+  const Layout renamed = Load(
+      "usage:\n"
+      "  table: logs.calls\n"
+      "  key: token\n"
+      "  method: verb\n"
+      "  path: uri\n"
+      "  at: called_at\n"
+      "  status: null\n"
+      "  count: n\n"
+      "  timezone: Europe/Berlin\n");
+  ASSERT_TRUE(renamed.usage);
+  EXPECT_EQ(renamed.usage->table, "logs.calls");
+  EXPECT_EQ(renamed.usage->key, "token");
+  EXPECT_EQ(renamed.usage->method, "verb");
+  EXPECT_EQ(renamed.usage->path, "uri");
+  EXPECT_EQ(renamed.usage->at, "called_at");
+  EXPECT_EQ(renamed.usage->status, std::nullopt);
+  EXPECT_EQ(renamed.usage->count, std::optional<std::string>("n"));
+  EXPECT_EQ(renamed.usage->timezone, std::optional<std::string>("Europe/Berlin"));
+  EXPECT_EQ(renamed.positions.at("usage.at"), std::make_pair(6, 7));
+  EXPECT_EQ(renamed.positions.at("usage"), std::make_pair(2, 3));
+
+  ExpectError("usage: {tabel: x}\n", 1, 9,
+              "unknown key \"tabel\" in usage (expected one of: table, key, method, path, at, "
+              "status, count, timezone)");
+  ExpectError("usage: {at: \"\"}\n", 1, 13, "at is empty");
+  ExpectError("usage: {method: null}\n", 1, 17, "method must be a string");
+}
+
 TEST_F(LayoutTest, RefusesWhatCannotBeMeant) {
   ExpectError("roles: {column: r}\n", 1, 17,
               "roles.column needs a format: array, json or delimited");
