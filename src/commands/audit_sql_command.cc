@@ -53,6 +53,13 @@ void PrintGrants(const Layout& layout, const AuditLog& audit, const std::string&
     std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(schema) << to;
   }
   std::cout << "GRANT SELECT ON " << read << to;
+  if (layout.usage) {
+    std::cout << "\n-- simulate --usage-table: reads the request log of the layout's usage: section\n";
+    if (schemas.count(SchemaOf(layout.usage->table)) == 0) {
+      std::cout << "GRANT USAGE ON SCHEMA " << QuoteIdentifier(SchemaOf(layout.usage->table)) << to;
+    }
+    std::cout << "GRANT SELECT ON " << QuoteQualified(layout.usage->table) << to;
+  }
   if (layout.scopes_column) {
     std::cout
         << "\n-- apply and rollback: row locks on the keys and the scopes column written\n"

@@ -125,9 +125,9 @@ std::string UsageTableQuery(pqxx::transaction_base& txn, const ResolvedUsageTabl
   const std::string instant =
       u.zone.empty() ? "u." + u.at : "(u." + u.at + " AT TIME ZONE " + txn.quote(u.zone) + ")";
   return "SELECT u." + u.key + "::text, u." + u.method + "::text, u." + u.path +
-         "::text, (extract(epoch FROM " + instant + ") * 1000000)::int8, " +
-         (u.status.empty() ? "NULL" : "u." + u.status) + ", " +
-         (u.count.empty() ? "NULL" : "u." + u.count) + " FROM " + u.table + " u WHERE u." + u.at +
+         "::text, (extract(epoch FROM " + instant + ") * 1000000)::int8" +
+         (u.status.empty() ? "" : ", u." + u.status) + (u.count.empty() ? "" : ", u." + u.count) +
+         " FROM " + u.table + " u WHERE u." + u.at +
          " >= " + Bound(txn, u, from) + " AND u." + u.at + " < " + Bound(txn, u, until);
 }
 
@@ -141,9 +141,13 @@ uint64_t ReadUsageTable(pqxx::transaction_base& txn, const ResolvedUsageTable& u
   std::vector<std::optional<std::string>> fields;
   const std::string none;
   uint64_t rows = 0;
+  // Absent columns are not selected: status, when there, is field 4; count follows it.
+  const size_t status_at = usage.status.empty() ? 0 : 4;
+  const size_t count_at = usage.count.empty() ? 0 : (usage.status.empty() ? 4 : 5);
+  const size_t columns = 4 + (status_at ? 1 : 0) + (count_at ? 1 : 0);
   while (stream->get_raw_line(line)) {
     SplitCopyLine(line, fields);
-    if (fields.size() != 6 || !fields[3]) {
+    if (fields.size() != columns || !fields[3]) {
       throw RuntimeFailure("unexpected row from the usage table: " + Printable(line));
     }
     UsageRecord record;
@@ -151,8 +155,10 @@ uint64_t ReadUsageTable(pqxx::transaction_base& txn, const ResolvedUsageTable& u
     record.method = fields[1] ? std::string_view(*fields[1]) : std::string_view();
     record.path = fields[2] ? std::string_view(*fields[2]) : std::string_view();
     const auto at = ParseInt(*fields[3]);
-    const auto status = fields[4] ? ParseInt(*fields[4]) : std::optional<int64_t>(0);
-    const auto count = fields[5] ? ParseInt(*fields[5]) : std::optional<int64_t>(1);
+    const auto status = status_at && fields[status_at] ? ParseInt(*fields[status_at])
+                                                        : std::optional<int64_t>(0);
+    const auto count = count_at && fields[count_at] ? ParseInt(*fields[count_at])
+                                                    : std::optional<int64_t>(1);
     if (!at || !status || !count) {
       throw RuntimeFailure("unexpected row from the usage table: " + Printable(line));
     }

@@ -36,7 +36,7 @@ struct ResolvedUsageTable {
 ResolvedUsageTable ResolveUsageTable(pqxx::transaction_base& txn, const Layout& layout);
 
 // The SELECT of the records in [from, until): key, method, path, at in epoch microseconds,
-// status, count.
+// then status and count when the layout has those columns (an absent one is not selected).
 std::string UsageTableQuery(pqxx::transaction_base& txn, const ResolvedUsageTable& usage,
                             Instant from, Instant until);
 

@@ -284,6 +284,37 @@ TEST_F(UsageTableDbTest, TimestampTableInItsZoneWithRenamedColumnsKeepsTheWindow
   EXPECT_EQ(WithoutWindowEnd(planned.out), WithoutWindowEnd(table.out));
 }
 
+// A role with only the GRANTs audit-sql prints for a layout with a usage: section (the
+// request log in a schema of its own) replays the table.
+TEST_F(UsageTableDbTest, TheAuditSqlGrantsAreEnoughToReplayTheTable) {
+  ExecSql(*conn_,
+          "CREATE SCHEMA logs;"
+          "CREATE TABLE logs.calls (api_key_id uuid, method text, path text, "
+          "requested_at timestamptz, status int);"
+          "INSERT INTO logs.calls VALUES ('" + Key(2) + "', 'GET', '/v1/reports', "
+          "'2026-03-06 12:00:00Z', 200)");
+  const std::string layout = Write("layout.yaml", "usage: {table: logs.calls}\n");
+  const std::string role = "replay_" + db_;
+  ExecSql(*conn_, "DROP ROLE IF EXISTS " + role + "; CREATE ROLE " + role + " LOGIN");
+  const ToolResult sql = RunTool({"audit-sql", "--layout", layout, "--grant-to", role}, env_);
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  const std::string to = " TO \"" + role + "\";\n";
+  EXPECT_NE(sql.out.find("\n-- simulate --usage-table: reads the request log of the layout's "
+                         "usage: section\nGRANT USAGE ON SCHEMA \"logs\"" + to +
+                         "GRANT SELECT ON \"logs\".\"calls\"" + to),
+            std::string::npos)
+      << sql.out;
+  ExecSql(*conn_, sql.out);
+  testing::Env env = env_;
+  env["PGUSER"] = role;
+  const ToolResult r = RunTool(Simulate({"--layout", layout, "--usage-table", "--usage-since",
+                                         kSince}),
+                               env);
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_EQ(Summary(r.out)["denied_calls"], 1);
+  ExecSql(*conn_, "DROP OWNED BY " + role + "; DROP ROLE " + role);
+}
+
 // The layout's refusals, before any record is read.
 TEST_F(UsageTableDbTest, RefusesWhatTheLayoutCannotMean) {
   ExecSql(*conn_,
