@@ -7,7 +7,6 @@
 #include "base/sha256.h"
 #include "base/yaml_util.h"
 #include "core/mapping.h"
-#include "core/openapi_endpoints.h"
 
 namespace scope_migrate {
 namespace {
@@ -243,11 +242,7 @@ EndpointCatalog::EndpointCatalog(std::string path, std::string sha256, Catalog c
       catalog_(std::move(catalog)),
       endpoints_(std::move(endpoints)) {}
 
-EndpointCatalog EndpointCatalog::Load(const std::string& path, const Mapping* mapping) {
-  const YamlFile file(path);
-  if (file.root().IsMap() && file.root()["openapi"]) {
-    return LoadOpenApiEndpoints(file, mapping != nullptr ? &mapping->catalog() : nullptr);
-  }
+EndpointCatalog LoadEndpointsYaml(const YamlFile& file, const Mapping* mapping) {
   return EndpointsLoader(file, mapping).Load();
 }
 

@@ -21,6 +21,7 @@
 namespace scope_migrate {
 
 class Mapping;
+class YamlFile;
 
 enum class HttpMethod : uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
 inline constexpr int kHttpMethodCount = 7;
@@ -57,8 +58,9 @@ std::optional<Endpoint> ParseRoute(const std::string& text, std::string* why);
 // against.
 class EndpointCatalog {
  public:
-  // An endpoints file or an OpenAPI 3 document (a top-level `openapi` key). With a
-  // mapping, every role an endpoint names must be one of its roles (or aliases).
+  // An endpoints file or an OpenAPI 3 document (a top-level `openapi` key; defined in
+  // openapi_endpoints.cc, which reads the second). With a mapping, every role an endpoint
+  // names must be one of its roles (or aliases).
   static EndpointCatalog Load(const std::string& path, const Mapping* mapping);
   // From endpoints already built and checked by a reader (the OpenAPI one).
   EndpointCatalog(std::string path, std::string sha256, Catalog catalog,
@@ -75,6 +77,10 @@ class EndpointCatalog {
   Catalog catalog_;
   std::vector<Endpoint> endpoints_;
 };
+
+// An endpoints file (SPEC 12.1's format) already read; EndpointCatalog::Load decides
+// between it and an OpenAPI document.
+EndpointCatalog LoadEndpointsYaml(const YamlFile& file, const Mapping* mapping);
 
 // The shape of a route: "GET /v1/invoices/{}"; two routes of one shape are an error.
 std::string RouteShape(const Endpoint& endpoint);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/sha256.h"
+#include "core/mapping.h"
 
 namespace scope_migrate {
 namespace {
@@ -135,6 +136,15 @@ EndpointCatalog LoadOpenApiEndpoints(const YamlFile& file, const Catalog* catalo
   }
   std::vector<Endpoint> endpoints = OpenApiReader(file, *catalog).Read();
   return EndpointCatalog(file.path(), Sha256OfFile(file.path()), *catalog, std::move(endpoints));
+}
+
+// The one place that knows both formats: an OpenAPI document has a top-level `openapi` key.
+EndpointCatalog EndpointCatalog::Load(const std::string& path, const Mapping* mapping) {
+  const YamlFile file(path);
+  if (file.root().IsMap() && file.root()["openapi"]) {
+    return LoadOpenApiEndpoints(file, mapping != nullptr ? &mapping->catalog() : nullptr);
+  }
+  return LoadEndpointsYaml(file, mapping);
 }
 
 }  // namespace scope_migrate
