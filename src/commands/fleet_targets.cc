@@ -42,11 +42,8 @@ std::vector<Target> TargetsOfIndex(const std::vector<FleetEntry>& index, const O
       }
     }
     // The index is a file anyone may edit: its conninfo goes on a command line.
-    if (RedactConninfo(target.Conninfo()) != target.Conninfo()) {
-      throw InputError(IndexPath(dir), 0, 0,
-                       "target " + target.name +
-                           ": a password, or a connection string libpq cannot parse (not "
-                           "shown); passwords go in ~/.pgpass or PGPASSFILE");
+    if (const char* problem = StoredConninfoProblem(target.Conninfo())) {
+      throw InputError(IndexPath(dir), 0, 0, "target " + target.name + ": " + problem);
     }
     targets.push_back(target);
   }

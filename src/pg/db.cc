@@ -70,24 +70,57 @@ std::string ConninfoOf(const std::string& value) {
   return quoted + "'";
 }
 
+namespace {
+
+// Whether libpq treats `option` as a secret: its display character "*" (password,
+// sslpassword, and any such keyword a later libpq adds), or one of those two by name.
+bool IsSecret(const PQconninfoOption& option) {
+  const std::string keyword = option.keyword;
+  return keyword == "password" || keyword == "sslpassword" ||
+         (option.dispchar != nullptr &&
+          std::string(option.dispchar).find('*') != std::string::npos);
+}
+
+}  // namespace
+
 std::string RedactConninfo(const std::string& conninfo) {
+  // libpq reads up to the first NUL: what follows one (a password, say) would be neither
+  // parsed nor masked, yet printed or stored with the rest.
+  if (conninfo.find('\0') != std::string::npos) return kUnparsableConninfo;
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
   if (error != nullptr) PQfreemem(error);
   if (options == nullptr) return kUnparsableConninfo;
-  bool has_password = false;
+  bool has_secret = false;
   std::string rebuilt;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
-    const bool password = std::string(o->keyword) == "password";
-    has_password = has_password || password;
+    const bool secret = IsSecret(*o);
+    has_secret = has_secret || secret;
     if (!rebuilt.empty()) rebuilt += ' ';
-    rebuilt += std::string(o->keyword) + "=" + (password ? "***" : KeywordValue(o->val));
+    rebuilt += std::string(o->keyword) + "=" + (secret ? "***" : KeywordValue(o->val));
   }
   PQconninfoFree(options);
-  // Without a password (as libpq reads it) the text is shown as typed; with one, it is
+  // Without a secret (as libpq reads it) the text is shown as typed; with one, it is
   // rebuilt from what libpq parsed, so no spelling of the keyword or the value can slip by.
-  return has_password ? rebuilt : conninfo;
+  return has_secret ? rebuilt : conninfo;
+}
+
+const char* StoredConninfoProblem(const std::string& conninfo) {
+  for (const char c : conninfo) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return "a control character in the connection string (not shown); write it on one line "
+             "of printable characters";
+    }
+  }
+  const std::string shown = RedactConninfo(conninfo);
+  if (shown == kUnparsableConninfo) return "libpq cannot parse this connection string (not shown)";
+  if (shown != conninfo) {
+    return "a password in the connection string (not shown); give it in ~/.pgpass or "
+           "PGPASSFILE instead";
+  }
+  return nullptr;
 }
 
 namespace {

@@ -32,11 +32,22 @@ DbTarget DescribeConninfo(const std::string& conninfo);
 // What RedactConninfo shows for text libpq cannot parse (it could hold a password anywhere).
 inline constexpr char kUnparsableConninfo[] = "(connection string libpq cannot parse, not shown)";
 
-// The conninfo as it may be printed. Parsed by libpq's PQconninfoParse, so every form libpq
-// accepts is covered (keyword form, URI userinfo and query, percent-encoded keys, escapes):
-// without a password it is returned as typed; with one it is rebuilt in keyword form from
-// the parsed options with password=***; text libpq rejects becomes kUnparsableConninfo.
+// The conninfo as it may be printed or stored: the one place a connection string is
+// redacted. Parsed by libpq's PQconninfoParse, so every form libpq accepts is covered
+// (keyword form, URI userinfo and query, percent-encoded keys, escapes): without a secret
+// it is returned as typed; with one (password, sslpassword: every option libpq itself
+// hides) it is rebuilt in keyword form from the parsed options with each secret as ***;
+// text libpq rejects, or holding a NUL byte (libpq would stop reading there, the rest
+// unseen), becomes kUnparsableConninfo. A caller that must refuse a secret compares the
+// result with its input: they differ exactly when there is one or the text is unreadable.
 std::string RedactConninfo(const std::string& conninfo);
+
+// Why a conninfo may not be kept in a file (a targets file, a fleet's index.json, whose
+// text also goes on a child's command line), or nullptr when it may: it holds a secret
+// (passwords go in ~/.pgpass or PGPASSFILE), a control character (a NUL hides what follows
+// it from libpq; others forge lines where it is shown), or text libpq cannot parse. The
+// reason never quotes the text.
+const char* StoredConninfoProblem(const std::string& conninfo);
 
 // A --db value (or a fleet target's db:) as libpq takes it: a bare word (no "=", not a
 // URI) is a database name, as psql -d takes it; anything else is passed on as it is.

@@ -33,17 +33,8 @@ Target ReadTarget(const YamlFile& file, const YAML::Node& node) {
   if (node["db"]) target.db = file.String(node["db"], "db");
   if (node["service"]) target.service = file.String(node["service"], "service");
   const YAML::Node& where = node["db"] ? node["db"] : node["service"];
-  // RedactConninfo (libpq's own parse) gives the text back as typed unless it holds a
-  // password or cannot be parsed.
-  const std::string shown = RedactConninfo(target.Conninfo());
-  if (shown == kUnparsableConninfo) {
-    throw file.Error(
-        where, "target " + target.name + ": libpq cannot parse this connection string (not shown)");
-  }
-  if (shown != target.Conninfo()) {
-    throw file.Error(where, "target " + target.name +
-                                ": a password in the targets file (not shown); give it in "
-                                "~/.pgpass or PGPASSFILE instead");
+  if (const char* problem = StoredConninfoProblem(target.Conninfo())) {
+    throw file.Error(where, "target " + target.name + ": " + problem);
   }
   if (node["layout"]) {
     const std::string layout = file.String(node["layout"], "layout");

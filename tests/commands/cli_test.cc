@@ -901,6 +901,12 @@ TEST_F(CliTest, TheResumeCommandIsQuotedAndShowsNoPassword) {
             "scope-migrate apply p.jsonl '--db=password=*** host=db'");
   EXPECT_EQ(command_line({"apply", "p.jsonl", "--db", "postgresql://db/x?pass%77ord=secret"}),
             "scope-migrate apply p.jsonl --db 'password=*** dbname=x host=db'");
+  // Regression (issue 27, finding 6): sslpassword was shown as typed.
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db", "host=db sslpassword=keypass"}),
+            "scope-migrate apply p.jsonl --db 'sslpassword=*** host=db'");
+  EXPECT_EQ(command_line({"apply", "p.jsonl", "--db=postgresql://u:pw@db/x?sslpassword=k"}),
+            "scope-migrate apply p.jsonl '--db=user=u password=*** dbname=x host=db "
+            "sslpassword=***'");
   EXPECT_EQ(command_line({"apply", "p.jsonl", "--operator", "a\nb"}),
             "scope-migrate apply p.jsonl --operator $'a\\x0Ab'");
 }

@@ -429,8 +429,8 @@ TEST_F(FleetTest, AnIndexHoldingAPasswordIsRefusedUnseen) {
   const ToolResult refused = RunTool({"apply", plans_});
   EXPECT_EQ(refused.exit_code, 65);
   EXPECT_EQ(refused.err, "scope-migrate: " + plans_ +
-                             "/index.json: target us-1: a password, or a connection string libpq "
-                             "cannot parse (not shown); passwords go in ~/.pgpass or PGPASSFILE\n");
+                             "/index.json: target us-1: a password in the connection string (not "
+                             "shown); give it in ~/.pgpass or PGPASSFILE instead\n");
   EXPECT_EQ(Runs(0), 0);
 }
 

@@ -81,5 +81,48 @@ TEST(RedactConninfoTest, UnparsableTextIsNotShown) {
   });
 }
 
+// Regression (issue 27, finding 6): sslpassword (the SSL key's password) was shown as typed
+// in the resume hint, the run row, a fleet's heading and index. Every option libpq hides is
+// masked, in every form.
+TEST(RedactConninfoTest, EverySecretLibpqHidesIsMasked) {
+  ExpectRedactions({
+      {"host=db sslpassword=keypass", "sslpassword=*** host=db"},
+      {"host=db sslpassword = 'key pass' password=x", "password=*** host=db sslpassword=***"},
+      {"postgresql://db/billing?sslpassword=keypass", "dbname=billing host=db sslpassword=***"},
+      {"postgresql://alice:pw@db/billing?sslpass%77ord=k",
+       "user=alice password=*** dbname=billing host=db sslpassword=***"},
+  });
+}
+
+// Regression (issue 27, finding 14): a NUL ends the text for libpq, so a password after
+// one was neither parsed nor masked, yet kept with the rest.
+TEST(RedactConninfoTest, TextWithANulIsNotShown) {
+  ExpectRedactions({{std::string("dbname=billing\0 password=secret", 31), kUnparsableConninfo}});
+}
+
+TEST(StoredConninfoProblemTest, RefusesSecretsControlBytesAndUnparsableText) {
+  EXPECT_EQ(StoredConninfoProblem("host=db dbname=billing"), nullptr);
+  EXPECT_EQ(StoredConninfoProblem("service='billing'"), nullptr);
+  const std::string password =
+      "a password in the connection string (not shown); give it in ~/.pgpass or PGPASSFILE "
+      "instead";
+  const std::string control =
+      "a control character in the connection string (not shown); write it on one line of "
+      "printable characters";
+  for (const std::string conninfo :
+       {"host=db sslpassword=k", "postgresql://u:pw@h/db", "host=db password=x"}) {
+    ASSERT_NE(StoredConninfoProblem(conninfo), nullptr) << conninfo;
+    EXPECT_EQ(StoredConninfoProblem(conninfo), password) << conninfo;
+  }
+  for (const std::string conninfo :
+       {std::string("dbname=b\0 password=x", 20), std::string("dbname=b\x01password=x"),
+        std::string("host=db\ndbname=b"), std::string("dbname=\x1b[2J")}) {
+    ASSERT_NE(StoredConninfoProblem(conninfo), nullptr) << conninfo;
+    EXPECT_EQ(StoredConninfoProblem(conninfo), control);
+  }
+  EXPECT_EQ(std::string(StoredConninfoProblem("host='open")),
+            "libpq cannot parse this connection string (not shown)");
+}
+
 }  // namespace
 }  // namespace scope_migrate

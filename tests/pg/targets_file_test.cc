@@ -46,8 +46,10 @@ TEST_F(TargetsFileTest, ReadsTargetsInOrderWithTheirConninfoAndLayout) {
 }
 
 TEST_F(TargetsFileTest, RefusesAPasswordWithoutShowingIt) {
+  // sslpassword: regression (issue 27, finding 6), it went to index.json and a child's argv.
   for (const std::string db : {"host=h password=hunter2 dbname=b", "postgresql://u:hunter2@h/b",
-                               "postgresql://h/b?password=hunter2"}) {
+                               "postgresql://h/b?password=hunter2", "host=h sslpassword=hunter2",
+                               "postgresql://h/b?sslpassword=hunter2"}) {
     testing::WriteFile(path_, "targets:\n  - name: eu-1\n    db: \"" + db + "\"\n");
     try {
       LoadTargets(path_);
@@ -56,8 +58,29 @@ TEST_F(TargetsFileTest, RefusesAPasswordWithoutShowingIt) {
       EXPECT_EQ(e.exit_code(), 65);
       EXPECT_EQ(std::string(e.what()),
                 path_ +
-                    ":3:9: target eu-1: a password in the targets file (not shown); give it "
-                    "in ~/.pgpass or PGPASSFILE instead");
+                    ":3:9: target eu-1: a password in the connection string (not shown); give "
+                    "it in ~/.pgpass or PGPASSFILE instead");
+      EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos);
+    }
+  }
+}
+
+// Regression (issue 27, finding 14): a NUL (YAML's "\\0") hid the password after it from
+// libpq, so the target was accepted and the whole text, password included, went to
+// index.json. Any control character is refused, and nothing of the text is shown.
+TEST_F(TargetsFileTest, RefusesAControlCharacterThatCouldHideAPassword) {
+  for (const std::string db : {"dbname=b\\0 password=hunter2", "dbname=b\\x01password=hunter2",
+                               "dbname=b\\npassword=hunter2", "dbname=b\\e[2J"}) {
+    testing::WriteFile(path_, "targets:\n  - name: eu-1\n    db: \"" + db + "\"\n");
+    try {
+      LoadTargets(path_);
+      ADD_FAILURE() << "accepted " << db;
+    } catch (const ToolError& e) {
+      EXPECT_EQ(e.exit_code(), 65);
+      EXPECT_EQ(std::string(e.what()),
+                path_ +
+                    ":3:9: target eu-1: a control character in the connection string (not "
+                    "shown); write it on one line of printable characters");
     }
   }
 }
