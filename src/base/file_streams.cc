@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/errors.h"
+#include "base/regular_file.h"
 
 namespace scope_migrate {
 namespace {
@@ -306,8 +307,8 @@ Compression Sniff(std::FILE* file) {
 }  // namespace
 
 InputFile::InputFile(const std::string& path) : path_(path), buffer_(kBufferSize) {
-  File file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw InputError(path, 0, 0, "cannot read the plan file");
+  File file(OpenRegularFile(
+      path, "cannot read the plan file"));  // a FIFO or device is refused, never waited on
   compression_ = Sniff(file.get());
   switch (compression_) {
     case Compression::kGzip:

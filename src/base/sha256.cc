@@ -2,10 +2,12 @@
 
 #include <openssl/evp.h>
 
-#include <fstream>
+#include <cstdio>
 #include <iterator>
+#include <memory>
 
 #include "base/errors.h"
+#include "base/regular_file.h"
 
 namespace scope_migrate {
 
@@ -46,13 +48,13 @@ std::string Sha256Hex(std::string_view bytes) {
 }
 
 std::string Sha256OfFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read file");
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(OpenRegularFile(path), std::fclose);
   Sha256 hasher;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    hasher.Update(std::string_view(buffer, static_cast<size_t>(in.gcount())));
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0;) {
+    hasher.Update(std::string_view(buffer, n));
   }
+  if (std::ferror(file.get())) throw InputError(path, 0, 0, "cannot read file");
   return hasher.HexDigest();
 }
 

@@ -27,7 +27,8 @@ class Sha256 {
 
 std::string Sha256Hex(std::string_view bytes);
 
-// The SHA-256 of a whole file's bytes; throws ToolError(65) naming the file if unreadable.
+// The SHA-256 of a whole file's bytes; throws ToolError(65) naming the file if unreadable
+// or not a regular file (OpenRegularFile).
 std::string Sha256OfFile(const std::string& path);
 
 }  // namespace scope_migrate

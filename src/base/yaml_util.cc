@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "base/regular_file.h"
 #include "base/text_escape.h"
 #include "base/utf8.h"
 
@@ -132,12 +134,9 @@ size_t ByteLimit(const char* variable, size_t default_bytes) {
 size_t MaxInputBytes() { return ByteLimit("SCOPE_MIGRATE_MAX_INPUT_BYTES", kDefaultMaxInputBytes); }
 
 std::string ReadInputFile(const std::string& path) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(OpenRegularFile(path), std::fclose);
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) throw InputError(path, 0, 0, "cannot read file");
-  if (!S_ISREG(info.st_mode)) {
-    throw InputError(path, 0, 0,
-                     "is not a regular file (a directory, device or FIFO is not read as input)");
-  }
+  if (fstat(fileno(file.get()), &info) != 0) throw InputError(path, 0, 0, "cannot read file");
   const size_t cap = MaxInputBytes();
   const auto too_big = [&](size_t bytes) {
     return InputError(path, 0, 0,
@@ -146,14 +145,13 @@ std::string ReadInputFile(const std::string& path) {
                           " bytes for an input file (SCOPE_MIGRATE_MAX_INPUT_BYTES raises it)");
   };
   if (static_cast<unsigned long long>(info.st_size) > cap) throw too_big(info.st_size);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read file");
   std::string content;
   char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    content.append(chunk, static_cast<size_t>(in.gcount()));
-    if (content.size() > cap) throw too_big(content.size());  // it grew since stat
+  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, file.get())) > 0;) {
+    content.append(chunk, n);
+    if (content.size() > cap) throw too_big(content.size());  // it grew since fstat
   }
+  if (std::ferror(file.get())) throw InputError(path, 0, 0, "cannot read file");
   return content;
 }
 

@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "base/event_log.h"
+#include "base/regular_file.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "pg/db.h"
@@ -60,7 +61,7 @@ bool IsHex(const std::string& text) {
 // starts with comes back as it is, for RunsOfPlanToRevert's "no apply run" error.
 std::string PlanToRevert(pqxx::connection& conn, const AuditLog& audit, const std::string& value) {
   if (value.size() < 8 || !IsHex(value)) {
-    if (!std::ifstream(value)) {
+    if (!PathExists(value)) {
       throw UsageError(
           "--plan takes a plan's sha256, a prefix of it of at least 8 hex digits, "
           "or a plan file; \"" +

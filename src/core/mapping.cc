@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/did_you_mean.h"
+#include "base/regular_file.h"
 #include "base/sha256.h"
 #include "base/yaml_util.h"
 #include "core/endpoints.h"
@@ -84,7 +85,7 @@ class Mapping::Loader {
     const std::string path = name.rfind('/', 0) == 0 ? name : DirectoryOf(file_.path()) + name;
     // A catalog that cannot be opened is the mapping's error, pointing at its `catalog:`
     // line; one that opens but is invalid reports its own position.
-    if (!std::ifstream(path)) {
+    if (!PathExists(path)) {
       throw file_.Error(node ? node : root, "catalog file \"" + path + "\" cannot be read");
     }
     m_.catalog_ = Catalog::Load(path);

@@ -1,12 +1,15 @@
 #include "base/file_streams.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <istream>
 #include <ostream>
 #include <string>
 
 #include "base/errors.h"
+#include "base/regular_file.h"
+#include "base/sha256.h"
 #include "support/test_util.h"
 
 namespace scope_migrate {
@@ -110,6 +113,22 @@ TEST_F(FileStreamsTest, DamagedGzipIsRefused) {
     EXPECT_EQ(e.exit_code(), 65);
     EXPECT_NE(std::string(e.what()).find("the gzip stream is damaged"), std::string::npos)
         << e.what();
+  }
+}
+
+// Regression (issue 27, finding 13): a FIFO as plan file blocked the open for ever (no
+// writer) or the read (a writer that never writes). Only a regular file is read.
+TEST_F(FileStreamsTest, AFifoDeviceOrDirectoryIsRefusedAtOnce) {
+  const std::string fifo = Dir() + "/plan.jsonl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& path : {fifo, std::string("/dev/zero"), Dir()}) {
+    ExpectUnreadable(path, kNotRegularFile);
+    try {
+      Sha256OfFile(path);
+      ADD_FAILURE() << "hashed " << path;
+    } catch (const ToolError& e) {
+      EXPECT_EQ(std::string(e.what()), path + ": " + kNotRegularFile);
+    }
   }
 }
 

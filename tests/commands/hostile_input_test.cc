@@ -2,6 +2,7 @@
 // against --mapping and --expect-sha256 before any connection (the --db "x" of these tests
 // is never reached unless the plan passes, and then the connection fails with 1).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,6 +275,75 @@ TEST_F(HostileInputTest, ReportsShowHiddenMarksAndDisarmFormulas) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_NE(csv.out.find("\r\n'=HYPERLINK(1),'@acme,change,add,beta-preview,,"), std::string::npos)
       << csv.out;
+}
+
+// Runs the tool, but gives up after `seconds` (killing it): a command that blocks for ever
+// fails the test instead of hanging it. exit_code -1 when it had to be killed.
+ToolResult RunWithDeadline(const std::vector<std::string>& args, const std::string& dir,
+                           int seconds = 20) {
+  const std::string out = dir + "/deadline.out", err = dir + "/deadline.err";
+  const pid_t pid = testing::SpawnTool(args, {}, out, err);
+  ToolResult result;
+  for (int i = 0; i < seconds * 20; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      result.out = testing::ReadFile(out);
+      result.err = testing::ReadFile(err);
+      return result;
+    }
+    usleep(50 * 1000);
+  }
+  kill(pid, SIGKILL);
+  testing::WaitTool(pid);
+  return result;
+}
+
+// Regression (issue 27, finding 13): a FIFO as plan file (show, approve, apply, rollback
+// --plan), as a fleet's DIR/NAME.jsonl or as its index.json blocked for ever. Refused at
+// once with 65, before any connection.
+TEST_F(HostileInputTest, AFifoAsPlanOrIndexIsRefusedAtOnce) {
+  const std::string fifo = Dir() + "/plan.jsonl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string refused = "scope-migrate: " + fifo +
+                              ": is not a regular file (a directory, device or FIFO is not read "
+                              "as input)\n";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"show", fifo},
+                                               {"approve", fifo, "--db", "dbname=x"},
+                                               {"apply", fifo, "--db", "dbname=x"}}) {
+    const ToolResult r = RunWithDeadline(args, Dir());
+    EXPECT_EQ(r.exit_code, 65) << args[0];
+    EXPECT_EQ(r.err, refused) << args[0];
+  }
+  // A fleet: its index names NAME.jsonl, which is a FIFO; then the index itself is one.
+  const std::string fleet = Dir() + "/fleet";
+  std::filesystem::create_directories(fleet);
+  ASSERT_EQ(mkfifo((fleet + "/eu-1.jsonl").c_str(), 0600), 0);
+  nlohmann::json index = {{"format", "scope-migrate-fleet/1"}};
+  index["targets"] = {{{"name", "eu-1"},
+                       {"plan", "eu-1.jsonl"},
+                       {"sha256", std::string(64, 'a')},
+                       {"db", "dbname=eu1"},
+                       {"summary",
+                        {{"keys_read", 0},
+                         {"change", 0},
+                         {"unchanged", 0},
+                         {"drift", 0},
+                         {"blocked", 0},
+                         {"skipped", 0},
+                         {"scopes_to_add", 0},
+                         {"scopes_to_remove", 0}}}}};
+  testing::WriteFile(fleet + "/index.json", index.dump());
+  const ToolResult plan = RunWithDeadline({"apply", fleet}, Dir());
+  EXPECT_EQ(plan.exit_code, 65);
+  EXPECT_NE(plan.err.find(fleet + "/eu-1.jsonl: is not a regular file"), std::string::npos)
+      << plan.err;
+  std::filesystem::remove(fleet + "/index.json");
+  ASSERT_EQ(mkfifo((fleet + "/index.json").c_str(), 0600), 0);
+  const ToolResult index_fifo = RunWithDeadline({"apply", fleet}, Dir());
+  EXPECT_EQ(index_fifo.exit_code, 65);
+  EXPECT_NE(index_fifo.err.find(fleet + "/index.json: is not a regular file"), std::string::npos)
+      << index_fifo.err;
 }
 
 }  // namespace
