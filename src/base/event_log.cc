@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdio>
 
+#include "base/text_escape.h"
+
 namespace scope_migrate {
 namespace {
 
@@ -28,7 +30,7 @@ void Note(const std::string& text) {
   if (JsonLog()) {
     EmitEvent("note", {{"message", text}});
   } else {
-    std::fprintf(stderr, "note: %s\n", text.c_str());
+    std::fprintf(stderr, "note: %s\n", Printable(text).c_str());
   }
 }
 
@@ -36,7 +38,7 @@ void ReportError(int exit_code, const std::string& message) {
   if (JsonLog()) {
     EmitEvent("error", {{"exit_code", exit_code}, {"message", message}});
   } else {
-    std::fprintf(stderr, "scope-migrate: %s\n", message.c_str());
+    std::fprintf(stderr, "scope-migrate: %s\n", Printable(message).c_str());
   }
 }
 

@@ -19,11 +19,13 @@ bool JsonLog();
 // {"event":EVENT, ...fields} on a line of its own on stderr; in text mode nothing.
 void EmitEvent(const std::string& event, nlohmann::json fields = nlohmann::json::object());
 
-// "note: TEXT" in text mode, {"event":"note","message":TEXT} in JSON mode.
+// "note: TEXT" in text mode, {"event":"note","message":TEXT} in JSON mode. In text mode
+// TEXT is written through Printable (text_escape.h): a name or a database's message in it
+// (a trigger's RAISE text, say) cannot forge a line or send escape sequences.
 void Note(const std::string& text);
 
-// An error the command ends with: "scope-migrate: MESSAGE" or
-// {"event":"error","exit_code":CODE,"message":MESSAGE}.
+// An error the command ends with: "scope-migrate: MESSAGE" (MESSAGE through Printable, as
+// for Note) or {"event":"error","exit_code":CODE,"message":MESSAGE}.
 void ReportError(int exit_code, const std::string& message);
 
 }  // namespace scope_migrate

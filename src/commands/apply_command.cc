@@ -204,7 +204,7 @@ int ApplyVerifiedPlan(pqxx::connection& conn, const ResolvedLayout& layout, cons
     for (const std::string& note : lease.notes) Note(note);
   }
   PrintWhatApplyWillDo(conn, run_id, plan, start.filter, options);
-  if (!approved_by.empty()) std::cout << "  approved by " << approved_by << "\n";
+  if (!approved_by.empty()) std::cout << "  approved by " << Printable(approved_by) << "\n";
   const PlanFileCounts& c = plan.counts();
   EmitRunStarted(options, "apply", run_id, plan.sha256(),
                  {{"keys_to_change", c.change},
