@@ -68,6 +68,10 @@ std::string MarkdownCell(const std::string& text) {
   return out;
 }
 
+std::string MarkdownCode(const std::string& text) {
+  return text.empty() ? "" : "`" + MarkdownCell(text) + "`";
+}
+
 void AppendCsvField(std::string& out, const std::string& value) {
   const bool formula =
       !value.empty() && std::string("=+-@\t\r").find(value[0]) != std::string::npos;

@@ -16,9 +16,16 @@ namespace scope_migrate {
 // unchanged.
 std::string Printable(const std::string& text);
 
-// For a Markdown table cell or code span: Printable, then "|" escaped and "`" (which
-// would end a code span) replaced by "'".
+// For the inside of a Markdown code span (in a table or not): Printable, then "|" escaped
+// (GitHub's tables split cells on it even in a code span) and "`" (which would end the
+// span) replaced by "'".
 std::string MarkdownCell(const std::string& text);
+
+// For a value from data (a name, tenant, reason, role, approver, a plan header's text) in
+// Markdown: a code span of MarkdownCell(text), inside which nothing is markup: no HTML,
+// no link, image or autolink, no emphasis, and GitHub's @mentions and #references stay
+// text. "" for "" (an empty code span is not one).
+std::string MarkdownCode(const std::string& text);
 
 // Appends `value` as one CSV cell: a value a spreadsheet would take for a formula (one
 // starting with =, +, -, @, a tab or a CR) gets a leading ' (OWASP's advice against CSV

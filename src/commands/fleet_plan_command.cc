@@ -47,8 +47,8 @@ FleetPlanSummary FleetSummary(const Summary& s) {
 
 void PrintHeading(const Options& options, const Target& target) {
   if (options.format == ReportFormat::kMarkdown) {
-    std::cout << "\n---\n\n**Target `" << target.name << "`**: `"
-              << Printable(RedactConninfo(target.Conninfo())) << "`\n\n";
+    std::cout << "\n---\n\n**Target " << MarkdownCode(target.name)
+              << "**: " << MarkdownCode(RedactConninfo(target.Conninfo())) << "\n\n";
   } else {
     std::cout << "\n=== target " << target.Describe() << " ===\n";
   }
@@ -71,7 +71,7 @@ void TotalRow(std::ostream& out, bool markdown, const std::string& name, const F
   if (markdown) {
     out << "| " << name;
     for (uint64_t c : counts) out << " | " << c;
-    out << " | " << last << " |\n";
+    out << " | " << MarkdownCode(last) << " |\n";
     return;
   }
   out << std::left << std::setw(16) << name << std::right;

@@ -45,10 +45,10 @@ void PrintText(const Mapping& mapping) {
 }
 
 void PrintMarkdown(const Mapping& mapping) {
-  std::cout << "## Mapping `" << MarkdownCell(mapping.path()) << "`\n\n"
+  std::cout << "## Mapping " << MarkdownCode(mapping.path()) << "\n\n"
             << "| | |\n|---|---|\n"
             << "| roles | " << mapping.roles().size() << " |\n"
-            << "| catalog | `" << MarkdownCell(mapping.catalog().path()) << "` ("
+            << "| catalog | " << MarkdownCode(mapping.catalog().path()) << " ("
             << mapping.catalog().scopes().size() << " scopes) |\n"
             << "| cutoff | `" << FormatUtc(mapping.cutoff()) << "` |\n"
             << "| mapping sha256 | `" << mapping.sha256() << "` |\n"

@@ -41,6 +41,11 @@ bool GlobMatch(const std::string& pattern, const std::string& text) {
   return p == pattern.size();
 }
 
+bool IsScopeName(const std::string& name) {
+  return !name.empty() && name.front() != '-' && name.back() != '-' &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+}
+
 Catalog Catalog::Load(const std::string& path) {
   YamlFile file(path);
   Catalog catalog;
@@ -62,10 +67,7 @@ Catalog Catalog::Load(const std::string& path) {
     if (!item["name"]) throw file.Error(item, "a scope needs a \"name\"");
     Scope scope;
     scope.name = file.String(item["name"], "name");
-    const bool kebab =
-        !scope.name.empty() && scope.name.front() != '-' && scope.name.back() != '-' &&
-        scope.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-    if (!kebab) {
+    if (!IsScopeName(scope.name)) {
       throw file.Error(item["name"], "scope name \"" + scope.name +
                                          "\" must be lower-case words joined by \"-\"");
     }

@@ -18,6 +18,10 @@ struct Scope {
 // "access-management-read": trimmed, lower-cased, "_" read as "-".
 std::string NormalizeScopeName(const std::string& raw);
 
+// A scope's name as the catalog allows it: lower-case words of a-z and 0-9 joined by "-"
+// (so a name is never markup or a control sequence wherever it is printed).
+bool IsScopeName(const std::string& name);
+
 class Catalog {
  public:
   static Catalog Load(const std::string& path);

@@ -63,7 +63,7 @@ void WriteRoleMatrixMarkdown(std::ostream& out, const RoleMatrix& m) {
   }
   out << "| resource |";
   for (const auto& role : m.roles) {
-    out << " " << MarkdownCell(role.name) << (role.read_only ? " (read-only)" : "") << " |";
+    out << " " << MarkdownCode(role.name) << (role.read_only ? " (read-only)" : "") << " |";
   }
   out << "\n|---|";
   for (size_t i = 0; i < m.roles.size(); ++i) out << ":---:|";

@@ -6,6 +6,8 @@
 
 #include "base/errors.h"
 #include "base/string_lists.h"
+#include "base/text_escape.h"
+#include "core/catalog.h"
 #include "core/mapping.h"
 #include "core/role_matrix.h"
 
@@ -76,6 +78,11 @@ PlanChecker::PlanChecker(const std::string& path, const PlanHeader& header)
   if (!std::is_sorted(matrix_.scopes.begin(), matrix_.scopes.end()) ||
       !std::is_sorted(matrix_.privileged.begin(), matrix_.privileged.end())) {
     throw bad("the catalog's scopes are not sorted");
+  }
+  for (const auto& scope : matrix_.scopes) {
+    if (!IsScopeName(scope)) {
+      throw bad("scope \"" + Printable(scope) + "\" is not lower-case words joined by \"-\"");
+    }
   }
   for (const auto& scope : matrix_.privileged) {
     if (!Contains(matrix_.scopes, scope)) throw bad("privileged \"" + scope + "\" is not a scope");

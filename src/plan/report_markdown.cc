@@ -21,25 +21,25 @@ class MarkdownWriter : public ReportWriter {
     overrides_.SeeHeader(h);
     out_ << "## scope-migrate plan\n\n"
          << "| parameter | value |\n|---|---|\n"
-         << "| source | `" << MarkdownCell(h.source) << "` |\n"
+         << "| source | " << MarkdownCode(h.source) << " |\n"
          << "| cutoff | `" << FormatUtc(h.cutoff) << "`"
          << (h.mapping_cutoff ? " **overridden by `--cutoff`**; the mapping's cutoff is `" +
                                     FormatUtc(*h.mapping_cutoff) + "`"
                               : "")
          << " |\n"
-         << "| mapping sha256 | `" << h.mapping_sha256 << "` |\n"
-         << "| catalog sha256 | `" << h.catalog_sha256 << "` |\n"
+         << "| mapping sha256 | " << MarkdownCode(h.mapping_sha256) << " |\n"
+         << "| catalog sha256 | " << MarkdownCode(h.catalog_sha256) << " |\n"
          << "| prune | " << (h.prune ? "yes" : "no") << " |\n"
-         << "| keys | "
-         << (filter_.empty() ? "all" : "**partial run**: `" + MarkdownCell(filter_) + "`") << " |\n"
-         << "| tool version | " << h.tool_version << " |\n";
+         << "| keys | " << (filter_.empty() ? "all" : "**partial run**: " + MarkdownCode(filter_))
+         << " |\n"
+         << "| tool version | " << MarkdownCode(h.tool_version) << " |\n";
     if (h.overrides) {
-      out_ << "| overrides | `" << MarkdownCell(h.overrides->file) << "` (sha256 `"
-           << h.overrides->sha256 << "`): " << h.overrides->applied << " applied, "
+      out_ << "| overrides | " << MarkdownCode(h.overrides->file) << " (sha256 "
+           << MarkdownCode(h.overrides->sha256) << "): " << h.overrides->applied << " applied, "
            << h.overrides->ignored << " ignored (outside the filter) |\n";
     }
     if (options_.approvals) {
-      out_ << "| approvals | " << MarkdownCell(DescribeApprovalList(*options_.approvals)) << " |\n";
+      out_ << "| approvals | " << MarkdownCode(DescribeApprovalList(*options_.approvals)) << " |\n";
     }
     out_ << "\n";
   }
@@ -73,7 +73,7 @@ class MarkdownWriter : public ReportWriter {
 
     out_ << "### Keys by role\n\n| role | keys |\n|---|---:|\n";
     for (const auto& [role, count] : s.by_role)
-      out_ << "| " << MarkdownCell(role) << " | " << count << " |\n";
+      out_ << "| " << MarkdownCode(role) << " | " << count << " |\n";
     out_ << "\n### Scope changes\n\n| scope | add | remove |\n|---|---:|---:|\n";
     for (const auto& [scope, c] : s.by_scope) {
       out_ << "| " << scope << " | " << c.add << " | " << c.remove << " |\n";
@@ -122,8 +122,8 @@ class MarkdownWriter : public ReportWriter {
     for (const auto& [scope, count] : s.privileged_grants) {
       out_ << "\n#### Keys gaining " << scope << "\n\n| key | name | tenant |\n|---|---|---|\n";
       for (const Listed& k : grants_[scope]) {
-        out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
-             << MarkdownCell(k.tenant) << " |\n";
+        out_ << "| " << MarkdownCode(k.id) << " | " << MarkdownCode(k.name) << " | "
+             << MarkdownCode(k.tenant) << " |\n";
       }
       if (count > grants_[scope].size()) {
         out_ << "\n… and " << count - grants_[scope].size() << " more.\n";
@@ -141,10 +141,10 @@ class MarkdownWriter : public ReportWriter {
     }
     out_ << "| key | tenant | status | add | remove | reason |\n|---|---|---|---|---|---|\n";
     for (const OverrideListing::Entry& e : overrides_.entries()) {
-      out_ << "| `" << MarkdownCell(e.id) << "` | " << MarkdownCell(e.tenant.value_or(""))
+      out_ << "| `" << MarkdownCell(e.id) << "` | " << MarkdownCode(e.tenant.value_or(""))
            << " | " << StatusName(e.status) << " | " << Join(e.change.add)
            << (e.change.allow_write ? " (allow_write)" : "") << " | " << Join(e.change.remove)
-           << " | " << MarkdownCell(e.change.reason) << " |\n";
+           << " | " << MarkdownCode(e.change.reason) << " |\n";
     }
     if (overrides_.total() > overrides_.entries().size()) {
       out_ << "\n" << overrides_.entries().size() << " of " << overrides_.total()
@@ -165,8 +165,8 @@ class MarkdownWriter : public ReportWriter {
     }
     out_ << "| key | name | tenant | kept outside the target |\n|---|---|---|---|\n";
     for (const Listed& k : drift_) {
-      out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
-           << MarkdownCell(k.tenant) << " | " << MarkdownCell(k.detail) << " |\n";
+      out_ << "| " << MarkdownCode(k.id) << " | " << MarkdownCode(k.name) << " | "
+           << MarkdownCode(k.tenant) << " | " << MarkdownCode(k.detail) << " |\n";
     }
     if (s.drift > drift_.size()) {
       out_ << "\n" << drift_.size() << " of " << s.drift << " drift keys shown.\n";
@@ -181,8 +181,8 @@ class MarkdownWriter : public ReportWriter {
     }
     out_ << "| key | name | reason |\n|---|---|---|\n";
     for (const Listed& k : blocked_) {
-      out_ << "| `" << MarkdownCell(k.id) << "` | " << MarkdownCell(k.name) << " | "
-           << MarkdownCell(k.detail) << " |\n";
+      out_ << "| " << MarkdownCode(k.id) << " | " << MarkdownCode(k.name) << " | "
+           << MarkdownCode(k.detail) << " |\n";
     }
     if (s.blocked > blocked_.size()) {
       out_ << "\n" << blocked_.size() << " of " << s.blocked << " blocked keys shown.\n";

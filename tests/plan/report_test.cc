@@ -595,15 +595,15 @@ TEST_F(ReportTest, MarkdownSummaryTables) {
   EXPECT_TRUE(HasLine(lines, "| **keys read** | **8** |"));
   EXPECT_TRUE(HasLine(lines, "| excluded (created at or after cutoff) | 1 |"));
   EXPECT_TRUE(HasLine(lines, "Scopes to add: **10**, scopes to remove: **0**."));
-  EXPECT_TRUE(HasLine(lines, "| beta-preview | 2 |"));
+  EXPECT_TRUE(HasLine(lines, "| `beta-preview` | 2 |"));
   EXPECT_TRUE(HasLine(lines, "| tenant-management-read | 2 | 0 |"));
   EXPECT_TRUE(HasLine(lines, "| custom-payment-provider-write | 1 |"));
-  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | unknown role \"SUPERUSER\" |"));
-  EXPECT_TRUE(HasLine(lines, "| `k6-missing` |  | missing created_at |"));
+  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | `unknown role \"SUPERUSER\"` |"));
+  EXPECT_TRUE(HasLine(lines, "| `k6-missing` |  | `missing created_at` |"));
   // Control characters are written as escapes, as in the text report.
   EXPECT_TRUE(HasLine(lines,
-                      "| `k8,\"odd\"\\nid-\xC3\xA9` | Export, \"odd\"\\nname | unknown role \"Bad, "
-                      "\"role\" \\| x\\n\xC3\x84\" |"));
+                      "| `k8,\"odd\"\\nid-\xC3\xA9` | `Export, \"odd\"\\nname` | `unknown role "
+                      "\"Bad, \"role\" \\| x\\n\xC3\x84\"` |"));
   // The mapping as a role x scope matrix, and the plan's checksum.
   EXPECT_TRUE(HasLine(lines, "### Role × scope matrix (the mapping)"));
   EXPECT_TRUE(HasLine(
@@ -623,7 +623,7 @@ TEST_F(ReportTest, MarkdownListsKeysGainingEachPrivilegedScope) {
     const size_t at = IndexOf(lines, std::string("#### Keys gaining ") + scope);
     ASSERT_LT(at + 4, lines.size()) << scope;
     EXPECT_EQ(lines[at + 2], "| key | name | tenant |");
-    EXPECT_EQ(lines[at + 4], "| `k1-change` | Key one | acme |");
+    EXPECT_EQ(lines[at + 4], "| `k1-change` | `Key one` | `acme` |");
   }
 }
 
@@ -635,8 +635,8 @@ TEST_F(ReportTest, MarkdownCapsTheKeysPerPrivilegedScopeAtTwenty) {
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
   const auto lines = SplitLines(out.str());
-  EXPECT_TRUE(HasLine(lines, "| `k29` |  | t |"));
-  EXPECT_FALSE(HasLine(lines, "| `k30` |  | t |"));
+  EXPECT_TRUE(HasLine(lines, "| `k29` |  | `t` |"));
+  EXPECT_FALSE(HasLine(lines, "| `k30` |  | `t` |"));
   EXPECT_EQ(std::count(lines.begin(), lines.end(), "… and 3 more."), 3);
 }
 
@@ -645,7 +645,7 @@ TEST_F(ReportTest, MarkdownDriftSectionNamesTheKeptScopes) {
   const size_t at = IndexOf(lines, "### Drift (scopes kept outside the target)");
   ASSERT_LT(at + 4, lines.size());
   EXPECT_EQ(lines[at + 2], "| key | name | tenant | kept outside the target |");
-  EXPECT_EQ(lines[at + 4], "| `k3-drift` |  | globex | report-management-read |");
+  EXPECT_EQ(lines[at + 4], "| `k3-drift` |  | `globex` | `report-management-read` |");
   EXPECT_EQ(lines[at + 5], "");
 }
 
@@ -655,7 +655,43 @@ TEST_F(ReportTest, MarkdownDriftEscapesKeptScopes) {
   std::ostringstream out;
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
-  EXPECT_NE(out.str().find("| `k1` |  | acme | x\\|y\\x1b |"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("| `k1` |  | `acme` | `x\\|y\\x1b` |"), std::string::npos) << out.str();
+}
+
+// Regression (issue 27, finding 12): a key named `<img src=...> [Approved by CISO](...)`
+// was live HTML and a live link in the sign-off. Every value from data is a code span, in
+// which Markdown renders nothing: no HTML, link, autolink, emphasis or @mention.
+TEST_F(ReportTest, MarkdownRendersNoHtmlOrLinkFromData) {
+  const std::string name =
+      "<img src=https://evil.example/x.png> [Approved by CISO](https://evil.example)";
+  KeyRecord k1 = MakeKey("<b>k1</b>", "*acme* @ciso", {"Admin"});
+  k1.name = name;
+  MemorySource source({k1, MakeKey("k2", "www.evil.example", {"[x](https://evil.example)"})});
+  std::ostringstream out;
+  ReportOptions options;
+  options.approvals = std::vector<std::string>{"<script>alert(1)</script> at 2026-01-01T00:00:00Z"};
+  auto writer = MakeMarkdownWriter(out, options);
+  RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
+  const auto lines = SplitLines(out.str());
+  EXPECT_TRUE(HasLine(lines, "| `<b>k1</b>` | `" + name + "` | `*acme* @ciso` |")) << out.str();
+  EXPECT_TRUE(HasLine(lines, "| `k2` |  | `unknown role \"[x](https://evil.example)\"` |"))
+      << out.str();
+  EXPECT_TRUE(
+      HasLine(lines, "| approvals | `<script>alert(1)</script> at 2026-01-01T00:00:00Z` |"));
+  // Outside code spans nothing of the data appears.
+  for (const std::string& line : lines) {
+    std::string outside;
+    bool in_code = false;
+    for (char c : line) {
+      if (c == '`')
+        in_code = !in_code;
+      else if (!in_code)
+        outside += c;
+    }
+    EXPECT_EQ(outside.find('<'), std::string::npos) << line;
+    EXPECT_EQ(outside.find("]("), std::string::npos) << line;
+    EXPECT_EQ(outside.find("evil"), std::string::npos) << line;
+  }
 }
 
 TEST_F(ReportTest, MarkdownMaxKeysCapsTheBlockedList) {
