@@ -1,6 +1,7 @@
 #include "cli_options.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 
 namespace po = boost::program_options;
@@ -223,7 +224,9 @@ std::vector<std::string> ForwardedArgs(const po::variables_map& vm,
     } else if (const auto* number = boost::any_cast<int64_t>(&any)) {
       args.push_back("--" + name + "=" + std::to_string(*number));
     } else if (const auto* real = boost::any_cast<double>(&any)) {
-      args.push_back("--" + name + "=" + std::to_string(*real));
+      char text[32];  // every digit: std::to_string would print 0.0005 as 0.000500, 1e-7 as 0
+      std::snprintf(text, sizeof text, "%.17g", *real);
+      args.push_back("--" + name + "=" + text);
     } else if (const auto* list = boost::any_cast<std::vector<std::string>>(&any)) {
       for (const std::string& item : *list) args.push_back("--" + name + "=" + item);
     }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "base/durations.h"
@@ -97,8 +100,24 @@ const std::pair<const char*, bool Options::*> kSwitchFields[] = {
     {"narrow", &Options::narrow},
     {"usage-table", &Options::usage_table}};
 
+// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and cuts the rest off in
+// silence; an empty quoted name is a syntax error (42601). Both are usage errors here.
+constexpr size_t kMaxIdentifierBytes = 63;
+
+void CheckIdentifierOption(const char* name, const std::optional<std::string>& value) {
+  if (!value) return;
+  if (value->empty()) throw UsageError("--" + std::string(name) + " needs a name");
+  if (value->size() > kMaxIdentifierBytes) {
+    throw UsageError("--" + std::string(name) + " is " + std::to_string(value->size()) +
+                     " bytes long; PostgreSQL names are at most 63 bytes (it would cut the rest "
+                     "off)");
+  }
+}
+
 void ReadTextOptions(const po::variables_map& vm, Options& o) {
   for (const auto& [name, field] : kTextFields) o.*field = Text(vm, name);
+  CheckIdentifierOption("audit-schema", o.audit_schema);
+  CheckIdentifierOption("grant-to", o.grant_to);
   for (const char* name : {"metrics-file", "pause-file"}) {
     if (vm.count(name) && vm[name].as<std::string>().empty()) {
       throw UsageError("--" + std::string(name) + " needs a path");
@@ -137,10 +156,37 @@ void ReadSwitches(const po::variables_map& vm, Options& o) {
   for (const auto& [name, field] : kSwitchFields) o.*field = vm.count(name) > 0;
 }
 
+// The most keys in one batch: a transaction holding more row locks than this is not a
+// batch but the whole run (which --single-transaction says).
+constexpr int64_t kMaxBatchSize = 1000000;
+
+// --max-rate: a finite number of keys per second, 0 for no limit. NaN, infinities and rates
+// too small to mean anything (1e-20 was printed as a limit and none applied) are refused.
+double MaxRateOption(double rate) {
+  constexpr double kSlowest = 0.001, kFastest = 1e9;
+  if (!std::isfinite(rate) || rate < 0 || (rate > 0 && rate < kSlowest) || rate > kFastest) {
+    throw UsageError(
+        "--max-rate must be 0 (no limit) or a number of keys per second from 0.001 to "
+        "1000000000");
+  }
+  return rate;
+}
+
+// --lock-timeout and --statement-timeout become PostgreSQL settings, whose limit is
+// INT_MAX milliseconds (about 24.8 days): more would fail every transaction.
+int64_t TimeoutOption(const po::variables_map& vm, const char* name) {
+  const int64_t ms = DurationOption(vm, name);
+  if (ms > std::numeric_limits<int32_t>::max()) {
+    throw UsageError("--" + std::string(name) +
+                     " is over PostgreSQL's limit of 2147483647ms (about 24 days)");
+  }
+  return ms;
+}
+
 void ReadNumbers(const po::variables_map& vm, Options& o) {
-  o.timeouts.lock_timeout_ms = DurationOption(vm, "lock-timeout");
+  o.timeouts.lock_timeout_ms = TimeoutOption(vm, "lock-timeout");
   if (vm.count("statement-timeout")) {
-    o.timeouts.statement_timeout_ms = DurationOption(vm, "statement-timeout");
+    o.timeouts.statement_timeout_ms = TimeoutOption(vm, "statement-timeout");
   }
   if (vm.count("pause")) o.pause_ms = DurationOption(vm, "pause");
   if (vm.count("batch-time")) o.batch_time_ms = DurationOption(vm, "batch-time");
@@ -154,8 +200,12 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
     o.max_keys = static_cast<size_t>(vm["max-keys"].as<int64_t>());
   }
   if (vm.count("batch-size")) {
-    if (vm["batch-size"].as<int64_t>() < 1) throw UsageError("--batch-size must be at least 1");
-    o.batch_size = static_cast<size_t>(vm["batch-size"].as<int64_t>());
+    const int64_t size = vm["batch-size"].as<int64_t>();
+    if (size < 1 || size > kMaxBatchSize) {
+      throw UsageError("--batch-size must be between 1 and " + std::to_string(kMaxBatchSize) +
+                       " (keys in one transaction)");
+    }
+    o.batch_size = static_cast<size_t>(size);
   }
   if (vm.count("jobs")) {
     const int64_t jobs = vm["jobs"].as<int64_t>();
@@ -166,16 +216,21 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
     throw UsageError(
         "--jobs and --single-transaction conflict: one transaction has one connection");
   }
-  if (vm.count("max-rate")) o.max_rate = vm["max-rate"].as<double>();
-  if (o.max_rate < 0) throw UsageError("--max-rate must not be negative");
+  if (vm.count("max-rate")) o.max_rate = MaxRateOption(vm["max-rate"].as<double>());
   if (o.single_transaction &&
       (vm.count("pause") || vm.count("max-rate") || vm.count("pause-file"))) {
     throw UsageError(
         "--single-transaction conflicts with --pause, --max-rate and --pause-file: waiting "
         "inside the one transaction would only hold its locks longer");
   }
-  if (vm.count("run")) o.run_id = vm["run"].as<int64_t>();
-  if (vm.count("verify")) o.verify_run = vm["verify"].as<int64_t>();
+  if (vm.count("run")) {
+    o.run_id = vm["run"].as<int64_t>();
+    if (o.run_id < 1) throw UsageError("--run must be a run id (a whole number, 1 or more)");
+  }
+  if (vm.count("verify")) {
+    o.verify_run = vm["verify"].as<int64_t>();
+    if (o.verify_run < 1) throw UsageError("--verify must be a run id (a whole number, 1 or more)");
+  }
   if (vm.count("require-approvals")) {
     o.require_approvals = vm["require-approvals"].as<int64_t>();
     if (o.require_approvals < 0) throw UsageError("--require-approvals must not be negative");

@@ -150,8 +150,7 @@ TEST_F(CliTest, EveryOptionThatTakesAValueNamesIt) {
                             "  --metrics-file PATH ", "  --max-replica-lag D (=10s) "}) {
     EXPECT_NE(r.out.find(shown), std::string::npos) << shown << "\n" << r.out;
   }
-  EXPECT_NE(RunTool({"help", "history"}).out.find("  --format text|jsonl|csv "),
-            std::string::npos);
+  EXPECT_NE(RunTool({"help", "history"}).out.find("  --format text|jsonl|csv "), std::string::npos);
 }
 
 // Regression: the positional arguments' internal names were taken when typed as flags.
@@ -877,6 +876,44 @@ TEST_F(CliTest, LintMarkdownDrawsTheRoleScopeMatrix) {
   EXPECT_NE(r.out.find("\n| tax-management | rw |  | r |  |  |  |  |  |  |  |\n"),
             std::string::npos);
   EXPECT_EQ(RunTool({"lint", "--mapping", kMapping, "--format", "csv"}).exit_code, 64);
+}
+
+// Regression (issue 27, finding 9): `--max-rate 1e-20` and `--max-rate nan` were printed as
+// limits and applied none. Every numeric flag is finite and within sane bounds, else 64.
+TEST_F(CliTest, NumericFlagsMustBeFiniteAndSane) {
+  const std::string rate =
+      "--max-rate must be 0 (no limit) or a number of keys per second from 0.001 to 1000000000";
+  for (const char* value : {"nan", "NaN", "inf", "-inf", "1e-20", "0.0009", "-1", "1e10"}) {
+    ExpectUsageError({"apply", "p.jsonl", "--max-rate", value}, rate);
+    ExpectUsageError({"rollback", "--run", "1", "--max-rate", value}, rate);
+  }
+  for (const char* value : {"0", "2000000"}) {
+    ExpectUsageError({"apply", "p.jsonl", "--batch-size", value},
+                     "--batch-size must be between 1 and 1000000 (keys in one transaction)");
+  }
+  for (const char* value : {"0", "-3"}) {
+    ExpectUsageError({"rollback", "--run", value},
+                     "--run must be a run id (a whole number, 1 or more)");
+  }
+  ExpectUsageError({"apply", "p.jsonl", "--lock-timeout", "600h"},
+                   "--lock-timeout is over PostgreSQL's limit of 2147483647ms (about 24 days)");
+  ExpectUsageError(
+      {"apply", "p.jsonl", "--statement-timeout", "35792min"},
+      "--statement-timeout is over PostgreSQL's limit of 2147483647ms (about 24 days)");
+}
+
+// Regression (issue 27, finding 14): an --audit-schema of 64 bytes or more was cut to 63 in
+// silence (another schema used), and an empty one was SQL error 42601.
+TEST_F(CliTest, AnIdentifierOverPostgresLimitOrEmptyIsAUsageError) {
+  ExpectUsageError({"apply", "p.jsonl", "--audit-schema", std::string(64, 'a')},
+                   "--audit-schema is 64 bytes long; PostgreSQL names are at most 63 bytes (it "
+                   "would cut the rest off)");
+  ExpectUsageError({"history", "--audit-schema", ""}, "--audit-schema needs a name");
+  ExpectUsageError({"audit-sql", "--grant-to", std::string(70, 'r')},
+                   "--grant-to is 70 bytes long; PostgreSQL names are at most 63 bytes (it would "
+                   "cut the rest off)");
+  ExpectUsageError({"audit-sql", "--grant-to="}, "--grant-to needs a name");
+  EXPECT_NE(RunTool({"audit-sql", "--audit-schema", std::string(63, 'a')}).exit_code, 64);
 }
 
 // ---- the resume command ----------------------------------------------------------------
