@@ -34,6 +34,15 @@ void Note(const std::string& text) {
   }
 }
 
+void Warn(const std::string& text, nlohmann::json fields) {
+  if (JsonLog()) {
+    fields["message"] = text;
+    EmitEvent("warning", std::move(fields));
+  } else {
+    std::fprintf(stderr, "scope-migrate: warning: %s\n", Printable(text).c_str());
+  }
+}
+
 void ReportError(int exit_code, const std::string& message) {
   if (JsonLog()) {
     EmitEvent("error", {{"exit_code", exit_code}, {"message", message}});

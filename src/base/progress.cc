@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/event_log.h"
+#include "base/text_escape.h"
 
 namespace scope_migrate {
 
@@ -51,7 +52,7 @@ void Progress::SetNote(const std::string& note) {
 void Progress::Say(const std::string& line) {
   if (JsonLog()) return EmitEvent("note", {{"message", line}});
   if (terminal_ && drawn_) std::fputs("\r\033[K", stderr);
-  std::fprintf(stderr, "scope-migrate: %s\n", line.c_str());
+  std::fprintf(stderr, "scope-migrate: %s\n", Printable(line).c_str());
   if (enabled_ && terminal_ && drawn_) Draw();
   std::fflush(stderr);
 }

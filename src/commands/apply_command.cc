@@ -164,10 +164,10 @@ void PrintWhatApplyWillDo(pqxx::connection& conn, int64_t run_id, const PlanFile
 void WarnOfLiveRunsElsewhere(pqxx::connection& conn, const AuditLog& audit,
                              const Options& options) {
   for (const LiveRun& live : LiveRunsInOtherSchemas(conn, audit, options.lock_lease_ms)) {
-    std::cerr << "scope-migrate: warning: schema \"" << Printable(live.schema) << "\" has a live "
-              << Printable(live.description) << " that this run's lease in \""
-              << Printable(audit.schema()) << "\" does not exclude; is --audit-schema "
-              << Printable(live.schema) << " missing?\n";
+    Warn("schema \"" + live.schema + "\" has a live " + live.description +
+             " that this run's lease in \"" + audit.schema() +
+             "\" does not exclude; is --audit-schema " + live.schema + " missing?",
+         {{"schema", live.schema}, {"audit_schema", audit.schema()}});
   }
 }
 

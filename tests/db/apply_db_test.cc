@@ -1162,6 +1162,25 @@ TEST_F(ApplyTest, ApplyWarnsOfALiveRunInAnotherAuditSchema) {
       << r.err;
   EXPECT_EQ(r.err.find("run 3"), std::string::npos) << r.err;
   EXPECT_EQ(RunRow(1)["status"], "succeeded");
+  // Regression (issue 27, finding 10): with --log-format json the warning was a plain-text
+  // line among the JSON events. Every line is JSON; the warning is an event.
+  const ToolResult json = Run({"apply", path, "--allow-blocked", "--log-format", "json"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  int warnings = 0;
+  std::istringstream lines(json.err);
+  for (std::string line; std::getline(lines, line);) {
+    ASSERT_TRUE(nlohmann::json::accept(line)) << line;
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["event"] != "warning") continue;
+    ++warnings;
+    EXPECT_EQ(event["schema"], "audit");
+    EXPECT_EQ(event["audit_schema"], "public");
+    EXPECT_EQ(event["message"].get<std::string>().rfind(
+                  "schema \"audit\" has a live run 2 (apply by ann on host db1, heartbeat ", 0),
+              0u)
+        << line;
+  }
+  EXPECT_EQ(warnings, 1) << json.err;
   // Once that run is over, no warning.
   Exec("UPDATE audit.scope_migration_runs SET status = 'interrupted' WHERE run_id = 2");
   const ToolResult again = Run({"apply", path, "--allow-blocked"});
