@@ -201,9 +201,10 @@ const Command kCommands[] = {
      "prod.plan.jsonl"},
     {"show",
      "PLANFILE [--format text|jsonl|csv|markdown|html] [--max-keys N] [--db CONNINFO]\n"
-     "DIR [--targets FILE] [--target NAME]... (a fleet: each target's plan; with --targets, "
-     "its approvals)",
-     kPlanFileArgument | kFormatOption | kMaxKeysOption | kFleetOptions,
+     "[--mapping FILE]\n"
+     "DIR [--targets FILE] [--target NAME]... [--mapping FILE] (a fleet: each target's plan; "
+     "with --targets, its approvals)",
+     kPlanFileArgument | kFormatOption | kMaxKeysOption | kMappingOption | kFleetOptions,
      "text|jsonl|csv|markdown|html", CheckShow,
      RunShowCommand, "scope-migrate show prod.plan.jsonl --format markdown > ticket.md"},
     {"approve",

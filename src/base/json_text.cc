@@ -86,14 +86,14 @@ void AppendJsonStringArray(std::string& out, const std::vector<std::string>& val
   out.push_back(']');
 }
 
-size_t JsonNestingPastLimit(const std::string& text, size_t max_depth) {
+size_t JsonNestingPastLimit(std::string_view text, size_t max_depth) {
   size_t depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
       if (c == '\\') {
-        ++i;
+        ++i;  // the escaped character, whatever it is
       } else if (c == '"') {
         in_string = false;
       }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace scope_migrate {
@@ -12,12 +13,14 @@ namespace scope_migrate {
 void AppendJsonString(std::string& out, const std::string& value);
 void AppendJsonStringArray(std::string& out, const std::vector<std::string>& values);
 
-// How deep arrays and objects may nest in a JSON document we read whole (a parser and the
-// tree it builds recurse per level: 100,000 levels end in a stack overflow, not an error).
+// How deep arrays and objects may nest in any JSON document the tool reads whole (plan
+// lines, index.json, column values). A parser and the tree it builds recurse per level:
+// 100,000 levels end in a stack overflow, not an error, so deeper text is refused before parsing.
 inline constexpr size_t kMaxJsonNesting = 64;
 
 // Where `text` first opens a level deeper than `max_depth` (the 0-based offset of that
-// '[' or '{'), or std::string::npos. Brackets inside strings do not count.
-size_t JsonNestingPastLimit(const std::string& text, size_t max_depth = kMaxJsonNesting);
+// '[' or '{'), or std::string::npos. Brackets inside strings do not count. A linear scan,
+// no allocation.
+size_t JsonNestingPastLimit(std::string_view text, size_t max_depth = kMaxJsonNesting);
 
 }  // namespace scope_migrate

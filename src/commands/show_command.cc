@@ -4,15 +4,18 @@
 // fed from the file, so a plan's report and `show` of its file are the same bytes; a
 // damaged file is refused with exit 65. With --db, the text and Markdown headers also list
 // the plan's live approvals in that database (`approve`), or say it is not approved; the
-// database is only read.
+// database is only read. With --mapping FILE the plan must have been made with FILE and its
+// cutoff (CheckHeaderMapping, as `apply --mapping FILE PLANFILE`), else exit 65.
 #include <iostream>
 
 #include "base/errors.h"
 #include "commands/command_support.h"
 #include "commands/commands.h"
 #include "commands/options.h"
+#include "core/mapping.h"
 #include "pg/db.h"
 #include "plan/fleet_index.h"
+#include "plan/plan_check.h"
 #include "plan/plan_reader.h"
 #include "plan/planned_key.h"
 #include "plan/report.h"
@@ -49,6 +52,12 @@ std::vector<std::string> ApprovalsInDatabase(const Options& options,
 int RunShowCommand(const Options& options) {
   if (IsFleetDirectory(*options.plan_file)) return RunFleetShow(options);
   const PlanFile plan = PlanFile::Open(*options.plan_file, KeyFilter{});
+  // As a pinned apply checks it: the plan was made with that mapping and its cutoff, so a
+  // reviewer learns of an override even when the header no longer records it.
+  if (options.mapping) {
+    CheckHeaderMapping(plan.path(), plan.header(), Mapping::Load(*options.mapping),
+                       *options.mapping);
+  }
   ReportOptions report{options.max_keys};
   if (options.db) report.approvals = ApprovalsInDatabase(options, plan.sha256());
   auto writer = MakeWriter(options.format, std::cout, report);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
 #include "pg/pg_text.h"
 
 namespace scope_migrate {
@@ -81,6 +82,9 @@ std::string ParseJsonArray(const std::string& text, bool from_array_column,
                            std::vector<std::string>& items) {
   if (ParsePlainStringArray(text, items)) return "";
   items.clear();
+  if (JsonNestingPastLimit(text) != std::string::npos) {
+    return "JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels";
+  }
   const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) return "not JSON";
   if (!value.is_array()) return std::string("a JSON ") + value.type_name() + ", not an array";

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/errors.h"
+#include "base/json_text.h"
 #include "plan/planned_key.h"
 
 namespace scope_migrate {
@@ -315,6 +316,11 @@ void ParseKeyLineFields(const std::string& path, int number, const std::string& 
   auto error = [&](const std::string& message) { return InputError(path, number, 1, message); };
   out = PlanKeyLine{};
   out.line = number;
+  if (const size_t at = JsonNestingPastLimit(text); at != std::string::npos) {
+    throw InputError(path, number, static_cast<int>(at) + 1,
+                     "arrays and objects nested deeper than " + std::to_string(kMaxJsonNesting) +
+                         " levels: not a plan line");
+  }
   KeyLineSax sax(out);
   if (!Json::sax_parse(text, &sax) || !sax.error.empty()) throw error(sax.error);
   if (!sax.has_type) throw error("not a plan line (no \"type\")");

@@ -66,7 +66,8 @@ PlanChecker::PlanChecker(const std::string& path, const PlanHeader& header)
       matrix_(header.mapping),
       prune_(header.prune),
       overrides_recorded_(header.overrides.has_value()),
-      overrides_applied_(header.overrides ? header.overrides->applied : 0) {
+      overrides_applied_(header.overrides ? header.overrides->applied : 0),
+      excluded_(header.excluded_post_cutoff) {
   auto bad = [&](const std::string& message) {
     return InputError(path, 1, 1, "the header's mapping: " + message);
   };
@@ -272,6 +273,15 @@ void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
                      "the header's mapping is not that of " + given +
                          ", although it names its sha256: the plan file was edited");
   }
+  // The cutoff decides which keys are legacy at all: a plan pinned to a mapping uses that
+  // mapping's, whatever its header says about an override (a deleted mapping_cutoff hid one).
+  if (header.cutoff != mapping.cutoff() || header.mapping_cutoff) {
+    throw InputError(plan_path, 1, 1,
+                     "the plan's cutoff is " + FormatUtc(header.cutoff) + ", the cutoff of " +
+                         given + " is " + FormatUtc(mapping.cutoff()) +
+                         ": a plan applied with --mapping uses that mapping's cutoff, so keys "
+                         "it leaves out are never written; make the plan again without --cutoff");
+  }
 }
 
 void CheckHeaderOverrides(const std::string& plan_path, const PlanHeader& header,
@@ -335,6 +345,12 @@ void PlanChecker::CheckSummary(const Summary& written, int line) {
                      "the header records " + std::to_string(overrides_applied_) +
                          " key lines with an override, the plan has " +
                          std::to_string(overrides_) + ": the plan file was edited");
+  }
+  if (excluded_ && *excluded_ != written.excluded_post_cutoff) {
+    throw InputError(path_, line, 1,
+                     "the summary's excluded_post_cutoff is " +
+                         std::to_string(written.excluded_post_cutoff) + ", the header gives " +
+                         std::to_string(*excluded_) + ": the plan file was edited");
   }
   if (const std::string difference = SummaryDifference(written, counted_); !difference.empty()) {
     throw InputError(path_, line, 1, "the summary's " + difference + ": the plan file was edited");

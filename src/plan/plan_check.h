@@ -14,12 +14,14 @@
 // refused as out of order. A key id seen twice is refused (ids are compared by a 64-bit
 // hash: two different ids that collide, about one chance in 10^7 for a million keys, would
 // be refused as repeated). Finally the summary line must equal the summary
-// counted from the key lines (all but excluded_post_cutoff, which counts keys a plan does
-// not list). Every refusal throws ToolError(65) as "FILE:LINE:1: message".
+// counted from the key lines, and its excluded_post_cutoff (keys a plan does not list)
+// the header's, when the header has it (inside the checksum, where the summary is not). Every
+// refusal throws ToolError(65) as "FILE:LINE:1: message".
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,12 +66,14 @@ class PlanChecker {
   int last_line_ = 0;
   bool byte_order_ = true, numeric_order_ = true;  // the orders the ids so far increase in
   Summary counted_;
+  std::optional<uint64_t> excluded_;  // the header's excluded_post_cutoff
 };
 
 // `apply --mapping FILE PLANFILE`: throws ToolError(65) as "PLANFILE:1:1: message" with
 // both sha256 unless the plan was made with `mapping` (read from `mapping_path`): the
-// header's mapping_sha256 and catalog_sha256 are the mapping's, and its roles, aliases and
-// scopes (and the catalog's scopes) are those the mapping gives.
+// header's mapping_sha256 and catalog_sha256 are the mapping's, its roles, aliases and
+// scopes (and the catalog's scopes) are those the mapping gives, and its cutoff is the
+// mapping's, with no override (mapping_cutoff) recorded.
 void CheckHeaderMapping(const std::string& plan_path, const PlanHeader& header,
                         const Mapping& mapping, const std::string& mapping_path);
 

@@ -64,6 +64,11 @@ struct PlanHeader {
   // "mapping_cutoff" after "cutoff" (absent in plans without an override), and shown by
   // the text and Markdown reports beside the cutoff used.
   std::optional<Instant> mapping_cutoff;
+  // "excluded_post_cutoff" after them: the keys (passing the filter) the cutoff left out,
+  // known before the first key line is written. The summary's count is outside the
+  // checksum and cannot be derived from the key lines; this one is inside, and the reader
+  // refuses a summary that differs from it. Absent in plans written before it was.
+  std::optional<uint64_t> excluded_post_cutoff;
   bool prune = false;
   std::string source;
   // "system_identifier" and "database" after "source": the database the plan was made on

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/errors.h"
+#include "base/json_text.h"
 
 namespace scope_migrate {
 
@@ -26,6 +27,11 @@ class LineReader {
     const std::string not_a_plan =
         "not a scope-migrate plan file: its first line is not a plan header (plan files are "
         "the JSON Lines written by `scope-migrate plan --out FILE`)";
+    if (const size_t at = JsonNestingPastLimit(text); at != std::string::npos) {
+      throw InputError(path_, number_, static_cast<int>(at) + 1,
+                       "arrays and objects nested deeper than " + std::to_string(kMaxJsonNesting) +
+                           " levels: not a plan line");
+    }
     try {
       json_ = Json::parse(text);
     } catch (const Json::parse_error& e) {
@@ -163,6 +169,12 @@ PlanHeader ParseHeader(const LineReader& in) {
     header.mapping_cutoff = ParseRfc3339(in.Text("mapping_cutoff"));
     if (!header.mapping_cutoff)
       throw in.Error("the header's mapping_cutoff is not an RFC 3339 instant");
+  }
+  if (h.contains("excluded_post_cutoff")) {
+    if (!h["excluded_post_cutoff"].is_number_unsigned()) {
+      throw in.Error("the header's excluded_post_cutoff must be a count");
+    }
+    header.excluded_post_cutoff = h["excluded_post_cutoff"].get<uint64_t>();
   }
   if (!h.contains("prune") || !h["prune"].is_boolean()) {
     throw in.Error("\"prune\" must be true or false");

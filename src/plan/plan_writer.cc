@@ -39,6 +39,7 @@ class JsonlWriter : public PlanWriter {
     j["catalog_sha256"] = h.catalog_sha256;
     j["cutoff"] = FormatUtc(h.cutoff);
     if (h.mapping_cutoff) j["mapping_cutoff"] = FormatUtc(*h.mapping_cutoff);
+    if (h.excluded_post_cutoff) j["excluded_post_cutoff"] = *h.excluded_post_cutoff;
     j["prune"] = h.prune;
     j["source"] = h.source;
     if (!h.identity.system_identifier.empty())

@@ -1,6 +1,7 @@
 #include "plan/planner.h"
 
 #include <ostream>
+#include <utility>
 
 #include "base/version.h"
 #include "plan/override_pass.h"
@@ -17,20 +18,31 @@ class NullBuffer : public std::streambuf {
 
 class PlanningVisitor : public KeyVisitor {
  public:
-  PlanningVisitor(const Mapping& mapping, const PlanParams& params,
+  PlanningVisitor(const Mapping& mapping, const PlanParams& params, PlanHeader header,
                   const std::vector<ReportWriter*>& writers, Progress* progress)
-      : mapping_(mapping), writers_(writers), progress_(progress) {
+      : mapping_(mapping), header_(std::move(header)), writers_(writers), progress_(progress) {
     options_.cutoff = params.cutoff;
     options_.prune = params.prune;
     overrides_ = params.overrides;
   }
 
+  // The header goes out once the excluded count is known, before the first key.
   void Begin(uint64_t legacy_keys, uint64_t excluded) override {
     summary_.excluded_post_cutoff = excluded;
+    header_.excluded_post_cutoff = excluded;
+    WriteHeader();
     if (progress_) progress_->Start(legacy_keys);
   }
 
+  // Once, at Begin or (for a source that never began) before the summary.
+  void WriteHeader() {
+    if (header_written_) return;
+    header_written_ = true;
+    for (ReportWriter* writer : writers_) writer->WriteHeader(header_);
+  }
+
   void Visit(const KeyRecord& key) override {
+    WriteHeader();
     const Override* o = overrides_ ? overrides_->Find(key.id) : nullptr;
     OverrideRefusal refusal;
     const Decision decision = Decide(key, mapping_, options_, o ? &o->change : nullptr, &refusal);
@@ -47,6 +59,8 @@ class PlanningVisitor : public KeyVisitor {
 
  private:
   const Mapping& mapping_;
+  PlanHeader header_;
+  bool header_written_ = false;
   const std::vector<ReportWriter*>& writers_;
   Progress* progress_;
   DecisionOptions options_;
@@ -95,9 +109,9 @@ Summary RunPlan(KeySource& source, const Mapping& mapping, const PlanParams& par
       params.overrides_found->insert(pass.found.begin(), pass.found.end());
     }
   }
-  for (ReportWriter* writer : writers) writer->WriteHeader(header);
-  PlanningVisitor visitor(mapping, params, writers, progress);
+  PlanningVisitor visitor(mapping, params, std::move(header), writers, progress);
   source.Read(params.cutoff, params.filter, visitor);
+  visitor.WriteHeader();
   if (progress) progress->Finish();
   Summary summary = visitor.summary();
   plan->WriteSummary(summary);

@@ -34,15 +34,20 @@ class HostileInputTest : public testing::TempDirTest {
  protected:
   // A plan of the sample fixtures made with `mapping`, its header's source made a database
   // (and re-signed) so that apply reads it; returns its path and sets `sha256`.
-  std::string DatabasePlan(const std::string& mapping, std::string* sha256 = nullptr) {
-    const ToolResult r = RunTool(
-        {"plan", "--fixtures", kFixtures, "--mapping", mapping, "--format", "jsonl", "--quiet"});
+  std::string DatabasePlan(const std::string& mapping, std::string* sha256 = nullptr,
+                           const std::vector<std::string>& extra = {},
+                           const std::vector<std::string>& drop_from_header = {}) {
+    std::vector<std::string> args = {"plan",  "--fixtures", kFixtures, "--mapping",
+                                     mapping, "--format",   "jsonl",   "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const ToolResult r = RunTool(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> lines;
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     nlohmann::ordered_json header = nlohmann::ordered_json::parse(lines.at(0));
     header["source"] = "postgresql://db.example:5432/billing";
+    for (const std::string& field : drop_from_header) header.erase(field);
     lines[0] = header.dump();
     std::string body;
     for (size_t i = 0; i + 1 < lines.size(); ++i) body += lines[i] + "\n";
@@ -65,6 +70,37 @@ class HostileInputTest : public testing::TempDirTest {
     return dir + "/legacy-roles.yaml";
   }
 };
+
+// Regression (issue 27, finding 11): a plan made with --cutoff 2099-..., its mapping_cutoff
+// deleted and the file re-hashed, was applied with --mapping legacy-roles.yaml (post-cutoff
+// keys written), and show no longer said the cutoff was overridden. A pinned apply takes
+// the cutoff from the trusted mapping and refuses any other, recorded or not.
+TEST_F(HostileInputTest, APinnedApplyRefusesAnotherCutoff) {
+  const std::string sha = Sha256Hex(testing::ReadFile(testing::SourcePath(kMapping)));
+  const std::string refused =
+      ":1:1: the plan's cutoff is 2099-01-01T00:00:00Z, the cutoff of " + std::string(kMapping) +
+      " (sha256 " + sha +
+      ") is 2026-03-22T23:00:00Z: a plan applied with --mapping uses that mapping's cutoff, so "
+      "keys it leaves out are never written; make the plan again without --cutoff\n";
+  for (const std::vector<std::string>& drop :
+       {std::vector<std::string>{"mapping_cutoff"}, std::vector<std::string>{}}) {
+    const std::string plan =
+        DatabasePlan(kMapping, nullptr, {"--cutoff", "2099-01-01T00:00:00Z"}, drop);
+    const ToolResult r = RunTool({"apply", "--db", "x", plan, "--mapping", kMapping});
+    EXPECT_EQ(r.exit_code, 65) << r.err;
+    EXPECT_EQ(r.err, "scope-migrate: " + plan + refused);
+    // show --mapping says the same to a reviewer; show alone names a recorded override.
+    const ToolResult show = RunTool({"show", plan, "--mapping", kMapping});
+    EXPECT_EQ(show.exit_code, 65) << show.err;
+    EXPECT_EQ(show.err, "scope-migrate: " + plan + refused);
+    const ToolResult shown = RunTool({"show", plan});
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_EQ(shown.out.find("OVERRIDDEN by --cutoff") != std::string::npos, drop.empty())
+        << shown.out;
+  }
+  const ToolResult fine = RunTool({"show", DatabasePlan(kMapping), "--mapping", kMapping});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+}
 
 // Regression (SPEC 11.4): `apply --mapping FILE PLANFILE` was refused as a usage error, so
 // there was no way to tie the plan applied to the mapping reviewed.

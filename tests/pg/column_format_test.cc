@@ -62,6 +62,16 @@ TEST(ColumnFormatTest, JsonMustBeAnArrayOfStrings) {
   EXPECT_EQ(Parse(kJson, R"("auditor")"), Strings{"error: a JSON string, not an array"});
 }
 
+// SPEC 12.3: nesting in JSON inputs is capped; a database value nested 100,000 deep is an
+// error of that value, never parsed (nor copied, which recursed).
+TEST(ColumnFormatTest, JsonNestedDeeperThanTheCapIsAnError) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(Parse(kJson, deep), Strings{"error: JSON nested deeper than 64 levels"});
+  EXPECT_EQ(Parse(kArray, deep), Strings{"error: JSON nested deeper than 64 levels"});
+  // Brackets inside strings are text.
+  EXPECT_EQ(Parse(kJson, "[\"" + std::string(200, '[') + "\"]"), Strings{std::string(200, '[')});
+}
+
 // Plain arrays of ASCII strings take a fast path; everything near it must read exactly as
 // the full JSON parser reads it.
 TEST(ColumnFormatTest, PlainArraysAndTheirNeighboursReadAlike) {

@@ -55,7 +55,7 @@ class PlanFileTest : public testing::TempDirTest {
   // Writes `content` as a second plan file and expects Open to refuse it with exactly
   // "path:line:1: message".
   void ExpectRefused(const std::string& content, int line, const std::string& message,
-                     const KeyFilter& filter = {}) {
+                     const KeyFilter& filter = {}, int column = 1) {
     const std::string path = Dir() + "/edited.jsonl";
     testing::WriteFile(path, content);
     try {
@@ -63,7 +63,7 @@ class PlanFileTest : public testing::TempDirTest {
       ADD_FAILURE() << "PlanFile::Open accepted the edited plan";
     } catch (const ToolError& e) {
       EXPECT_EQ(e.exit_code(), 65);
-      EXPECT_EQ(std::string(e.what()), path + ":" + std::to_string(line) + ":1: " + message);
+      EXPECT_EQ(std::string(e.what()), path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message);
     }
   }
 
@@ -382,6 +382,37 @@ size_t IndexOf(const std::vector<std::string>& lines, const std::string& needle)
   }
   ADD_FAILURE() << needle << " is in no line";
   return 0;
+}
+
+// Regression (issue 27, finding 14): the summary is outside the checksum and
+// excluded_post_cutoff cannot be counted from the key lines, so an edited count was shown by
+// `show` with the sha256 unchanged. The header (inside the checksum) carries it too.
+TEST_F(PlanFileTest, SummaryExcludedCountThatDiffersFromTheHeaderIsRefused) {
+  ASSERT_NE(lines_[0].find(
+                "\"excluded_post_cutoff\":" + std::to_string(summary_.excluded_post_cutoff) + ","),
+            std::string::npos)
+      << lines_[0];
+  std::vector<std::string> lines = lines_;
+  const std::string from =
+      "\"excluded_post_cutoff\":" + std::to_string(summary_.excluded_post_cutoff) + ",";
+  lines.back().replace(lines.back().find(from), from.size(), "\"excluded_post_cutoff\":99,");
+  ExpectRefused(JoinLines(lines), static_cast<int>(lines.size()),
+                "the summary's excluded_post_cutoff is 99, the header gives " +
+                    std::to_string(summary_.excluded_post_cutoff) + ": the plan file was edited");
+}
+
+// SPEC 12.3: nesting in JSON inputs is capped (65, never a crash): a header, key or summary
+// line nested 100,000 deep is refused at its line before it is parsed.
+TEST_F(PlanFileTest, JsonNestedDeeperThanTheCapIsRefusedAtItsLine) {
+  const std::string deep = "\"x\":" + std::string(100000, '[') + std::string(100000, ']') + ",";
+  // Column 69: the '[' opening the 65th level (the '{' at column 1 is the first level, the
+  // '['s from column 6 on the second and deeper).
+  const std::string message = "arrays and objects nested deeper than 64 levels: not a plan line";
+  for (const size_t line : {size_t{0}, size_t{1}, lines_.size() - 1}) {
+    std::vector<std::string> lines = lines_;
+    lines[line].insert(1, deep);
+    ExpectRefused(JoinLines(lines), static_cast<int>(line) + 1, message, {}, 69);
+  }
 }
 
 // Regression (SPEC 11.4): the summary is outside the hash, so an edited summary kept the
