@@ -162,5 +162,44 @@ TEST_F(HostileDbTest, AuditSqlFindsTheKeysTableAsApplyDoes) {
   EXPECT_EQ(RunTool({"audit-sql", "--audit-schema", "audit"}).err, "");
 }
 
+// Regression (issue 27, finding 7): an approver's role name holding a newline, ANSI
+// escapes and U+202E forged lines in apply's stdout (show and history escaped it).
+TEST_F(HostileDbTest, AnApproversNameIsEscapedInApplysOutput) {
+  const std::string plan = dir_ + "/p.jsonl";
+  ASSERT_EQ(
+      Run({"plan", "--mapping", kMapping, "--tenant", "acme", "--out", plan, "--quiet"}).exit_code,
+      0);
+  ASSERT_EQ(Run({"approve", plan}).exit_code, 0);  // makes the tables and one approval row
+  testing::ExecSql(*conn_,
+                   "UPDATE scope_migration_approvals SET approver = E'eve\\napply run 9 "
+                   "succeeded\\x1b[2J\\u202Eevil'");
+  const ToolResult r = Run({"apply", plan, "--allow-blocked", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  approved by eve\\napply run 9 succeeded\\x1b[2J\\u202eevil at "),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("\x1b"), std::string::npos);
+  EXPECT_EQ(r.out.find("\xe2\x80\xae"), std::string::npos);
+  EXPECT_EQ(r.out.find("\napply run 9"), std::string::npos);
+}
+
+// Regression (issue 27, finding 14): a trigger's error text with ESC bytes and a newline
+// reached stderr raw, repainting the terminal and forging a line.
+TEST_F(HostileDbTest, ADatabaseErrorTextIsEscapedOnStderr) {
+  testing::ExecSql(*conn_,
+                   "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "RAISE EXCEPTION E'no\\x1b[2J\\nscope-migrate: all done'; END $$;"
+                   "CREATE TRIGGER refuse BEFORE INSERT ON api_key_scopes "
+                   "FOR EACH ROW EXECUTE FUNCTION refuse()");
+  const std::string plan = dir_ + "/p.jsonl";
+  ASSERT_EQ(Run({"plan", "--mapping", kMapping, "--out", plan, "--quiet"}).exit_code, 0);
+  const ToolResult r = Run({"apply", plan, "--allow-blocked", "--no-progress"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("no\\x1b[2J\\nscope-migrate: all done"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\nscope-migrate: all done"), std::string::npos) << r.err;
+  EXPECT_EQ(Count(*conn_, "SELECT count(*) FROM scope_migration_changes"), 0);
+}
+
 }  // namespace
 }  // namespace scope_migrate
