@@ -106,7 +106,12 @@ int FuzzTimes(const uint8_t* data, size_t size) {
 }
 
 int FuzzConninfo(const uint8_t* data, size_t size) {
-  RedactConninfo(AsString(data, size));
+  const std::string in = AsString(data, size);
+  const std::string shown = RedactConninfo(in);
+  Check(shown != in || in.find('\0') == std::string::npos,
+        "text holding a NUL is never shown as typed", in);
+  Check(StoredConninfoProblem(in) != nullptr || shown == in,
+        "a conninfo that may be stored is shown as typed", in);
   return 0;
 }
 
