@@ -47,7 +47,7 @@ TEST(RoleMatrixTest, OneRowPerResourceWithReadWriteAndPrivilegedMarks) {
              {"auditor", true, {"invoices-read", "tenant-read"}, {}},
              {"a|b", false, {"invoices-write"}, {}}};
   EXPECT_EQ(Markdown(m),
-            "| resource | admin | auditor (read-only) | a\\|b |\n"
+            "| resource | `admin` | `auditor` (read-only) | `a\\|b` |\n"
             "|---|:---:|:---:|:---:|\n"
             "| beta-preview | x |  |  |\n"
             "| danger | **x** |  |  |\n"

@@ -86,7 +86,7 @@ TEST(RedactConninfoTest, UnparsableTextIsNotShown) {
 // masked, in every form.
 TEST(RedactConninfoTest, EverySecretLibpqHidesIsMasked) {
   ExpectRedactions({
-      {"host=db sslpassword=keypass", "sslpassword=*** host=db"},
+      {"host=db sslpassword=keypass", "host=db sslpassword=***"},
       {"host=db sslpassword = 'key pass' password=x", "password=*** host=db sslpassword=***"},
       {"postgresql://db/billing?sslpassword=keypass", "dbname=billing host=db sslpassword=***"},
       {"postgresql://alice:pw@db/billing?sslpass%77ord=k",
@@ -114,7 +114,7 @@ TEST(StoredConninfoProblemTest, RefusesSecretsControlBytesAndUnparsableText) {
     ASSERT_NE(StoredConninfoProblem(conninfo), nullptr) << conninfo;
     EXPECT_EQ(StoredConninfoProblem(conninfo), password) << conninfo;
   }
-  for (const std::string conninfo :
+  for (const std::string& conninfo :
        {std::string("dbname=b\0 password=x", 20), std::string("dbname=b\x01password=x"),
         std::string("host=db\ndbname=b"), std::string("dbname=\x1b[2J")}) {
     ASSERT_NE(StoredConninfoProblem(conninfo), nullptr) << conninfo;

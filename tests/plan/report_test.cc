@@ -290,6 +290,7 @@ TEST_F(ReportTest, JsonlHeaderKeysAndSummary) {
                           {"mapping_sha256", mapping_->sha256()},
                           {"catalog_sha256", mapping_->catalog().sha256()},
                           {"cutoff", "2026-03-22T23:00:00Z"},
+                          {"excluded_post_cutoff", 1},
                           {"prune", false},
                           {"source", "memory"},
                           {"partial", false}}));
@@ -696,8 +697,8 @@ TEST_F(ReportTest, MarkdownRendersNoHtmlOrLinkFromData) {
 
 TEST_F(ReportTest, MarkdownMaxKeysCapsTheBlockedList) {
   const auto lines = SplitLines(Plan(ReportFormat::kMarkdown, ReportOptions{1}));
-  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | unknown role \"SUPERUSER\" |"));
-  EXPECT_FALSE(HasLine(lines, "| `k6-missing` |  | missing created_at |"));
+  EXPECT_TRUE(HasLine(lines, "| `k4-blocked` |  | `unknown role \"SUPERUSER\"` |"));
+  EXPECT_FALSE(HasLine(lines, "| `k6-missing` |  | `missing created_at` |"));
   EXPECT_TRUE(HasLine(lines, "1 of 3 blocked keys shown."));
   EXPECT_TRUE(HasLine(lines, "| blocked | 3 |"));
 }
@@ -756,7 +757,7 @@ TEST_F(ReportTest, MarkdownKeepsBackticksOutOfCodeSpans) {
   std::ostringstream out;
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
-  EXPECT_NE(out.str().find("| `k'1` |  | unknown role \"Nobody\" |"), std::string::npos)
+  EXPECT_NE(out.str().find("| `k'1` |  | `unknown role \"Nobody\"` |"), std::string::npos)
       << out.str();
 }
 
@@ -767,7 +768,7 @@ TEST_F(ReportTest, MarkdownEscapesControlCharacters) {
   auto writer = MakeMarkdownWriter(out, ReportOptions{});
   RunPlan(source, *mapping_, Params(), {writer.get()}, nullptr);
   EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
-  EXPECT_NE(out.str().find("| `k\\x1b[2Jx` |  | unknown role \"Evil\\x1b[31m\" |"),
+  EXPECT_NE(out.str().find("| `k\\x1b[2Jx` |  | `unknown role \"Evil\\x1b[31m\"` |"),
             std::string::npos)
       << out.str();
 }
