@@ -30,7 +30,7 @@ void Note(const std::string& text) {
   if (JsonLog()) {
     EmitEvent("note", {{"message", text}});
   } else {
-    std::fprintf(stderr, "note: %s\n", Printable(text).c_str());
+    std::fprintf(stderr, "note: %s\n", PrintableMessage(text).c_str());
   }
 }
 
@@ -39,7 +39,7 @@ void Warn(const std::string& text, nlohmann::json fields) {
     fields["message"] = text;
     EmitEvent("warning", std::move(fields));
   } else {
-    std::fprintf(stderr, "scope-migrate: warning: %s\n", Printable(text).c_str());
+    std::fprintf(stderr, "scope-migrate: warning: %s\n", PrintableMessage(text).c_str());
   }
 }
 
@@ -47,7 +47,7 @@ void ReportError(int exit_code, const std::string& message) {
   if (JsonLog()) {
     EmitEvent("error", {{"exit_code", exit_code}, {"message", message}});
   } else {
-    std::fprintf(stderr, "scope-migrate: %s\n", Printable(message).c_str());
+    std::fprintf(stderr, "scope-migrate: %s\n", PrintableMessage(message).c_str());
   }
 }
 

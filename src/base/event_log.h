@@ -20,15 +20,16 @@ bool JsonLog();
 void EmitEvent(const std::string& event, nlohmann::json fields = nlohmann::json::object());
 
 // "note: TEXT" in text mode, {"event":"note","message":TEXT} in JSON mode. In text mode
-// TEXT is written through Printable (text_escape.h): a name or a database's message in it
-// (a trigger's RAISE text, say) cannot forge a line or send escape sequences.
+// TEXT is written through PrintableMessage (text_escape.h): a name or a database's message
+// in it (a trigger's RAISE text, say) cannot forge a line or send escape sequences; the
+// tool's own continuation lines (indented by two spaces) stay lines.
 void Note(const std::string& text);
 
-// A warning: "scope-migrate: warning: TEXT" (through Printable) in text mode,
+// A warning: "scope-migrate: warning: TEXT" (through PrintableMessage) in text mode,
 // {"event":"warning","message":TEXT, ...fields} in JSON mode.
 void Warn(const std::string& text, nlohmann::json fields = nlohmann::json::object());
 
-// An error the command ends with: "scope-migrate: MESSAGE" (MESSAGE through Printable, as
+// An error the command ends with: "scope-migrate: MESSAGE" (through PrintableMessage, as
 // for Note) or {"event":"error","exit_code":CODE,"message":MESSAGE}.
 void ReportError(int exit_code, const std::string& message);
 

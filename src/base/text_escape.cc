@@ -56,6 +56,16 @@ std::string Printable(const std::string& text) {
   return out;
 }
 
+std::string PrintableMessage(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    out += Printable(text.substr(start, nl - start));
+    out += text.compare(nl + 1, 2, "  ") == 0 ? "\n" : "\\n";
+  }
+  return out + Printable(text.substr(start));
+}
+
 std::string MarkdownCell(const std::string& text) {
   std::string out;
   for (const char c : Printable(text)) {

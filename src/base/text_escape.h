@@ -16,6 +16,13 @@ namespace scope_migrate {
 // unchanged.
 std::string Printable(const std::string& text);
 
+// For a message of the tool's own on stderr (an error, a note, a warning) that may quote
+// data: Printable, except that a newline followed by two spaces stays a line break. That is
+// how the tool continues a message with a list ("...:\n  us-1: ..."); a newline followed
+// by anything else (a trigger's RAISE text "...\nscope-migrate: all done", say) is written
+// as \n, so no text can start a line that reads as the tool's own.
+std::string PrintableMessage(const std::string& text);
+
 // For the inside of a Markdown code span (in a table or not): Printable, then "|" escaped
 // (GitHub's tables split cells on it even in a code span) and "`" (which would end the
 // span) replaced by "'".

@@ -9,6 +9,16 @@ TEST(TextEscapeTest, PrintableEscapesControlCharactersOnly) {
   EXPECT_EQ(Printable("a\nb\tc\rd\x1b[2J\x7f Größe"), "a\\nb\\tc\\rd\\x1b[2J\\x7f Größe");
 }
 
+// A message on stderr keeps the tool's own list lines (a newline and two spaces) and
+// escapes every other newline, so a database's text cannot start a line of its own.
+TEST(TextEscapeTest, PrintableMessageKeepsOnlyTheToolsContinuationLines) {
+  EXPECT_EQ(PrintableMessage("2 plans:\n  abc\n  def"), "2 plans:\n  abc\n  def");
+  EXPECT_EQ(PrintableMessage("no\x1b[2J\nscope-migrate: all done"),
+            "no\\x1b[2J\\nscope-migrate: all done");
+  EXPECT_EQ(PrintableMessage("a\n b\n\n  c\n"), "a\\n b\\n\n  c\\n");
+  EXPECT_EQ(PrintableMessage("x\xe2\x80\xae\n  y\ty"), "x\\u202e\n  y\\ty");
+}
+
 // Regression (case 15): C1 controls and bidi marks in a key name reached the terminal and
 // the Markdown ticket as they were, so "\u202e" could show a name reversed.
 TEST(TextEscapeTest, PrintableShowsC1ControlsAndBidiMarks) {
