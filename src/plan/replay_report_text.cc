@@ -109,7 +109,7 @@ void WriteReplayMarkdown(const ReplayResult& r, const ReplayReportInfo& info, st
   out << "\n### By tenant\n\n| tenant | keys | with calls | calls | breaking | denied calls | "
          "blocked with calls |\n|---|---:|---:|---:|---:|---:|---:|\n";
   for (const TenantReplay& t : r.tenants) {
-    out << "| " << MarkdownCell(Tenant(t.tenant)) << " | " << t.keys << " | "
+    out << "| " << MarkdownCode(Tenant(t.tenant)) << " | " << t.keys << " | "
         << t.keys_with_calls << " | " << t.calls << " | " << t.breaking_keys << " | "
         << t.denied_calls << " | " << t.blocked_keys_with_calls << " |\n";
   }
@@ -122,16 +122,16 @@ void WriteReplayMarkdown(const ReplayResult& r, const ReplayReportInfo& info, st
   for (const KeyReplay& key : r.keys) {
     if (key.denied.empty() || shown++ >= info.max_keys) continue;
     for (const DeniedRoute& d : key.denied) {
-      out << "| `" << MarkdownCell(key.key->id) << "` | " << MarkdownCell(Tenant(key.key->tenant))
-          << " | `" << d.route << "` | " << d.calls << " | " << FormatUtc(d.last_seen) << " | "
+      out << "| `" << MarkdownCell(key.key->id) << "` | " << MarkdownCode(Tenant(key.key->tenant))
+          << " | `" << MarkdownCell(d.route) << "` | " << d.calls << " | " << FormatUtc(d.last_seen) << " | "
           << DescribeEntries(d.allowed_by) << " |\n";
     }
   }
   out << "\n### Blocked keys with traffic (" << r.counters.blocked_keys_with_calls << ")\n\n";
   for (const KeyReplay& key : r.keys) {
     if (!key.blocked_with_traffic) continue;
-    out << "- `" << MarkdownCell(key.key->id) << "` (" << MarkdownCell(Tenant(key.key->tenant))
-        << "): " << MarkdownCell(key.key->reason) << ", " << key.calls << " call(s)\n";
+    out << "- `" << MarkdownCell(key.key->id) << "` (" << MarkdownCode(Tenant(key.key->tenant))
+        << "): " << MarkdownCode(key.key->reason) << ", " << key.calls << " call(s)\n";
   }
   out << "\n### Unmatched routes (" << r.counters.unmatched_calls << " calls"
       << (r.unmatched_approximate ? ", counts approximate" : "") << ")\n\n";
