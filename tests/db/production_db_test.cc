@@ -614,7 +614,9 @@ TEST_F(ProductionTest, LogFormatJsonReportsErrorsAsEvents) {
   ASSERT_EQ(events.size(), 1u) << usage.err;
   EXPECT_EQ(events[0], (nlohmann::json{{"event", "error"},
                                        {"exit_code", 64},
-                                       {"message", "--batch-size must be at least 1"}}));
+                                       {"message",
+                                        "--batch-size must be between 1 and 1000000 (keys in one "
+                                        "transaction)"}}));
 }
 
 TEST_F(ProductionTest, MetricsFileHoldsTheFinishedRunsState) {
