@@ -229,7 +229,9 @@ void ReadNumbers(const po::variables_map& vm, Options& o) {
   }
   if (vm.count("verify")) {
     o.verify_run = vm["verify"].as<int64_t>();
-    if (o.verify_run < 1) throw UsageError("--verify must be a run id (a whole number, 1 or more)");
+    if (o.verify_run < 1) {
+      throw UsageError("--verify must be a run id (a whole number, 1 or more)");
+    }
   }
   if (vm.count("require-approvals")) {
     o.require_approvals = vm["require-approvals"].as<int64_t>();
