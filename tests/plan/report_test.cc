@@ -809,9 +809,9 @@ TEST_F(ReportTest, EveryReportListsTheOverrides) {
   EXPECT_EQ(text.find("+ tenant-management-write"), std::string::npos);
 
   EXPECT_NE(markdown.find("### Overrides\n\n| key | tenant | status | add | remove | reason |\n"
-                          "|---|---|---|---|---|---|\n| `k1-change` | acme | change | "
-                          "report-management-read | tenant-management-write | OPS-1, \"quoted\" |\n"
-                          "| `k7-change` | initech | change |  | tax-management-write | OPS-2 |\n"),
+                          "|---|---|---|---|---|---|\n| `k1-change` | `acme` | change | "
+                          "report-management-read | tenant-management-write | `OPS-1, \"quoted\"` |\n"
+                          "| `k7-change` | `initech` | change |  | tax-management-write | `OPS-2` |\n"),
             std::string::npos)
       << markdown;
 
