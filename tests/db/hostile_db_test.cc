@@ -169,10 +169,17 @@ TEST_F(HostileDbTest, AnApproversNameIsEscapedInApplysOutput) {
   ASSERT_EQ(
       Run({"plan", "--mapping", kMapping, "--tenant", "acme", "--out", plan, "--quiet"}).exit_code,
       0);
-  ASSERT_EQ(Run({"approve", plan}).exit_code, 0);  // makes the tables and one approval row
+  // The DBA makes the tables (audit-sql); a role with that name approves (the superuser
+  // writes its row here: the policies bind every other role to its own name).
+  testing::ExecSql(*conn_, "CREATE ROLE approver_" + db_);
+  const ToolResult sql = Run({"audit-sql", "--grant-to", "approver_" + db_, "--approver"});
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  testing::ExecSql(*conn_, sql.out);
+  const std::string text = testing::ReadFile(plan);
+  const std::string sha = text.substr(text.rfind("\"sha256\":\"") + 10, 64);
   testing::ExecSql(*conn_,
-                   "UPDATE scope_migration_approvals SET approver = E'eve\\napply run 9 "
-                   "succeeded\\x1b[2J\\u202Eevil'");
+                   "INSERT INTO scope_migration_approvals (plan_sha256, approver) VALUES ('" +
+                       sha + "', E'eve\\napply run 9 succeeded\\x1b[2J\\u202Eevil')");
   const ToolResult r = Run({"apply", plan, "--allow-blocked", "--no-progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("  approved by eve\\napply run 9 succeeded\\x1b[2J\\u202eevil at "),
