@@ -8,8 +8,8 @@
 namespace scope_migrate {
 namespace {
 
-const char* const kCauseNames[] = {"",           "replica_lag",  "slot_lag",
-                                   "lag_unreadable", "check_failed", "app_latency"};  // enum order
+const char* const kCauseNames[] = {
+    "", "replica_lag", "slot_lag", "lag_unreadable", "check_failed", "app_latency"};  // enum order
 
 std::string Seconds(double s) {
   char text[32];
@@ -40,8 +40,8 @@ std::string Millis(double ms) {
 
 HealthVerdict AppLatency(const HealthLimits& limits, const HealthSignals& s) {
   if (limits.app_latency_ms <= 0 || s.app_level < kAppPauseLevel) return {};
-  const std::string over = "application p99 " + Millis(s.app_p99_ms) + " (" +
-                           limits.probe_file + ") over --max-app-latency " +
+  const std::string over = "application p99 " + Millis(s.app_p99_ms) + " (" + limits.probe_file +
+                           ") over --max-app-latency " +
                            Millis(static_cast<double>(limits.app_latency_ms));
   return {true, ThrottleCause::kAppLatency,
           s.probe_error.empty() ? over : over + "; the probe fails: " + s.probe_error};
@@ -57,7 +57,6 @@ const char* ToString(ThrottleCause cause) { return kCauseNames[static_cast<int>(
 
 HealthVerdict DecideHealth(const HealthLimits& limits, const HealthSignals& s, bool held_before) {
   if (!limits.checks_anything()) return {};
-  if (!limits.checks_server()) return AppLatency(limits, s);
   if (!s.check_error.empty()) {
     return {true, ThrottleCause::kCheckFailed,
             "health check failed: " + s.check_error +

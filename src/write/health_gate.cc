@@ -35,8 +35,8 @@ HealthGate::HealthGate(const HealthLimits& limits, bool enabled, const AuditLog&
       timeouts_(timeouts),
       lease_ms_(lease_ms) {
   if (enabled_ && limits.app_latency_ms > 0 && connect) {
-    probe_ = std::make_unique<LatencyProbe>(std::move(connect), limits.probe_sql,
-                                            limits.app_latency_ms);
+    probe_ =
+        std::make_unique<LatencyProbe>(std::move(connect), limits.probe_sql, limits.app_latency_ms);
   }
 }
 
@@ -149,20 +149,19 @@ void HealthGate::SayLevel(int from, int to, const HealthSignals& signals,
   if (from == to || to == kAppPauseLevel || (from == kAppPauseLevel && to == kAppShrinkSteps)) {
     return;  // the pause and its end are the throttle's own lines
   }
-  char p99[32];
-  std::snprintf(p99, sizeof p99, "%.1fms", signals.app_p99_ms);
-  const std::string bound = "--max-app-latency " + std::to_string(limits_.app_latency_ms) + "ms";
   if (JsonLog()) {
     EmitEvent("app_latency", {{"level", to}, {"p99_ms", signals.app_p99_ms}});
     return;
   }
-  hooks.say(to > from ? "application p99 " + std::string(p99) + " over " + bound +
-                            ": batches shrink to 1/" + std::to_string(1 << to) + " of their time"
-                      : to == 0 ? "application p99 " + std::string(p99) + " under " + bound +
-                                      ": batches back to their full time"
-                                : "application p99 " + std::string(p99) + " under " + bound +
-                                      ": batches grow to 1/" + std::to_string(1 << to) +
-                                      " of their time",
+  char p99[32];
+  std::snprintf(p99, sizeof p99, "%.1fms", signals.app_p99_ms);
+  const std::string share = "1/" + std::to_string(1 << to) + " of their time";
+  const std::string step = to > from ? "shrink to " + share
+                           : to == 0 ? "back to their full time"
+                                     : "grow to " + share;
+  hooks.say("application p99 " + std::string(p99) + (to > from ? " over" : " under") +
+                " --max-app-latency " + std::to_string(limits_.app_latency_ms) + "ms: batches " +
+                step,
             false);
 }
 

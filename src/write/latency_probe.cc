@@ -20,7 +20,7 @@ int64_t NowMs() {
 
 void RunOnce(pqxx::connection& conn, const std::string& sql, int64_t timeout_ms) {
   pqxx::read_transaction txn(conn, "latency_probe");
-  txn.exec("SET LOCAL statement_timeout = " + std::to_string(timeout_ms));
+  SetLocalTimeouts(txn, Timeouts{timeout_ms, timeout_ms});
   txn.exec(sql);
   txn.commit();
 }

@@ -42,7 +42,7 @@ class LatencyProbe {
   LatencyProbe(const LatencyProbe&) = delete;
   LatencyProbe& operator=(const LatencyProbe&) = delete;
 
-  double P99Ms() const;           // over the last kLatencyWindowMs; -1 without samples
+  double P99Ms() const;            // over the last kLatencyWindowMs; -1 without samples
   std::string last_error() const;  // of the last run ("" when it ran)
 
  private:
